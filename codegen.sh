@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Regenerates generated/openai_usage_client from openapi/usage.yaml.
+#
+#   ./codegen.sh                          regenerate generated/ in place
+#   ./codegen.sh --check                  exit 1 and list the files when generated/ is stale
+#   ./codegen.sh --compare-upstream FILE  report client-relevant drift between a full upstream
+#                                         OpenAPI description and openapi/usage.yaml
+#
+# Tools come from $PYTHON (default: .venv/bin/python if present, else python3) and must be the
+# pinned versions below (`pip install -e '.[dev]'`). Nothing is downloaded: this works offline.
+set -euo pipefail
+
+GENERATOR_VERSION="0.29.1"
+RUFF_VERSION="0.17.5"
+PACKAGE="openai_usage_client"
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+if [[ -z "${PYTHON:-}" ]]; then
+  if [[ -x .venv/bin/python ]]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+fi
+
+die() { echo "codegen.sh: $*" >&2; exit 2; }
+
+mode="write"
+case "${1:-}" in
+  "") ;;
+  --check) mode="check" ;;
+  --compare-upstream)
+    [[ $# -eq 2 ]] || die "usage: codegen.sh --compare-upstream UPSTREAM_OPENAPI_FILE"
+    exec "$PYTHON" tools/compare_upstream.py "$2" openapi/usage.yaml ;;
+  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown argument '$1' (expected --check, --compare-upstream FILE or nothing)" ;;
+esac
+
+have_generator="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("openapi-python-client"))' 2>/dev/null || true)"
+have_ruff="$("$PYTHON" -m ruff --version 2>/dev/null | awk '{print $2}' || true)"
+[[ "$have_generator" == "$GENERATOR_VERSION" ]] ||
+  die "needs openapi-python-client==$GENERATOR_VERSION in $PYTHON (found '${have_generator:-none}'); run: pip install -e '.[dev]'"
+[[ "$have_ruff" == "$RUFF_VERSION" ]] ||
+  die "needs ruff==$RUFF_VERSION in $PYTHON (found '${have_ruff:-none}'); run: pip install -e '.[dev]'"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+out="$work/$PACKAGE"
+
+# --fail-on-warning makes the generator exit non-zero on any warning; the grep catches
+# warnings it prints without failing (e.g. skipped schemas).
+if ! "$PYTHON" -m openapi_python_client generate \
+      --path openapi/usage.yaml --config openapi/codegen.yaml --meta none \
+      --output-path "$out" --fail-on-warning >"$work/generator.log" 2>&1 \
+   || grep -qi "warning" "$work/generator.log"; then
+  cat "$work/generator.log" >&2
+  die "the generator failed or warned; fix openapi/usage.yaml"
+fi
+
+# --isolated: output must not depend on any ruff config found on this machine or in the repo.
+ruff_opts=(--isolated --target-version py311 --line-length 100)
+"$PYTHON" -m ruff check "${ruff_opts[@]}" --select E,F,I --fix-only --quiet "$out" || true
+"$PYTHON" -m ruff format "${ruff_opts[@]}" --quiet "$out"
+: >"$out/py.typed"
+
+if [[ "$mode" == "check" ]]; then
+  if ! diff -rq -x __pycache__ "$out" "generated/$PACKAGE" >"$work/diff.txt" 2>&1; then
+    echo "generated/$PACKAGE is out of date with openapi/usage.yaml; run ./codegen.sh. Differences:" >&2
+    sed -e "s#$work/##g" "$work/diff.txt" >&2
+    exit 1
+  fi
+  echo "generated/$PACKAGE is up to date."
+  exit 0
+fi
+
+rm -rf "generated/$PACKAGE"
+mkdir -p generated
+cp -R "$out" "generated/$PACKAGE"
+echo "Regenerated generated/$PACKAGE from openapi/usage.yaml."

@@ -1,0 +1,197 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .costs_bucket import CostsBucket
+from .costs_bucket_object import CostsBucketObject
+from .costs_page import CostsPage
+from .costs_page_object import CostsPageObject
+from .costs_result import CostsResult
+from .costs_result_amount import CostsResultAmount
+from .costs_result_object import CostsResultObject
+from .costs_result_quantity_unit_type_1 import CostsResultQuantityUnitType1
+from .error import Error
+from .error_response import ErrorResponse
+from .unknown_usage_result import UnknownUsageResult
+from .usage_audio_speeches_bucket import UsageAudioSpeechesBucket
+from .usage_audio_speeches_bucket_object import UsageAudioSpeechesBucketObject
+from .usage_audio_speeches_bucket_width import UsageAudioSpeechesBucketWidth
+from .usage_audio_speeches_group_by_item import UsageAudioSpeechesGroupByItem
+from .usage_audio_speeches_page import UsageAudioSpeechesPage
+from .usage_audio_speeches_page_object import UsageAudioSpeechesPageObject
+from .usage_audio_speeches_result import UsageAudioSpeechesResult
+from .usage_audio_speeches_result_object import UsageAudioSpeechesResultObject
+from .usage_audio_transcriptions_bucket import UsageAudioTranscriptionsBucket
+from .usage_audio_transcriptions_bucket_object import UsageAudioTranscriptionsBucketObject
+from .usage_audio_transcriptions_bucket_width import UsageAudioTranscriptionsBucketWidth
+from .usage_audio_transcriptions_group_by_item import UsageAudioTranscriptionsGroupByItem
+from .usage_audio_transcriptions_page import UsageAudioTranscriptionsPage
+from .usage_audio_transcriptions_page_object import UsageAudioTranscriptionsPageObject
+from .usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
+from .usage_audio_transcriptions_result_object import UsageAudioTranscriptionsResultObject
+from .usage_code_interpreter_sessions_bucket import UsageCodeInterpreterSessionsBucket
+from .usage_code_interpreter_sessions_bucket_object import UsageCodeInterpreterSessionsBucketObject
+from .usage_code_interpreter_sessions_bucket_width import UsageCodeInterpreterSessionsBucketWidth
+from .usage_code_interpreter_sessions_group_by_item import UsageCodeInterpreterSessionsGroupByItem
+from .usage_code_interpreter_sessions_page import UsageCodeInterpreterSessionsPage
+from .usage_code_interpreter_sessions_page_object import UsageCodeInterpreterSessionsPageObject
+from .usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
+from .usage_code_interpreter_sessions_result_object import UsageCodeInterpreterSessionsResultObject
+from .usage_completions_bucket import UsageCompletionsBucket
+from .usage_completions_bucket_object import UsageCompletionsBucketObject
+from .usage_completions_bucket_width import UsageCompletionsBucketWidth
+from .usage_completions_group_by_item import UsageCompletionsGroupByItem
+from .usage_completions_page import UsageCompletionsPage
+from .usage_completions_page_object import UsageCompletionsPageObject
+from .usage_completions_result import UsageCompletionsResult
+from .usage_completions_result_object import UsageCompletionsResultObject
+from .usage_costs_bucket_width import UsageCostsBucketWidth
+from .usage_costs_group_by_item import UsageCostsGroupByItem
+from .usage_embeddings_bucket import UsageEmbeddingsBucket
+from .usage_embeddings_bucket_object import UsageEmbeddingsBucketObject
+from .usage_embeddings_bucket_width import UsageEmbeddingsBucketWidth
+from .usage_embeddings_group_by_item import UsageEmbeddingsGroupByItem
+from .usage_embeddings_page import UsageEmbeddingsPage
+from .usage_embeddings_page_object import UsageEmbeddingsPageObject
+from .usage_embeddings_result import UsageEmbeddingsResult
+from .usage_embeddings_result_object import UsageEmbeddingsResultObject
+from .usage_file_search_calls_bucket import UsageFileSearchCallsBucket
+from .usage_file_search_calls_bucket_object import UsageFileSearchCallsBucketObject
+from .usage_file_search_calls_bucket_width import UsageFileSearchCallsBucketWidth
+from .usage_file_search_calls_group_by_item import UsageFileSearchCallsGroupByItem
+from .usage_file_search_calls_page import UsageFileSearchCallsPage
+from .usage_file_search_calls_page_object import UsageFileSearchCallsPageObject
+from .usage_file_search_calls_result import UsageFileSearchCallsResult
+from .usage_file_search_calls_result_object import UsageFileSearchCallsResultObject
+from .usage_images_bucket import UsageImagesBucket
+from .usage_images_bucket_object import UsageImagesBucketObject
+from .usage_images_bucket_width import UsageImagesBucketWidth
+from .usage_images_group_by_item import UsageImagesGroupByItem
+from .usage_images_page import UsageImagesPage
+from .usage_images_page_object import UsageImagesPageObject
+from .usage_images_result import UsageImagesResult
+from .usage_images_result_object import UsageImagesResultObject
+from .usage_images_sizes_item import UsageImagesSizesItem
+from .usage_images_sources_item import UsageImagesSourcesItem
+from .usage_moderations_bucket import UsageModerationsBucket
+from .usage_moderations_bucket_object import UsageModerationsBucketObject
+from .usage_moderations_bucket_width import UsageModerationsBucketWidth
+from .usage_moderations_group_by_item import UsageModerationsGroupByItem
+from .usage_moderations_page import UsageModerationsPage
+from .usage_moderations_page_object import UsageModerationsPageObject
+from .usage_moderations_result import UsageModerationsResult
+from .usage_moderations_result_object import UsageModerationsResultObject
+from .usage_vector_stores_bucket import UsageVectorStoresBucket
+from .usage_vector_stores_bucket_object import UsageVectorStoresBucketObject
+from .usage_vector_stores_bucket_width import UsageVectorStoresBucketWidth
+from .usage_vector_stores_group_by_item import UsageVectorStoresGroupByItem
+from .usage_vector_stores_page import UsageVectorStoresPage
+from .usage_vector_stores_page_object import UsageVectorStoresPageObject
+from .usage_vector_stores_result import UsageVectorStoresResult
+from .usage_vector_stores_result_object import UsageVectorStoresResultObject
+from .usage_web_search_calls_bucket import UsageWebSearchCallsBucket
+from .usage_web_search_calls_bucket_object import UsageWebSearchCallsBucketObject
+from .usage_web_search_calls_bucket_width import UsageWebSearchCallsBucketWidth
+from .usage_web_search_calls_context_levels_item import UsageWebSearchCallsContextLevelsItem
+from .usage_web_search_calls_group_by_item import UsageWebSearchCallsGroupByItem
+from .usage_web_search_calls_page import UsageWebSearchCallsPage
+from .usage_web_search_calls_page_object import UsageWebSearchCallsPageObject
+from .usage_web_search_calls_result import UsageWebSearchCallsResult
+from .usage_web_search_calls_result_object import UsageWebSearchCallsResultObject
+
+__all__ = (
+    "CostsBucket",
+    "CostsBucketObject",
+    "CostsPage",
+    "CostsPageObject",
+    "CostsResult",
+    "CostsResultAmount",
+    "CostsResultObject",
+    "CostsResultQuantityUnitType1",
+    "Error",
+    "ErrorResponse",
+    "UnknownUsageResult",
+    "UsageAudioSpeechesBucket",
+    "UsageAudioSpeechesBucketObject",
+    "UsageAudioSpeechesBucketWidth",
+    "UsageAudioSpeechesGroupByItem",
+    "UsageAudioSpeechesPage",
+    "UsageAudioSpeechesPageObject",
+    "UsageAudioSpeechesResult",
+    "UsageAudioSpeechesResultObject",
+    "UsageAudioTranscriptionsBucket",
+    "UsageAudioTranscriptionsBucketObject",
+    "UsageAudioTranscriptionsBucketWidth",
+    "UsageAudioTranscriptionsGroupByItem",
+    "UsageAudioTranscriptionsPage",
+    "UsageAudioTranscriptionsPageObject",
+    "UsageAudioTranscriptionsResult",
+    "UsageAudioTranscriptionsResultObject",
+    "UsageCodeInterpreterSessionsBucket",
+    "UsageCodeInterpreterSessionsBucketObject",
+    "UsageCodeInterpreterSessionsBucketWidth",
+    "UsageCodeInterpreterSessionsGroupByItem",
+    "UsageCodeInterpreterSessionsPage",
+    "UsageCodeInterpreterSessionsPageObject",
+    "UsageCodeInterpreterSessionsResult",
+    "UsageCodeInterpreterSessionsResultObject",
+    "UsageCompletionsBucket",
+    "UsageCompletionsBucketObject",
+    "UsageCompletionsBucketWidth",
+    "UsageCompletionsGroupByItem",
+    "UsageCompletionsPage",
+    "UsageCompletionsPageObject",
+    "UsageCompletionsResult",
+    "UsageCompletionsResultObject",
+    "UsageCostsBucketWidth",
+    "UsageCostsGroupByItem",
+    "UsageEmbeddingsBucket",
+    "UsageEmbeddingsBucketObject",
+    "UsageEmbeddingsBucketWidth",
+    "UsageEmbeddingsGroupByItem",
+    "UsageEmbeddingsPage",
+    "UsageEmbeddingsPageObject",
+    "UsageEmbeddingsResult",
+    "UsageEmbeddingsResultObject",
+    "UsageFileSearchCallsBucket",
+    "UsageFileSearchCallsBucketObject",
+    "UsageFileSearchCallsBucketWidth",
+    "UsageFileSearchCallsGroupByItem",
+    "UsageFileSearchCallsPage",
+    "UsageFileSearchCallsPageObject",
+    "UsageFileSearchCallsResult",
+    "UsageFileSearchCallsResultObject",
+    "UsageImagesBucket",
+    "UsageImagesBucketObject",
+    "UsageImagesBucketWidth",
+    "UsageImagesGroupByItem",
+    "UsageImagesPage",
+    "UsageImagesPageObject",
+    "UsageImagesResult",
+    "UsageImagesResultObject",
+    "UsageImagesSizesItem",
+    "UsageImagesSourcesItem",
+    "UsageModerationsBucket",
+    "UsageModerationsBucketObject",
+    "UsageModerationsBucketWidth",
+    "UsageModerationsGroupByItem",
+    "UsageModerationsPage",
+    "UsageModerationsPageObject",
+    "UsageModerationsResult",
+    "UsageModerationsResultObject",
+    "UsageVectorStoresBucket",
+    "UsageVectorStoresBucketObject",
+    "UsageVectorStoresBucketWidth",
+    "UsageVectorStoresGroupByItem",
+    "UsageVectorStoresPage",
+    "UsageVectorStoresPageObject",
+    "UsageVectorStoresResult",
+    "UsageVectorStoresResultObject",
+    "UsageWebSearchCallsBucket",
+    "UsageWebSearchCallsBucketObject",
+    "UsageWebSearchCallsBucketWidth",
+    "UsageWebSearchCallsContextLevelsItem",
+    "UsageWebSearchCallsGroupByItem",
+    "UsageWebSearchCallsPage",
+    "UsageWebSearchCallsPageObject",
+    "UsageWebSearchCallsResult",
+    "UsageWebSearchCallsResultObject",
+)
