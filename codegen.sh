@@ -48,6 +48,7 @@ out="$work/$PACKAGE"
 # warnings it prints without failing (e.g. skipped schemas).
 if ! "$PYTHON" -m openapi_python_client generate \
       --path openapi/usage.yaml --config openapi/codegen.yaml --meta none \
+      --custom-template-path openapi/templates \
       --output-path "$out" --fail-on-warning >"$work/generator.log" 2>&1 \
    || grep -qi "warning" "$work/generator.log"; then
   cat "$work/generator.log" >&2

@@ -163,3 +163,12 @@ def test_rate_limited_response_is_an_error_model() -> None:
     assert not isinstance(response.parsed, CostsPage)
     assert response.parsed is not None
     assert response.parsed.error.message == "Rate limit reached"
+
+
+def test_client_repr_never_shows_the_key() -> None:
+    key = "sk-admin-" + "R" * 32
+    client = AuthenticatedClient(base_url="https://api.openai.com/v1", token=key)
+    client.get_httpx_client()  # puts the Authorization header into the client's headers
+    client.get_async_httpx_client()
+    assert key not in repr(client)
+    assert "Bearer" not in repr(client)
