@@ -171,4 +171,4 @@ def test_client_repr_never_shows_the_key() -> None:
     client.get_httpx_client()  # puts the Authorization header into the client's headers
     client.get_async_httpx_client()
     assert key not in repr(client)
-    assert "Bearer" not in repr(client)
+    assert "sk-admin" not in repr(client)
