@@ -1,3 +1,69 @@
-"""openai-usage: usage and spend from OpenAI's Usage and Costs API, typed and paginated."""
+"""openai-usage: an organization's usage and spend from OpenAI's Usage and Costs API.
 
-__all__: list[str] = []
+::
+
+    from openai_usage import UsageClient
+
+    with UsageClient() as client:  # reads OPENAI_ADMIN_KEY
+        for bucket in client.costs(start="30d", group_by="project_id"):
+            print(bucket.start, [(r.project_id, r.amount.value) for r in bucket.results])
+
+Results are the generated client's typed models (``openai_usage_client.models``), one class
+per operation; every error is an ``OpenAIUsageError`` (see ``openai_usage._errors``).
+"""
+
+from ._client import AsyncUsageClient, UsageClient
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidParameterError,
+    MissingAPIKeyError,
+    MissingDependencyError,
+    NotFoundError,
+    OpenAIUsageError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+)
+from ._models import Bucket, Page, Row
+from ._operations import OPERATIONS
+from ._pagination import AsyncPaginator, Paginator
+from ._params import BucketWidth
+from ._version import __version__
+
+__all__ = [
+    "OPERATIONS",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPaginator",
+    "AsyncUsageClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Bucket",
+    "BucketWidth",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidParameterError",
+    "MissingAPIKeyError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "OpenAIUsageError",
+    "Page",
+    "PaginationError",
+    "Paginator",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "Row",
+    "UsageClient",
+    "__version__",
+]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from openai_usage import _time
 from openai_usage._errors import InvalidParameterError
 from openai_usage._time import (

@@ -1,0 +1,249 @@
+"""Lazy paginators: every bucket of a range, in time order, exactly once.
+
+A range longer than one page is split into windows aligned to bucket boundaries, one page
+long each (``plan_windows``). Up to ``max_concurrency`` windows are fetched at once; each
+window follows its own cursor if the server says ``has_more``; windows are yielded strictly in
+order, so at most ``max_concurrency`` windows' pages are held in memory, whatever the range.
+With ``max_concurrency=1`` the whole range is one window: plain sequential cursor paging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+from ._errors import PaginationError
+from ._http import AsyncSender, SyncSender
+from ._models import Bucket, Page, Row
+from ._params import Query
+from ._time import align_down, from_unix_seconds
+
+R = TypeVar("R")
+Window = tuple[int, int]
+
+
+def plan_windows(query: Query, max_concurrency: int) -> list[Window]:
+    """Split the range into one-page windows whose inner edges fall on bucket boundaries."""
+    if max_concurrency <= 1:
+        return [(query.start_time, query.end_time)]
+    width = query.bucket_seconds
+    windows: list[Window] = []
+    start = query.start_time
+    while start < query.end_time:
+        # A partial first bucket counts as one bucket of the page, as the API counts it.
+        end = min(align_down(start, query.bucket_width) + query.limit * width, query.end_time)
+        windows.append((start, end))
+        start = end
+    return windows
+
+
+class _Chain:
+    """Checks that pages chain: new cursors, no repeated or overlapping buckets."""
+
+    def __init__(self, query: Query, window: Window) -> None:
+        self.query = query
+        self.window = window
+        self.cursors: set[str] = set()
+        self.last_end: int | None = None
+
+    def next_cursor(self, page: Page[Any]) -> str | None:
+        """Check ``page``; return the cursor to follow, or None when the window is done."""
+        start, end = self.window
+        for bucket in page.buckets:
+            if not start <= bucket.start_time < end:
+                raise self._error(f"bucket {_iso(bucket.start_time)} is outside the window")
+            if self.last_end is not None and bucket.start_time < self.last_end:
+                raise self._error(f"bucket {_iso(bucket.start_time)} repeats or overlaps")
+            self.last_end = bucket.end_time
+        if not page.has_more:
+            return None
+        if not page.next_page:
+            raise self._error("has_more is true but next_page is empty")
+        if page.next_page in self.cursors:
+            raise self._error(f"cursor {page.next_page[:24]!r} was already followed")
+        self.cursors.add(page.next_page)
+        return page.next_page
+
+    def kwargs(self, cursor: str | None) -> dict[str, Any]:
+        start, end = self.window
+        return self.query.request_kwargs(
+            start_time=start, end_time=end, limit=self.query.limit, page=cursor
+        )
+
+    def _error(self, problem: str) -> PaginationError:
+        start, end = self.window
+        return PaginationError(
+            f"{self.query.operation.name} pages do not chain for "
+            f"{_iso(start)}..{_iso(end)}: {problem}",
+            request=None,
+        )
+
+
+def _iso(ts: int) -> str:
+    return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
+
+
+def _window_pages(sender: SyncSender, query: Query, window: Window) -> list[Page[Any]]:
+    chain = _Chain(query, window)
+    pages: list[Page[Any]] = []
+    cursor: str | None = None
+    while True:
+        page = sender.fetch(query.operation, chain.kwargs(cursor))
+        pages.append(page)
+        cursor = chain.next_cursor(page)
+        if cursor is None:
+            return pages
+
+
+async def _async_window_pages(
+    sender: AsyncSender, query: Query, window: Window
+) -> list[Page[Any]]:
+    chain = _Chain(query, window)
+    pages: list[Page[Any]] = []
+    cursor: str | None = None
+    while True:
+        page = await sender.fetch(query.operation, chain.kwargs(cursor))
+        pages.append(page)
+        cursor = chain.next_cursor(page)
+        if cursor is None:
+            return pages
+
+
+class Paginator(Generic[R]):
+    """Every bucket of one call, fetched lazily.
+
+    Nothing is requested until iteration starts. Iterate for buckets, or use ``pages()`` or
+    ``results()``; ``list(paginator)`` works. Each iteration fetches afresh.
+
+    Example::
+
+        for bucket in client.completions(start="7d", group_by="model"):
+            print(bucket.start, sum(r.input_tokens for r in bucket.results))
+    """
+
+    def __init__(self, query: Query, sender: SyncSender, max_concurrency: int) -> None:
+        self.query = query
+        self._sender = sender
+        self._max_concurrency = max_concurrency
+
+    def __repr__(self) -> str:
+        return f"<Paginator {_describe(self.query)}>"
+
+    def __iter__(self) -> Iterator[Bucket[R]]:
+        for page in self.pages():
+            yield from page.buckets
+
+    def results(self) -> Iterator[Row[R]]:
+        """Every result as a flat row carrying its bucket's start and end."""
+        for bucket in self:
+            for result in bucket.results:
+                yield Row(bucket.start, bucket.end, result)
+
+    def pages(self) -> Iterator[Page[R]]:
+        """Every page, in time order."""
+        windows = plan_windows(self.query, self._max_concurrency)
+        if len(windows) == 1 or self._max_concurrency <= 1:
+            for window in windows:
+                yield from _window_pages(self._sender, self.query, window)
+            return
+        yield from self._concurrent_pages(windows)
+
+    def _concurrent_pages(self, windows: list[Window]) -> Iterator[Page[R]]:
+        todo = iter(windows)
+        in_flight: collections.deque[Future[list[Page[Any]]]] = collections.deque()
+        executor = ThreadPoolExecutor(
+            max_workers=self._max_concurrency, thread_name_prefix="openai-usage"
+        )
+        try:
+            for window in todo:
+                in_flight.append(executor.submit(_window_pages, self._sender, self.query, window))
+                if len(in_flight) >= self._max_concurrency:
+                    break
+            while in_flight:
+                pages = in_flight.popleft().result()
+                next_window = next(todo, None)
+                if next_window is not None:
+                    in_flight.append(
+                        executor.submit(_window_pages, self._sender, self.query, next_window)
+                    )
+                yield from pages
+        finally:
+            # The caller stopped early or a window failed: drop what has not started.
+            for future in in_flight:
+                future.cancel()
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+class AsyncPaginator(Generic[R]):
+    """Every bucket of one call, fetched lazily; use with ``async for``.
+
+    Example::
+
+        async for bucket in client.costs(start="30d", group_by="line_item"):
+            print(bucket.start, [r.amount.value for r in bucket.results])
+    """
+
+    def __init__(self, query: Query, sender: AsyncSender, max_concurrency: int) -> None:
+        self.query = query
+        self._sender = sender
+        self._max_concurrency = max_concurrency
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {_describe(self.query)}>"
+
+    async def __aiter__(self) -> AsyncIterator[Bucket[R]]:
+        async for page in self.pages():
+            for bucket in page.buckets:
+                yield bucket
+
+    async def results(self) -> AsyncIterator[Row[R]]:
+        """Every result as a flat row carrying its bucket's start and end."""
+        async for bucket in self:
+            for result in bucket.results:
+                yield Row(bucket.start, bucket.end, result)
+
+    async def pages(self) -> AsyncIterator[Page[R]]:
+        """Every page, in time order."""
+        windows = plan_windows(self.query, self._max_concurrency)
+        todo = iter(windows)
+        in_flight: collections.deque[asyncio.Task[list[Page[Any]]]] = collections.deque()
+
+        def start_next() -> None:
+            window = next(todo, None)
+            if window is not None:
+                in_flight.append(
+                    asyncio.ensure_future(_async_window_pages(self._sender, self.query, window))
+                )
+
+        try:
+            for _ in range(max(1, self._max_concurrency)):
+                start_next()
+            while in_flight:
+                pages = await in_flight.popleft()
+                start_next()
+                for page in pages:
+                    yield page
+        finally:
+            for task in in_flight:
+                task.cancel()
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
+
+    async def to_list(self) -> list[Bucket[R]]:
+        """Every bucket, collected (``list()`` for async code)."""
+        return [bucket async for bucket in self]
+
+
+def _describe(query: Query) -> str:
+    parts = [
+        query.operation.name,
+        f"{_iso(query.start_time)}..{_iso(query.end_time)}",
+        f"bucket_width={query.bucket_width}",
+    ]
+    if query.group_by:
+        parts.append(f"group_by={','.join(query.group_by)}")
+    parts.extend(f"{name}={value}" for name, value in query.filters.items())
+    return " ".join(parts)
