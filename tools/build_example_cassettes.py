@@ -19,7 +19,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from _cassettes import REPLAY_KEY, make_vcr  # noqa: E402
+from _cassettes import REPLAY_KEY, make_vcr  # type: ignore[import-not-found]  # noqa: E402
 
 from openai_usage_client import AuthenticatedClient  # noqa: E402
 
@@ -52,9 +52,7 @@ def record(examples: Path, out_dir: Path) -> None:
         body = example_file(examples, operation).read_bytes()
 
         def serve(request: httpx.Request, body: bytes = body) -> httpx.Response:
-            return httpx.Response(
-                200, content=body, headers={"content-type": "application/json"}
-            )
+            return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
         module = importlib.import_module(f"openai_usage_client.api.usage.usage_{operation}")
         client = AuthenticatedClient(
