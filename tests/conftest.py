@@ -11,25 +11,39 @@ from typing import Any
 import pytest
 from _cassettes import ADMIN_KEY_ENV, REPLAY_KEY, make_vcr, vcr_config_dict
 
+RECORD_FROM_ENV = "OPENAI_USAGE_RECORD_FROM"
+
 
 @pytest.fixture(scope="session")
-def recording(record_mode: str) -> bool:
-    """True when this run re-records cassettes against the live API (an explicit opt-in)."""
+def record_source(record_mode: str) -> str:
+    """Where this run's answers come from: ``replay`` (default), ``live`` or ``fake``.
+
+    Recording is an explicit opt-in (``--record-mode=...``): against the live API it needs
+    ``OPENAI_ADMIN_KEY``; with ``OPENAI_USAGE_RECORD_FROM=fake`` it records the embedded fake.
+    """
     if record_mode == "none":
-        return False
+        return "replay"
+    if os.environ.get(RECORD_FROM_ENV) == "fake":
+        return "fake"
     if not os.environ.get(ADMIN_KEY_ENV):
         pytest.exit(
             f"--record-mode={record_mode} re-records cassettes against the live API and needs "
-            f"{ADMIN_KEY_ENV} set to an admin key",
+            f"{ADMIN_KEY_ENV} set to an admin key (or {RECORD_FROM_ENV}=fake)",
             returncode=2,
         )
-    return True
+    return "live"
 
 
 @pytest.fixture(scope="session")
-def admin_key(recording: bool) -> str:
-    """The live key while recording; a placeholder that is never sent anywhere otherwise."""
-    return os.environ[ADMIN_KEY_ENV] if recording else REPLAY_KEY
+def recording(record_source: str) -> bool:
+    """True when this run records cassettes instead of replaying them."""
+    return record_source != "replay"
+
+
+@pytest.fixture(scope="session")
+def admin_key(record_source: str) -> str:
+    """The live key while recording live; a placeholder that is never sent anywhere otherwise."""
+    return os.environ[ADMIN_KEY_ENV] if record_source == "live" else REPLAY_KEY
 
 
 @pytest.fixture

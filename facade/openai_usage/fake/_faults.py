@@ -10,7 +10,7 @@ request numbers, so a flaky-network run can be replayed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, Literal, cast, get_args
+from typing import Final, Literal, get_args
 
 from ._hashing import mix64, unit_interval
 
@@ -30,7 +30,7 @@ FAULT_KINDS: Final[tuple[FaultKind, ...]] = get_args(FaultKind)
 _FAULT_STREAM: Final = 0xFA017
 
 
-class InjectedFault(Exception):  # noqa: N818 - it is a signal to the adapters, not an error
+class InjectedFault(Exception):
     """Raised by :meth:`FakeUsageAPI.handle` for faults that have no HTTP response at all.
 
     The httpx transport turns it into the matching httpx exception; the loopback server hangs
@@ -98,7 +98,9 @@ class FaultSchedule:
                 self._thresholds.append((cumulative, kind))
 
     @classmethod
-    def scripted(cls, script: Sequence[str | None], *, retry_after: int | None = 1) -> FaultSchedule:
+    def scripted(
+        cls, script: Sequence[str | None], *, retry_after: int | None = 1
+    ) -> FaultSchedule:
         """A schedule that injects exactly ``script`` (by request index) and nothing after it."""
         return cls(script=script, retry_after=retry_after)
 
@@ -124,7 +126,7 @@ def _check_kind(kind: str | None) -> FaultKind | None:
         return None
     if kind not in FAULT_KINDS:
         raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS} or None")
-    return cast(FaultKind, kind)
+    return kind
 
 
 def coerce_faults(faults: FaultSchedule | Sequence[str | None] | None) -> FaultSchedule | None:

@@ -1,0 +1,383 @@
+"""The synthetic organization: projects, users, API keys, vector stores and usage streams.
+
+Usage is modelled as *streams*: one stream is a fixed combination of dimension values (project,
+user, key, model, ...) with a base daily rate per *atom* (an additive counter such as requests or
+uncached text tokens). Every reported field is a sum of atoms, so any aggregation of any time
+range stays internally consistent. :mod:`._series` turns a stream into numbers for a time range.
+
+The topology (which user uses which key in which project) is fixed; identifiers and rates come
+from the seed.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final
+
+from . import _prices as P
+from ._hashing import token
+
+DimValue = str | bool | None
+
+# Atom layout of completions streams; every completions field is a sum of these.
+C_REQUESTS, C_CACHED_TEXT, C_CACHED_AUDIO, C_CACHED_IMAGE = 0, 1, 2, 3
+C_UNCACHED_TEXT, C_UNCACHED_AUDIO, C_UNCACHED_IMAGE, C_CACHE_WRITE = 4, 5, 6, 7
+C_OUT_TEXT, C_OUT_AUDIO, C_OUT_IMAGE = 8, 9, 10
+COMPLETIONS_ATOMS: Final = 11
+
+# Each project works in its own timezone, which shifts its hour-of-day traffic peak.
+PROJECT_UTC_OFFSETS: Final = (-5, 1, 0, 8)
+PROJECT_USERS: Final = ((0, 1, 2), (2, 3), (4, 5, 6), (7, 0))
+KEY_PROJECT: Final = (0, 0, 1, 2, 2, 3)
+KEY_USERS: Final = ((0, 1), (1, 2), (2, 3), (4, 5), (5, 6), (7, 0))
+VECTOR_STORE_PROJECT: Final = (0, 0, 1, 2, 2)
+
+CHAT_MODELS: Final = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31")
+AUDIO_MODEL: Final = "gpt-4o-audio-preview-2024-12-17"
+
+# (input tokens/request, output tokens/request, share of input that is image tokens)
+_MODEL_PROFILE: Final[Mapping[str, tuple[float, float, float]]] = {
+    "gpt-4o-2024-08-06": (1500.0, 350.0, 0.08),
+    "gpt-4o-mini-2024-07-18": (900.0, 250.0, 0.05),
+    "o3-mini-2025-01-31": (1200.0, 700.0, 0.0),
+    AUDIO_MODEL: (600.0, 300.0, 0.0),
+}
+
+DAY0: Final = 19723
+"""First day with data: 2024-01-01 as days since the Unix epoch."""
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class Stream:
+    """One source of usage with fixed dimension values.
+
+    ``base`` is the mean daily value of each atom on a weekday at growth factor 1; atom 0 is the
+    driver (requests, calls, sessions, or stored bytes for a gauge) that the other atoms follow
+    through the day. Hashing is by identity so streams are cheap cache keys.
+    """
+
+    key: int
+    op: str
+    dims: Mapping[str, DimValue]
+    base: tuple[float, ...]
+    activity: float
+    variant: int
+    out_from: int
+    gauge: bool = False
+    created_day: int = DAY0
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class CostLine:
+    """How one stream contributes to one costs line item.
+
+    quantity = sum of ``atoms`` of the stream (for a gauge: GiB-hours of storage), and
+    amount = quantity x ``unit_price``.
+    """
+
+    line_item: str
+    quantity_unit: str | None
+    project_id: str | None
+    api_key_id: str | None
+    stream: Stream
+    atoms: tuple[int, ...]
+    unit_price: float
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """Identifiers of the synthetic organization and its usage streams by operation."""
+
+    seed: int
+    projects: tuple[str, ...]
+    users: tuple[str, ...]
+    api_keys: tuple[str, ...]
+    vector_stores: tuple[str, ...]
+    streams: Mapping[str, tuple[Stream, ...]]
+    cost_lines: tuple[CostLine, ...]
+    models: frozenset[str] = field(default_factory=frozenset)
+
+    def project_of_key(self, api_key_id: str) -> str:
+        """The project an API key belongs to."""
+        return self.projects[KEY_PROJECT[self.api_keys.index(api_key_id)]]
+
+
+class _Builder:
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        # Only random() is used: its sequence for an int seed is guaranteed stable across Pythons.
+        self.rng = random.Random(seed)
+        self.projects = tuple(f"proj_{token(seed, 1, i, 24)}" for i in range(4))
+        self.users = tuple(f"user-{token(seed, 2, i, 24)}" for i in range(8))
+        self.keys = tuple(f"key_{token(seed, 3, i, 16)}" for i in range(6))
+        self.stores = tuple(f"vs_{token(seed, 4, i, 24)}" for i in range(5))
+        self.streams: dict[str, list[Stream]] = {}
+        self.lines: list[CostLine] = []
+        self.counter = 0
+
+    def rate(self, low: float, high: float) -> float:
+        """Log-uniform draw: traffic volumes span orders of magnitude."""
+        return math.exp(math.log(low) + self.rng.random() * (math.log(high) - math.log(low)))
+
+    def add(
+        self,
+        op: str,
+        dims: dict[str, DimValue],
+        base: tuple[float, ...],
+        *,
+        project: int,
+        out_from: int | None = None,
+        gauge: bool = False,
+        created_day: int = DAY0,
+    ) -> Stream:
+        self.counter += 1
+        stream = Stream(
+            key=self.counter,
+            op=op,
+            dims=MappingProxyType(dims),
+            base=base,
+            activity=1.0 if gauge else 0.55 + 0.45 * self.rng.random(),
+            variant=project,
+            out_from=len(base) if out_from is None else out_from,
+            gauge=gauge,
+            created_day=created_day,
+        )
+        self.streams.setdefault(op, []).append(stream)
+        return stream
+
+    def line(
+        self,
+        stream: Stream,
+        item: str,
+        unit: str | None,
+        atoms: tuple[int, ...],
+        unit_price: float,
+    ) -> None:
+        project = stream.dims.get("project_id")
+        key = stream.dims.get("api_key_id")
+        self.lines.append(
+            CostLine(
+                line_item=item,
+                quantity_unit=unit,
+                project_id=project if isinstance(project, str) else None,
+                api_key_id=key if isinstance(key, str) else None,
+                stream=stream,
+                atoms=atoms,
+                unit_price=unit_price,
+            )
+        )
+
+    def who(self, key: int, user: int) -> dict[str, DimValue]:
+        return {
+            "project_id": self.projects[KEY_PROJECT[key]],
+            "user_id": self.users[user],
+            "api_key_id": self.keys[key],
+        }
+
+
+def build_organization(seed: int) -> Organization:
+    """Build the organization for ``seed`` (pure: the same seed gives the same organization)."""
+    b = _Builder(seed)
+    _completions(b)
+    _simple_usage(b)
+    _tools_and_storage(b)
+    models = frozenset(
+        str(s.dims["model"]) for ops in b.streams.values() for s in ops if s.dims.get("model")
+    )
+    return Organization(
+        seed=seed,
+        projects=b.projects,
+        users=b.users,
+        api_keys=b.keys,
+        vector_stores=b.stores,
+        streams=MappingProxyType({op: tuple(s) for op, s in b.streams.items()}),
+        cost_lines=tuple(b.lines),
+        models=models,
+    )
+
+
+def _completions(b: _Builder) -> None:
+    specs: list[tuple[int, int, str, bool, str]] = []
+    for key, users in enumerate(KEY_USERS):
+        for user in users:
+            first = int(b.rng.random() * len(CHAT_MODELS))
+            second = (first + 1 + int(b.rng.random() * (len(CHAT_MODELS) - 1))) % len(CHAT_MODELS)
+            for model_index in (first, second):
+                specs.append((key, user, CHAT_MODELS[model_index], False, "default"))
+    specs += [
+        (0, 1, AUDIO_MODEL, False, "default"),
+        (1, 2, "gpt-4o-2024-08-06", False, "priority"),
+        (3, 4, "o3-mini-2025-01-31", False, "flex"),
+        (5, 7, "gpt-4o-mini-2024-07-18", True, "default"),
+        (5, 0, "gpt-4o-2024-08-06", True, "default"),
+    ]
+    for key, user, model, batch, tier in specs:
+        requests = b.rate(40.0, 3000.0) * (4.0 if batch else 1.0)
+        per_in, per_out, image_share = _MODEL_PROFILE[model]
+        if batch:
+            per_in *= 1.8
+        audio_share, audio_out_share = (0.6, 0.7) if model == AUDIO_MODEL else (0.0, 0.0)
+        cached = 0.15 + 0.4 * b.rng.random()
+        write = 0.02 + 0.06 * b.rng.random()
+        tokens_in = requests * per_in
+        by_modality = {
+            "text": tokens_in * (1.0 - image_share - audio_share),
+            "audio": tokens_in * audio_share,
+            "image": tokens_in * image_share,
+        }
+        # Audio input cannot be written to the prompt cache in this model; keep it read-only.
+        cache_write = (by_modality["text"] + by_modality["image"]) * write
+        out = requests * per_out
+        base = [0.0] * COMPLETIONS_ATOMS
+        base[C_REQUESTS] = requests
+        base[C_CACHED_TEXT] = by_modality["text"] * cached
+        base[C_CACHED_AUDIO] = by_modality["audio"] * cached * 0.3
+        base[C_CACHED_IMAGE] = by_modality["image"] * cached
+        base[C_UNCACHED_TEXT] = by_modality["text"] * (1.0 - cached - write)
+        base[C_UNCACHED_AUDIO] = by_modality["audio"] * (1.0 - cached * 0.3)
+        base[C_UNCACHED_IMAGE] = by_modality["image"] * (1.0 - cached - write)
+        base[C_CACHE_WRITE] = cache_write
+        base[C_OUT_TEXT] = out * (1.0 - audio_out_share)
+        base[C_OUT_AUDIO] = out * audio_out_share
+        dims = b.who(key, user) | {"model": model, "batch": batch, "service_tier": tier}
+        stream = b.add(
+            "completions", dims, tuple(base), project=KEY_PROJECT[key], out_from=C_OUT_TEXT
+        )
+        price = P.TOKEN_PRICES[model]
+        factor = (P.BATCH_DISCOUNT if batch else 1.0) / 1e6
+        prefix = f"{model}, batch " if batch else f"{model}, "
+        for item, atoms, unit_price in (
+            ("input", (C_UNCACHED_TEXT, C_UNCACHED_IMAGE, C_CACHE_WRITE), price.input),
+            ("cached input", (C_CACHED_TEXT, C_CACHED_IMAGE), price.cached_input),
+            ("output", (C_OUT_TEXT, C_OUT_IMAGE), price.output),
+            ("audio input", (C_UNCACHED_AUDIO,), price.audio_input),
+            ("cached audio input", (C_CACHED_AUDIO,), price.cached_audio_input),
+            ("audio output", (C_OUT_AUDIO,), price.audio_output),
+        ):
+            if unit_price > 0.0:
+                b.line(stream, prefix + item, "tokens", atoms, unit_price * factor)
+
+
+def _simple_usage(b: _Builder) -> None:
+    for key, user, model, per_request in (
+        (2, 3, "text-embedding-3-small", 350.0),
+        (3, 4, "text-embedding-3-large", 500.0),
+        (5, 7, "text-embedding-3-small", 800.0),
+    ):
+        requests = b.rate(200.0, 5000.0)
+        s = b.add(
+            "embeddings",
+            b.who(key, user) | {"model": model},
+            (requests, requests * per_request),
+            project=KEY_PROJECT[key],
+        )
+        b.line(s, f"{model}, input", "tokens", (1,), P.TOKEN_PRICES[model].input / 1e6)
+    for key, user, model in ((0, 0, "omni-moderation-latest"), (2, 3, "text-moderation-latest")):
+        requests = b.rate(100.0, 2000.0)
+        b.add(
+            "moderations",
+            b.who(key, user) | {"model": model},
+            (requests, requests * 120.0),
+            project=KEY_PROJECT[key],
+        )
+        # Moderations are free: no cost line.
+    for key, user, model, source, size, per_request in (
+        (1, 2, "dall-e-3", "image.generation", "1024x1024", 1.0),
+        (1, 2, "dall-e-3", "image.generation", "1024x1792", 1.0),
+        (4, 6, "dall-e-3", "image.generation", "1792x1792", 1.0),
+        (4, 6, "dall-e-2", "image.edit", "512x512", 2.0),
+        (4, 6, "dall-e-2", "image.variation", "256x256", 3.0),
+    ):
+        requests = b.rate(5.0, 120.0)
+        s = b.add(
+            "images",
+            b.who(key, user) | {"model": model, "source": source, "size": size},
+            # Atom 1 is the images beyond one per request, so images >= requests always holds.
+            (requests, requests * (per_request - 1.0 + 0.5 * b.rng.random())),
+            project=KEY_PROJECT[key],
+        )
+        b.line(s, f"{model}, {size} images", "images", (0, 1), P.IMAGE_PRICES[model, size])
+    for key, user, model in ((0, 1, "tts-1"), (2, 3, "tts-1-hd")):
+        requests = b.rate(20.0, 400.0)
+        s = b.add(
+            "audio_speeches",
+            b.who(key, user) | {"model": model},
+            (requests, requests * 450.0),
+            project=KEY_PROJECT[key],
+        )
+        b.line(s, f"{model}, characters", "characters", (1,), P.SPEECH_PRICES[model] / 1e6)
+    for key, user, model in ((0, 0, "whisper-1"), (3, 5, "gpt-4o-mini-transcribe")):
+        requests = b.rate(20.0, 300.0)
+        s = b.add(
+            "audio_transcriptions",
+            b.who(key, user) | {"model": model},
+            (requests, requests * 95.0),
+            project=KEY_PROJECT[key],
+        )
+        b.line(s, f"{model}, audio", "duration_seconds", (1,), P.TRANSCRIPTION_PRICES[model])
+
+
+def _tools_and_storage(b: _Builder) -> None:
+    for project in VECTOR_STORE_PROJECT:
+        created = DAY0 + int(b.rng.random() * 240)
+        size = b.rate(5e6, 3e9)
+        s = b.add(
+            "vector_stores",
+            {"project_id": b.projects[project]},
+            (size,),
+            project=project,
+            gauge=True,
+            created_day=created,
+        )
+        b.line(
+            s,
+            "vector store storage",
+            "gibibyte_hours",
+            (0,),
+            P.VECTOR_STORAGE_PRICE_PER_GIB_DAY / 24.0,
+        )
+    for store, key, user in ((0, 0, 0), (1, 1, 2), (2, 2, 3), (3, 3, 5), (4, 4, 6)):
+        calls = b.rate(30.0, 1500.0)
+        s = b.add(
+            "file_search_calls",
+            b.who(key, user) | {"vector_store_id": b.stores[store]},
+            (calls,),
+            project=KEY_PROJECT[key],
+        )
+        b.line(s, "file search tool calls", "calls", (0,), P.FILE_SEARCH_PRICE_PER_1000 / 1000)
+    for project in (1, 2):
+        sessions = b.rate(10.0, 300.0)
+        s = b.add(
+            "code_interpreter_sessions",
+            {"project_id": b.projects[project]},
+            (sessions,),
+            project=project,
+        )
+        b.line(
+            s, "code interpreter sessions", "sessions", (0,), P.CODE_INTERPRETER_PRICE_PER_SESSION
+        )
+    for key, user, model, level in (
+        (0, 1, "gpt-4o-2024-08-06", "medium"),
+        (1, 2, "gpt-4o-mini-2024-07-18", "low"),
+        (3, 4, "gpt-4o-2024-08-06", "high"),
+        (4, 6, "gpt-4o-mini-2024-07-18", "medium"),
+    ):
+        requests = b.rate(20.0, 800.0)
+        s = b.add(
+            "web_search_calls",
+            b.who(key, user) | {"model": model, "context_level": level},
+            # Atom 1: extra calls beyond one per model request (num_requests >= requests).
+            (requests, requests * (0.2 + 0.8 * b.rng.random())),
+            project=KEY_PROJECT[key],
+        )
+        b.line(
+            s,
+            f"web search tool calls, {level} context",
+            "calls",
+            (0, 1),
+            P.WEB_SEARCH_PRICES[level] / 1000,
+        )

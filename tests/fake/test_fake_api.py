@@ -1,0 +1,763 @@
+"""Wire behaviour of the fake Usage and Costs API, through httpx and the in-process transport."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from _fake_helpers import (
+    ALL_PATHS,
+    AUTH,
+    BASE_URL,
+    DAY,
+    HOUR,
+    NOW,
+    USAGE_OPS,
+    day_start,
+    documented_example,
+    get_json,
+    reference_spec,
+    response_schema,
+    schema_errors,
+    totals,
+    walk,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openai_usage.fake import DEFAULT_NOW, TOKEN_PRICES, FakeUsageAPI
+
+COMPLETIONS = "/organization/usage/completions"
+COSTS = "/organization/costs"
+METRICS: dict[str, tuple[str, ...]] = {
+    "completions": (
+        "input_tokens",
+        "input_cached_tokens",
+        "input_cache_write_tokens",
+        "input_uncached_tokens",
+        "output_tokens",
+        "input_text_tokens",
+        "output_text_tokens",
+        "input_cached_text_tokens",
+        "input_audio_tokens",
+        "input_cached_audio_tokens",
+        "output_audio_tokens",
+        "input_image_tokens",
+        "input_cached_image_tokens",
+        "output_image_tokens",
+        "num_model_requests",
+    ),
+    "embeddings": ("input_tokens", "num_model_requests"),
+    "moderations": ("input_tokens", "num_model_requests"),
+    "images": ("images", "num_model_requests"),
+    "audio_speeches": ("characters", "num_model_requests"),
+    "audio_transcriptions": ("seconds", "num_model_requests"),
+    "vector_stores": ("usage_bytes",),
+    "code_interpreter_sessions": ("num_sessions",),
+    "file_search_calls": ("num_requests",),
+    "web_search_calls": ("num_model_requests", "num_requests"),
+}
+FLOW_OPS = tuple(op for op in USAGE_OPS if op != "vector_stores")
+FILTER_DIMS = {
+    "project_ids": "project_id",
+    "user_ids": "user_id",
+    "api_key_ids": "api_key_id",
+    "models": "model",
+    "vector_store_ids": "vector_store_id",
+    "sources": "source",
+    "sizes": "size",
+    "context_levels": "context_level",
+}
+# A recent, complete fortnight (ends at a midnight before the fake's "now").
+END = day_start(NOW) - DAY
+START = END - 14 * DAY
+
+
+def _parameter(path: str, name: str) -> dict[str, Any]:
+    for parameter in reference_spec()["paths"][path]["get"]["parameters"]:
+        if parameter["name"] == name:
+            found: dict[str, Any] = parameter
+            return found
+    raise KeyError(name)
+
+
+def allowed_group_by(path: str) -> list[str]:
+    """group_by values the reference allows for ``path``."""
+    values: list[str] = _parameter(path, "group_by")["schema"]["items"]["enum"]
+    return values
+
+
+def array_filters(path: str) -> list[str]:
+    """Array query parameters of ``path`` other than group_by, from the reference."""
+    return [
+        p["name"]
+        for p in reference_spec()["paths"][path]["get"]["parameters"]
+        if p["schema"].get("type") == "array" and p["name"] != "group_by"
+    ]
+
+
+def filter_values(fake: FakeUsageAPI, path: str, param: str) -> list[str]:
+    """Candidate values for a filter: the organization's ids, or the reference enum."""
+    enum = _parameter(path, param)["schema"]["items"].get("enum")
+    if enum:
+        return list(enum)
+    org = fake.org
+    return {
+        "project_ids": list(org.projects),
+        "user_ids": list(org.users),
+        "api_key_ids": list(org.api_keys),
+        "models": sorted(org.models),
+        "vector_store_ids": list(org.vector_stores),
+    }[param]
+
+
+def metric_fields(path: str) -> tuple[str, ...]:
+    return METRICS[path.rsplit("/", 1)[-1]]
+
+
+def bucket_sums(page: dict[str, Any], fields: tuple[str, ...]) -> list[dict[str, int]]:
+    return [totals(bucket["results"], fields) for bucket in page["data"]]
+
+
+def cost_total(bucket: dict[str, Any]) -> float:
+    return math.fsum(r["amount"]["value"] for r in bucket["results"])
+
+
+# -- buckets ---------------------------------------------------------------------------------
+
+
+def test_partial_first_bucket_then_aligned_buckets(client: httpx.Client) -> None:
+    page = get_json(client, COMPLETIONS, {"start_time": 1736616660, "limit": 3})
+    spans = [(b["start_time"], b["end_time"]) for b in page["data"]]
+    assert spans == [
+        (1736616660, 1736640000),
+        (1736640000, 1736726400),
+        (1736726400, 1736812800),
+    ]
+    assert all(b["object"] == "bucket" for b in page["data"])
+
+
+@pytest.mark.parametrize(("width", "seconds"), [("1h", HOUR), ("1m", 60)])
+def test_partial_first_bucket_for_hours_and_minutes(
+    client: httpx.Client, width: str, seconds: int
+) -> None:
+    start = START + 5 * HOUR + 17 * 60 + 23
+    page = get_json(client, COMPLETIONS, {"start_time": start, "bucket_width": width, "limit": 4})
+    spans = [(b["start_time"], b["end_time"]) for b in page["data"]]
+    boundary = start - start % seconds + seconds
+    assert spans[0] == (start, boundary)
+    assert spans[1:] == [(boundary + i * seconds, boundary + (i + 1) * seconds) for i in range(3)]
+
+
+def test_last_bucket_keeps_its_natural_end_and_full_data(client: httpx.Client) -> None:
+    end = START + 2 * DAY + 7 * HOUR  # inside the third day
+    page = get_json(client, COMPLETIONS, {"start_time": START, "end_time": end})
+    assert [b["end_time"] for b in page["data"]] == [START + DAY, START + 2 * DAY, START + 3 * DAY]
+    full_day = get_json(
+        client, COMPLETIONS, {"start_time": START + 2 * DAY, "end_time": START + 3 * DAY}
+    )
+    assert page["data"][-1]["results"] == full_day["data"][0]["results"]
+
+
+def test_every_bucket_is_present_even_when_empty(client: httpx.Client) -> None:
+    before_data = 1700000000  # Nov 2023: the organization has no usage before 2024
+    page = get_json(client, COMPLETIONS, {"start_time": before_data, "limit": 31})
+    assert len(page["data"]) == 31
+    assert all(b["results"] == [] for b in page["data"])
+    future = get_json(
+        client,
+        "/organization/usage/embeddings",
+        {"start_time": NOW - HOUR, "end_time": NOW + 5 * HOUR, "bucket_width": "1h"},
+    )
+    assert len(future["data"]) == 6
+    assert future["data"][0]["results"] != []
+    assert all(b["results"] == [] for b in future["data"][1:])
+
+
+def test_end_time_defaults_to_now(client: httpx.Client) -> None:
+    pages = list(walk(client, COMPLETIONS, {"start_time": NOW - 3 * DAY, "limit": 31}))
+    buckets = [b for p in pages for b in p["data"]]
+    assert buckets[-1]["start_time"] < NOW <= buckets[-1]["end_time"]
+
+
+def test_weekday_and_working_hour_patterns(client: httpx.Client) -> None:
+    end = day_start(NOW) - day_start(NOW) % (7 * DAY) - 4 * DAY  # a Monday midnight
+    page = get_json(
+        client, COMPLETIONS, {"start_time": end - 28 * DAY, "end_time": end, "limit": 31}
+    )
+    by_weekday: dict[int, int] = defaultdict(int)
+    for bucket in page["data"]:
+        weekday = (bucket["start_time"] // DAY + 3) % 7
+        by_weekday[weekday] += sum(r["num_model_requests"] for r in bucket["results"])
+    assert min(by_weekday[d] for d in range(5)) > 2 * max(by_weekday[5], by_weekday[6])
+    hours = list(
+        walk(
+            client,
+            COMPLETIONS,
+            {"start_time": end - 7 * DAY, "end_time": end, "bucket_width": "1h", "limit": 168},
+        )
+    )
+    per_hour: dict[int, int] = defaultdict(int)
+    for bucket in hours[0]["data"]:
+        per_hour[bucket["start_time"] % DAY // HOUR] += sum(
+            r["num_model_requests"] for r in bucket["results"]
+        )
+    busiest, quietest = max(per_hour.values()), min(per_hour.values())
+    assert busiest > 3 * quietest
+
+
+# -- exact aggregation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", FLOW_OPS)
+def test_day_equals_sum_of_hours_equals_sum_of_minutes(client: httpx.Client, op: str) -> None:
+    path = f"/organization/usage/{op}"
+    fields = METRICS[op]
+    day = START + 3 * DAY
+    daily = get_json(client, path, {"start_time": day, "end_time": day + DAY})
+    hourly = get_json(
+        client, path, {"start_time": day, "end_time": day + DAY, "bucket_width": "1h"}
+    )
+    minutely = get_json(
+        client,
+        path,
+        {"start_time": day, "end_time": day + DAY, "bucket_width": "1m", "limit": 1440},
+    )
+    assert len(hourly["data"]) == 24
+    assert len(minutely["data"]) == 1440
+    day_total = bucket_sums(daily, fields)[0]
+    assert day_total[fields[-1]] > 0
+    hour_sums = bucket_sums(hourly, fields)
+    minute_sums = bucket_sums(minutely, fields)
+    assert {f: sum(h[f] for h in hour_sums) for f in fields} == day_total
+    for hour in range(24):
+        minutes = minute_sums[hour * 60 : (hour + 1) * 60]
+        assert {f: sum(m[f] for m in minutes) for f in fields} == hour_sums[hour]
+
+
+def test_gauge_is_reported_per_bucket_not_summed(client: httpx.Client) -> None:
+    path = "/organization/usage/vector_stores"
+    day = START + 2 * DAY
+    daily = get_json(client, path, {"start_time": day, "end_time": day + DAY})
+    hourly = get_json(
+        client, path, {"start_time": day, "end_time": day + DAY, "bucket_width": "1h"}
+    )
+    stored = daily["data"][0]["results"][0]["usage_bytes"]
+    assert stored > 0
+    assert {b["results"][0]["usage_bytes"] for b in hourly["data"]} == {stored}
+
+
+@settings(max_examples=20, deadline=None)
+@given(offset=st.integers(min_value=1, max_value=DAY - 1), day=st.integers(0, 13))
+def test_partial_first_day_equals_its_minutes(client: httpx.Client, offset: int, day: int) -> None:
+    start = START + day * DAY + offset
+    boundary = START + (day + 1) * DAY
+    first = get_json(client, COMPLETIONS, {"start_time": start, "limit": 1})["data"][0]
+    assert (first["start_time"], first["end_time"]) == (start, boundary)
+    minutes = [
+        bucket
+        for page in walk(
+            client,
+            COMPLETIONS,
+            {"start_time": start, "end_time": boundary, "bucket_width": "1m", "limit": 1440},
+        )
+        for bucket in page["data"]
+    ]
+    fields = METRICS["completions"]
+    summed = {f: sum(r[f] for b in minutes for r in b["results"]) for f in fields}
+    assert totals(first["results"], fields) == summed
+
+
+def test_completions_token_fields_are_consistent(client: httpx.Client) -> None:
+    params = [("start_time", START), ("limit", 14), ("bucket_width", "1d")]
+    params += [("group_by", g) for g in allowed_group_by(COMPLETIONS)]
+    page = get_json(client, COMPLETIONS, params)
+    checked = 0
+    for result in (r for b in page["data"] for r in b["results"]):
+        checked += 1
+        assert result["input_tokens"] == (
+            result["input_cached_tokens"]
+            + result["input_uncached_tokens"]
+            + result["input_cache_write_tokens"]
+        )
+        assert result["input_uncached_tokens"] == (
+            result["input_text_tokens"]
+            + result["input_audio_tokens"]
+            + result["input_image_tokens"]
+        )
+        assert result["input_cached_tokens"] == (
+            result["input_cached_text_tokens"]
+            + result["input_cached_audio_tokens"]
+            + result["input_cached_image_tokens"]
+        )
+        assert result["output_tokens"] == (
+            result["output_text_tokens"]
+            + result["output_audio_tokens"]
+            + result["output_image_tokens"]
+        )
+        assert result["num_model_requests"] > 0
+    assert checked > 100
+
+
+# -- group_by ----------------------------------------------------------------------------------
+
+
+def _group_combinations(path: str) -> list[tuple[str, ...]]:
+    allowed = allowed_group_by(path)
+    combos: list[tuple[str, ...]] = [(g,) for g in allowed]
+    combos += list(itertools.combinations(allowed, 2))[:4]
+    combos.append(tuple(allowed))
+    return list(dict.fromkeys(combos))
+
+
+@pytest.mark.parametrize(
+    ("path", "group_by"),
+    [(path, combo) for path in ALL_PATHS for combo in _group_combinations(path)],
+)
+def test_group_by_sums_to_ungrouped_and_nulls_other_fields(
+    client: httpx.Client, path: str, group_by: tuple[str, ...]
+) -> None:
+    base = {"start_time": START, "end_time": START + 5 * DAY}
+    plain = get_json(client, path, base)
+    grouped = get_json(client, path, [*base.items(), *(("group_by", g) for g in group_by)])
+    others = [g for g in allowed_group_by(path) if g not in group_by]
+    for plain_bucket, bucket in zip(plain["data"], grouped["data"], strict=True):
+        assert len(plain_bucket["results"]) == 1
+        keys = [tuple(r[g] for g in group_by) for r in bucket["results"]]
+        assert len(keys) == len(set(keys)), "one result per group"
+        for result in bucket["results"]:
+            assert all(result[g] is None for g in others)
+            if path != COSTS:  # cost lines without an API key (storage) group under null
+                assert all(result[g] is not None for g in group_by)
+        if path == COSTS:
+            assert math.isclose(cost_total(bucket), cost_total(plain_bucket), rel_tol=1e-9)
+        else:
+            fields = metric_fields(path)
+            assert totals(bucket["results"], fields) == totals(plain_bucket["results"], fields)
+    assert any(len(b["results"]) > 1 for b in grouped["data"]) or len(group_by) == 0
+
+
+@pytest.mark.parametrize("path", ALL_PATHS)
+def test_ungrouped_results_have_all_group_fields_null(client: httpx.Client, path: str) -> None:
+    page = get_json(client, path, {"start_time": START, "end_time": START + 2 * DAY})
+    for bucket in page["data"]:
+        (result,) = bucket["results"]
+        assert all(result[g] is None for g in allowed_group_by(path))
+
+
+def test_group_by_accepts_the_sdk_bracket_form(client: httpx.Client) -> None:
+    base = [("start_time", START), ("end_time", START + 3 * DAY)]
+    repeated = client.get(COMPLETIONS, params=[*base, ("group_by", "model"), ("group_by", "batch")])
+    brackets = client.get(
+        COMPLETIONS, params=[*base, ("group_by[]", "model"), ("group_by[]", "batch")]
+    )
+    assert repeated.status_code == brackets.status_code == 200
+    assert repeated.content == brackets.content
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "param"), [(path, param) for path in ALL_PATHS for param in array_filters(path)]
+)
+def test_filters_narrow_results_consistently(
+    client: httpx.Client, fake: FakeUsageAPI, path: str, param: str
+) -> None:
+    dim = FILTER_DIMS[param]
+    base = {"start_time": START, "end_time": START + 7 * DAY}
+    by_dim = get_json(client, path, {**base, "group_by": dim})
+    present = sorted({r[dim] for b in by_dim["data"] for r in b["results"] if r[dim] is not None})
+    assert present, f"no {dim} values with usage"
+    candidates = filter_values(fake, path, param)
+    assert set(present) <= set(candidates)
+    value = present[0]
+    only = get_json(client, path, {**base, "group_by": dim, param: value})
+    assert {r[dim] for b in only["data"] for r in b["results"]} == {value}
+    filtered = get_json(client, path, {**base, param: value})
+    bracketed = get_json(client, path, [*base.items(), (f"{param}[]", value)])
+    assert filtered == bracketed
+    unknown_or_unused = [c for c in candidates if c not in present]
+    for bucket, grouped in zip(filtered["data"], by_dim["data"], strict=True):
+        expected = [r for r in grouped["results"] if r[dim] == value]
+        if path == COSTS:
+            assert math.isclose(
+                cost_total(bucket), math.fsum(r["amount"]["value"] for r in expected), rel_tol=1e-9
+            )
+        else:
+            fields = metric_fields(path)
+            assert totals(bucket["results"], fields) == totals(expected, fields)
+    if len(present) > 1:
+        both = get_json(client, path, [*base.items(), (param, present[0]), (param, present[1])])
+        assert both != filtered
+    if unknown_or_unused:
+        nothing = get_json(client, path, {**base, param: unknown_or_unused[0]})
+        assert all(b["results"] == [] for b in nothing["data"])
+
+
+def test_batch_filter_splits_completions(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 4 * DAY}
+    fields = METRICS["completions"]
+    whole = bucket_sums(get_json(client, COMPLETIONS, base), fields)
+    batch = bucket_sums(get_json(client, COMPLETIONS, {**base, "batch": "true"}), fields)
+    online = bucket_sums(get_json(client, COMPLETIONS, {**base, "batch": "false"}), fields)
+    for w, b, o in zip(whole, batch, online, strict=True):
+        assert b["num_model_requests"] > 0
+        assert o["num_model_requests"] > 0
+        assert {f: b[f] + o[f] for f in fields} == w
+
+
+def test_unknown_ids_match_nothing(client: httpx.Client) -> None:
+    page = get_json(client, COMPLETIONS, {"start_time": START, "project_ids": "proj_missing"})
+    assert page["data"]
+    assert all(b["results"] == [] for b in page["data"])
+
+
+# -- limits and pagination -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "default", "maximum"),
+    [
+        (COMPLETIONS, "1d", 7, 31),
+        (COMPLETIONS, "1h", 24, 168),
+        (COMPLETIONS, "1m", 60, 1440),
+        ("/organization/usage/images", "1h", 24, 168),
+        (COSTS, "1d", 7, 180),
+    ],
+)
+def test_limit_defaults_and_maxima(
+    client: httpx.Client, path: str, width: str, default: int, maximum: int
+) -> None:
+    start = 1704067200  # 2024-01-01: far enough back for the largest page
+    base: dict[str, Any] = {"start_time": start, "bucket_width": width}
+    page = get_json(client, path, base)
+    assert len(page["data"]) == default
+    assert page["has_more"] is True
+    assert isinstance(page["next_page"], str)
+    assert len(get_json(client, path, {**base, "limit": maximum})["data"]) == maximum
+    for bad in (maximum + 1, 0):
+        response = client.get(path, params={**base, "limit": bad})
+        assert response.status_code == 400
+        assert response.json()["error"]["param"] == "limit"
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "span", "limit"),
+    [
+        (COMPLETIONS, "1h", 3 * DAY, 10),
+        (COMPLETIONS, "1d", 25 * DAY, 7),
+        ("/organization/usage/web_search_calls", "1m", 2 * HOUR, 25),
+        (COSTS, "1d", 10 * DAY, 3),
+    ],
+)
+def test_cursor_walks_every_bucket_exactly_once(
+    client: httpx.Client, path: str, width: str, span: int, limit: int
+) -> None:
+    start = START - 30 * DAY + 1234  # unaligned: the first bucket is partial
+    params: dict[str, Any] = {
+        "start_time": start,
+        "end_time": start + span,
+        "bucket_width": width,
+        "limit": limit,
+    }
+    pages = list(walk(client, path, params))
+    buckets = [b for p in pages for b in p["data"]]
+    assert buckets[0]["start_time"] == start
+    assert all(a["end_time"] == b["start_time"] for a, b in itertools.pairwise(buckets))
+    assert buckets[-1]["start_time"] < start + span <= buckets[-1]["end_time"]
+    assert all(len(p["data"]) == limit for p in pages[:-1])
+    assert all(p["has_more"] for p in pages[:-1])
+    unpaged = {
+        **params,
+        "limit": {"1m": 1440, "1h": 168, "1d": 31 if path != COSTS else 180}[width],
+    }
+    assert buckets == get_json(client, path, unpaged)["data"]
+
+
+def test_cursor_is_bound_to_the_query(client: httpx.Client) -> None:
+    base: dict[str, Any] = {
+        "start_time": START,
+        "end_time": START + 10 * DAY,
+        "limit": 2,
+        "group_by": "model",
+    }
+    cursor = get_json(client, COMPLETIONS, base)["next_page"]
+    # The page size may change between pages...
+    assert client.get(COMPLETIONS, params={**base, "limit": 5, "page": cursor}).status_code == 200
+    # ...but not what is being paginated.
+    for changed in (
+        {"project_ids": "proj_x"},
+        {"group_by": "project_id"},
+        {"start_time": START + 1},
+        {"end_time": START + 11 * DAY},
+        {"bucket_width": "1h"},
+    ):
+        response = client.get(COMPLETIONS, params={**base, **changed, "page": cursor})
+        assert response.status_code == 400, changed
+        assert response.json()["error"]["param"] == "page"
+    other_path = client.get("/organization/usage/embeddings", params={**base, "page": cursor})
+    assert other_path.status_code == 400
+    for garbage in ("nope", "page_!!!", "page_AAAA", cursor[:-4] + "AAA="):
+        response = client.get(COMPLETIONS, params={**base, "page": garbage})
+        assert response.status_code == 400
+        assert response.json()["error"]["param"] == "page"
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+ERROR_CASES: list[tuple[str, dict[str, Any] | list[tuple[str, Any]], str]] = [
+    (COMPLETIONS, {}, "start_time"),
+    (COMPLETIONS, {"start_time": "yesterday"}, "start_time"),
+    (COMPLETIONS, {"start_time": "1.5"}, "start_time"),
+    (COMPLETIONS, {"start_time": -5}, "start_time"),
+    (COMPLETIONS, {"start_time": NOW + DAY}, "start_time"),
+    (COMPLETIONS, [("start_time", START), ("start_time", START + 1)], "start_time"),
+    (COMPLETIONS, {"start_time": START, "end_time": START}, "end_time"),
+    (COMPLETIONS, {"start_time": START, "end_time": "later"}, "end_time"),
+    (COMPLETIONS, {"start_time": START, "bucket_width": "1w"}, "bucket_width"),
+    (COSTS, {"start_time": START, "bucket_width": "1h"}, "bucket_width"),
+    (COSTS, {"start_time": START, "group_by": "user_id"}, "group_by"),
+    (COMPLETIONS, {"start_time": START, "group_by": "vector_store_id"}, "group_by"),
+    (COMPLETIONS, {"start_time": START, "group_by": "project_id,model"}, "group_by"),
+    (COMPLETIONS, {"start_time": START, "limit": 32}, "limit"),
+    (COMPLETIONS, {"start_time": START, "limit": "ten"}, "limit"),
+    (COSTS, {"start_time": START, "limit": 181}, "limit"),
+    (COMPLETIONS, {"start_time": START, "batch": "maybe"}, "batch"),
+    ("/organization/usage/images", {"start_time": START, "sizes": "1x1"}, "sizes"),
+    ("/organization/usage/images", {"start_time": START, "sources": "image.magic"}, "sources"),
+    (
+        "/organization/usage/web_search_calls",
+        {"start_time": START, "context_levels": "max"},
+        "context_levels",
+    ),
+    (COMPLETIONS, {"start_time": START, "project_ids": ""}, "project_ids"),
+    (COMPLETIONS, {"start_time": START, "project_id": "proj_x"}, "project_id"),
+    (COSTS, {"start_time": START, "user_ids": "user-x"}, "user_ids"),
+    (COMPLETIONS, {"start_time": START, "page": "page_garbage"}, "page"),
+]
+
+
+@pytest.mark.parametrize(("path", "params", "param"), ERROR_CASES)
+def test_bad_requests_name_the_parameter(
+    client: httpx.Client, path: str, params: dict[str, Any] | list[tuple[str, Any]], param: str
+) -> None:
+    response = client.get(path, params=params)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert schema_errors(body, {"$ref": "#/components/schemas/ErrorResponse"}) == []
+    error = body["error"]
+    assert error["param"] == param
+    assert error["type"] == "invalid_request_error"
+    assert error["code"] is None
+    assert error["message"]
+
+
+def test_401_without_a_bearer_key(fake: FakeUsageAPI) -> None:
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL) as anonymous:
+        for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Basic abc"}):
+            response = anonymous.get(COSTS, params={"start_time": START}, headers=headers)
+            assert response.status_code == 401
+            assert response.json()["error"]["type"] == "invalid_request_error"
+        ok = anonymous.get(
+            COSTS, params={"start_time": START}, headers={"Authorization": "Bearer k"}
+        )
+        assert ok.status_code == 200
+
+
+def test_specific_api_key_must_match() -> None:
+    fake = FakeUsageAPI(api_key="sk-admin-right")
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL) as c:
+        wrong = c.get(COSTS, params={"start_time": START}, headers=AUTH)
+        assert wrong.status_code == 401
+        assert wrong.json()["error"]["code"] == "invalid_api_key"
+        assert "sk-admin-test" not in wrong.text  # the key is never echoed in full
+        right = c.get(
+            COSTS, params={"start_time": START}, headers={"Authorization": "Bearer sk-admin-right"}
+        )
+        assert right.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organization/usage", "/organization/usage/chat", "/v1/organization/costs/", "/v2/foo"],
+)
+def test_404_for_unknown_paths(fake: FakeUsageAPI, path: str) -> None:
+    with httpx.Client(transport=fake.transport(), base_url="https://api.openai.com") as c:
+        response = c.get(path, params={"start_time": START}, headers=AUTH)
+    assert response.status_code == 404
+    assert response.json()["error"]["param"] is None
+
+
+def test_405_for_other_methods(client: httpx.Client) -> None:
+    for method in ("POST", "PUT", "DELETE"):
+        response = client.request(method, COMPLETIONS, params={"start_time": START})
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET"
+        assert response.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_paths_with_and_without_v1_prefix(fake: FakeUsageAPI) -> None:
+    with httpx.Client(transport=fake.transport(), headers=AUTH) as c:
+        bare = c.get("https://api.openai.com/organization/costs", params={"start_time": START})
+        prefixed = c.get(
+            "https://api.openai.com/v1/organization/costs", params={"start_time": START}
+        )
+    assert bare.status_code == prefixed.status_code == 200
+    assert bare.content == prefixed.content
+
+
+# -- costs -------------------------------------------------------------------------------------
+
+
+def test_costs_line_items_sum_to_the_total(client: httpx.Client) -> None:
+    base = {"start_time": START + 777, "end_time": END, "limit": 31}
+    total = get_json(client, COSTS, base)
+    items = get_json(client, COSTS, {**base, "group_by": "line_item"})
+    for plain, grouped in zip(total["data"], items["data"], strict=True):
+        (result,) = plain["results"]
+        assert result["quantity"] is None
+        assert result["quantity_unit"] is None
+        assert result["amount"]["currency"] == "usd"
+        assert math.isclose(result["amount"]["value"], cost_total(grouped), rel_tol=1e-9)
+        for line in grouped["results"]:
+            assert isinstance(line["line_item"], str)
+            assert line["quantity"] > 0
+            assert line["quantity_unit"] is not None
+    units = {r["quantity_unit"] for b in items["data"] for r in b["results"]}
+    assert {"tokens", "images", "characters", "gibibyte_hours", "duration_seconds"} <= units
+
+
+def test_costs_follow_completions_tokens_times_price(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 3 * DAY}
+    usage = get_json(client, COMPLETIONS, {**base, "group_by": ["model", "batch"]})
+    costs = get_json(client, COSTS, {**base, "group_by": "line_item"})
+    checked = 0
+    for usage_bucket, cost_bucket in zip(usage["data"], costs["data"], strict=True):
+        lines = {r["line_item"]: r for r in cost_bucket["results"]}
+        for u in usage_bucket["results"]:
+            price = TOKEN_PRICES[u["model"]]
+            discount = 0.5 if u["batch"] else 1.0
+            prefix = f"{u['model']}, {'batch ' if u['batch'] else ''}"
+            expected = {
+                "input": (
+                    u["input_tokens"] - u["input_cached_tokens"] - u["input_audio_tokens"],
+                    price.input,
+                ),
+                "cached input": (
+                    u["input_cached_tokens"] - u["input_cached_audio_tokens"],
+                    price.cached_input,
+                ),
+                "output": (u["output_tokens"] - u["output_audio_tokens"], price.output),
+                "audio input": (u["input_audio_tokens"], price.audio_input),
+                "cached audio input": (u["input_cached_audio_tokens"], price.cached_audio_input),
+                "audio output": (u["output_audio_tokens"], price.audio_output),
+            }
+            for item, (quantity, per_million) in expected.items():
+                line = lines.get(prefix + item)
+                if not quantity or not per_million:
+                    assert line is None
+                    continue
+                assert line is not None, prefix + item
+                assert line["quantity"] == quantity
+                assert line["quantity_unit"] == "tokens"
+                assert math.isclose(
+                    line["amount"]["value"], quantity * per_million * discount / 1e6, rel_tol=1e-9
+                )
+                checked += 1
+    assert checked >= 20
+
+
+def test_costs_follow_embeddings_usage(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 2 * DAY}
+    usage = get_json(client, "/organization/usage/embeddings", {**base, "group_by": "model"})
+    costs = get_json(client, COSTS, {**base, "group_by": "line_item"})
+    for usage_bucket, cost_bucket in zip(usage["data"], costs["data"], strict=True):
+        lines = {r["line_item"]: r for r in cost_bucket["results"]}
+        for u in usage_bucket["results"]:
+            line = lines[f"{u['model']}, input"]
+            assert line["quantity"] == u["input_tokens"]
+            expected = u["input_tokens"] * TOKEN_PRICES[u["model"]].input / 1e6
+            assert math.isclose(line["amount"]["value"], expected, rel_tol=1e-9)
+
+
+# -- determinism, now, recording -------------------------------------------------------------
+
+
+def _fingerprint(fake: FakeUsageAPI) -> list[bytes]:
+    bodies = []
+    for path in ALL_PATHS:
+        params = [("start_time", str(START)), ("end_time", str(START + 4 * DAY))]
+        params += [("group_by", g) for g in allowed_group_by(path)]
+        status, _, body = fake.handle("GET", path, params, AUTH)
+        assert status == 200
+        bodies.append(body)
+    return bodies
+
+
+def test_same_seed_same_bytes_and_other_seed_differs() -> None:
+    assert _fingerprint(FakeUsageAPI(seed=7)) == _fingerprint(FakeUsageAPI(seed=7))
+    assert _fingerprint(FakeUsageAPI(seed=7)) != _fingerprint(FakeUsageAPI(seed=8))
+    assert FakeUsageAPI(seed=7).org.projects != FakeUsageAPI(seed=8).org.projects
+
+
+def test_past_data_does_not_depend_on_now() -> None:
+    later = FakeUsageAPI(now=DEFAULT_NOW + timedelta(days=30))
+    assert _fingerprint(FakeUsageAPI()) == _fingerprint(later)
+
+
+def test_now_must_be_timezone_aware() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        FakeUsageAPI(now=DEFAULT_NOW.replace(tzinfo=None))
+
+
+def test_requests_are_recorded_as_sent() -> None:
+    fake = FakeUsageAPI()
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as c:
+        c.get(COMPLETIONS, params=[("start_time", START), ("group_by[]", "model")])
+        c.post(COSTS)
+    assert fake.requests == [
+        ("GET", f"/v1{COMPLETIONS}", (("start_time", str(START)), ("group_by[]", "model"))),
+        ("POST", f"/v1{COSTS}", ()),
+    ]
+    assert fake.requests[0].method == "GET"
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ALL_PATHS)
+def test_responses_match_the_reference_schema(client: httpx.Client, path: str) -> None:
+    schema = response_schema(path)
+    width = "1d" if path == COSTS else "1h"
+    queries: list[list[tuple[str, Any]]] = [
+        [("start_time", START + 99), ("limit", 3)],
+        [("start_time", START), ("bucket_width", width)]
+        + [("group_by", g) for g in allowed_group_by(path)],
+        [("start_time", NOW - DAY), ("end_time", NOW + DAY), ("group_by", "project_id")],
+    ]
+    for params in queries:
+        body = get_json(client, path, params)
+        assert schema_errors(body, schema) == []
+        results = [r for b in body["data"] for r in b["results"]]
+        assert results, params
+
+
+@pytest.mark.parametrize("path", ALL_PATHS)
+def test_results_match_the_documented_examples(client: httpx.Client, path: str) -> None:
+    example = documented_example(path)
+    expected = example["data"][0]["results"][0]
+    body = get_json(client, path, {"start_time": START, "limit": 1})
+    assert list(body) == list(example)
+    assert list(body["data"][0]) == list(example["data"][0])
+    (result,) = body["data"][0]["results"]
+    assert result["object"] == expected["object"]
+    assert list(result) == list(expected), "same fields in the same order"
+    assert list(result.get("amount", {})) == list(expected.get("amount", {}))
