@@ -68,15 +68,35 @@ def _wait(policy: RetryPolicy) -> Callable[[tenacity.RetryCallState], float]:
         if isinstance(exc, APIStatusError):
             asked = retry_after_seconds(exc.response)
             if asked is not None:
-                return min(asked, policy.max_retry_after)
+                return asked
         return float(jitter(state))
 
     return wait
 
 
+class _StopOnLongRetryAfter(tenacity.stop.stop_base):
+    """Stop when the server asks to wait longer than the policy allows.
+
+    Waiting minutes inside a paginator helps nobody: fail now, with the server's ask on the
+    error (``RateLimitError.retry_after``), and let the caller decide.
+    """
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(exc, APIStatusError):
+            asked = retry_after_seconds(exc.response)
+            return asked is not None and asked > self.limit
+        return False
+
+
 def _stop(policy: RetryPolicy) -> tenacity.stop.stop_base:
-    return tenacity.stop_after_attempt(policy.max_retries + 1) | tenacity.stop_before_delay(
-        policy.budget
+    return tenacity.stop_any(
+        tenacity.stop_after_attempt(policy.max_retries + 1),
+        tenacity.stop_before_delay(policy.budget),
+        _StopOnLongRetryAfter(policy.max_retry_after),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
@@ -60,6 +60,10 @@ class _Chain:
             self.last_end = bucket.end_time
         if not page.has_more:
             return None
+        if not page.buckets:
+            # Every page holds at least one bucket; an empty one that promises more would
+            # let a server lead the client through cursors forever.
+            raise self._error("has_more is true but the page has no buckets")
         if not page.next_page:
             raise self._error("has_more is true but next_page is empty")
         if page.next_page in self.cursors:
@@ -86,30 +90,38 @@ def _iso(ts: int) -> str:
     return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
 
 
-def _window_pages(sender: SyncSender, query: Query, window: Window) -> list[Page[Any]]:
+def _window_pages(sender: SyncSender, query: Query, window: Window) -> Iterator[Page[Any]]:
     chain = _Chain(query, window)
-    pages: list[Page[Any]] = []
     cursor: str | None = None
     while True:
         page = sender.fetch(query.operation, chain.kwargs(cursor))
-        pages.append(page)
         cursor = chain.next_cursor(page)
+        yield page
         if cursor is None:
-            return pages
+            return
 
 
 async def _async_window_pages(
     sender: AsyncSender, query: Query, window: Window
-) -> list[Page[Any]]:
+) -> AsyncGenerator[Page[Any]]:
     chain = _Chain(query, window)
-    pages: list[Page[Any]] = []
     cursor: str | None = None
     while True:
         page = await sender.fetch(query.operation, chain.kwargs(cursor))
-        pages.append(page)
         cursor = chain.next_cursor(page)
+        yield page
         if cursor is None:
-            return pages
+            return
+
+
+def _collect_window(sender: SyncSender, query: Query, window: Window) -> list[Page[Any]]:
+    return list(_window_pages(sender, query, window))
+
+
+async def _async_collect_window(
+    sender: AsyncSender, query: Query, window: Window
+) -> list[Page[Any]]:
+    return [page async for page in _async_window_pages(sender, query, window)]
 
 
 class Paginator(Generic[R]):
@@ -145,9 +157,9 @@ class Paginator(Generic[R]):
     def pages(self) -> Iterator[Page[R]]:
         """Every page, in time order."""
         windows = plan_windows(self.query, self._max_concurrency)
-        if len(windows) == 1 or self._max_concurrency <= 1:
-            for window in windows:
-                yield from _window_pages(self._sender, self.query, window)
+        if len(windows) == 1:
+            # One window: page by page, so stopping early stops the requests too.
+            yield from _window_pages(self._sender, self.query, windows[0])
             return
         yield from self._concurrent_pages(windows)
 
@@ -159,7 +171,7 @@ class Paginator(Generic[R]):
         )
         try:
             for window in todo:
-                in_flight.append(executor.submit(_window_pages, self._sender, self.query, window))
+                in_flight.append(executor.submit(_collect_window, self._sender, self.query, window))
                 if len(in_flight) >= self._max_concurrency:
                     break
             while in_flight:
@@ -167,7 +179,7 @@ class Paginator(Generic[R]):
                 next_window = next(todo, None)
                 if next_window is not None:
                     in_flight.append(
-                        executor.submit(_window_pages, self._sender, self.query, next_window)
+                        executor.submit(_collect_window, self._sender, self.query, next_window)
                     )
                 yield from pages
         finally:
@@ -194,20 +206,24 @@ class AsyncPaginator(Generic[R]):
     def __repr__(self) -> str:
         return f"<AsyncPaginator {_describe(self.query)}>"
 
-    async def __aiter__(self) -> AsyncIterator[Bucket[R]]:
+    async def __aiter__(self) -> AsyncGenerator[Bucket[R]]:
         async for page in self.pages():
             for bucket in page.buckets:
                 yield bucket
 
-    async def results(self) -> AsyncIterator[Row[R]]:
+    async def results(self) -> AsyncGenerator[Row[R]]:
         """Every result as a flat row carrying its bucket's start and end."""
         async for bucket in self:
             for result in bucket.results:
                 yield Row(bucket.start, bucket.end, result)
 
-    async def pages(self) -> AsyncIterator[Page[R]]:
+    async def pages(self) -> AsyncGenerator[Page[R]]:
         """Every page, in time order."""
         windows = plan_windows(self.query, self._max_concurrency)
+        if len(windows) == 1:
+            async for page in _async_window_pages(self._sender, self.query, windows[0]):
+                yield page
+            return
         todo = iter(windows)
         in_flight: collections.deque[asyncio.Task[list[Page[Any]]]] = collections.deque()
 
@@ -215,7 +231,7 @@ class AsyncPaginator(Generic[R]):
             window = next(todo, None)
             if window is not None:
                 in_flight.append(
-                    asyncio.ensure_future(_async_window_pages(self._sender, self.query, window))
+                    asyncio.ensure_future(_async_collect_window(self._sender, self.query, window))
                 )
 
         try:

@@ -1,0 +1,186 @@
+"""The public surface of ``openai_usage``: pinned names, matching sync/async methods, docstrings.
+
+A change here is a change of the package's API: update the pinned list on purpose.
+"""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+import openai_usage
+from openai_usage import OPERATIONS, AsyncPaginator, AsyncUsageClient, Paginator, UsageClient
+
+KEY = "sk-admin-test-dummy"
+START = datetime(2026, 11, 1, tzinfo=UTC)
+END = datetime(2026, 11, 2, tzinfo=UTC)
+
+PUBLIC_NAMES = [
+    "OPERATIONS",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPaginator",
+    "AsyncUsageClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "Bucket",
+    "BucketWidth",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidParameterError",
+    "MissingAPIKeyError",
+    "MissingDependencyError",
+    "NotFoundError",
+    "OpenAIUsageError",
+    "Page",
+    "PaginationError",
+    "Paginator",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "Row",
+    "UsageClient",
+    "__version__",
+]
+COMMON_PARAMS = ["start", "end", "bucket_width", "group_by", "limit"]
+
+
+def isort_key(name: str) -> tuple[int, str]:
+    """Ruff's RUF022 order: CONSTANTS, then Classes, then everything else."""
+    if name.isupper():
+        return (0, name)
+    if name[0].isupper():
+        return (1, name)
+    return (2, name)
+
+
+def never_called(request: httpx.Request) -> httpx.Response:
+    raise AssertionError("no request expected")
+
+
+def test_all_is_pinned() -> None:
+    assert openai_usage.__all__ == PUBLIC_NAMES
+
+
+def test_all_is_sorted() -> None:
+    assert sorted(openai_usage.__all__, key=isort_key) == openai_usage.__all__
+    assert len(set(openai_usage.__all__)) == len(openai_usage.__all__)
+
+
+def test_every_public_name_exists() -> None:
+    for name in openai_usage.__all__:
+        assert hasattr(openai_usage, name), name
+    assert isinstance(openai_usage.__version__, str)
+    assert openai_usage.__version__
+
+
+def test_star_import_gives_exactly_all() -> None:
+    namespace: dict[str, Any] = {}
+    exec("from openai_usage import *", namespace)
+    assert sorted(k for k in namespace if k != "__builtins__") == sorted(PUBLIC_NAMES)
+
+
+def test_operations_are_the_eleven_methods() -> None:
+    assert list(OPERATIONS) == [
+        "completions",
+        "embeddings",
+        "moderations",
+        "images",
+        "audio_speeches",
+        "audio_transcriptions",
+        "vector_stores",
+        "code_interpreter_sessions",
+        "file_search_calls",
+        "web_search_calls",
+        "costs",
+    ]
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS))
+def test_both_clients_have_the_method_with_the_same_parameters(op: str) -> None:
+    sync_params = inspect.signature(getattr(UsageClient, op)).parameters
+    async_params = inspect.signature(getattr(AsyncUsageClient, op)).parameters
+    assert list(sync_params) == list(async_params)
+    expected = ["self", *COMMON_PARAMS, *OPERATIONS[op].filters, "tz"]
+    assert sorted(sync_params) == sorted(expected)
+    for name, param in sync_params.items():
+        if name == "self":
+            continue
+        assert param.kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert (param.default is inspect.Parameter.empty) == (name == "start"), name
+        assert param.annotation == async_params[name].annotation
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS))
+def test_methods_return_the_right_paginator(op: str) -> None:
+    with UsageClient(api_key=KEY, transport=httpx.MockTransport(never_called)) as client:
+        paginator = getattr(client, op)(start=START, end=END)
+        assert type(paginator) is Paginator
+        assert paginator.query.operation is OPERATIONS[op]
+    async_client = AsyncUsageClient(api_key=KEY, transport=httpx.MockTransport(never_called))
+    async_paginator = getattr(async_client, op)(start=START, end=END)
+    assert type(async_paginator) is AsyncPaginator
+    assert async_paginator.query.operation is OPERATIONS[op]
+
+
+def test_client_constructors_match() -> None:
+    sync_params = inspect.signature(UsageClient.__init__).parameters
+    async_params = inspect.signature(AsyncUsageClient.__init__).parameters
+    assert list(sync_params) == list(async_params)
+    assert list(sync_params) == [
+        "self",
+        "api_key",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "max_concurrency",
+        "retry_budget",
+        "transport",
+    ]
+
+
+def public_callables() -> list[tuple[str, Any]]:
+    """Every public class and function, and every public method or property they define."""
+    found: list[tuple[str, Any]] = []
+    for name in openai_usage.__all__:
+        obj = getattr(openai_usage, name)
+        if not callable(obj):
+            continue
+        found.append((name, obj))
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if attr.startswith("_"):
+                    continue
+                if inspect.isfunction(member) or isinstance(member, property):
+                    found.append((f"{name}.{attr}", member))
+    return found
+
+
+def test_public_callables_are_many() -> None:
+    names = [name for name, _ in public_callables()]
+    assert "UsageClient.costs" in names
+    assert "AsyncPaginator.to_list" in names
+    assert "Bucket.start_time" in names
+    assert len(names) > 50
+
+
+@pytest.mark.parametrize(
+    ("name", "obj"), [pytest.param(name, obj, id=name) for name, obj in public_callables()]
+)
+def test_public_callable_has_a_docstring(name: str, obj: Any) -> None:
+    doc = obj.__doc__
+    if isinstance(obj, property):
+        doc = obj.fget.__doc__ if obj.fget else None
+    assert doc, f"{name} has no docstring"
+    assert doc.strip(), f"{name} has an empty docstring"
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS))
+def test_operation_docstrings_match_between_clients(op: str) -> None:
+    assert getattr(UsageClient, op).__doc__ == getattr(AsyncUsageClient, op).__doc__
