@@ -1,0 +1,322 @@
+"""The click commands: ``report``, ``costs``, ``usage ENDPOINT`` and ``fake-server``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import click
+
+from openai_usage import OPERATIONS, Paginator, __version__
+
+from . import _errors
+from ._fetch import fetch_all
+from ._options import (
+    USAGE_OPERATIONS,
+    endpoint_reference,
+    filter_options,
+    output_options,
+    query_options,
+    range_options,
+    source_options,
+)
+from ._render import open_output, render_report, render_rows
+from ._report import DEFAULT_TOP, REPORT_BUCKET_WIDTH, build_report, fetch_report, report_jobs
+from ._rows import records
+from ._source import DEMO_NOTICE, Source, open_source
+from ._timerange import RangeError, TimeRange, resolve
+
+_ALL_FILTERS = filter_options(OPERATIONS.values())
+
+
+class App(click.Group):
+    """The root group; turns every expected failure into one ``openai-usage: error:`` line."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> NoReturn:
+        """Run and exit; unlike click's default, always exits (``standalone_mode`` ignored).
+
+        Non-standalone mode lets the errors reach :func:`_errors.exit_for` instead of click
+        printing its multi-line usage banner.
+        """
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except BaseException as exc:  # every kind is mapped or re-raised
+            _errors.exit_for(exc)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(
+    cls=App,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Examples:
+  openai-usage report --demo
+  openai-usage report --start 2026-11-01 --end 2026-12-01
+  openai-usage costs --last 7d --group-by project_id --format csv -o costs.csv
+  openai-usage usage completions --group-by model --model gpt-4o --format json
+
+The admin key is read from OPENAI_ADMIN_KEY only (never an option, never printed).
+Run 'openai-usage COMMAND --help' for each command's options.""",
+)
+@click.version_option(__version__, prog_name="openai-usage")
+def cli() -> None:
+    """Usage and spend of an OpenAI organization, from the Usage and Costs API."""
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _range(
+    source: Source, start: str | None, end: str | None, last: str | None, tz: str | None
+) -> TimeRange:
+    try:
+        time_range = resolve(start=start, end=end, last=last, tz=tz, now=source.now)
+    except RangeError as exc:
+        raise click.UsageError(str(exc)) from None
+    return time_range
+
+
+def _announce(source: Source, time_range: TimeRange, bucket_width: str) -> None:
+    """Say what the data is, once every parameter has been validated, before fetching."""
+    if source.demo:
+        _stderr(DEMO_NOTICE)
+    note = time_range.boundary_note(bucket_width)
+    if note:
+        _stderr(f"openai-usage: note: {note}")
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  openai-usage report --demo
+  openai-usage report --start 2026-11-01 --end 2026-12-01 --tz Europe/Paris
+  openai-usage report --last 7d --format json -o report.json
+
+\b
+Without --start or --last the report covers the last 30 days, ending now.
+Sums are over daily (UTC) buckets; vector store bytes are the latest day's level."""
+)
+@range_options
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TOP,
+    show_default=True,
+    help="Users and API keys to list.",
+)
+@source_options
+@output_options
+def report(
+    start: str | None,
+    end: str | None,
+    last: str | None,
+    tz: str | None,
+    top: int,
+    demo: bool,
+    base_url: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Summary of a range: spend, tokens by model, top users and keys, other endpoints.
+
+    Spend by project and by line item comes from the costs endpoint; tokens and requests
+    from completions grouped by model, user and API key; then totals of every other endpoint.
+    """
+    source = open_source(demo=demo, base_url=base_url)
+    with source.client:
+        time_range = _range(source, start, end, last, tz)
+        jobs = report_jobs(source.client, time_range)
+        _announce(source, time_range, REPORT_BUCKET_WIDTH)
+        data = fetch_report(jobs, fetch_all)
+    result = build_report(data, time_range, demo=source.demo, top=top)
+    with open_output(output) as out:
+        render_report(fmt, out, result)
+
+
+def _raw(
+    operation_name: str,
+    options: Mapping[str, Any],
+    call: Callable[[Source, TimeRange], Paginator[Any]],
+) -> None:
+    """Shared body of ``costs`` and ``usage``: fetch rows, render them."""
+    operation = OPERATIONS[operation_name]
+    width = options["bucket_width"] or operation.default_bucket_width
+    source = open_source(demo=options["demo"], base_url=options["base_url"])
+    with source.client:
+        time_range = _range(
+            source, options["start"], options["end"], options["last"], options["tz"]
+        )
+        paginator = call(source, time_range)
+        _announce(source, time_range, width)
+        (buckets,) = fetch_all([(operation_name, paginator)])
+    rows = records(buckets)
+    with open_output(options["output"]) as out:
+        render_rows(
+            options["fmt"],
+            out,
+            operation,
+            rows,
+            start=time_range.start,
+            end=time_range.end,
+            demo=source.demo,
+        )
+
+
+def _api_filters(operation_name: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Given filter options as API arguments; a filter the operation lacks is a usage error."""
+    operation = OPERATIONS[operation_name]
+    out: dict[str, Any] = {}
+    for spec in _ALL_FILTERS:
+        value = options.get(spec.dest)
+        if value is None or value == ():
+            continue
+        if spec.api_name not in operation.filters:
+            valid = [s.flag for s in _ALL_FILTERS if s.api_name in operation.filters]
+            raise click.UsageError(
+                f"{spec.flag} is not valid for endpoint '{operation_name}' "
+                f"(its filters: {', '.join(valid) or 'none'})"
+            )
+        out[spec.api_name] = list(value) if isinstance(value, tuple) else value
+    group_by = options.get("group_by") or ()
+    for field in group_by:
+        if field not in operation.group_by:
+            raise click.UsageError(
+                f"--group-by {field} is not valid for endpoint '{operation_name}' "
+                f"(choose from: {', '.join(operation.group_by)})"
+            )
+    return out
+
+
+def _paginator(
+    operation_name: str, options: Mapping[str, Any]
+) -> Callable[[Source, TimeRange], Paginator[Any]]:
+    filters = _api_filters(operation_name, options)
+
+    def call(source: Source, time_range: TimeRange) -> Paginator[Any]:
+        method: Callable[..., Paginator[Any]] = getattr(source.client, operation_name)
+        return method(
+            start=time_range.start,
+            end=time_range.end,
+            bucket_width=options["bucket_width"],
+            group_by=list(options["group_by"]) or None,
+            limit=options["limit"],
+            **filters,
+        )
+
+    return call
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  openai-usage costs --demo --start 2026-11-01 --end 2026-11-08
+  openai-usage costs --last 30d --group-by project_id --group-by line_item --format csv
+  openai-usage costs --start 2026-10-01 --project-id proj_abc --format ndjson -o costs.ndjson
+
+\b
+One row per result: bucket start and end (UTC) and every field of the API's result.
+Without --start or --last: the last 30 days."""
+)
+@range_options
+@query_options([OPERATIONS["costs"]])
+@source_options
+@output_options
+def costs(**options: Any) -> None:
+    """Raw spend rows, one per daily bucket and group (costs endpoint)."""
+    _raw("costs", options, _paginator("costs", options))
+
+
+@cli.command(
+    "usage",
+    epilog=endpoint_reference(USAGE_OPERATIONS.values())
+    + """
+
+\b
+Examples:
+  openai-usage usage completions --demo --start 2026-11-01 --end 2026-11-08 --group-by model
+  openai-usage usage images --last 7d --group-by size --size 1024x1024 --format csv
+  openai-usage usage completions --bucket-width 1h --last 24h --no-batch --format ndjson
+
+\b
+Filters and --group-by values must exist for the chosen endpoint (listed above).
+One row per result: bucket start and end (UTC) and every field of the API's result.
+Without --start or --last: the last 30 days.""",
+)
+@click.argument("endpoint", type=click.Choice(tuple(USAGE_OPERATIONS)), metavar="ENDPOINT")
+@range_options
+@query_options(USAGE_OPERATIONS.values())
+@source_options
+@output_options
+def usage_command(endpoint: str, **options: Any) -> None:
+    """Raw usage rows of one ENDPOINT, one per bucket and group."""
+    _raw(endpoint, options, _paginator(endpoint, options))
+
+
+@cli.command(
+    "fake-server",
+    epilog="""\b
+Examples:
+  openai-usage fake-server
+  openai-usage fake-server --port 9000 --seed 7 --latency 0.05
+
+\b
+Then, in another shell:
+  OPENAI_BASE_URL=http://127.0.0.1:8089/v1 OPENAI_ADMIN_KEY=sk-fake openai-usage report""",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8089,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Picks the synthetic organization and its traffic.",
+)
+@click.option(
+    "--latency",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Seconds added to every response.",
+)
+def fake_server(port: int, host: str, seed: int, latency: float) -> None:
+    """Serve the embedded fake Usage API on loopback until Ctrl-C.
+
+    The data is synthetic and deterministic; its clock is fixed, so the same request always
+    gets the same answer. Any non-empty bearer key is accepted.
+    """
+    from openai_usage.fake import FakeUsageAPI, serve
+
+    api = FakeUsageAPI(seed, latency=latency)
+    server = serve(api, host, port)
+    try:
+        bound_host, bound_port = server.server_address[:2]
+        shown = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
+        if ":" in shown:
+            shown = f"[{shown}]"
+        base_url = f"http://{shown}:{bound_port}/v1"
+        click.echo(f"Fake OpenAI Usage API (synthetic data, seed {seed}) at {base_url}")
+        click.echo(f"Its clock is fixed at {api.now:%Y-%m-%dT%H:%M:%SZ}. Ctrl-C to stop. Try:")
+        click.echo(
+            f"  OPENAI_BASE_URL={base_url} OPENAI_ADMIN_KEY=sk-fake "
+            f"openai-usage report --start 2026-11-01 --end 2026-11-08"
+        )
+        sys.stdout.flush()
+        server.serve_forever()
+    finally:
+        server.server_close()
