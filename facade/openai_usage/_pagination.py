@@ -1,18 +1,19 @@
 """Lazy paginators: every bucket of a range, in time order, exactly once.
 
 A range longer than one page is split into windows aligned to bucket boundaries, one page
-long each (``plan_windows``). Up to ``max_concurrency`` windows are fetched at once; each
-window follows its own cursor if the server says ``has_more``; windows are yielded strictly in
-order, so at most ``max_concurrency`` windows' pages are held in memory, whatever the range.
+long each (``plan_windows``). Up to ``max_concurrency`` windows are fetched at once, a new one
+starting as soon as any finishes; each window follows its own cursor if the server says
+``has_more``; windows are yielded strictly in order, and at most 2 x ``max_concurrency``
+windows' pages (running or finished and waiting their turn) are held in memory, whatever the
+range.
 With ``max_concurrency=1`` the whole range is one window: plain sequential cursor paging.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 from collections.abc import AsyncGenerator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
 from ._errors import PaginationError
@@ -164,27 +165,36 @@ class Paginator(Generic[R]):
         yield from self._concurrent_pages(windows)
 
     def _concurrent_pages(self, windows: list[Window]) -> Iterator[Page[R]]:
-        todo = iter(windows)
-        in_flight: collections.deque[Future[list[Page[Any]]]] = collections.deque()
-        executor = ThreadPoolExecutor(
-            max_workers=self._max_concurrency, thread_name_prefix="openai-usage"
-        )
+        limit = self._max_concurrency
+        # Window index -> its future; windows are yielded strictly in index order.
+        started: dict[int, Future[list[Page[Any]]]] = {}
+        next_start = next_yield = 0
+        executor = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="openai-usage")
         try:
-            for window in todo:
-                in_flight.append(executor.submit(_collect_window, self._sender, self.query, window))
-                if len(in_flight) >= self._max_concurrency:
-                    break
-            while in_flight:
-                pages = in_flight.popleft().result()
-                next_window = next(todo, None)
-                if next_window is not None:
-                    in_flight.append(
-                        executor.submit(_collect_window, self._sender, self.query, next_window)
+            while next_yield < len(windows):
+                # Keep `limit` requests running whichever windows finish first, but hold at
+                # most 2 x limit windows (running or waiting their turn) in memory.
+                running = sum(1 for f in started.values() if not f.done())
+                while (
+                    next_start < len(windows)
+                    and running < limit
+                    and next_start - next_yield < 2 * limit
+                ):
+                    started[next_start] = executor.submit(
+                        _collect_window, self._sender, self.query, windows[next_start]
                     )
-                yield from pages
+                    next_start += 1
+                    running += 1
+                head = started[next_yield]
+                if not head.done():
+                    wait([f for f in started.values() if not f.done()], return_when=FIRST_COMPLETED)
+                    continue
+                del started[next_yield]
+                next_yield += 1
+                yield from head.result()
         finally:
             # The caller stopped early or a window failed: drop what has not started.
-            for future in in_flight:
+            for future in started.values():
                 future.cancel()
             executor.shutdown(wait=True, cancel_futures=True)
 
@@ -224,29 +234,39 @@ class AsyncPaginator(Generic[R]):
             async for page in _async_window_pages(self._sender, self.query, windows[0]):
                 yield page
             return
-        todo = iter(windows)
-        in_flight: collections.deque[asyncio.Task[list[Page[Any]]]] = collections.deque()
-
-        def start_next() -> None:
-            window = next(todo, None)
-            if window is not None:
-                in_flight.append(
-                    asyncio.ensure_future(_async_collect_window(self._sender, self.query, window))
-                )
-
+        limit = self._max_concurrency
+        started: dict[int, asyncio.Task[list[Page[Any]]]] = {}
+        next_start = next_yield = 0
         try:
-            for _ in range(max(1, self._max_concurrency)):
-                start_next()
-            while in_flight:
-                pages = await in_flight.popleft()
-                start_next()
-                for page in pages:
+            while next_yield < len(windows):
+                # As in Paginator: `limit` running, at most 2 x limit held, yielded in order.
+                running = sum(1 for t in started.values() if not t.done())
+                while (
+                    next_start < len(windows)
+                    and running < limit
+                    and next_start - next_yield < 2 * limit
+                ):
+                    started[next_start] = asyncio.ensure_future(
+                        _async_collect_window(self._sender, self.query, windows[next_start])
+                    )
+                    next_start += 1
+                    running += 1
+                head = started[next_yield]
+                if not head.done():
+                    await asyncio.wait(
+                        [t for t in started.values() if not t.done()],
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    continue
+                del started[next_yield]
+                next_yield += 1
+                for page in head.result():
                     yield page
         finally:
-            for task in in_flight:
+            for task in started.values():
                 task.cancel()
-            if in_flight:
-                await asyncio.gather(*in_flight, return_exceptions=True)
+            if started:
+                await asyncio.gather(*started.values(), return_exceptions=True)
 
     async def to_list(self) -> list[Bucket[R]]:
         """Every bucket, collected (``list()`` for async code)."""

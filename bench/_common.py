@@ -1,0 +1,59 @@
+"""Shared benchmark helpers: a fake API server in its own process, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+KEY = "sk-admin-bench-dummy"
+
+
+@contextlib.contextmanager
+def fake_server(latency: float = 0.0, seed: int = 0) -> Iterator[str]:
+    """Serve the embedded fake API from a separate process (so it does not share our GIL)."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "openai_usage.fake",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--seed",
+            str(seed),
+            "--latency",
+            str(latency),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # "fake OpenAI Usage API on http://127.0.0.1:PORT/v1 ..."
+        base_url = line.split(" on ", 1)[1].split()[0]
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def best_of(repeat: int, fn: Callable[[], Any]) -> float:
+    """The fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
