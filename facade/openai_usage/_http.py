@@ -130,6 +130,13 @@ class SyncSender:
 
     def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
         """Send one page request (retrying as the policy says) and parse the page."""
+        response, attempts = self.send_page(operation, kwargs)
+        return parse_page(operation, response, attempts=attempts)
+
+    def send_page(
+        self, operation: Operation[Any], kwargs: dict[str, Any]
+    ) -> tuple[httpx.Response, int]:
+        """Send one page request, retrying; return the 2xx response and the attempts made."""
         request = _request(self._http, operation.build_request(**kwargs))
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_retryable),
@@ -146,7 +153,7 @@ class SyncSender:
                     response = self._send(request)
         except APIError as exc:
             raise exc.with_attempts(attempts) from exc.__cause__
-        return parse_page(operation, response, attempts=attempts)
+        return response, attempts
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -172,6 +179,15 @@ class AsyncSender:
 
     async def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
         """Send one page request (retrying as the policy says) and parse the page."""
+        response, attempts = await self.send_page(operation, kwargs)
+        # Parsing a large page takes milliseconds of CPU: off the event loop, so other
+        # windows' responses keep arriving meanwhile.
+        return await asyncio.to_thread(parse_page, operation, response, attempts=attempts)
+
+    async def send_page(
+        self, operation: Operation[Any], kwargs: dict[str, Any]
+    ) -> tuple[httpx.Response, int]:
+        """Send one page request, retrying; return the 2xx response and the attempts made."""
         request = _request(self._http, operation.build_request(**kwargs))
 
         async def sleep(seconds: float) -> None:
@@ -192,9 +208,7 @@ class AsyncSender:
                     response = await self._send(request)
         except APIError as exc:
             raise exc.with_attempts(attempts) from exc.__cause__
-        # Parsing a large page takes milliseconds of CPU: off the event loop, so other
-        # windows' responses keep arriving meanwhile.
-        return await asyncio.to_thread(parse_page, operation, response, attempts=attempts)
+        return response, attempts
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         try:

@@ -3,7 +3,7 @@
 A range longer than one page is split into windows aligned to bucket boundaries, one page
 long each (``plan_windows``). Up to ``max_concurrency`` windows are fetched at once, a new one
 starting as soon as any finishes; each window follows its own cursor if the server says
-``has_more``; windows are yielded strictly in order, and at most 2 x ``max_concurrency``
+``has_more``; windows are yielded strictly in order, and at most ``max_concurrency`` + 2
 windows' pages (running or finished and waiting their turn) are held in memory, whatever the
 range.
 With ``max_concurrency=1`` the whole range is one window: plain sequential cursor paging.
@@ -16,14 +16,22 @@ from collections.abc import AsyncGenerator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Generic, TypeVar
 
+import httpx
+
 from ._errors import PaginationError
 from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
+from ._parse import parse_page
 from ._time import align_down, from_unix_seconds
 
 R = TypeVar("R")
 Window = tuple[int, int]
+
+# Finished windows that may wait for an earlier one to be yielded, beyond the running ones:
+# enough to keep requests flowing when windows finish out of order, few enough that memory
+# stays bounded by max_concurrency (see bench/memory.py).
+_EXTRA_HELD = 2
 
 
 def plan_windows(query: Query, max_concurrency: int) -> list[Window]:
@@ -91,38 +99,36 @@ def _iso(ts: int) -> str:
     return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
 
 
-def _window_pages(sender: SyncSender, query: Query, window: Window) -> Iterator[Page[Any]]:
+def _window_pages(
+    sender: SyncSender, query: Query, window: Window, first: Page[Any] | None = None
+) -> Iterator[Page[Any]]:
     chain = _Chain(query, window)
     cursor: str | None = None
+    page = first
     while True:
-        page = sender.fetch(query.operation, chain.kwargs(cursor))
+        if page is None:
+            page = sender.fetch(query.operation, chain.kwargs(cursor))
         cursor = chain.next_cursor(page)
         yield page
         if cursor is None:
             return
+        page = None
 
 
 async def _async_window_pages(
-    sender: AsyncSender, query: Query, window: Window
+    sender: AsyncSender, query: Query, window: Window, first: Page[Any] | None = None
 ) -> AsyncGenerator[Page[Any]]:
     chain = _Chain(query, window)
     cursor: str | None = None
+    page = first
     while True:
-        page = await sender.fetch(query.operation, chain.kwargs(cursor))
+        if page is None:
+            page = await sender.fetch(query.operation, chain.kwargs(cursor))
         cursor = chain.next_cursor(page)
         yield page
         if cursor is None:
             return
-
-
-def _collect_window(sender: SyncSender, query: Query, window: Window) -> list[Page[Any]]:
-    return list(_window_pages(sender, query, window))
-
-
-async def _async_collect_window(
-    sender: AsyncSender, query: Query, window: Window
-) -> list[Page[Any]]:
-    return [page async for page in _async_window_pages(sender, query, window)]
+        page = None
 
 
 class Paginator(Generic[R]):
@@ -167,21 +173,23 @@ class Paginator(Generic[R]):
     def _concurrent_pages(self, windows: list[Window]) -> Iterator[Page[R]]:
         limit = self._max_concurrency
         # Window index -> its future; windows are yielded strictly in index order.
-        started: dict[int, Future[list[Page[Any]]]] = {}
+        started: dict[int, Future[tuple[httpx.Response, int]]] = {}
         next_start = next_yield = 0
         executor = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="openai-usage")
         try:
             while next_yield < len(windows):
                 # Keep `limit` requests running whichever windows finish first, but hold at
-                # most 2 x limit windows (running or waiting their turn) in memory.
+                # most limit + _EXTRA_HELD windows (running or waiting their turn).
                 running = sum(1 for f in started.values() if not f.done())
                 while (
                     next_start < len(windows)
                     and running < limit
-                    and next_start - next_yield < 2 * limit
+                    and next_start - next_yield < limit + _EXTRA_HELD
                 ):
                     started[next_start] = executor.submit(
-                        _collect_window, self._sender, self.query, windows[next_start]
+                        self._sender.send_page,
+                        self.query.operation,
+                        _Chain(self.query, windows[next_start]).kwargs(None),
                     )
                     next_start += 1
                     running += 1
@@ -190,8 +198,12 @@ class Paginator(Generic[R]):
                     wait([f for f in started.values() if not f.done()], return_when=FIRST_COMPLETED)
                     continue
                 del started[next_yield]
+                response, attempts = head.result()
+                # Parsed here, in the consumer's thread, when its turn comes: windows waiting
+                # their turn are held as compact bytes, not as thousands of model objects.
+                first = parse_page(self.query.operation, response, attempts=attempts)
+                yield from _window_pages(self._sender, self.query, windows[next_yield], first)
                 next_yield += 1
-                yield from head.result()
         finally:
             # The caller stopped early or a window failed: drop what has not started.
             for future in started.values():
@@ -235,19 +247,22 @@ class AsyncPaginator(Generic[R]):
                 yield page
             return
         limit = self._max_concurrency
-        started: dict[int, asyncio.Task[list[Page[Any]]]] = {}
+        started: dict[int, asyncio.Task[tuple[httpx.Response, int]]] = {}
         next_start = next_yield = 0
         try:
             while next_yield < len(windows):
-                # As in Paginator: `limit` running, at most 2 x limit held, yielded in order.
+                # As in Paginator: `limit` running, limit + _EXTRA_HELD held, yielded in order.
                 running = sum(1 for t in started.values() if not t.done())
                 while (
                     next_start < len(windows)
                     and running < limit
-                    and next_start - next_yield < 2 * limit
+                    and next_start - next_yield < limit + _EXTRA_HELD
                 ):
                     started[next_start] = asyncio.ensure_future(
-                        _async_collect_window(self._sender, self.query, windows[next_start])
+                        self._sender.send_page(
+                            self.query.operation,
+                            _Chain(self.query, windows[next_start]).kwargs(None),
+                        )
                     )
                     next_start += 1
                     running += 1
@@ -259,8 +274,13 @@ class AsyncPaginator(Generic[R]):
                     )
                     continue
                 del started[next_yield]
+                response, attempts = head.result()
+                first = await asyncio.to_thread(
+                    parse_page, self.query.operation, response, attempts=attempts
+                )
+                window = windows[next_yield]
                 next_yield += 1
-                for page in head.result():
+                async for page in _async_window_pages(self._sender, self.query, window, first):
                     yield page
         finally:
             for task in started.values():
