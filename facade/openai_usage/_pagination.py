@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -24,6 +24,9 @@ from ._models import Bucket, Page, Row
 from ._params import Query
 from ._parse import parse_page
 from ._time import align_down, from_unix_seconds
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 R = TypeVar("R")
 Window = tuple[int, int]
@@ -161,6 +164,32 @@ class Paginator(Generic[R]):
             for result in bucket.results:
                 yield Row(bucket.start, bucket.end, result)
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every result as a plain dict: bucket bounds, group-by fields and metrics.
+
+        Example::
+
+            rows = client.costs(start="7d", group_by="project_id").to_records()
+        """
+        from ._export import to_records
+
+        return to_records(self.query.operation, self.results())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every result as a DataFrame row, with typed columns (needs the ``pandas`` extra).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        Example::
+
+            df = client.completions(start="30d", group_by="model").to_pandas()
+            df.groupby("model")["input_tokens"].sum()
+        """
+        from ._export import to_pandas
+
+        return to_pandas(self.query.operation, self.results())
+
     def pages(self) -> Iterator[Page[R]]:
         """Every page, in time order."""
         windows = plan_windows(self.query, self._max_concurrency)
@@ -291,6 +320,18 @@ class AsyncPaginator(Generic[R]):
     async def to_list(self) -> list[Bucket[R]]:
         """Every bucket, collected (``list()`` for async code)."""
         return [bucket async for bucket in self]
+
+    async def to_records(self) -> list[dict[str, Any]]:
+        """Every result as a plain dict (see ``Paginator.to_records``)."""
+        from ._export import to_records
+
+        return to_records(self.query.operation, [row async for row in self.results()])
+
+    async def to_pandas(self) -> pd.DataFrame:
+        """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
+        from ._export import to_pandas
+
+        return to_pandas(self.query.operation, [row async for row in self.results()])
 
 
 def _describe(query: Query) -> str:
