@@ -107,7 +107,9 @@ def parse_query(op: Operation, pairs: Sequence[tuple[str, str]], now: int) -> Qu
             raise bad("start_time", "start_time must be before end_time (which defaults to now).")
         raise bad("end_time", "end_time must be greater than start_time.")
 
-    width_name = scalar("bucket_width") or "1d"
+    raw_width = scalar("bucket_width")
+    # Absent means the default; present but empty is an invalid value, as the API answers.
+    width_name = "1d" if raw_width is None else raw_width
     if width_name not in op.limits:
         allowed = ", ".join(op.limits)
         raise bad("bucket_width", f"Invalid bucket_width '{width_name}': must be one of {allowed}.")
