@@ -1,9 +1,10 @@
-"""The click commands: ``report``, ``costs``, ``usage ENDPOINT`` and ``fake-server``."""
+"""The click commands: ``report``, ``costs``, ``usage ENDPOINT``, ``sync`` and ``fake-server``."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
@@ -22,7 +23,14 @@ from ._options import (
     source_options,
 )
 from ._render import open_output, render_report, render_rows
-from ._report import DEFAULT_TOP, REPORT_BUCKET_WIDTH, build_report, fetch_report, report_jobs
+from ._report import (
+    DEFAULT_TOP,
+    REPORT_BUCKET_WIDTH,
+    Report,
+    build_report,
+    fetch_report,
+    report_jobs,
+)
 from ._rows import records
 from ._source import DEMO_NOTICE, Source, open_source
 from ._timerange import RangeError, TimeRange, resolve
@@ -62,6 +70,7 @@ Examples:
   openai-usage report --start 2026-11-01 --end 2026-12-01
   openai-usage costs --last 7d --group-by project_id --format csv -o costs.csv
   openai-usage usage completions --group-by model --model gpt-4o --format json
+  openai-usage sync --db usage.duckdb --since 2026-01-01
 
 The admin key is read from OPENAI_ADMIN_KEY only (never an option, never printed).
 Run 'openai-usage COMMAND --help' for each command's options.""",
@@ -100,10 +109,12 @@ Examples:
   openai-usage report --demo
   openai-usage report --start 2026-11-01 --end 2026-12-01 --tz Europe/Paris
   openai-usage report --last 7d --format json -o report.json
+  openai-usage report --demo --html report.html --png charts/
 
 \b
 Without --start or --last the report covers the last 30 days, ending now.
-Sums are over daily (UTC) buckets; vector store bytes are the latest day's level."""
+Sums are over daily (UTC) buckets; vector store bytes are the latest day's level.
+--html and --png need the charts extra: pip install 'openai-usage[charts]'."""
 )
 @range_options
 @click.option(
@@ -113,6 +124,20 @@ Sums are over daily (UTC) buckets; vector store bytes are the latest day's level
     show_default=True,
     help="Users and API keys to list.",
 )
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Also write a self-contained HTML report (charts and tables) to FILE.",
+)
+@click.option(
+    "--png",
+    "png_dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Also write each chart as DIR/<chart>.png (DIR created if missing).",
+)
 @source_options
 @output_options
 def report(
@@ -121,6 +146,8 @@ def report(
     last: str | None,
     tz: str | None,
     top: int,
+    html_path: str | None,
+    png_dir: str | None,
     demo: bool,
     base_url: str | None,
     fmt: str,
@@ -130,7 +157,15 @@ def report(
 
     Spend by project and by line item comes from the costs endpoint; tokens and requests
     from completions grouped by model, user and API key; then totals of every other endpoint.
+    With --html or --png, also charts: daily spend by project and by line item, tokens by
+    model, requests by endpoint. The --format output is written as usual either way.
     """
+    charts_wanted = html_path is not None or png_dir is not None
+    if charts_wanted:
+        # Imported here: matplotlib is optional, and checked before the first request.
+        from . import _charts
+
+        _charts.require()
     source = open_source(demo=demo, base_url=base_url)
     with source.client:
         time_range = _range(source, start, end, last, tz)
@@ -138,8 +173,23 @@ def report(
         _announce(source, time_range, REPORT_BUCKET_WIDTH)
         data = fetch_report(jobs, fetch_all)
     result = build_report(data, time_range, demo=source.demo, top=top)
+    if charts_wanted:
+        _write_charts(result, html_path, png_dir)
     with open_output(output) as out:
         render_report(fmt, out, result)
+
+
+def _write_charts(result: Report, html_path: str | None, png_dir: str | None) -> None:
+    """Render the charts once; write the HTML page and/or the PNG files."""
+    from ._charts import render_charts
+    from ._html import write_html, write_pngs
+
+    generated = datetime.now(UTC).replace(microsecond=0)
+    charts = render_charts(result)
+    if html_path is not None:
+        write_html(html_path, result, charts, generated)
+    if png_dir is not None:
+        write_pngs(png_dir, charts)
 
 
 def _raw(
@@ -259,6 +309,101 @@ Without --start or --last: the last 30 days.""",
 def usage_command(endpoint: str, **options: Any) -> None:
     """Raw usage rows of one ENDPOINT, one per bucket and group."""
     _raw(endpoint, options, _paginator(endpoint, options))
+
+
+@cli.command(
+    epilog="""\b
+Examples:
+  openai-usage sync --db usage.duckdb --since 2026-01-01
+  openai-usage sync --db usage.duckdb
+  openai-usage sync --db usage.duckdb --operation costs --operation completions
+  openai-usage sync --db usage.duckdb --since 2025-06-01     (backfill older days)
+  openai-usage sync --demo --db demo.duckdb --format json
+
+\b
+Then query the tables (costs, usage_completions, usage_embeddings, ...), e.g. with the
+duckdb command or Python's duckdb package; spend per month and project:
+  duckdb usage.duckdb "SELECT date_trunc('month', bucket_start) AS month, project_id,
+    round(sum(amount_value), 2) AS usd FROM costs GROUP BY ALL ORDER BY month, usd DESC"
+
+\b
+The first run starts at --since (default: 30 days ago); later runs start 3 days
+(--trailing-days) before where the last one stopped, to pick up late revisions of costs,
+and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
+Needs the duckdb extra: pip install 'openai-usage[duckdb]'.""",
+)
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="DuckDB database file (created if missing).",
+)
+@click.option(
+    "--since",
+    metavar="WHEN",
+    help="Where a first sync starts, or an earlier day to backfill from: a date "
+    "(2026-01-01), an ISO datetime or a span back from now (90d); floored to a UTC day. "
+    "Default: 30 days ago on a first sync, then where the last sync stopped.",
+)
+@click.option(
+    "--operation",
+    "operations",
+    multiple=True,
+    type=click.Choice(tuple(OPERATIONS)),
+    metavar="NAME",
+    help=f"Sync only this operation (repeatable). Default: all of {', '.join(OPERATIONS)}.",
+)
+@click.option(
+    "--trailing-days",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Days before the last sync's end fetched again (costs settle over a few days).",
+)
+@source_options
+@output_options
+def sync(
+    db: str,
+    since: str | None,
+    operations: tuple[str, ...],
+    trailing_days: int,
+    demo: bool,
+    base_url: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """Copy usage and costs into a DuckDB file, fetching only what is new.
+
+    Each operation is stored at its finest grain (daily buckets grouped by every field), one
+    table per operation; what is stored is recorded, so the next run resumes from there.
+    """
+    from openai_usage.store import sync as store_sync
+
+    from ._sync import SyncWatcher, render_sync
+
+    source = open_source(demo=demo, base_url=base_url)
+    # The table's order, whatever the flags' order (and each operation once).
+    names = [name for name in OPERATIONS if name in operations] or list(OPERATIONS)
+    watcher = SyncWatcher(names)
+    with source.client, watcher.shown():
+        result = store_sync(
+            source.client,
+            db,
+            since=since,
+            operations=names,
+            trailing_days=trailing_days,
+            # The fake's clock in demo mode: its data ends there, whatever today is.
+            now=source.now if source.demo else None,
+            progress=watcher,
+        )
+    if source.demo:
+        # After the run, not before: a refused run (locked, no duckdb, bad --since) then
+        # says one thing on stderr, its error line.
+        _stderr(DEMO_NOTICE)
+    with open_output(output) as out:
+        render_sync(fmt, out, result, watcher.pages, db=db, demo=source.demo)
 
 
 @cli.command(

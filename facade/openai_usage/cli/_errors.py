@@ -1,6 +1,7 @@
 """Exit codes and one-line messages for every failure the command expects.
 
-2: the command line is wrong (click usage errors, values the facade refuses, no admin key).
+2: the command line is wrong (click usage errors, values the facade refuses, no admin key), or
+   an option needs an optional extra that is not installed (the message names it).
 1: the API or the output file failed. 130: interrupted (Ctrl-C), without a message.
 Anything else is a bug and keeps its traceback.
 """
@@ -15,7 +16,13 @@ from typing import NoReturn
 
 import click
 
-from openai_usage import APIError, InvalidParameterError, MissingAPIKeyError, OpenAIUsageError
+from openai_usage import (
+    APIError,
+    InvalidParameterError,
+    MissingAPIKeyError,
+    MissingDependencyError,
+    OpenAIUsageError,
+)
 
 PREFIX = "openai-usage: error: "
 USAGE = 2
@@ -84,6 +91,9 @@ def exit_for(exc: BaseException) -> NoReturn:
             "or use --demo for synthetic data",
             USAGE,
         )
+    if isinstance(exc, MissingDependencyError):
+        # Like a usage error: nothing ran, and installing the named extra is the fix.
+        fail(str(exc), USAGE)
     if isinstance(exc, APIError | OpenAIUsageError):
         # API messages never contain the key (the facade guarantees it; the URL has none).
         fail(str(exc), FAILURE)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
+import attrs
 from rich import box
 from rich.console import Console
 from rich.markup import escape
@@ -169,11 +170,13 @@ def describe_range(start: datetime, end: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC (end exclusive)"
 
 
-def _title(text: str, demo: bool) -> str:
+def titled(text: str, demo: bool) -> str:
+    """A table title (rich markup), tagged "synthetic demo data" in demo mode."""
     return f"{text} [bold yellow]- {SYNTHETIC}[/]" if demo else text
 
 
-def _table(title: str | None = None, caption: str | None = None) -> Table:
+def new_table(title: str | None = None, caption: str | None = None) -> Table:
+    """An empty table in the command's style."""
     # A common minimum width keeps the stacked report tables (and their titles) in line.
     return Table(
         title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", min_width=80
@@ -204,7 +207,7 @@ def render_rows(
         if fmt == "csv":
             write_csv(out, header, flat)
         else:
-            title = _title(f"{operation.name}: {describe_range(start, end)}", demo)
+            title = titled(f"{operation.name}: {describe_range(start, end)}", demo)
             console_for(out).print(_rows_table(operation, header, flat, title))
 
 
@@ -224,7 +227,7 @@ def _rows_table(
     ordered = [c for c in shown if c not in numeric] + [c for c in shown if c in numeric]
     bounds = [(datetime.fromisoformat(r["start"]), datetime.fromisoformat(r["end"])) for r in rows]
     unit = _whole_bucket_unit(bounds)
-    table = _table(title, caption=f"{len(rows):,} rows; times are UTC")
+    table = new_table(title, caption=f"{len(rows):,} rows; times are UTC")
     if unit:
         table.add_column(unit, no_wrap=True)
     else:
@@ -321,25 +324,62 @@ def report_long(report: Report) -> list[Record]:
     return rows
 
 
-def report_tables(report: Report) -> list[Table]:
-    """The report as rich tables, summary first."""
+@attrs.frozen
+class Column:
+    """A column of a :class:`PlainTable`; ``numeric`` columns are right-aligned."""
+
+    label: str
+    numeric: bool = False
+
+
+@attrs.frozen
+class PlainTable:
+    """A report table as plain text cells, before any markup.
+
+    The text report (rich) and the HTML report both render these, so they always show the
+    same tables with the same numbers; each renderer escapes the cells for its own markup.
+
+    Attributes:
+        title: The heading.
+        columns: The columns, in order.
+        rows: One tuple of cell texts per row.
+        show_header: Whether the column labels are shown (the summary has none).
+        caption: A note under the table.
+        strong_rows: Indexes of rows shown in bold (the total spend).
+        synthetic: Whether the title carries the "synthetic demo data" tag.
+    """
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    show_header: bool = True
+    caption: str | None = None
+    strong_rows: frozenset[int] = frozenset()
+    synthetic: bool = False
+
+
+def report_plain_tables(report: Report) -> list[PlainTable]:
+    """The report's tables, summary first (what the text and HTML reports show)."""
     cur = report.currency
-    summary = _table(
-        _title(f"Usage report, {describe_range(report.start, report.end)}", report.demo)
-    )
-    summary.show_header = False
-    summary.add_column("what")
-    summary.add_column("total", justify="right")
-    summary.add_row("[bold]Total spend[/]", f"[bold]{money(report.total_spend, cur)}[/]")
     done = report.completions
-    summary.add_row("Completions requests", number(done.num_model_requests))
-    summary.add_row(
-        "Input tokens (cached)", f"{number(done.input_tokens)} ({number(done.input_cached_tokens)})"
+    summary = PlainTable(
+        title=f"Usage report, {describe_range(report.start, report.end)}",
+        columns=(Column("what"), Column("total", numeric=True)),
+        rows=(
+            ("Total spend", money(report.total_spend, cur)),
+            ("Completions requests", number(done.num_model_requests)),
+            (
+                "Input tokens (cached)",
+                f"{number(done.input_tokens)} ({number(done.input_cached_tokens)})",
+            ),
+            ("Output tokens", number(done.output_tokens)),
+        ),
+        show_header=False,
+        caption=f"dates read in {report.tz}; buckets are UTC days" if report.tz else None,
+        strong_rows=frozenset({0}),
+        synthetic=report.demo,
     )
-    summary.add_row("Output tokens", number(done.output_tokens))
-    if report.tz:
-        summary.caption = f"dates read in {report.tz}; buckets are UTC days"
-    tables = [
+    return [
         summary,
         _spend_table("Spend by project", "project", report.spend_by_project, report),
         _spend_table("Spend by line item", "line item", report.spend_by_line_item, report),
@@ -356,66 +396,79 @@ def report_tables(report: Report) -> list[Table]:
         ),
         _other_table(report),
     ]
-    return tables
 
 
-def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report) -> Table:
-    table = _table(title)
-    table.add_column(what)
-    table.add_column("spend", justify="right")
-    table.add_column("share", justify="right")
+def report_tables(report: Report) -> list[Table]:
+    """The report as rich tables, summary first."""
+    return [_rich_table(plain) for plain in report_plain_tables(report)]
+
+
+def _rich_table(plain: PlainTable) -> Table:
+    title = titled(escape(plain.title), plain.synthetic)
+    table = new_table(title, caption=escape(plain.caption) if plain.caption else None)
+    table.show_header = plain.show_header
+    for column in plain.columns:
+        table.add_column(column.label, justify="right" if column.numeric else "left")
+    for index, row in enumerate(plain.rows):
+        cells = [escape(cell) for cell in row]
+        if index in plain.strong_rows:
+            cells = [f"[bold]{cell}[/]" for cell in cells]
+        table.add_row(*cells)
+    return table
+
+
+def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report) -> PlainTable:
+    rows: list[tuple[str, ...]] = []
 
     def add(name: str, amount: float) -> None:
         share = amount / report.total_spend * 100 if report.total_spend else 0.0
-        table.add_row(name, money(amount, report.currency), f"{share:.1f}%")
+        rows.append((name, money(amount, report.currency), f"{share:.1f}%"))
 
     # The long tail is folded into one row; the machine formats list every entry.
     shown = spends if len(spends) <= _TABLE_SPEND_ROWS + 1 else spends[:_TABLE_SPEND_ROWS]
     for spend in shown:
-        add(escape(spend.name or _NONE), spend.amount)
+        add(spend.name or _NONE, spend.amount)
     rest = spends[len(shown) :]
     if rest:
         add(f"({len(rest)} more)", math.fsum(s.amount for s in rest))
-    return table
+    columns = (Column(what), Column("spend", numeric=True), Column("share", numeric=True))
+    return PlainTable(title, columns, tuple(rows))
 
 
-def _models_table(models: Sequence[Tokens]) -> Table:
-    table = _table("Completions by model")
-    table.add_column("model")
-    for label in ("requests", "input tokens", "cached input", "output tokens"):
-        table.add_column(label, justify="right")
-    for m in models:
-        table.add_row(
-            escape(m.name or _NONE),
+def _models_table(models: Sequence[Tokens]) -> PlainTable:
+    labels = ("requests", "input tokens", "cached input", "output tokens")
+    rows = tuple(
+        (
+            m.name or _NONE,
             number(m.num_model_requests),
             number(m.input_tokens),
             number(m.input_cached_tokens),
             number(m.output_tokens),
         )
-    return table
+        for m in models
+    )
+    columns = (Column("model"), *(Column(label, numeric=True) for label in labels))
+    return PlainTable("Completions by model", columns, rows)
 
 
-def _top_table(title: str, what: str, rows: Sequence[Tokens]) -> Table:
-    table = _table(title)
-    table.add_column(what)
-    for label in ("tokens", "input", "output", "requests"):
-        table.add_column(label, justify="right")
-    for t in rows:
-        table.add_row(
-            escape(t.name or _NONE),
+def _top_table(title: str, what: str, entries: Sequence[Tokens]) -> PlainTable:
+    labels = ("tokens", "input", "output", "requests")
+    rows = tuple(
+        (
+            t.name or _NONE,
             number(t.total_tokens),
             number(t.input_tokens),
             number(t.output_tokens),
             number(t.num_model_requests),
         )
-    return table
+        for t in entries
+    )
+    columns = (Column(what), *(Column(label, numeric=True) for label in labels))
+    return PlainTable(title, columns, rows)
 
 
-def _other_table(report: Report) -> Table:
-    table = _table("Other endpoints")
-    table.add_column("endpoint")
-    table.add_column("metric")
-    table.add_column("total", justify="right")
+def _other_table(report: Report) -> PlainTable:
+    rows: list[tuple[str, ...]] = []
     for name, fields in OTHER_METRICS.items():
         for field in fields:
             value = report.other[name][field]
@@ -425,5 +478,6 @@ def _other_table(report: Report) -> Table:
                 shown = f"{shown} ({human_bytes(value)})"
                 if report.vector_stores_as_of:
                     label = f"stored bytes on {when(report.vector_stores_as_of)}"
-            table.add_row(name.replace("_", " "), label, shown)
-    return table
+            rows.append((name.replace("_", " "), label, shown))
+    columns = (Column("endpoint"), Column("metric"), Column("total", numeric=True))
+    return PlainTable("Other endpoints", columns, tuple(rows))

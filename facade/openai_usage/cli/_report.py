@@ -64,6 +64,23 @@ class Spend:
 
 
 @attrs.frozen
+class DailySpend:
+    """Spend of one project or line item in one daily bucket (``name`` None: not attributed).
+
+    Attributes:
+        start: The bucket's start (UTC; mid-day for a partial first bucket).
+        end: The bucket's end (UTC).
+        name: The project id or line item.
+        amount: Its spend in that bucket.
+    """
+
+    start: datetime
+    end: datetime
+    name: str | None
+    amount: float
+
+
+@attrs.frozen
 class Tokens:
     """Completions usage of one model, user or API key (``name`` None: not attributed)."""
 
@@ -109,6 +126,9 @@ class Report:
         api_key_count: Distinct API keys seen.
         other: Per endpoint in ``OTHER_METRICS``, field -> total (latest level for gauges).
         vector_stores_as_of: Start of the bucket the vector store bytes come from.
+        daily_spend_by_project: Per day, per project (days in order, largest first within
+            a day); days or projects without spend are absent. What the HTML report charts.
+        daily_spend_by_line_item: The same per line item.
     """
 
     start: datetime
@@ -127,6 +147,9 @@ class Report:
     api_key_count: int
     other: Mapping[str, Mapping[str, int]]
     vector_stores_as_of: datetime | None
+    # Defaults: a Report built without the daily series (older callers) still constructs.
+    daily_spend_by_project: tuple[DailySpend, ...] = ()
+    daily_spend_by_line_item: tuple[DailySpend, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: raw numbers, ISO-8601 UTC times, the API's field names."""
@@ -154,7 +177,17 @@ class Report:
             "vector_stores_as_of": (
                 iso_utc(self.vector_stores_as_of) if self.vector_stores_as_of else None
             ),
+            # Appended after the totals: consumers of the earlier keys see no change.
+            "daily_spend_by_project": _daily_dicts(self.daily_spend_by_project, "project_id"),
+            "daily_spend_by_line_item": _daily_dicts(self.daily_spend_by_line_item, "line_item"),
         }
+
+
+def _daily_dicts(entries: Sequence[DailySpend], name_field: str) -> list[dict[str, Any]]:
+    return [
+        {"start": iso_utc(d.start), "end": iso_utc(d.end), name_field: d.name, "amount": d.amount}
+        for d in entries
+    ]
 
 
 def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, Paginator[Any]]]:
@@ -235,6 +268,8 @@ def build_report(
         api_key_count=len(keys),
         other=other,
         vector_stores_as_of=as_of,
+        daily_spend_by_project=_daily_spend(data["spend_by_project"], "project_id"),
+        daily_spend_by_line_item=_daily_spend(data["spend_by_line_item"], "line_item"),
     )
 
 
@@ -250,18 +285,41 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
+def _amounts(
+    bucket: Bucket[Any], field: str, currencies: set[str] | None = None
+) -> dict[str | None, list[float]]:
+    """A costs bucket's amounts by ``field``; results without an amount are skipped."""
+    amounts: dict[str | None, list[float]] = defaultdict(list)
+    for result in bucket.results:
+        amount = result.amount
+        if isinstance(amount, Unset) or isinstance(amount.value, Unset):
+            continue
+        if currencies is not None and isinstance(amount.currency, str):
+            currencies.add(amount.currency)
+        amounts[_name(getattr(result, field))].append(amount.value)
+    return amounts
+
+
 def _spend(buckets: Sequence[Bucket[Any]], field: str, currencies: set[str]) -> tuple[Spend, ...]:
     amounts: dict[str | None, list[float]] = defaultdict(list)
     for bucket in buckets:
-        for result in bucket.results:
-            amount = result.amount
-            if isinstance(amount, Unset) or isinstance(amount.value, Unset):
-                continue
-            if isinstance(amount.currency, str):
-                currencies.add(amount.currency)
-            amounts[_name(getattr(result, field))].append(amount.value)
+        for name, values in _amounts(bucket, field, currencies).items():
+            amounts[name].extend(values)
     spends = [Spend(name, math.fsum(values)) for name, values in amounts.items()]
     return tuple(sorted(spends, key=lambda s: (-s.amount, s.name or "")))
+
+
+def _daily_spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[DailySpend, ...]:
+    # The same buckets as the totals (the report asks for daily buckets), kept per day, so
+    # each day's entries sum to what that day contributed to the total.
+    out: list[DailySpend] = []
+    for bucket in buckets:
+        day = [
+            DailySpend(bucket.start, bucket.end, name, math.fsum(values))
+            for name, values in _amounts(bucket, field).items()
+        ]
+        out.extend(sorted(day, key=lambda d: (-d.amount, d.name or "")))
+    return tuple(out)
 
 
 def _tokens(buckets: Sequence[Bucket[Any]], field: str) -> tuple[Tokens, ...]:

@@ -1,0 +1,168 @@
+"""The ``sync`` command's parts: progress on stderr, and the summary of a ``SyncReport``.
+
+The store does the work (``openai_usage.store.sync``); this module only watches it (the
+``progress`` callback, which also counts requests per operation, as the store's report only
+totals them) and renders what it did in the usual formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TextIO
+
+import attrs
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from ._fetch import stderr_is_interactive
+from ._render import (
+    console_for,
+    new_table,
+    number,
+    titled,
+    when,
+    write_csv,
+    write_json,
+    write_ndjson,
+)
+from ._rows import Record, iso_utc
+
+if TYPE_CHECKING:
+    from openai_usage.store import SyncProgress, SyncReport
+
+_COLUMNS = ("operation", "rows", "deleted", "requests", "start", "end", "synced_until")
+
+
+@attrs.define
+class SyncWatcher:
+    """The ``progress`` callback of ``sync``: counts pages per operation, draws a status line.
+
+    Attributes:
+        operations: The operations being synced, in the store's order.
+        pages: Committed pages so far, by operation (one successful request each).
+    """
+
+    operations: Sequence[str]
+    pages: dict[str, int] = attrs.field(factory=dict)
+    _progress: Progress | None = attrs.field(default=None, init=False)
+    _task: TaskID | None = attrs.field(default=None, init=False)
+
+    def __call__(self, event: SyncProgress) -> None:
+        """Record one committed page (called by the store after each transaction)."""
+        self.pages[event.operation] = self.pages.get(event.operation, 0) + 1
+        if self._progress is None or self._task is None:
+            return
+        self._progress.update(
+            self._task,
+            completed=self.operations.index(event.operation),
+            description=f"{event.operation}: page {event.page}, {number(event.rows)} rows, "
+            f"up to {when(event.end)}",
+        )
+
+    @contextmanager
+    def shown(self) -> Iterator[SyncWatcher]:
+        """Show a progress line on stderr while syncing, if stderr is a terminal."""
+        if not stderr_is_interactive():
+            yield self
+            return
+        progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("operations"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,  # feedback, not output: leave the terminal clean
+        )
+        with progress:
+            self._progress = progress
+            self._task = progress.add_task("syncing", total=len(self.operations))
+            try:
+                yield self
+            finally:
+                self._progress = self._task = None
+
+
+def sync_records(result: SyncReport, pages: dict[str, int]) -> list[Record]:
+    """One record per operation: rows upserted and deleted, requests, range, stored state.
+
+    ``start``/``end`` are null for an operation with nothing due (already up to date);
+    ``synced_until`` is where the stored, gap-free range of complete days ends.
+    """
+    out: list[Record] = []
+    for operation, rows in result.rows.items():
+        span = result.ranges.get(operation)
+        until = result.synced_until.get(operation)
+        out.append(
+            {
+                "operation": operation,
+                "rows": rows,
+                "deleted": result.deleted.get(operation, 0),
+                "requests": pages.get(operation, 0),
+                "start": iso_utc(span[0]) if span else None,
+                "end": iso_utc(span[1]) if span else None,
+                "synced_until": iso_utc(until) if until else None,
+            }
+        )
+    return out
+
+
+def render_sync(
+    fmt: str, out: TextIO, result: SyncReport, pages: dict[str, int], *, db: str, demo: bool
+) -> None:
+    """Write the summary of a sync in ``fmt``."""
+    records = sync_records(result, pages)
+    if fmt == "json":
+        write_json(
+            out,
+            {
+                "db": db,
+                "synthetic": demo,
+                "start": iso_utc(result.start) if result.start else None,
+                "end": iso_utc(result.end),
+                "requests": result.requests,
+                "total_rows": result.total_rows,
+                "operations": records,
+            },
+        )
+    elif fmt == "ndjson":
+        write_ndjson(out, records)
+    elif fmt == "csv":
+        write_csv(out, _COLUMNS, records)
+    else:
+        console_for(out).print(_sync_table(result, pages, db=db, demo=demo))
+
+
+def _sync_table(result: SyncReport, pages: dict[str, int], *, db: str, demo: bool) -> Table:
+    table = new_table(
+        titled(f"Sync into {escape(db)}", demo),
+        caption=f"{result.requests:,} requests, {result.total_rows:,} rows upserted; "
+        "times are UTC; the current day is partial and fetched again next run",
+    )
+    table.add_column("operation", no_wrap=True)
+    for label in ("rows", "deleted", "requests"):
+        table.add_column(label, justify="right")
+    table.add_column("fetched", no_wrap=True)
+    table.add_column("complete until", no_wrap=True)
+    for operation, rows in result.rows.items():
+        span = result.ranges.get(operation)
+        until = result.synced_until.get(operation)
+        table.add_row(
+            operation,
+            number(rows),
+            number(result.deleted.get(operation, 0)),
+            number(pages.get(operation, 0)),
+            f"{when(span[0])} to {when(span[1])}" if span else "(nothing due)",
+            when(until) if until else "-",
+        )
+    return table
