@@ -523,3 +523,17 @@ def test_rows_are_keyed_by_bucket_and_every_group_field() -> None:
     with_null = next(k for k, r in zip(keys, rows, strict=True) if r.result.api_key_id is None)
     assert with_null.startswith('["2026-11-01T00:00:00Z",')
     assert with_null.endswith(",null]")
+
+
+def test_report_counts_pages_per_operation(tmp_path: Path) -> None:
+    fake = FakeUsageAPI(seed=0)
+    with UsageClient("sk-admin-test-dummy", transport=fake.transport()) as client:
+        report = sync(
+            client,
+            tmp_path / "pages.duckdb",
+            since="2026-11-01",
+            operations=["costs", "completions"],
+            now=datetime(2026, 11, 25, 12, tzinfo=UTC),
+        )
+    assert set(report.pages) == {"costs", "completions"}
+    assert sum(report.pages.values()) == report.requests == len(fake.requests)

@@ -403,7 +403,7 @@ def sync(
         # says one thing on stderr, its error line.
         _stderr(DEMO_NOTICE)
     with open_output(output) as out:
-        render_sync(fmt, out, result, watcher.pages, db=db, demo=source.demo)
+        render_sync(fmt, out, result, db=db, demo=source.demo)
 
 
 @cli.command(

@@ -1,8 +1,7 @@
 """The ``sync`` command's parts: progress on stderr, and the summary of a ``SyncReport``.
 
 The store does the work (``openai_usage.store.sync``); this module only watches it (the
-``progress`` callback, which also counts requests per operation, as the store's report only
-totals them) and renders what it did in the usual formats.
+``progress`` callback) and renders what it did in the usual formats.
 """
 
 from __future__ import annotations
@@ -45,21 +44,18 @@ _COLUMNS = ("operation", "rows", "deleted", "requests", "start", "end", "synced_
 
 @attrs.define
 class SyncWatcher:
-    """The ``progress`` callback of ``sync``: counts pages per operation, draws a status line.
+    """The ``progress`` callback of ``sync``: draws a status line on a terminal.
 
     Attributes:
         operations: The operations being synced, in the store's order.
-        pages: Committed pages so far, by operation (one successful request each).
     """
 
     operations: Sequence[str]
-    pages: dict[str, int] = attrs.field(factory=dict)
     _progress: Progress | None = attrs.field(default=None, init=False)
     _task: TaskID | None = attrs.field(default=None, init=False)
 
     def __call__(self, event: SyncProgress) -> None:
         """Record one committed page (called by the store after each transaction)."""
-        self.pages[event.operation] = self.pages.get(event.operation, 0) + 1
         if self._progress is None or self._task is None:
             return
         self._progress.update(
@@ -93,7 +89,7 @@ class SyncWatcher:
                 self._progress = self._task = None
 
 
-def sync_records(result: SyncReport, pages: dict[str, int]) -> list[Record]:
+def sync_records(result: SyncReport) -> list[Record]:
     """One record per operation: rows upserted and deleted, requests, range, stored state.
 
     ``start``/``end`` are null for an operation with nothing due (already up to date);
@@ -108,7 +104,7 @@ def sync_records(result: SyncReport, pages: dict[str, int]) -> list[Record]:
                 "operation": operation,
                 "rows": rows,
                 "deleted": result.deleted.get(operation, 0),
-                "requests": pages.get(operation, 0),
+                "requests": result.pages.get(operation, 0),
                 "start": iso_utc(span[0]) if span else None,
                 "end": iso_utc(span[1]) if span else None,
                 "synced_until": iso_utc(until) if until else None,
@@ -117,11 +113,9 @@ def sync_records(result: SyncReport, pages: dict[str, int]) -> list[Record]:
     return out
 
 
-def render_sync(
-    fmt: str, out: TextIO, result: SyncReport, pages: dict[str, int], *, db: str, demo: bool
-) -> None:
+def render_sync(fmt: str, out: TextIO, result: SyncReport, *, db: str, demo: bool) -> None:
     """Write the summary of a sync in ``fmt``."""
-    records = sync_records(result, pages)
+    records = sync_records(result)
     if fmt == "json":
         write_json(
             out,
@@ -140,10 +134,10 @@ def render_sync(
     elif fmt == "csv":
         write_csv(out, _COLUMNS, records)
     else:
-        console_for(out).print(_sync_table(result, pages, db=db, demo=demo))
+        console_for(out).print(_sync_table(result, db=db, demo=demo))
 
 
-def _sync_table(result: SyncReport, pages: dict[str, int], *, db: str, demo: bool) -> Table:
+def _sync_table(result: SyncReport, *, db: str, demo: bool) -> Table:
     table = new_table(
         titled(f"Sync into {escape(db)}", demo),
         caption=f"{result.requests:,} requests, {result.total_rows:,} rows upserted; "
@@ -161,7 +155,7 @@ def _sync_table(result: SyncReport, pages: dict[str, int], *, db: str, demo: boo
             operation,
             number(rows),
             number(result.deleted.get(operation, 0)),
-            number(pages.get(operation, 0)),
+            number(result.pages.get(operation, 0)),
             f"{when(span[0])} to {when(span[1])}" if span else "(nothing due)",
             when(until) if until else "-",
         )

@@ -101,6 +101,7 @@ class SyncReport:
         rows: Rows upserted, by operation (every requested operation, 0 included).
         deleted: Stale rows deleted from re-fetched buckets, by operation.
         requests: Pages fetched: successful requests (retries of a failed one not counted).
+        pages: Pages fetched, by operation (every requested operation, 0 included).
         ranges: The ``[start, end)`` fetched, by operation; missing when nothing was due.
         synced_until: The stored ``synced_until`` after the run, by operation.
         start: The earliest start fetched (None when nothing was fetched).
@@ -110,6 +111,7 @@ class SyncReport:
     rows: Mapping[str, int]
     deleted: Mapping[str, int]
     requests: int
+    pages: Mapping[str, int]
     ranges: Mapping[str, tuple[datetime, datetime]]
     synced_until: Mapping[str, datetime | None]
     start: datetime | None
@@ -244,6 +246,7 @@ def _run(
         backend.create_tables(tables)
     rows: dict[str, int] = dict.fromkeys(names, 0)
     deleted: dict[str, int] = dict.fromkeys(names, 0)
+    pages: dict[str, int] = dict.fromkeys(names, 0)
     ranges: dict[str, tuple[datetime, datetime]] = {}
     synced_until: dict[str, datetime | None] = {}
     requests = 0
@@ -258,6 +261,7 @@ def _run(
         written_until = start
         for number, page in enumerate(_paginator(client, name, start, end).pages(), 1):
             requests += 1
+            pages[name] += 1
             page_rows = _page_rows(table, page.buckets)
             complete = [bucket.end for bucket in page.buckets if bucket.end <= end]
             if complete:
@@ -290,6 +294,7 @@ def _run(
         rows=rows,
         deleted=deleted,
         requests=requests,
+        pages=pages,
         ranges=ranges,
         synced_until=synced_until,
         start=min((start for start, _ in ranges.values()), default=None),
