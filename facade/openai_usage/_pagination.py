@@ -12,8 +12,9 @@ With ``max_concurrency=1`` the whole range is one window: plain sequential curso
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncGenerator, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -34,7 +35,7 @@ Window = tuple[int, int]
 # Finished windows that may wait for an earlier one to be yielded, beyond the running ones:
 # enough to keep requests flowing when windows finish out of order, few enough that memory
 # stays bounded by max_concurrency (see bench/memory.py).
-_EXTRA_HELD = 2
+_EXTRA_HELD = 4
 
 
 def plan_windows(query: Query, max_concurrency: int) -> list[Window]:
@@ -100,6 +101,49 @@ class _Chain:
 
 def _iso(ts: int) -> str:
     return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
+
+
+class _Schedule:
+    """Which windows may start: ``limit`` requests running, ``limit`` + _EXTRA_HELD held.
+
+    A window is held from its start until the consumer has taken its response; finished
+    windows wait there, as bytes, for their turn to be parsed and yielded in order.
+    """
+
+    def __init__(self, count: int, limit: int) -> None:
+        self.count = count
+        self.limit = limit
+        self.next_start = 0
+        self.running = 0
+        self.held = 0
+        self.closed = False
+
+    def ready(self) -> list[int]:
+        """Start as many windows as the limits allow; return their indexes."""
+        out: list[int] = []
+        while (
+            not self.closed
+            and self.next_start < self.count
+            and self.running < self.limit
+            and self.held < self.limit + _EXTRA_HELD
+        ):
+            out.append(self.next_start)
+            self.next_start += 1
+            self.running += 1
+            self.held += 1
+        return out
+
+    def finished(self) -> None:
+        """A window's request ended (answered or failed)."""
+        self.running -= 1
+
+    def consumed(self) -> None:
+        """The consumer took a window's response."""
+        self.held -= 1
+
+    def close(self) -> None:
+        """Start nothing more."""
+        self.closed = True
 
 
 def _window_pages(
@@ -200,43 +244,49 @@ class Paginator(Generic[R]):
         yield from self._concurrent_pages(windows)
 
     def _concurrent_pages(self, windows: list[Window]) -> Iterator[Page[R]]:
-        limit = self._max_concurrency
-        # Window index -> its future; windows are yielded strictly in index order.
+        executor = ThreadPoolExecutor(
+            max_workers=self._max_concurrency, thread_name_prefix="openai-usage"
+        )
+        schedule = _Schedule(len(windows), self._max_concurrency)
         started: dict[int, Future[tuple[httpx.Response, int]]] = {}
-        next_start = next_yield = 0
-        executor = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="openai-usage")
-        try:
-            while next_yield < len(windows):
-                # Keep `limit` requests running whichever windows finish first, but hold at
-                # most limit + _EXTRA_HELD windows (running or waiting their turn).
-                running = sum(1 for f in started.values() if not f.done())
-                while (
-                    next_start < len(windows)
-                    and running < limit
-                    and next_start - next_yield < limit + _EXTRA_HELD
-                ):
-                    started[next_start] = executor.submit(
+        lock = threading.RLock()  # re-entered when a callback runs at once on a done future
+
+        def launch() -> None:
+            with lock:
+                for index in schedule.ready():
+                    future = executor.submit(
                         self._sender.send_page,
                         self.query.operation,
-                        _Chain(self.query, windows[next_start]).kwargs(None),
+                        _Chain(self.query, windows[index]).kwargs(None),
                     )
-                    next_start += 1
-                    running += 1
-                head = started[next_yield]
-                if not head.done():
-                    wait([f for f in started.values() if not f.done()], return_when=FIRST_COMPLETED)
-                    continue
-                del started[next_yield]
+                    started[index] = future
+                    future.add_done_callback(finished)
+
+        def finished(_: Future[tuple[httpx.Response, int]]) -> None:
+            # A slot is free as soon as any window's request ends, not when the oldest
+            # window has been yielded: the next request starts right away.
+            with lock:
+                schedule.finished()
+            launch()
+
+        try:
+            launch()
+            for index, window in enumerate(windows):
+                with lock:
+                    head = started.pop(index)
                 response, attempts = head.result()
                 # Parsed here, in the consumer's thread, when its turn comes: windows waiting
                 # their turn are held as compact bytes, not as thousands of model objects.
                 first = parse_page(self.query.operation, response, attempts=attempts)
-                yield from _window_pages(self._sender, self.query, windows[next_yield], first)
-                next_yield += 1
+                with lock:
+                    schedule.consumed()
+                launch()
+                yield from _window_pages(self._sender, self.query, window, first)
         finally:
-            # The caller stopped early or a window failed: drop what has not started.
-            for future in started.values():
-                future.cancel()
+            with lock:
+                schedule.close()
+                for future in started.values():
+                    future.cancel()
             executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -275,43 +325,37 @@ class AsyncPaginator(Generic[R]):
             async for page in _async_window_pages(self._sender, self.query, windows[0]):
                 yield page
             return
-        limit = self._max_concurrency
+        schedule = _Schedule(len(windows), self._max_concurrency)
         started: dict[int, asyncio.Task[tuple[httpx.Response, int]]] = {}
-        next_start = next_yield = 0
+
+        def launch() -> None:
+            for index in schedule.ready():
+                task = asyncio.ensure_future(
+                    self._sender.send_page(
+                        self.query.operation, _Chain(self.query, windows[index]).kwargs(None)
+                    )
+                )
+                started[index] = task
+                task.add_done_callback(finished)
+
+        def finished(_: asyncio.Task[tuple[httpx.Response, int]]) -> None:
+            # As in Paginator: the next request starts when any ends.
+            schedule.finished()
+            launch()
+
         try:
-            while next_yield < len(windows):
-                # As in Paginator: `limit` running, limit + _EXTRA_HELD held, yielded in order.
-                running = sum(1 for t in started.values() if not t.done())
-                while (
-                    next_start < len(windows)
-                    and running < limit
-                    and next_start - next_yield < limit + _EXTRA_HELD
-                ):
-                    started[next_start] = asyncio.ensure_future(
-                        self._sender.send_page(
-                            self.query.operation,
-                            _Chain(self.query, windows[next_start]).kwargs(None),
-                        )
-                    )
-                    next_start += 1
-                    running += 1
-                head = started[next_yield]
-                if not head.done():
-                    await asyncio.wait(
-                        [t for t in started.values() if not t.done()],
-                        return_when=asyncio.FIRST_COMPLETED,
-                    )
-                    continue
-                del started[next_yield]
-                response, attempts = head.result()
+            launch()
+            for index, window in enumerate(windows):
+                response, attempts = await started.pop(index)
                 first = await asyncio.to_thread(
                     parse_page, self.query.operation, response, attempts=attempts
                 )
-                window = windows[next_yield]
-                next_yield += 1
+                schedule.consumed()
+                launch()
                 async for page in _async_window_pages(self._sender, self.query, window, first):
                     yield page
         finally:
+            schedule.close()
             for task in started.values():
                 task.cancel()
             if started:
