@@ -8,9 +8,12 @@ also build throwaway page and bucket models. The result objects are the same.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,11 +60,43 @@ def parse_page(
             f"invalid {operation.name} page: {problem}", request=response.request, attempts=attempts
         )
 
+    with _gc_paused():
+        try:
+            data = _loads(response.content)
+        except ValueError as exc:
+            raise invalid(f"body is not JSON ({exc})") from exc
+        return page_from_json(operation, data, invalid)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is built.
+
+    A page makes tens of thousands of acyclic objects (dicts, then models); each batch of
+    allocations triggers a collection that walks the growing young generation and frees
+    nothing. Pausing it made large pages parse ~1.2-1.8x faster (bench/parsing.py).
+    Reference counting still frees everything as usual. Nested and concurrent parses (the
+    sync client's threads) share one pause: the collector is re-enabled, if it was enabled
+    before, when the last of them finishes.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
     try:
-        data = _loads(response.content)
-    except ValueError as exc:
-        raise invalid(f"body is not JSON ({exc})") from exc
-    return page_from_json(operation, data, invalid)
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def page_from_json(

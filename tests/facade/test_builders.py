@@ -88,3 +88,36 @@ def test_non_object_amount_is_refused() -> None:
         builder_for(OPERATIONS["costs"].result_cls)(
             {"object": "organization.costs.result", "amount": None}
         )
+
+
+def test_parsing_pauses_the_collector_and_restores_it() -> None:
+    import gc
+
+    import httpx
+
+    from openai_usage._parse import _gc_paused, parse_page
+
+    body = (
+        b'{"object":"page","data":[{"object":"bucket","start_time":0,"end_time":86400,'
+        b'"results":[]}],"has_more":false,"next_page":null}'
+    )
+    request = httpx.Request("GET", "http://127.0.0.1/")
+    assert gc.isenabled()
+    with _gc_paused():
+        assert not gc.isenabled()
+        with _gc_paused():  # nested (or concurrent) parses share the pause
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    parse_page(OPERATIONS["costs"], httpx.Response(200, content=body, request=request))
+    assert gc.isenabled()
+    with pytest.raises(Exception, match="not JSON"):
+        parse_page(OPERATIONS["costs"], httpx.Response(200, content=b"{", request=request))
+    assert gc.isenabled(), "restored after an error too"
+    gc.disable()
+    try:
+        with _gc_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller disabled stays disabled"
+    finally:
+        gc.enable()
