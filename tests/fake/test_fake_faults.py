@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 
 import httpx
 import pytest
 from _fake_helpers import AUTH, BASE_URL, NOW, response_schema, schema_errors
 
-from openai_usage.fake import FakeUsageAPI, FaultSchedule
+from openai_usage.fake import FakeUsageAPI, FaultSchedule, _transport
 
 COSTS = "/organization/costs"
 PARAMS = {"start_time": NOW - 3 * 86400}
@@ -138,12 +137,13 @@ def test_faults_must_not_be_a_bare_string() -> None:
         FakeUsageAPI(faults="429")
 
 
-def test_latency_in_process_sync() -> None:
+def test_latency_in_process_sync(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(_transport.time, "sleep", slept.append)
     fake = FakeUsageAPI(latency=0.05)
     with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as client:
-        started = time.perf_counter()
         assert client.get(COSTS, params=PARAMS).status_code == 200
-        assert time.perf_counter() - started >= 0.05
+    assert slept == [0.05]
 
 
 @pytest.mark.asyncio
@@ -164,7 +164,13 @@ async def test_async_transport_serves_the_same_bytes() -> None:
 
 
 @pytest.mark.asyncio
-async def test_async_transport_faults_and_latency() -> None:
+async def test_async_transport_faults_and_latency(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+
+    async def record(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(_transport.asyncio, "sleep", record)
     fake = FakeUsageAPI(faults=["timeout", "disconnect", "429", None], latency=0.02)
     async with httpx.AsyncClient(
         transport=fake.transport(), base_url=BASE_URL, headers=AUTH
@@ -174,7 +180,6 @@ async def test_async_transport_faults_and_latency() -> None:
         with pytest.raises(httpx.RemoteProtocolError):
             await client.get(COSTS, params=PARAMS)
         assert (await client.get(COSTS, params=PARAMS)).status_code == 429
-        started = time.perf_counter()
         assert (await client.get(COSTS, params=PARAMS)).status_code == 200
-        assert time.perf_counter() - started >= 0.02
     assert len(fake.requests) == 4
+    assert slept == [0.02] * 4

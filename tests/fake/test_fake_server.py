@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -84,12 +83,12 @@ def test_loopback_latency_and_concurrency() -> None:
             response = client.get(COMPLETIONS, params={"start_time": start, "limit": 1})
             return response.status_code
 
-        started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=16) as pool:
             statuses = list(pool.map(fetch, range(16)))
-        elapsed = time.perf_counter() - started
     assert statuses == [200] * 16
-    assert 0.1 <= elapsed < 1.0  # served concurrently, not 16 x 0.1 s in series
+    # Served concurrently, not one after another: while one request slept its 0.1 s of
+    # latency, others were being served.
+    assert fake.peak_in_flight > 1
 
 
 @pytest.mark.asyncio

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -95,9 +96,24 @@ class FakeUsageAPI:
         self._series = Series(seed, self.now_ts)
         self._lock = threading.Lock()
         self._count = 0
+        self._in_flight = 0
+        self.peak_in_flight = 0
+        """The most requests the loopback server was serving at once (for concurrency tests)."""
         self._pages: collections.OrderedDict[tuple[str, tuple[tuple[str, str], ...]], bytes] = (
             collections.OrderedDict()
         )
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count one request as in flight for ``peak_in_flight`` (used by the server)."""
+        with self._lock:
+            self._in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
 
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) serving this fake in process."""

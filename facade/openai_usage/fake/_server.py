@@ -39,6 +39,10 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence the per-request stderr log."""
 
     def _serve(self) -> None:
+        with self.server.api.serving():
+            self._serve_one()
+
+    def _serve_one(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)  # drain, so the keep-alive stream stays in sync
