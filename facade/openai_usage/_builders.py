@@ -58,23 +58,30 @@ def _compile(cls: type[Any]) -> Builder:
     if any(f.kw_only for f in fields):
         raise TypeError(f"{cls.__name__}: keyword-only fields are not supported")
     namespace: dict[str, Any] = {"_cls": cls, "_UNSET": UNSET}
-    arguments: list[str] = []
+    complete: list[str] = []  # arguments when every field is present
+    partial: list[str] = []  # arguments when some may be absent
     for index, field in enumerate(fields):
         key = json_key(field.name)
         required = field.default is attrs.NOTHING
-        value = f"d[{key!r}]" if required else f"get({key!r}, _UNSET)"
+        present = f"d[{key!r}]"
+        maybe = present if required else f"get({key!r}, _UNSET)"
         nested = _nested_model(field.type)
         if nested is not None:
             namespace[f"_nested{index}"] = builder_for(nested)
+            present = f"_nested{index}({present})"
             # A present but non-object value fails in the nested builder, as in from_dict.
-            value = f"_nested{index}(v{index}) if (v{index} := {value}) is not _UNSET else _UNSET"
-        arguments.append(value)
-    known = frozenset(json_key(f.name) for f in fields)
-    namespace["_known"] = known
+            maybe = f"_nested{index}(v{index}) if (v{index} := {maybe}) is not _UNSET else _UNSET"
+        complete.append(present)
+        partial.append(maybe)
+    namespace["_known"] = frozenset(json_key(f.name) for f in fields)
+    # The API sends every field of a result (nulls included), so the first branch is the
+    # usual one: plain subscripts, no defaults, no unknown keys to collect.
     source = (
         "def build(d):\n"
+        "    if d.keys() == _known:\n"
+        f"        return _cls({', '.join(complete)})\n"
         "    get = d.get\n"
-        f"    obj = _cls({', '.join(arguments)})\n"
+        f"    obj = _cls({', '.join(partial)})\n"
         "    if not d.keys() <= _known:\n"
         "        obj.additional_properties = {k: v for k, v in d.items() if k not in _known}\n"
         "    return obj\n"
