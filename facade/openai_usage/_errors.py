@@ -93,7 +93,8 @@ class APIError(OpenAIUsageError):
         super().__init__(message)
 
     def __str__(self) -> str:
-        where = f" ({self.request.method} {_safe_url(self.request)})" if self.request else ""
+        # The key travels in a header, never in the URL; the query is the caller's own filters.
+        where = f" ({self.request.method} {self.request.url})" if self.request else ""
         tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
         return f"{self._message}{where}{tries}"
 
@@ -241,8 +242,3 @@ def _error_object(response: httpx.Response) -> dict[str, Any]:
 def _excerpt(response: httpx.Response) -> str:
     text = response.content[:_BODY_EXCERPT].decode("utf-8", errors="replace").strip()
     return text + ("..." if len(response.content) > _BODY_EXCERPT else "")
-
-
-def _safe_url(request: httpx.Request) -> str:
-    # The key travels in a header, never in the URL; the query is the caller's own filters.
-    return str(request.url)

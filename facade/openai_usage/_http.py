@@ -100,6 +100,16 @@ def _stop(policy: RetryPolicy) -> tenacity.stop.stop_base:
     )
 
 
+def _retrying_args(policy: RetryPolicy) -> dict[str, Any]:
+    # What to retry, when to stop and how long to wait: shared by the sync and async senders.
+    return {
+        "retry": tenacity.retry_if_exception(is_retryable),
+        "stop": _stop(policy),
+        "wait": _wait(policy),
+        "reraise": True,
+    }
+
+
 def _request(http: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any]) -> httpx.Request:
     return http.build_request(
         method=kwargs["method"], url=kwargs["url"], params=kwargs.get("params")
@@ -139,11 +149,7 @@ class SyncSender:
         """Send one page request, retrying; return the 2xx response and the attempts made."""
         request = _request(self._http, operation.build_request(**kwargs))
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(is_retryable),
-            stop=_stop(self._policy),
-            wait=_wait(self._policy),
-            sleep=lambda seconds: self.sleep(seconds),
-            reraise=True,
+            sleep=lambda seconds: self.sleep(seconds), **_retrying_args(self._policy)
         )
         attempts = 0
         try:
@@ -180,8 +186,16 @@ class AsyncSender:
     async def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
         """Send one page request (retrying as the policy says) and parse the page."""
         response, attempts = await self.send_page(operation, kwargs)
-        # Parsing a large page takes milliseconds of CPU: off the event loop, so other
-        # windows' responses keep arriving meanwhile.
+        return await self.parse(operation, response, attempts)
+
+    async def parse(
+        self, operation: Operation[Any], response: httpx.Response, attempts: int
+    ) -> Page[Any]:
+        """Parse a page off the event loop.
+
+        Parsing a large page takes milliseconds of CPU; in a worker thread, other windows'
+        responses keep arriving meanwhile.
+        """
         return await asyncio.to_thread(parse_page, operation, response, attempts=attempts)
 
     async def send_page(
@@ -193,13 +207,7 @@ class AsyncSender:
         async def sleep(seconds: float) -> None:
             await self.sleep(seconds)
 
-        retrying = tenacity.AsyncRetrying(
-            retry=tenacity.retry_if_exception(is_retryable),
-            stop=_stop(self._policy),
-            wait=_wait(self._policy),
-            sleep=sleep,
-            reraise=True,
-        )
+        retrying = tenacity.AsyncRetrying(sleep=sleep, **_retrying_args(self._policy))
         attempts = 0
         try:
             async for attempt in retrying:

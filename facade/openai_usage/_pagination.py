@@ -347,9 +347,7 @@ class AsyncPaginator(Generic[R]):
             launch()
             for index, window in enumerate(windows):
                 response, attempts = await started.pop(index)
-                first = await asyncio.to_thread(
-                    parse_page, self.query.operation, response, attempts=attempts
-                )
+                first = await self._sender.parse(self.query.operation, response, attempts)
                 schedule.consumed()
                 launch()
                 async for page in _async_window_pages(self._sender, self.query, window, first):

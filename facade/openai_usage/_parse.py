@@ -38,11 +38,6 @@ _reported_unknown: set[str] = set()
 _build_unknown = builder_for(UnknownUsageResult)
 
 
-def decode_json(content: bytes) -> Any:
-    """Decode a JSON body (orjson when available)."""
-    return _loads(content)
-
-
 def parse_page(
     operation: Operation[Any], response: httpx.Response, *, attempts: int = 1
 ) -> Page[Any]:
