@@ -6,14 +6,20 @@
     ├── InvalidParameterError (also a ValueError)   bad input, raised before any request
     ├── MissingAPIKeyError                          no key passed and OPENAI_ADMIN_KEY unset
     ├── MissingDependencyError (also ImportError)   an optional extra is not installed
+    ├── StoreError                                  a database file that cannot be used
+    │   └── SyncLockedError                         another sync holds the database
     └── APIError                                    something went wrong talking to the API
         ├── APIStatusError                          the API answered with an error status
         │   ├── BadRequestError                     400
+        │   │   ├── LookbackExceededError           start older than the API serves (~1 year)
+        │   │   └── GroupingRefusedError            a group_by/filter combination refused
         │   ├── AuthenticationError                 401
         │   ├── PermissionDeniedError               403
         │   ├── NotFoundError                       404
         │   ├── ConflictError                       409
         │   ├── RateLimitError                      429, with ``retry_after``
+        │   │   └── QuotaExceededError              429 that waiting won't fix (quota, spend)
+        │   ├── RedirectError                       3xx: the base URL points elsewhere
         │   └── InternalServerError                 5xx
         ├── APIConnectionError                      no answer: DNS, refused, reset ...
         │   └── APITimeoutError                     no answer in time
@@ -27,6 +33,7 @@ API errors carry ``attempts``: how many times the request was sent before giving
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -137,6 +144,28 @@ class BadRequestError(APIStatusError):
     """400: the API refused the parameters (``param`` names the one at fault)."""
 
 
+class LookbackExceededError(BadRequestError):
+    """400 ``reporting_lookback_exceeded``: ``start`` is older than the API serves.
+
+    Attributes:
+        earliest_start: The earliest start the API said it serves (UTC), if it said.
+    """
+
+    earliest_start: datetime | None = None
+
+
+class GroupingRefusedError(BadRequestError):
+    """400: the API refused this combination of ``group_by`` fields and filters.
+
+    Attributes:
+        group_by: The ``group_by`` fields of the refused request.
+        filters: The names of the filters the refused request carried.
+    """
+
+    group_by: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+
+
 class AuthenticationError(APIStatusError):
     """401: the key is missing, wrong, or not an admin key."""
 
@@ -165,8 +194,44 @@ class RateLimitError(APIStatusError):
         self.retry_after: float | None = retry_after_seconds(response)
 
 
+class QuotaExceededError(RateLimitError):
+    """429 that waiting will not fix: a quota, billing or spend limit. Never retried.
+
+    Attributes:
+        limit_kind: What the limit probably is: ``"quota"``, ``"billing"`` or ``"spend"``.
+    """
+
+    limit_kind: str = "quota"
+
+
+class RedirectError(APIStatusError):
+    """3xx: the API answered with a redirect (the client does not follow them).
+
+    Attributes:
+        location: Where the redirect pointed, if it said.
+    """
+
+    location: str | None = None
+
+
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
+
+
+class StoreError(OpenAIUsageError):
+    """A database file that cannot be used: unreadable, read-only, not a database, foreign.
+
+    Attributes:
+        path: The file.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class SyncLockedError(StoreError):
+    """Another sync (or another process) holds the database."""
 
 
 class APIConnectionError(APIError):

@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any, Self
 
 from .._errors import MissingDependencyError
 from ._schema import ROW_KEY, STATE_SQL, STATE_TABLE, SyncState, TableSchema
-from ._sync import SyncLockedError
+from .._errors import SyncLockedError
 
 if TYPE_CHECKING:
     import duckdb

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._client import UsageClient
-from .._errors import InvalidParameterError, OpenAIUsageError
+from .._errors import InvalidParameterError, OpenAIUsageError, SyncLockedError
 from .._models import Row
 from .._operations import OPERATIONS
 from .._time import TimeInput, to_unix_seconds
@@ -63,10 +63,6 @@ DEFAULT_SINCE_DAYS = 30
 
 _DAY = timedelta(days=1)
 logger = logging.getLogger("openai_usage")
-
-
-class SyncLockedError(OpenAIUsageError):
-    """Another sync (or another process) has the database open; nothing was written."""
 
 
 @attrs.frozen
