@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from datetime import tzinfo
@@ -50,12 +51,17 @@ class _ClientConfig:
         max_concurrency: int,
         retry_budget: float,
         transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+        allow_insecure_http: bool = False,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         if not key:
             raise MissingAPIKeyError()
-        self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = _checked_base_url(
+            (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+            allow_insecure_http=allow_insecure_http,
+        )
         _positive_number("timeout", timeout)
+        self.timeout = float(timeout)
         _positive_number("retry_budget", retry_budget)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidParameterError("max_retries", max_retries, "an integer >= 0")
@@ -104,6 +110,41 @@ class _ClientConfig:
         )
 
 
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() in _LOOPBACK_HOSTS or host.lower().endswith(".localhost")
+
+
+def _checked_base_url(url: str, *, allow_insecure_http: bool) -> str:
+    """The base URL, if the admin key may be sent to it.
+
+    Plain http is for a fake or a proxy on this machine: anywhere else the key would cross
+    the network unencrypted, so it takes an explicit ``allow_insecure_http=True``.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidParameterError("base_url", url, "an http(s) URL") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidParameterError(
+            "base_url", url, "an https:// URL with a host, e.g. https://api.openai.com/v1"
+        )
+    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
+        raise InvalidParameterError(
+            "base_url",
+            url,
+            "an https:// URL, or http:// to a loopback host (127.0.0.1, localhost)",
+            hint="plain http would send the admin key unencrypted; pass "
+            "allow_insecure_http=True if that is really meant",
+        )
+    return url
+
+
 def _positive_number(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise InvalidParameterError(name, value, "a number of seconds > 0")
@@ -115,12 +156,14 @@ class UsageClient:
     Args:
         api_key: An organization admin key. Default: the ``OPENAI_ADMIN_KEY`` variable.
         base_url: Default: ``OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
-        timeout: Seconds to wait for each response.
+        timeout: Seconds to wait for each response, its whole body included.
         max_retries: Retries of a failed request (429, 408, 409, 5xx, connection errors).
         max_concurrency: Windows of a long range fetched at once (1: plain sequential paging).
         retry_budget: Seconds after a request's first attempt when no further retry starts.
         transport: An httpx transport (tests, in-process fakes such as
             ``openai_usage.fake.FakeUsageAPI().transport()``).
+        allow_insecure_http: Allow an ``http://`` base URL on a host that is not loopback
+            (the admin key would travel unencrypted).
 
     Raises:
         MissingAPIKeyError: no key passed and ``OPENAI_ADMIN_KEY`` is unset.
@@ -158,11 +201,23 @@ class UsageClient:
         max_concurrency: int = 4,
         retry_budget: float = 120.0,
         transport: httpx.BaseTransport | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         self._config = _ClientConfig(
-            api_key, base_url, timeout, max_retries, max_concurrency, retry_budget, transport
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            max_concurrency,
+            retry_budget,
+            transport,
+            allow_insecure_http,
         )
-        self._sender = SyncSender(self._config.generated.get_httpx_client(), self._config.policy)
+        self._sender = SyncSender(
+            self._config.generated.get_httpx_client(),
+            self._config.policy,
+            deadline=self._config.timeout,
+        )
 
     def __repr__(self) -> str:
         return self._config.repr("UsageClient")
@@ -581,12 +636,22 @@ class AsyncUsageClient:
         max_concurrency: int = 4,
         retry_budget: float = 120.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        allow_insecure_http: bool = False,
     ) -> None:
         self._config = _ClientConfig(
-            api_key, base_url, timeout, max_retries, max_concurrency, retry_budget, transport
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            max_concurrency,
+            retry_budget,
+            transport,
+            allow_insecure_http,
         )
         self._sender = AsyncSender(
-            self._config.generated.get_async_httpx_client(), self._config.policy
+            self._config.generated.get_async_httpx_client(),
+            self._config.policy,
+            deadline=self._config.timeout,
         )
 
     def __repr__(self) -> str:

@@ -1,9 +1,17 @@
-"""Sending one page request, with retries, through the generated client's httpx clients."""
+"""Sending one page request, with retries, through the generated client's httpx clients.
+
+Each attempt has a whole-response deadline (the client's ``timeout``), not only httpx's
+per-read timeout: a server that dribbles its body a byte at a time is cut off. The body is
+read here, checked, and handed on as a fresh response that owns nothing but its bytes: the
+response httpx returns sits in a reference cycle with its stream and would hold a page's
+bytes until the cyclic collector runs (see bench/memory.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,6 +24,10 @@ from ._errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
+    APITimeoutError,
+    QuotaExceededError,
+    RateLimitError,
+    ResponseValidationError,
     connection_error,
     retry_after_seconds,
     status_error,
@@ -49,8 +61,22 @@ class RetryPolicy:
     max_retry_after: float = 60.0
 
 
+class PullStopped(Exception):
+    """The pull this request belonged to has ended: nobody wants its answer any more.
+
+    Raised instead of sleeping out a retry wait or reading the rest of a body; never reaches
+    a caller (the paginator that set the stop flag has stopped listening).
+    """
+
+
 def is_retryable(exc: BaseException) -> bool:
-    """Retry rate limits, server faults and lost connections; never 400/401/403/404."""
+    """Retry rate limits, server faults and lost connections; never 400/401/403/404.
+
+    A quota, billing or spend limit (``QuotaExceededError``) is a 429 that waiting does not
+    fix: it is not retried.
+    """
+    if isinstance(exc, QuotaExceededError):
+        return False
     if isinstance(exc, APIStatusError):
         return exc.status_code in RETRYABLE_STATUSES or exc.status_code >= 500
     return isinstance(exc, APIConnectionError)
@@ -92,11 +118,31 @@ class _StopOnLongRetryAfter(tenacity.stop.stop_base):
         return False
 
 
+class _StopOnUnexplained429(tenacity.stop.stop_base):
+    """Retry a 429 that names no wait once, not until the budget is spent.
+
+    The API sends ``Retry-After`` when waiting may help; a 429 without it is as likely a
+    quota, billing or spend limit, which no number of retries fixes.
+    """
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        return (
+            isinstance(exc, RateLimitError)
+            and exc.retry_after is None
+            and retry_state.attempt_number >= _UNEXPLAINED_429_ATTEMPTS
+        )
+
+
+_UNEXPLAINED_429_ATTEMPTS = 2
+
+
 def _stop(policy: RetryPolicy) -> tenacity.stop.stop_base:
     return tenacity.stop_any(
         tenacity.stop_after_attempt(policy.max_retries + 1),
         tenacity.stop_before_delay(policy.budget),
         _StopOnLongRetryAfter(policy.max_retry_after),
+        _StopOnUnexplained429(),
     )
 
 
@@ -120,68 +166,143 @@ def _check(response: httpx.Response) -> httpx.Response:
     logger.debug(
         "%s %s -> %s", response.request.method, response.request.url.path, response.status_code
     )
-    if response.status_code >= 400:
+    # 3xx too: redirects are not followed (they would carry the key elsewhere), so a 3xx
+    # here means the base URL points at the wrong place.
+    if response.status_code >= 300:
         raise status_error(response)
     return response
 
 
+# Headers that describe the wire encoding of the body, which the settled response no longer
+# has: its content is already decoded and complete.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def _settled(response: httpx.Response, body: bytes, request: httpx.Request) -> httpx.Response:
+    headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=request)
+
+
+def _deadline_error(request: httpx.Request, seconds: float) -> APITimeoutError:
+    return APITimeoutError(
+        f"request timed out: no complete response within {seconds:g} s", request=request
+    )
+
+
+def _wrapped(exc: httpx.HTTPError | httpx.InvalidURL, request: httpx.Request) -> APIError:
+    """Every httpx failure as an error of this package."""
+    if isinstance(exc, httpx.DecodingError):
+        return ResponseValidationError(
+            f"response body could not be decoded: {type(exc).__name__}: {exc}", request=request
+        )
+    if isinstance(exc, httpx.TransportError):
+        return connection_error(exc, request)
+    return APIConnectionError(f"request failed: {type(exc).__name__}: {exc}", request=request)
+
+
 class SyncSender:
-    """Sends page requests on a sync httpx client (thread-safe: windows share it)."""
+    """Sends page requests on a sync httpx client (thread-safe: windows share it).
+
+    ``sleep``, when set, replaces the wait between retries (tests record the waits with it);
+    by default a wait ends early when the pull it serves stops.
+    """
 
     def __init__(
         self,
         http: httpx.Client,
         policy: RetryPolicy,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        *,
+        deadline: float = 60.0,
     ) -> None:
         self._http = http
         self._policy = policy
         self.sleep = sleep
+        self.deadline = deadline
 
-    def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
+    def fetch(
+        self,
+        operation: Operation[Any],
+        kwargs: dict[str, Any],
+        stop: threading.Event | None = None,
+    ) -> Page[Any]:
         """Send one page request (retrying as the policy says) and parse the page."""
-        response, attempts = self.send_page(operation, kwargs)
+        response, attempts = self.send_page(operation, kwargs, stop)
         return parse_page(operation, response, attempts=attempts)
 
     def send_page(
-        self, operation: Operation[Any], kwargs: dict[str, Any]
+        self,
+        operation: Operation[Any],
+        kwargs: dict[str, Any],
+        stop: threading.Event | None = None,
     ) -> tuple[httpx.Response, int]:
-        """Send one page request, retrying; return the 2xx response and the attempts made."""
+        """Send one page request, retrying; return the 2xx response and the attempts made.
+
+        Raises:
+            APIError: the request failed for good.
+            PullStopped: ``stop`` was set (during a retry wait or while reading a body).
+        """
         request = _request(self._http, operation.build_request(**kwargs))
         retrying = tenacity.Retrying(
-            sleep=lambda seconds: self.sleep(seconds), **_retrying_args(self._policy)
+            sleep=lambda seconds: self._pause(seconds, stop), **_retrying_args(self._policy)
         )
         attempts = 0
         try:
             for attempt in retrying:
                 with attempt:
                     attempts += 1
-                    response = self._send(request)
+                    response = self._send(request, stop)
         except APIError as exc:
             raise exc.with_attempts(attempts) from exc.__cause__
         return response, attempts
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _pause(self, seconds: float, stop: threading.Event | None) -> None:
+        if self.sleep is not None:
+            self.sleep(seconds)
+        elif stop is not None:
+            stop.wait(seconds)
+        else:
+            time.sleep(seconds)
+        if stop is not None and stop.is_set():
+            raise PullStopped()
+
+    def _send(self, request: httpx.Request, stop: threading.Event | None) -> httpx.Response:
+        deadline = time.monotonic() + self.deadline
         try:
-            response = self._http.send(request)
-            response.read()
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        return _check(response)
+            response = self._http.send(request, stream=True)
+            try:
+                chunks: list[bytes] = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if stop is not None and stop.is_set():
+                        raise PullStopped()
+                    if time.monotonic() > deadline:
+                        raise _deadline_error(request, self.deadline)
+            finally:
+                response.close()
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise _wrapped(exc, request) from exc
+        return _check(_settled(response, b"".join(chunks), request))
 
 
 class AsyncSender:
-    """Sends page requests on an async httpx client."""
+    """Sends page requests on an async httpx client.
+
+    ``sleep``, when set, replaces the wait between retries (tests record the waits with it).
+    """
 
     def __init__(
         self,
         http: httpx.AsyncClient,
         policy: RetryPolicy,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        deadline: float = 60.0,
     ) -> None:
         self._http = http
         self._policy = policy
         self.sleep = sleep
+        self.deadline = deadline
 
     async def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
         """Send one page request (retrying as the policy says) and parse the page."""
@@ -220,8 +341,14 @@ class AsyncSender:
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         try:
-            response = await self._http.send(request)
-            await response.aread()
-        except httpx.TransportError as exc:
-            raise connection_error(exc, request) from exc
-        return _check(response)
+            async with asyncio.timeout(self.deadline):
+                response = await self._http.send(request, stream=True)
+                try:
+                    body = b"".join([chunk async for chunk in response.aiter_bytes()])
+                finally:
+                    await response.aclose()
+        except TimeoutError as exc:
+            raise _deadline_error(request, self.deadline) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise _wrapped(exc, request) from exc
+        return _check(_settled(response, body, request))

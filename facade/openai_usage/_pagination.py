@@ -1,20 +1,35 @@
 """Lazy paginators: every bucket of a range, in time order, exactly once.
 
 A range longer than one page is split into windows aligned to bucket boundaries, one page
-long each (``plan_windows``). Up to ``max_concurrency`` windows are fetched at once, a new one
-starting as soon as any finishes; each window follows its own cursor if the server says
-``has_more``; windows are yielded strictly in order, and at most ``max_concurrency`` + 2
-windows' pages (running or finished and waiting their turn) are held in memory, whatever the
-range.
-With ``max_concurrency=1`` the whole range is one window: plain sequential cursor paging.
+long each (``plan_windows``, a generator: a ten-year range at ``1m`` costs nothing until it
+is walked). Up to ``max_concurrency`` windows are fetched at once, a new one starting as soon
+as any finishes; each window follows its own cursor if the server says ``has_more``;
+windows are yielded strictly in order, and at most ``max_concurrency`` + 2 + _EXTRA_HELD
+windows' pages (running, or finished and waiting their turn) are held in memory, whatever
+the range. With ``max_concurrency=1`` the whole range is one window: plain sequential
+cursor paging.
+
+The schedule of a concurrent pull has one owner, ``_Feed``: workers claim the next window
+from it and deliver the window's first response to it; the consumer takes responses from it
+in window order. Every change to the schedule happens under its one lock, so no window can
+be taken before it was claimed, or claimed twice. When the consumer stops (end, error,
+``break``), the feed stops: waiting workers return, retry waits and body reads end at once.
+
+How a window ends: when its buckets cover it (the costs endpoint keeps answering
+``has_more: true`` with fresh cursors past its last page; the cursor is not followed once
+the window is covered), when the server says ``has_more: false``, or at an empty page once
+every bucket up to the current one has arrived (a range that reaches into the future).
+Anything else that does not chain (a repeated cursor, a gap, an overlap, a bucket of the
+wrong width, an empty page short of the range) is a ``PaginationError``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
-from collections.abc import AsyncGenerator, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from collections.abc import AsyncGenerator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -38,51 +53,78 @@ Window = tuple[int, int]
 _EXTRA_HELD = 4
 
 
-def plan_windows(query: Query, max_concurrency: int) -> list[Window]:
-    """Split the range into one-page windows whose inner edges fall on bucket boundaries."""
+def plan_windows(query: Query, max_concurrency: int) -> Iterator[Window]:
+    """Split the range into one-page windows whose inner edges fall on bucket boundaries.
+
+    Lazy: windows are made as they are asked for.
+    """
     if max_concurrency <= 1:
-        return [(query.start_time, query.end_time)]
+        yield (query.start_time, query.end_time)
+        return
     width = query.bucket_seconds
-    windows: list[Window] = []
     start = query.start_time
     while start < query.end_time:
         # A partial first bucket counts as one bucket of the page, as the API counts it.
         end = min(align_down(start, query.bucket_width) + query.limit * width, query.end_time)
-        windows.append((start, end))
+        yield (start, end)
         start = end
-    return windows
 
 
 class _Chain:
-    """Checks that pages chain: new cursors, no repeated or overlapping buckets."""
+    """Checks that one window's pages chain, and says when the window is done.
 
-    def __init__(self, query: Query, window: Window) -> None:
+    Buckets must follow each other without gap or overlap from the window's start, each one
+    bucket wide (the first may start inside its bucket; the last may end at the window's end
+    inside its bucket); cursors must be new.
+    """
+
+    def __init__(self, query: Query, window: Window, clock: Callable[[], float]) -> None:
         self.query = query
         self.window = window
+        self.clock = clock
         self.cursors: set[str] = set()
-        self.last_end: int | None = None
+        self.next_start = window[0]
 
     def next_cursor(self, page: Page[Any]) -> str | None:
         """Check ``page``; return the cursor to follow, or None when the window is done."""
-        start, end = self.window
+        end = self.window[1]
+        width = self.query.bucket_seconds
         for bucket in page.buckets:
-            if not start <= bucket.start_time < end:
-                raise self._error(f"bucket {_iso(bucket.start_time)} is outside the window")
-            if self.last_end is not None and bucket.start_time < self.last_end:
-                raise self._error(f"bucket {_iso(bucket.start_time)} repeats or overlaps")
-            self.last_end = bucket.end_time
-        if not page.has_more:
+            begins, ends = bucket.start_time, bucket.end_time
+            if begins != self.next_start:
+                if begins < self.next_start:
+                    raise self._error(f"bucket {_iso(begins)} repeats or overlaps")
+                if begins >= end:
+                    raise self._error(f"bucket {_iso(begins)} is outside the window")
+                raise self._error(f"buckets skip from {_iso(self.next_start)} to {_iso(begins)}")
+            natural_end = begins - begins % width + width
+            if ends != natural_end and not (ends == end and ends < natural_end):
+                raise self._error(
+                    f"bucket {_iso(begins)}..{_iso(ends)} is not one "
+                    f"{self.query.bucket_width} bucket"
+                )
+            self.next_start = ends
+        if self.next_start >= end or not page.has_more:
             return None
         if not page.buckets:
-            # Every page holds at least one bucket; an empty one that promises more would
-            # let a server lead the client through cursors forever.
-            raise self._error("has_more is true but the page has no buckets")
+            if self._covered_up_to_now():
+                return None
+            # An empty page that promises more, short of the range: following it would let a
+            # server lead the client through cursors forever.
+            raise self._error(
+                f"has_more is true but the page has no buckets, and buckets from "
+                f"{_iso(self.next_start)} are missing"
+            )
         if not page.next_page:
             raise self._error("has_more is true but next_page is empty")
         if page.next_page in self.cursors:
             raise self._error(f"cursor {page.next_page[:24]!r} was already followed")
         self.cursors.add(page.next_page)
         return page.next_page
+
+    def _covered_up_to_now(self) -> bool:
+        # Nothing can follow the current (open) bucket yet.
+        return self.next_start >= align_down(int(self.clock()), self.query.bucket_width)
 
     def kwargs(self, cursor: str | None) -> dict[str, Any]:
         start, end = self.window
@@ -103,53 +145,74 @@ def _iso(ts: int) -> str:
     return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
 
 
-class _Schedule:
-    """Which windows may start: ``limit`` requests running, ``limit`` + _EXTRA_HELD held.
+Outcome = tuple[httpx.Response, int] | BaseException
+"""A window's first request as a worker ended it: the response and attempts, or the error."""
 
-    A window is held from its start until the consumer has taken its response; finished
-    windows wait there, as bytes, for their turn to be parsed and yielded in order.
+
+class _Feed:
+    """The schedule of one concurrent pull, and its only owner.
+
+    Workers ``claim`` windows (in order; at most ``hold`` claimed and not yet taken) and
+    ``deliver`` what their first request got; the consumer ``take``s those in window order.
+    All state changes under one lock.
     """
 
-    def __init__(self, count: int, limit: int) -> None:
-        self.count = count
-        self.limit = limit
-        self.next_start = 0
-        self.running = 0
-        self.held = 0
-        self.closed = False
+    def __init__(self, windows: Iterator[Window], hold: int) -> None:
+        self._windows = windows
+        self._hold = hold
+        self._cond = threading.Condition()
+        self._claimed = 0
+        self._taken = 0
+        self._end: int | None = None  # the number of windows, once the plan is exhausted
+        self._done: dict[int, tuple[Window, Outcome]] = {}
+        self.stopped = threading.Event()
 
-    def ready(self) -> list[int]:
-        """Start as many windows as the limits allow; return their indexes."""
-        out: list[int] = []
-        while (
-            not self.closed
-            and self.next_start < self.count
-            and self.running < self.limit
-            and self.held < self.limit + _EXTRA_HELD
-        ):
-            out.append(self.next_start)
-            self.next_start += 1
-            self.running += 1
-            self.held += 1
-        return out
+    def claim(self) -> tuple[int, Window] | None:
+        """The next window to fetch; None when there is none or the pull stopped."""
+        with self._cond:
+            while self._claimed - self._taken >= self._hold and not self.stopped.is_set():
+                self._cond.wait()
+            if self.stopped.is_set() or self._end is not None:
+                return None
+            window = next(self._windows, None)
+            if window is None:
+                self._end = self._claimed
+                self._cond.notify_all()
+                return None
+            index = self._claimed
+            self._claimed += 1
+            return index, window
 
-    def finished(self) -> None:
-        """A window's request ended (answered or failed)."""
-        self.running -= 1
+    def deliver(self, index: int, window: Window, outcome: Outcome) -> None:
+        with self._cond:
+            self._done[index] = (window, outcome)
+            self._cond.notify_all()
 
-    def consumed(self) -> None:
-        """The consumer took a window's response."""
-        self.held -= 1
+    def take(self, index: int) -> tuple[Window, Outcome] | None:
+        """Window ``index`` and its outcome, waiting for it; None past the last window."""
+        with self._cond:
+            while index not in self._done:
+                if self._end is not None and index >= self._end:
+                    return None
+                self._cond.wait()
+            self._taken += 1
+            self._cond.notify_all()
+            return self._done.pop(index)
 
-    def close(self) -> None:
-        """Start nothing more."""
-        self.closed = True
+    def stop(self) -> None:
+        with self._cond:
+            self.stopped.set()
+            self._done.clear()
+            self._cond.notify_all()
 
 
 def _window_pages(
-    sender: SyncSender, query: Query, window: Window, first: Page[Any] | None = None
+    sender: SyncSender,
+    query: Query,
+    window: Window,
+    first: Page[Any] | None = None,
 ) -> Iterator[Page[Any]]:
-    chain = _Chain(query, window)
+    chain = _Chain(query, window, time.time)
     cursor: str | None = None
     page = first
     while True:
@@ -165,7 +228,7 @@ def _window_pages(
 async def _async_window_pages(
     sender: AsyncSender, query: Query, window: Window, first: Page[Any] | None = None
 ) -> AsyncGenerator[Page[Any]]:
-    chain = _Chain(query, window)
+    chain = _Chain(query, window, time.time)
     cursor: str | None = None
     page = first
     while True:
@@ -176,6 +239,21 @@ async def _async_window_pages(
         if cursor is None:
             return
         page = None
+
+
+def _first_request(query: Query, window: Window) -> dict[str, Any]:
+    return query.request_kwargs(
+        start_time=window[0], end_time=window[1], limit=query.limit, page=None
+    )
+
+
+def _single(windows: Iterator[Window]) -> tuple[Window | None, Iterator[Window]]:
+    """The only window, if the plan has exactly one; else the plan, unconsumed."""
+    first = next(windows)
+    second = next(windows, None)
+    if second is None:
+        return first, iter(())
+    return None, itertools.chain((first, second), windows)
 
 
 class Paginator(Generic[R]):
@@ -236,58 +314,59 @@ class Paginator(Generic[R]):
 
     def pages(self) -> Iterator[Page[R]]:
         """Every page, in time order."""
-        windows = plan_windows(self.query, self._max_concurrency)
-        if len(windows) == 1:
+        only, windows = _single(plan_windows(self.query, self._max_concurrency))
+        if only is not None:
             # One window: page by page, so stopping early stops the requests too.
-            yield from _window_pages(self._sender, self.query, windows[0])
+            yield from _window_pages(self._sender, self.query, only)
             return
         yield from self._concurrent_pages(windows)
 
-    def _concurrent_pages(self, windows: list[Window]) -> Iterator[Page[R]]:
-        executor = ThreadPoolExecutor(
-            max_workers=self._max_concurrency, thread_name_prefix="openai-usage"
-        )
-        schedule = _Schedule(len(windows), self._max_concurrency)
-        started: dict[int, Future[tuple[httpx.Response, int]]] = {}
-        lock = threading.RLock()  # re-entered when a callback runs at once on a done future
+    def _concurrent_pages(self, windows: Iterator[Window]) -> Iterator[Page[R]]:
+        feed = _Feed(windows, self._max_concurrency + _EXTRA_HELD)
+        operation = self.query.operation
 
-        def launch() -> None:
-            with lock:
-                for index in schedule.ready():
-                    future = executor.submit(
-                        self._sender.send_page,
-                        self.query.operation,
-                        _Chain(self.query, windows[index]).kwargs(None),
+        def work() -> None:
+            while (claimed := feed.claim()) is not None:
+                index, window = claimed
+                outcome: Outcome
+                try:
+                    outcome = self._sender.send_page(
+                        operation, _first_request(self.query, window), feed.stopped
                     )
-                    started[index] = future
-                    future.add_done_callback(finished)
+                except BaseException as exc:  # handed to the consumer, raised there
+                    outcome = exc
+                feed.deliver(index, window, outcome)
+                del outcome  # a finished response is held by the feed alone
 
-        def finished(_: Future[tuple[httpx.Response, int]]) -> None:
-            # A slot is free as soon as any window's request ends, not when the oldest
-            # window has been yielded: the next request starts right away.
-            with lock:
-                schedule.finished()
-            launch()
-
+        # Daemon threads: a paginator abandoned mid-iteration and never collected must not
+        # keep the interpreter from exiting.
+        workers = [
+            threading.Thread(target=work, name=f"openai-usage-{n}", daemon=True)
+            for n in range(self._max_concurrency)
+        ]
+        for worker in workers:
+            worker.start()
         try:
-            launch()
-            for index, window in enumerate(windows):
-                with lock:
-                    head = started.pop(index)
-                response, attempts = head.result()
+            for index in itertools.count():
+                taken = feed.take(index)
+                if taken is None:
+                    return
+                window, outcome = taken
+                del taken
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                response, attempts = outcome
+                del outcome
                 # Parsed here, in the consumer's thread, when its turn comes: windows waiting
                 # their turn are held as compact bytes, not as thousands of model objects.
-                first = parse_page(self.query.operation, response, attempts=attempts)
-                with lock:
-                    schedule.consumed()
-                launch()
+                first = parse_page(operation, response, attempts=attempts)
+                del response
                 yield from _window_pages(self._sender, self.query, window, first)
+                del first
         finally:
-            with lock:
-                schedule.close()
-                for future in started.values():
-                    future.cancel()
-            executor.shutdown(wait=True, cancel_futures=True)
+            feed.stop()
+            for worker in workers:
+                worker.join()
 
 
 class AsyncPaginator(Generic[R]):
@@ -320,44 +399,73 @@ class AsyncPaginator(Generic[R]):
 
     async def pages(self) -> AsyncGenerator[Page[R]]:
         """Every page, in time order."""
-        windows = plan_windows(self.query, self._max_concurrency)
-        if len(windows) == 1:
-            async for page in _async_window_pages(self._sender, self.query, windows[0]):
+        only, windows = _single(plan_windows(self.query, self._max_concurrency))
+        if only is not None:
+            async for page in _async_window_pages(self._sender, self.query, only):
                 yield page
             return
-        schedule = _Schedule(len(windows), self._max_concurrency)
-        started: dict[int, asyncio.Task[tuple[httpx.Response, int]]] = {}
+        # As in Paginator, with tasks for threads: workers claim windows in order and put
+        # each window's first response in its slot; the consumer takes the slots in order.
+        # Everything runs on the event loop's thread, so the schedule needs no lock.
+        operation = self.query.operation
+        hold = self._max_concurrency + _EXTRA_HELD
+        slots: dict[int, asyncio.Future[tuple[httpx.Response, int]]] = {}
+        window_of: dict[int, Window] = {}
+        room = asyncio.Semaphore(hold)
+        claimed = itertools.count()
+        loop = asyncio.get_running_loop()
 
-        def launch() -> None:
-            for index in schedule.ready():
-                task = asyncio.ensure_future(
-                    self._sender.send_page(
-                        self.query.operation, _Chain(self.query, windows[index]).kwargs(None)
+        async def work() -> None:
+            while True:
+                await room.acquire()
+                window = next(windows, None)
+                if window is None:
+                    room.release()
+                    return
+                index = next(claimed)
+                slot = slots.setdefault(index, loop.create_future())
+                window_of[index] = window
+                try:
+                    outcome = await self._sender.send_page(
+                        operation, _first_request(self.query, window)
                     )
-                )
-                started[index] = task
-                task.add_done_callback(finished)
+                except Exception as exc:
+                    slot.set_exception(exc)
+                else:
+                    slot.set_result(outcome)
 
-        def finished(_: asyncio.Task[tuple[httpx.Response, int]]) -> None:
-            # As in Paginator: the next request starts when any ends.
-            schedule.finished()
-            launch()
-
+        workers = [asyncio.ensure_future(work()) for _ in range(self._max_concurrency)]
         try:
-            launch()
-            for index, window in enumerate(windows):
-                response, attempts = await started.pop(index)
-                first = await self._sender.parse(self.query.operation, response, attempts)
-                schedule.consumed()
-                launch()
+            for index in itertools.count():
+                slot = slots.setdefault(index, loop.create_future())
+                # The slot is filled by a worker, or never: when every worker has returned
+                # with the plan exhausted, there is no window ``index``.
+                while not slot.done():
+                    if all(worker.done() for worker in workers):
+                        for worker in workers:
+                            worker.result()  # a worker that failed outside a request
+                        if not slot.done():
+                            return
+                    waits: list[asyncio.Future[Any]] = [slot]
+                    waits.extend(w for w in workers if not w.done())
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                del slots[index]
+                window = window_of.pop(index)
+                response, attempts = slot.result()
+                room.release()
+                first = await self._sender.parse(operation, response, attempts)
+                del response, slot
                 async for page in _async_window_pages(self._sender, self.query, window, first):
                     yield page
+                del first
         finally:
-            schedule.close()
-            for task in started.values():
-                task.cancel()
-            if started:
-                await asyncio.gather(*started.values(), return_exceptions=True)
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for slot in slots.values():
+                if slot.done() and not slot.cancelled():
+                    slot.exception()  # retrieved: no "exception never retrieved" warning
+                slot.cancel()
 
     async def to_list(self) -> list[Bucket[R]]:
         """Every bucket, collected (``list()`` for async code)."""

@@ -461,8 +461,8 @@ def test_partial_first_bucket_counts_as_one_bucket_of_the_first_window() -> None
         limit=3,
         filters={},
     )
-    assert plan_windows(query, 4) == [(d(0.5), d(3)), (d(3), d(6)), (d(6), d(7))]
-    assert plan_windows(query, 1) == [(d(0.5), d(7))]
+    assert list(plan_windows(query, 4)) == [(d(0.5), d(3)), (d(3), d(6)), (d(6), d(7))]
+    assert list(plan_windows(query, 1)) == [(d(0.5), d(7))]
 
 
 def test_hourly_windows_align_to_hours() -> None:
@@ -477,7 +477,7 @@ def test_hourly_windows_align_to_hours() -> None:
         filters={},
     )
     hour = 3600
-    assert plan_windows(query, 2) == [
+    assert list(plan_windows(query, 2)) == [
         (d(0) + 10 * hour + 1800, d(0) + 12 * hour),
         (d(0) + 12 * hour, d(0) + 14 * hour),
         (d(0) + 14 * hour, d(0) + 15 * hour),

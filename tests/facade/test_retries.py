@@ -152,7 +152,9 @@ def test_retry_after_ms_is_honoured() -> None:
 
 @pytest.mark.parametrize("code", [429, 500, 502, 503, 504, 408, 409])
 def test_retryable_statuses_then_success(code: int) -> None:
-    handler = Flaky(status(code), failures=2)
+    # A 429 is retried as a rate limit when it says how long to wait (0: the jitter decides).
+    headers = {"Retry-After": "0"} if code == 429 else None
+    handler = Flaky(status(code, headers), failures=2)
     client, sleep = make_client(handler)
     with client:
         assert days(client, 3) == [0, 1, 2]
@@ -160,6 +162,18 @@ def test_retryable_statuses_then_success(code: int) -> None:
     assert len(sleep.calls) == 2
     assert 0 <= sleep.calls[0] <= INITIAL
     assert 0 <= sleep.calls[1] <= 2 * INITIAL
+
+
+def test_429_without_retry_after_is_retried_once_and_says_it_may_be_a_quota() -> None:
+    handler = Flaky(status(429), failures=100)
+    client, sleep = make_client(handler, max_retries=5)
+    with client, pytest.raises(RateLimitError) as info:
+        days(client)
+    assert handler.calls == 2
+    assert len(sleep.calls) == 1
+    assert info.value.attempts == 2
+    assert info.value.retry_after is None
+    assert "quota" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -212,7 +226,7 @@ def test_retries_in_concurrent_windows_yield_every_bucket_once() -> None:
     ("failure", "cls"),
     [
         (status(503), InternalServerError),
-        (status(429), RateLimitError),
+        (status(429, {"Retry-After": "1"}), RateLimitError),
         (transport_error(httpx.ConnectError), APIConnectionError),
         (transport_error(httpx.ReadTimeout), APITimeoutError),
     ],
