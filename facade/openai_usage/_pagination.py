@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 Window = tuple[int, int]
 
+# The clock that says which bucket is the current one (tests replace it).
+_clock: Callable[[], float] = time.time
+
 # Finished windows that may wait for an earlier one to be yielded, beyond the running ones:
 # enough to keep requests flowing when windows finish out of order, few enough that memory
 # stays bounded by max_concurrency (see bench/memory.py).
@@ -78,10 +81,9 @@ class _Chain:
     inside its bucket); cursors must be new.
     """
 
-    def __init__(self, query: Query, window: Window, clock: Callable[[], float]) -> None:
+    def __init__(self, query: Query, window: Window) -> None:
         self.query = query
         self.window = window
-        self.clock = clock
         self.cursors: set[str] = set()
         self.next_start = window[0]
 
@@ -124,7 +126,7 @@ class _Chain:
 
     def _covered_up_to_now(self) -> bool:
         # Nothing can follow the current (open) bucket yet.
-        return self.next_start >= align_down(int(self.clock()), self.query.bucket_width)
+        return self.next_start >= align_down(int(_clock()), self.query.bucket_width)
 
     def kwargs(self, cursor: str | None) -> dict[str, Any]:
         start, end = self.window
@@ -212,7 +214,7 @@ def _window_pages(
     window: Window,
     first: Page[Any] | None = None,
 ) -> Iterator[Page[Any]]:
-    chain = _Chain(query, window, time.time)
+    chain = _Chain(query, window)
     cursor: str | None = None
     page = first
     while True:
@@ -228,7 +230,7 @@ def _window_pages(
 async def _async_window_pages(
     sender: AsyncSender, query: Query, window: Window, first: Page[Any] | None = None
 ) -> AsyncGenerator[Page[Any]]:
-    chain = _Chain(query, window, time.time)
+    chain = _Chain(query, window)
     cursor: str | None = None
     page = first
     while True:
