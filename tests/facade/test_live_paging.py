@@ -24,8 +24,8 @@ from openai_usage import (
     AuthenticationError,
     PaginationError,
     UsageClient,
+    _pagination,
 )
-from openai_usage import _pagination
 from openai_usage.fake import FakeUsageAPI
 
 KEY = "sk-admin-test-dummy"
@@ -254,7 +254,7 @@ def test_an_empty_page_short_of_the_data_is_still_refused(
     )
     with (
         UsageClient(KEY, transport=httpx.MockTransport(server), max_concurrency=1) as client,
-        pytest.raises(PaginationError, match="no buckets.*2026-01-12"),
+        pytest.raises(PaginationError, match=r"no buckets.*2026-01-12"),
     ):
         list(client.costs(start=D0, end=D0 + timedelta(days=30), limit=30))
     assert len(server.requests) == 4
