@@ -43,7 +43,7 @@ def main() -> None:
         while count < args.results:
             passes += 1
             rows = client.completions(
-                start="2024-01-01",
+                start="2025-12-01",
                 end="2026-11-24",
                 bucket_width="1h",
                 group_by=list(OPERATIONS["completions"].group_by),

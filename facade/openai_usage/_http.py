@@ -189,7 +189,11 @@ def _deadline_error(request: httpx.Request, seconds: float) -> APITimeoutError:
     )
 
 
-def _wrapped(exc: httpx.HTTPError | httpx.InvalidURL, request: httpx.Request) -> APIError:
+# Everything httpx raises: its request errors, and the few outside that tree.
+_HTTPX_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict)
+
+
+def _wrapped(exc: Exception, request: httpx.Request) -> APIError:
     """Every httpx failure as an error of this package."""
     if isinstance(exc, httpx.DecodingError):
         return ResponseValidationError(
@@ -280,7 +284,7 @@ class SyncSender:
                         raise _deadline_error(request, self.deadline)
             finally:
                 response.close()
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except _HTTPX_ERRORS as exc:
             raise _wrapped(exc, request) from exc
         return _check(_settled(response, b"".join(chunks), request))
 
@@ -349,6 +353,6 @@ class AsyncSender:
                     await response.aclose()
         except TimeoutError as exc:
             raise _deadline_error(request, self.deadline) from exc
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except _HTTPX_ERRORS as exc:
             raise _wrapped(exc, request) from exc
         return _check(_settled(response, body, request))
