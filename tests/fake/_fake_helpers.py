@@ -51,11 +51,19 @@ def get_json(client: httpx.Client, path: str, params: Params) -> dict[str, Any]:
 
 
 def walk(client: httpx.Client, path: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every page of a query, following ``next_page``."""
+    """Every page with buckets of a query, following ``next_page``.
+
+    Stops where the spec says (``has_more`` false) or, for costs only, where the live API needs
+    it: at the first page without buckets, which is not yielded (costs keeps promising more).
+    """
     query = dict(params)
     seen: set[str] = set()
     while True:
         page = get_json(client, path, query)
+        if not page["data"] and path.endswith("/costs"):
+            assert page["has_more"] is True
+            return
+        assert page["data"], "a page without buckets"
         yield page
         if not page["has_more"]:
             assert page["next_page"] is None

@@ -22,3 +22,11 @@ def client(fake: FakeUsageAPI) -> Iterator[httpx.Client]:
     """An authenticated httpx client wired to ``fake`` in process."""
     with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def unbounded_client() -> Iterator[httpx.Client]:
+    """Like ``client``, but the fake serves any ``start_time`` (no one-year lookback)."""
+    fake = FakeUsageAPI(seed=0, lookback_days=None)
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as c:
+        yield c

@@ -11,6 +11,13 @@ WSGI adapter around :meth:`FakeUsageAPI.handle`, with a bearer key. Every answer
   than the spec (see :func:`strict_spec`);
 - reject invalid input with a 4xx, and refuse the request once the key is removed.
 
+The fakes here keep their live-API defaults. Their 400s (a ``start_time`` older than the
+one-year lookback, refused groupings) are 400s like any other: the spec declares no 400, so
+:func:`allowed_status` accepts the status and no response schema applies to it. Generated
+times are folded into the last 60 days (:func:`into_the_data`), inside the lookback window, so
+valid requests keep reaching data; and generated ``page`` values are never valid cursors, so the
+empty pages costs serves past its end are covered by ``test_fake_live.py`` instead.
+
 Generation is derandomized and bounded, so every run sends the same requests and stays fast.
 """
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
 from _fake_helpers import AUTH, BASE_URL, NOW, response_schema, schema_errors
 
-from openai_usage.fake import FakeUsageAPI, FaultSchedule, _transport
+from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI, FaultSchedule, _transport
 
 COSTS = "/organization/costs"
 PARAMS = {"start_time": NOW - 3 * 86400}
@@ -89,6 +91,107 @@ def test_retry_after_can_be_omitted() -> None:
     assert "retry-after" not in headers
 
 
+def test_retry_after_as_an_http_date() -> None:
+    schedule = FaultSchedule(script=["429"], retry_after=7, retry_after_http_date=True)
+    fake = FakeUsageAPI(faults=schedule)
+    status, headers, _ = fake.handle("GET", COSTS, [("start_time", str(NOW - 86400))], AUTH)
+    assert status == 429
+    # The fake's "now" plus retry_after: deterministic, never the wall clock.
+    assert headers["retry-after"] == "Wed, 25 Nov 2026 12:00:07 GMT"
+    assert parsedate_to_datetime(headers["retry-after"]) == DEFAULT_NOW + timedelta(seconds=7)
+    scripted = FakeUsageAPI(
+        now=datetime(2027, 1, 4, 23, 59, 30, tzinfo=UTC),
+        faults=FaultSchedule.scripted(["429"], retry_after=60, retry_after_http_date=True),
+    )
+    _, headers, _ = scripted.handle("GET", COSTS, [("start_time", str(NOW - 86400))], AUTH)
+    assert headers["retry-after"] == "Tue, 05 Jan 2027 00:00:30 GMT"
+
+
+def test_http_date_without_retry_after_sends_no_header() -> None:
+    schedule = FaultSchedule(script=["429"], retry_after=None, retry_after_http_date=True)
+    status, headers, _ = FakeUsageAPI(faults=schedule).handle(
+        "GET", COSTS, [("start_time", str(NOW - 86400))], AUTH
+    )
+    assert status == 429
+    assert "retry-after" not in headers
+
+
+def test_quota_is_a_429_that_is_not_a_rate_limit() -> None:
+    fake = FakeUsageAPI(faults=FaultSchedule(script=["quota", "429"], retry_after=7))
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as client:
+        quota = client.get(COSTS, params=PARAMS)
+        limited = client.get(COSTS, params=PARAMS)
+    assert quota.status_code == 429
+    assert "retry-after" not in quota.headers  # waiting will not help
+    assert quota.headers["content-type"] == "application/json"
+    assert quota.json() == {
+        "error": {
+            "message": "You exceeded your current quota, please check your plan and billing "
+            "details.",
+            "type": "insufficient_quota",
+            "param": None,
+            "code": "insufficient_quota",
+        }
+    }
+    assert schema_errors(quota.json(), response_schema(COSTS, "429")) == []
+    assert limited.headers["retry-after"] == "7"
+
+
+def test_quota_faults_by_rate_leave_other_draws_unchanged() -> None:
+    with_quota = FaultSchedule(5, rate_429=0.2, rate_quota=0.3)
+    without = FaultSchedule(5, rate_429=0.2)
+    kinds = [with_quota.fault_for(i) for i in range(400)]
+    assert 0.2 < kinds.count("quota") / 400 < 0.4
+    # Quota is drawn after every other kind, so the others fall on the same requests.
+    assert [k if k != "quota" else None for k in kinds] == [
+        without.fault_for(i) for i in range(400)
+    ]
+
+
+def test_echo_auth_quotes_the_authorization_header() -> None:
+    fake = FakeUsageAPI(faults=["echo_auth", "echo_auth"])
+    key = "sk-admin-SECRET-0123456789"
+    with httpx.Client(
+        transport=fake.transport(), base_url=BASE_URL, headers={"Authorization": f"Bearer {key}"}
+    ) as client:
+        response = client.get(COSTS, params=PARAMS)
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert f"Bearer {key}" in error["message"]
+    assert error["message"] == (
+        f"Invalid authorization header: Bearer {key}. Expected 'Bearer <admin key>'."
+    )
+    assert (error["type"], error["code"]) == ("invalid_request_error", "invalid_api_key")
+    status, _, body = fake.handle("GET", COSTS, [], {})
+    assert status == 401
+    assert "(none)" in json.loads(body)["error"]["message"]
+
+
+@pytest.mark.parametrize("status", [301, 307])
+def test_redirects_point_elsewhere(status: int) -> None:
+    fake = FakeUsageAPI(faults=[str(status)])
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as client:
+        response = client.get(COSTS, params=[("start_time", NOW), ("group_by[]", "line_item")])
+    assert response.status_code == status
+    assert response.is_redirect
+    assert response.headers["location"] == (
+        f"https://usage-redirect.example.invalid/v1/organization/costs"
+        f"?start_time={NOW}&group_by%5B%5D=line_item"
+    )
+    assert response.headers["content-type"] == "text/html"
+    assert str(status) in response.text
+    assert response.headers["x-request-id"].startswith("req_")
+
+
+def test_redirect_target_is_configurable() -> None:
+    schedule = FaultSchedule(script=["307"], redirect_to="http://127.0.0.1:9/")
+    status, headers, _ = FakeUsageAPI(faults=schedule).handle("GET", COSTS, [], AUTH)
+    assert status == 307
+    assert headers["location"] == "http://127.0.0.1:9/organization/costs"
+    with pytest.raises(ValueError, match="redirect_to"):
+        FaultSchedule(redirect_to="ftp://example.invalid")
+
+
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_server_errors_have_openai_error_bodies(status: int) -> None:
     fake = FakeUsageAPI(faults=[str(status)])
@@ -124,7 +227,9 @@ def test_faults_apply_to_every_request_and_are_recorded() -> None:
         {"rate_500": -0.1},
         {"rate_429": 0.6, "rate_500": 0.6},
         {"retry_after": -1},
+        {"rate_quota": 2.0},
         {"script": ["418"]},
+        {"script": ["302"]},
     ],
 )
 def test_invalid_schedules_are_refused(kwargs: dict[str, object]) -> None:

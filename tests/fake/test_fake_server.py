@@ -119,3 +119,26 @@ def test_serve_returns_a_bound_server_to_run() -> None:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_loopback_costs_past_the_end_and_hostile_faults() -> None:
+    fake = FakeUsageAPI(faults=FaultSchedule(script=[None, None, "echo_auth", "301", "quota"]))
+    params: dict[str, Any] = {"start_time": NOW - 3 * 86400, "limit": 31}
+    with running_server(fake) as base_url, httpx.Client(base_url=base_url, headers=AUTH) as client:
+        last = client.get("/organization/costs", params=params).json()
+        assert last["data"]
+        assert last["has_more"] is True
+        empty = client.get("/organization/costs", params={**params, "page": last["next_page"]})
+        assert empty.json()["data"] == []
+        assert empty.json()["next_page"] not in (None, last["next_page"])
+        echoed = client.get(COMPLETIONS, params=params)
+        assert echoed.status_code == 401
+        assert AUTH["Authorization"] in echoed.json()["error"]["message"]
+        moved = client.get(COMPLETIONS, params=params)  # httpx does not follow by default
+        assert moved.status_code == 301
+        assert moved.headers["location"].startswith(
+            "https://usage-redirect.example.invalid/v1/organization/usage/completions?"
+        )
+        quota = client.get(COMPLETIONS, params=params)
+        assert quota.status_code == 429
+        assert "retry-after" not in quota.headers

@@ -7,13 +7,23 @@ import contextlib
 import json
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
+from urllib.parse import urlencode
 
 from ._aggregate import costs_page, page_bounds, usage_page
 from ._faults import FaultKind, FaultSchedule, InjectedFault, coerce_faults
 from ._hashing import mix64
+from ._live import (
+    COSTS_PATH,
+    LIVE_LOOKBACK_DAYS,
+    RefusalRule,
+    check_groupings,
+    check_lookback,
+    refusal_rules,
+)
 from ._ops import OPERATIONS
 from ._org import Organization, build_organization
 from ._query import ApiError, encode_cursor, parse_query
@@ -29,23 +39,36 @@ Response = tuple[int, dict[str, str], bytes]
 
 _JSON: Final = "application/json"
 _PAGE_CACHE_SIZE: Final = 64
-_FAULT_ERRORS: Final[Mapping[str, tuple[str, str, str | None]]] = {
+_FAULT_ERRORS: Final[Mapping[str, tuple[int, str, str, str | None]]] = {
     "429": (
+        429,
         "Rate limit reached for requests to the Usage API. Please try again later.",
         "requests",
         "rate_limit_exceeded",
     ),
+    "quota": (
+        429,
+        "You exceeded your current quota, please check your plan and billing details.",
+        "insufficient_quota",
+        "insufficient_quota",
+    ),
     "500": (
+        500,
         "The server had an error while processing your request. Sorry about that!",
         "server_error",
         None,
     ),
-    "502": ("Bad gateway.", "server_error", None),
+    "502": (502, "Bad gateway.", "server_error", None),
     "503": (
+        503,
         "The engine is currently overloaded, please try again later.",
         "server_error",
         None,
     ),
+}
+_REDIRECT_PHRASES: Final[Mapping[str, str]] = {
+    "301": "Moved Permanently",
+    "307": "Temporary Redirect",
 }
 
 
@@ -58,13 +81,34 @@ class RecordedRequest(NamedTuple):
 
 
 class FakeUsageAPI:
-    """An in-memory, deterministic OpenAI Usage and Costs API.
+    """An in-memory, deterministic OpenAI Usage and Costs API that behaves like the live one.
 
     ``seed`` picks the synthetic organization and its traffic; ``now`` (timezone-aware, default
     :data:`DEFAULT_NOW`) is the end of the data and the default ``end_time``. ``api_key``, if
     given, is the only bearer token accepted (otherwise any non-empty one is). ``faults`` is a
     :class:`FaultSchedule` or a script such as ``[None, "429", None, "500"]`` applied by request
     index. ``latency`` is added per request by the transport and the loopback server.
+
+    By default the fake also does what the live API does and no spec says (each can be
+    switched off for tests that want the spec's behaviour):
+
+    - ``costs_has_more_forever=True``: the last costs page with buckets still answers
+      ``has_more: true`` with a ``next_page`` cursor; that page is ``data: []``, ``has_more:
+      true`` and yet another, different cursor, for ever. Usage endpoints end with ``has_more:
+      false`` as the spec says. ``False``: costs ends like usage.
+    - ``lookback_days=365``: a ``start_time`` before UTC midnight of ``now`` minus that many
+      days gets 400 ``reporting_lookback_exceeded`` (``param: start_time``), e.g. "Usage and
+      cost data are available for the past year. Earliest supported start date: 2025-11-25
+      (UTC)." ``None``: any start is served.
+    - ``refused_groupings=None`` (the live rules, :data:`LIVE_REFUSED_GROUPINGS`): costs
+      grouped by ``user_id`` with ``project_id``, or by ``user_id`` with the ``project_ids``
+      filter, get 400 ``unsupported_group_by`` (``param: group_by``). A mapping of operation
+      path -> rules replaces them (``{}``: refuse nothing); a rule is a collection of
+      ``group_by`` values and filter parameter names refused together, e.g.
+      ``{"/organization/costs": [("line_item", "project_id")]}``. Costs has no ``user_id``
+      grouping in this spec fragment yet, so the live rules apply once it does.
+    - ``refuse_costs_api_key_grouping=False``: ``True`` also refuses costs
+      ``group_by=api_key_id`` (one integration reports it refused although the spec lists it).
     """
 
     def __init__(
@@ -75,6 +119,10 @@ class FakeUsageAPI:
         api_key: str | None = None,
         faults: FaultSchedule | Sequence[str | None] | None = None,
         latency: float = 0.0,
+        costs_has_more_forever: bool = True,
+        lookback_days: int | None = LIVE_LOOKBACK_DAYS,
+        refused_groupings: Mapping[str, Collection[Collection[str]]] | None = None,
+        refuse_costs_api_key_grouping: bool = False,
     ) -> None:
         if now is None:
             now = DEFAULT_NOW
@@ -84,12 +132,20 @@ class FakeUsageAPI:
             raise ValueError("latency must be >= 0")
         if api_key is not None and not api_key:
             raise ValueError("api_key must be non-empty when given")
+        if lookback_days is not None and lookback_days < 1:
+            raise ValueError("lookback_days must be >= 1, or None to serve any start_time")
         self.seed = seed
         self.now = now
         self.now_ts = math.floor(now.timestamp())
         self.api_key = api_key
         self.faults = coerce_faults(faults)
         self.latency = latency
+        self.costs_has_more_forever = costs_has_more_forever
+        self.lookback_days = lookback_days
+        self.refused_groupings: Mapping[str, tuple[RefusalRule, ...]] = refusal_rules(
+            refused_groupings, refuse_costs_api_key=refuse_costs_api_key_grouping
+        )
+        """Operation path -> the refused combinations in force (normalised)."""
         self.org: Organization = build_organization(seed)
         self.requests: list[RecordedRequest] = []
         """Every request received, in order (appended by :meth:`handle`)."""
@@ -141,7 +197,7 @@ class FakeUsageAPI:
         request_id = f"req_{mix64(self.seed, 0x8E9, index):016x}"
         fault = self.faults.fault_for(index) if self.faults is not None else None
         if fault is not None and fault != "malformed":
-            return self._fault(fault, request_id)
+            return self._fault(fault, request_id, url_path, query_pairs, headers)
         try:
             status, out_headers, body = self._respond(
                 method.upper(), url_path, query_pairs, headers
@@ -154,21 +210,61 @@ class FakeUsageAPI:
         out_headers["x-request-id"] = request_id
         return status, out_headers, body
 
-    def _fault(self, fault: FaultKind, request_id: str) -> Response:
+    def _fault(
+        self,
+        fault: FaultKind,
+        request_id: str,
+        url_path: str,
+        query_pairs: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+    ) -> Response:
         assert self.faults is not None
         if fault in ("timeout", "disconnect"):
             raise InjectedFault(
                 "timeout" if fault == "timeout" else "disconnect", self.faults.hang_seconds
             )
-        message, type_, code = _FAULT_ERRORS[fault]
-        extra: dict[str, str] = {}
-        if fault == "429" and self.faults.retry_after is not None:
-            extra["retry-after"] = str(self.faults.retry_after)
-        status, headers, body = _error_response(
-            ApiError(int(fault), message, type_=type_, code=code, headers=extra)
-        )
-        headers["x-request-id"] = request_id
-        return status, headers, body
+        if fault in _REDIRECT_PHRASES:
+            status, out_headers, body = self._redirect(fault, url_path, query_pairs)
+        elif fault == "echo_auth":
+            # A hostile (or buggy) server quoting the credential back, for redaction tests.
+            shown = _header(headers, "authorization") or "(none)"
+            status, out_headers, body = _error_response(
+                ApiError(
+                    401,
+                    f"Invalid authorization header: {shown}. Expected 'Bearer <admin key>'.",
+                    code="invalid_api_key",
+                )
+            )
+        else:
+            status, message, type_, code = _FAULT_ERRORS[fault]
+            extra: dict[str, str] = {}
+            retry_after = self.faults.retry_after
+            if fault == "429" and retry_after is not None:
+                extra["retry-after"] = (
+                    format_datetime(
+                        datetime.fromtimestamp(self.now_ts + retry_after, UTC), usegmt=True
+                    )
+                    if self.faults.retry_after_http_date
+                    else str(retry_after)
+                )
+            status, out_headers, body = _error_response(
+                ApiError(status, message, type_=type_, code=code, headers=extra)
+            )
+        out_headers["x-request-id"] = request_id
+        return status, out_headers, body
+
+    def _redirect(
+        self, fault: FaultKind, url_path: str, query_pairs: Sequence[tuple[str, str]]
+    ) -> Response:
+        assert self.faults is not None
+        location = self.faults.redirect_to + url_path
+        if query_pairs:
+            location += "?" + urlencode(query_pairs)
+        title = f"{fault} {_REDIRECT_PHRASES[fault]}"
+        # What a CDN in front of an API sends: HTML, not the API's JSON error envelope.
+        body = f"<html><head><title>{title}</title></head><body>{title}</body></html>\n"
+        headers = {"content-type": "text/html", "location": location}
+        return int(fault), headers, body.encode()
 
     def _respond(
         self,
@@ -192,12 +288,23 @@ class FakeUsageAPI:
             if cached is not None:
                 self._pages.move_to_end(key)
                 return 200, {"content-type": _JSON}, cached
-        query = parse_query(op, query_pairs, self.now_ts)
-        if op.metrics is None:
-            data = costs_page(self.org, self._series, query)
+        is_costs = op.path == COSTS_PATH
+        past_end = is_costs and self.costs_has_more_forever
+        query = parse_query(op, query_pairs, self.now_ts, past_end=past_end)
+        check_lookback(query.start, self.now_ts, self.lookback_days)
+        check_groupings(query, self.refused_groupings.get(op.path, ()))
+        data: list[str]
+        next_position: int | None
+        if query.position >= query.end:
+            # Only reachable by a past-end costs cursor: an empty page that promises more.
+            data, next_position = [], query.position + query.width
         else:
-            data = usage_page(self.org, self._series, query)
-        _, next_position = page_bounds(query)
+            data = (costs_page if is_costs else usage_page)(self.org, self._series, query)
+            bounds, next_position = page_bounds(query)
+            if next_position is None and past_end:
+                # The live costs endpoint still says has_more after its last bucket; the
+                # cursor points one bucket past the end, and each empty page one further.
+                next_position = bounds[-1][1]
         if next_position is None:
             tail = '],"has_more":false,"next_page":null}'
         else:
@@ -214,10 +321,7 @@ class FakeUsageAPI:
         return 200, {"content-type": _JSON}, body
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:
-        authorization = ""
-        for name, value in headers.items():
-            if name.lower() == "authorization":
-                authorization = value
+        authorization = _header(headers, "authorization")
         scheme, _, key = authorization.strip().partition(" ")
         key = key.strip()
         if scheme.lower() != "bearer" or not key:
@@ -229,6 +333,15 @@ class FakeUsageAPI:
         if self.api_key is not None and key != self.api_key:
             shown = f"{key[:6]}...{key[-4:]}" if len(key) > 10 else "***"
             raise ApiError(401, f"Incorrect API key provided: {shown}.", code="invalid_api_key")
+
+
+def _header(headers: Mapping[str, str], wanted: str) -> str:
+    """The last value of header ``wanted`` (lower-case), matched case-insensitively, or ""."""
+    found = ""
+    for name, value in headers.items():
+        if name.lower() == wanted:
+            found = value
+    return found
 
 
 def _dumps(payload: object) -> bytes:

@@ -14,17 +14,40 @@ from typing import Final, Literal, get_args
 
 from ._hashing import mix64, unit_interval
 
-FaultKind = Literal["429", "500", "502", "503", "malformed", "timeout", "disconnect"]
+FaultKind = Literal[
+    "429",
+    "quota",
+    "500",
+    "502",
+    "503",
+    "malformed",
+    "timeout",
+    "disconnect",
+    "echo_auth",
+    "301",
+    "307",
+]
 """What an injected fault does.
 
 ``"429"``/``"500"``/``"502"``/``"503"``: that status with an OpenAI-style error body (429 also
-carries ``Retry-After``). ``"malformed"``: status 200 with a truncated JSON body. ``"timeout"``:
-no response (the in-process transport raises :class:`httpx.ReadTimeout`; the loopback server
-holds the connection for ``hang_seconds`` then closes it). ``"disconnect"``: the connection is
-dropped without a response (:class:`httpx.RemoteProtocolError` in process).
+carries ``Retry-After``, in seconds or, with ``retry_after_http_date``, as an HTTP date).
+``"quota"``: a 429 that is not a rate limit: ``insufficient_quota`` and no ``Retry-After``, as
+the live API answers when waiting will not help. ``"malformed"``: status 200 with a truncated
+JSON body. ``"timeout"``: no response (the in-process transport raises
+:class:`httpx.ReadTimeout`; the loopback server holds the connection for ``hang_seconds`` then
+closes it). ``"disconnect"``: the connection is dropped without a response
+(:class:`httpx.RemoteProtocolError` in process).
+
+Hostile-server kinds, for testing a client's defences: ``"echo_auth"``: a 401 whose error
+message quotes the request's ``Authorization`` header verbatim (``Bearer <key>``), so redaction
+can be tested. ``"301"``/``"307"``: a redirect whose ``Location`` is ``redirect_to`` plus the
+request's path and query.
 """
 
 FAULT_KINDS: Final[tuple[FaultKind, ...]] = get_args(FaultKind)
+
+DEFAULT_REDIRECT_TO: Final = "https://usage-redirect.example.invalid"
+"""Where ``"301"``/``"307"`` faults point by default: another origin, which never resolves."""
 
 # A distinct stream constant, so fault draws never correlate with the usage data of the same seed.
 _FAULT_STREAM: Final = 0xFA017
@@ -46,11 +69,16 @@ class InjectedFault(Exception):
 class FaultSchedule:
     """Which requests fail, decided from ``seed`` and each request's sequence number.
 
-    Rates are probabilities per request (their sum must not exceed 1). ``retry_after`` is the
-    ``Retry-After`` value (seconds) sent with 429s, or ``None`` to omit the header.
-    ``hang_seconds`` is how long the loopback server holds a ``"timeout"`` request before
-    closing the connection. ``script`` fixes the faults of the first ``len(script)`` requests
-    (``None`` = no fault), after which the rates apply.
+    Rates are probabilities per request (their sum must not exceed 1); the hostile-server kinds
+    (``"echo_auth"``, ``"301"``, ``"307"``) are scripted only. ``retry_after`` is the
+    ``Retry-After`` value (seconds) sent with ``"429"`` faults, or ``None`` to omit the header;
+    with ``retry_after_http_date=True`` it is sent as an HTTP date instead, the fake's ``now``
+    plus ``retry_after`` seconds (so deterministic, and in the past by the wall clock).
+    ``"quota"`` faults never carry it. ``hang_seconds`` is how long the loopback server holds a
+    ``"timeout"`` request before closing the connection. ``redirect_to`` is the origin the
+    ``"301"``/``"307"`` faults send clients to (``.invalid`` never resolves). ``script`` fixes
+    the faults of the first ``len(script)`` requests (``None`` = no fault), after which the
+    rates apply.
     """
 
     def __init__(
@@ -64,8 +92,11 @@ class FaultSchedule:
         rate_malformed: float = 0.0,
         rate_timeout: float = 0.0,
         rate_disconnect: float = 0.0,
+        rate_quota: float = 0.0,
         retry_after: int | None = 1,
+        retry_after_http_date: bool = False,
         hang_seconds: float = 30.0,
+        redirect_to: str = DEFAULT_REDIRECT_TO,
         script: Sequence[str | None] = (),
     ) -> None:
         rates: tuple[tuple[FaultKind, float], ...] = (
@@ -76,6 +107,8 @@ class FaultSchedule:
             ("malformed", rate_malformed),
             ("timeout", rate_timeout),
             ("disconnect", rate_disconnect),
+            # Last, so schedules without quota faults draw exactly as before it existed.
+            ("quota", rate_quota),
         )
         for kind, rate in rates:
             if not 0.0 <= rate <= 1.0:
@@ -86,9 +119,13 @@ class FaultSchedule:
             raise ValueError("retry_after must be >= 0 or None")
         if hang_seconds < 0:
             raise ValueError("hang_seconds must be >= 0")
+        if not redirect_to.startswith(("http://", "https://")):
+            raise ValueError(f"redirect_to must be an http(s) origin, got {redirect_to!r}")
         self.seed = seed
         self.retry_after = retry_after
+        self.retry_after_http_date = retry_after_http_date
         self.hang_seconds = hang_seconds
+        self.redirect_to = redirect_to.rstrip("/")
         self.script: tuple[FaultKind | None, ...] = tuple(_check_kind(k) for k in script)
         self._thresholds: list[tuple[float, FaultKind]] = []
         cumulative = 0.0
@@ -99,10 +136,16 @@ class FaultSchedule:
 
     @classmethod
     def scripted(
-        cls, script: Sequence[str | None], *, retry_after: int | None = 1
+        cls,
+        script: Sequence[str | None],
+        *,
+        retry_after: int | None = 1,
+        retry_after_http_date: bool = False,
     ) -> FaultSchedule:
         """A schedule that injects exactly ``script`` (by request index) and nothing after it."""
-        return cls(script=script, retry_after=retry_after)
+        return cls(
+            script=script, retry_after=retry_after, retry_after_http_date=retry_after_http_date
+        )
 
     def fault_for(self, index: int) -> FaultKind | None:
         """The fault for the request with zero-based sequence number ``index`` (None: none)."""

@@ -23,6 +23,8 @@ from ._org import DimValue
 _INT: Final = re.compile(r"-?[0-9]{1,18}")
 _CURSOR_PREFIX: Final = "page_"
 _CURSOR_HASH_BYTES: Final = 12
+# Past-end cursors advance forever; keep them far from overflowing the cursor's signed 64 bits.
+_MAX_POSITION: Final = 1 << 62
 _SCALARS: Final = frozenset({"start_time", "end_time", "bucket_width", "limit", "page", "batch"})
 
 
@@ -83,8 +85,14 @@ class Query:
     """Hash of everything but ``limit`` and ``page``: a cursor is only valid for it."""
 
 
-def parse_query(op: Operation, pairs: Sequence[tuple[str, str]], now: int) -> Query:
-    """Validate the query pairs of a request to ``op``; raise :class:`ApiError` (400) if bad."""
+def parse_query(
+    op: Operation, pairs: Sequence[tuple[str, str]], now: int, *, past_end: bool = False
+) -> Query:
+    """Validate the query pairs of a request to ``op``; raise :class:`ApiError` (400) if bad.
+
+    ``past_end`` accepts cursors that point at or beyond ``end_time`` (bucket-aligned), the
+    ones a fake that keeps promising more past the end hands out; their pages are empty.
+    """
     values: dict[str, list[str]] = {}
     for raw_key, value in pairs:
         key = raw_key[:-2] if raw_key.endswith("[]") else raw_key
@@ -156,7 +164,11 @@ def parse_query(op: Operation, pairs: Sequence[tuple[str, str]], now: int) -> Qu
     width = WIDTH_SECONDS[width_name]
     fingerprint = _fingerprint(op, start, end_given, width_name, filters, group_by)
     page = scalar("page")
-    position = start if page is None else _decode_cursor(page, fingerprint, start, end, width)
+    position = (
+        start
+        if page is None
+        else _decode_cursor(page, fingerprint, start, end, width, past_end=past_end)
+    )
     return Query(op, start, end, width, limit, position, filters, group_by, fingerprint)
 
 
@@ -200,7 +212,9 @@ def encode_cursor(position: int, fingerprint: bytes) -> str:
     return _CURSOR_PREFIX + base64.b64encode(raw).decode("ascii")
 
 
-def _decode_cursor(page: str, fingerprint: bytes, start: int, end: int, width: int) -> int:
+def _decode_cursor(
+    page: str, fingerprint: bytes, start: int, end: int, width: int, *, past_end: bool
+) -> int:
     invalid = bad("page", "Invalid page cursor.")
     if not page.startswith(_CURSOR_PREFIX):
         raise invalid
@@ -217,6 +231,8 @@ def _decode_cursor(page: str, fingerprint: bytes, start: int, end: int, width: i
             "The page cursor does not belong to this query: keep start_time, end_time, "
             "bucket_width, filters and group_by unchanged while paginating.",
         )
-    if not start < position < end or position % width:
+    if position <= start or position % width or position >= _MAX_POSITION:
+        raise invalid
+    if position >= end and not past_end:
         raise invalid
     return int(position)
