@@ -62,9 +62,9 @@ RESULTS: dict[str, dict[str, Any]] = {
 
 OPENAI_400 = {
     "error": {
-        "message": "Invalid value for group_by",
+        "message": "Invalid value for limit",
         "type": "invalid_request_error",
-        "param": "group_by",
+        "param": "limit",
         "code": None,
     }
 }
@@ -120,14 +120,15 @@ def test_bad_request_carries_the_api_error_object() -> None:
         fetch(handler)
     exc = info.value
     assert exc.status_code == 400
-    assert exc.message == "Invalid value for group_by"
-    assert exc.param == "group_by"
+    assert type(exc) is BadRequestError
+    assert exc.message == "Invalid value for limit"
+    assert exc.param == "limit"
     assert exc.code is None
     assert exc.error_type == "invalid_request_error"
     assert exc.request_id == "req_abc123"
     assert exc.attempts == 1
     assert str(exc) == (
-        "HTTP 400: Invalid value for group_by (param: group_by) [request id req_abc123] "
+        "HTTP 400: Invalid value for limit (param: limit) [request id req_abc123] "
         f"(GET https://api.openai.com/v1/organization/usage/completions?start_time={START_S}"
         f"&end_time={END_S}&bucket_width=1d&limit=31)"
     )
@@ -161,7 +162,9 @@ def test_status_maps_to_its_exception_class(code: int, cls: type[APIStatusError]
     assert exc.request_id == f"req_{code}"
     assert exc.message == f"status {code}"
     assert exc.code == "c"
-    assert str(exc).startswith(f"HTTP {code}: status {code} [request id req_{code}]")
+    # A 429 without Retry-After adds a note after the API's message.
+    assert str(exc).startswith(f"HTTP {code}: status {code} ")
+    assert f" [request id req_{code}] (GET https://" in str(exc)
     assert handler.calls == 1
 
 
@@ -180,7 +183,8 @@ def test_status_error_without_json_quotes_a_short_body_excerpt() -> None:
         ({"Retry-After": "7"}, 7.0),
         ({"retry-after-ms": "1500"}, 1.5),
         ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),
-        ({"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, None),
+        ({"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, 0.0),  # an HTTP date in the past
+        ({"Retry-After": "soon"}, None),
         ({}, None),
     ],
 )
@@ -226,15 +230,19 @@ def test_malformed_json_is_a_response_validation_error() -> None:
 
 
 def test_a_bad_second_page_gives_no_partial_list() -> None:
+    day = 86_400
+    first = page(bucket([], START_S, START_S + day), has_more=True, next_page="c1")
+
     def respond(request: httpx.Request) -> httpx.Response:
         if "page" not in request.url.params:
-            return httpx.Response(200, json=page(bucket([]), has_more=True, next_page="c1"))
+            return httpx.Response(200, json=first)
         return httpx.Response(200, text="not json")
 
     handler = Script(respond)
     result_list: list[Bucket[Any]] | None = None
-    with pytest.raises(ResponseValidationError):
-        result_list = fetch(handler)
+    # Two days, the first page holding only the first: the paginator must ask for a second.
+    with make_client(handler) as client, pytest.raises(ResponseValidationError):
+        result_list = list(client.completions(start=START, end=START_S + 2 * day))
     assert result_list is None
     assert handler.calls == 2
 

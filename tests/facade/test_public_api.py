@@ -148,6 +148,7 @@ def test_client_constructors_match() -> None:
         "max_concurrency",
         "retry_budget",
         "transport",
+        "allow_insecure_http",
     ]
 
 
