@@ -35,7 +35,9 @@ def pd() -> Any:
 
 @pytest.fixture
 def client() -> UsageClient:
-    return UsageClient(api_key="sk-admin-test", transport=FakeUsageAPI().transport())
+    # No lookback limit: the empty-range test reads a month before the fake's data begins.
+    fake = FakeUsageAPI(lookback_days=None)
+    return UsageClient(api_key="sk-admin-test", transport=fake.transport())
 
 
 def fetch(client: UsageClient, op: Operation[Any], start: datetime = START) -> list[Row[Any]]:
