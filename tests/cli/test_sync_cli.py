@@ -7,6 +7,8 @@ same buckets ``report --demo --start 2026-11-01`` (ending at that clock) sums.
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -178,3 +180,159 @@ def test_help_has_examples_and_a_query(invoke: Invoke) -> None:
     assert "openai-usage sync --db usage.duckdb --since 2026-01-01" in result.stdout
     assert "SELECT" in result.stdout
     assert "FROM costs" in result.stdout
+
+
+# -- what the live API refuses --------------------------------------------------------------------
+
+
+def test_since_older_than_the_api_serves_loads_from_its_earliest_day(
+    invoke: Invoke, db: Path
+) -> None:
+    args = ("--since", "2024-01-01", "--operation", "costs", "--operation", "vector_stores")
+    result = invoke("sync", "--demo", "--db", str(db), *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    # The demo's fake serves a year back from its clock (2026-11-25): from 2025-11-25.
+    assert result.stderr.splitlines() == [
+        DEMO_NOTICE,
+        "openai-usage: note: The API serves data from 2025-11-25; loaded from there "
+        "(asked for 2024-01-01).",
+    ]
+    data = json.loads(result.stdout)
+    for op in data["operations"]:
+        assert op["start"] == "2025-11-25T00:00:00Z"
+        assert op["asked_start"] == "2024-01-01T00:00:00Z"
+        assert op["rows"] > 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        first = con.execute("SELECT min(bucket_start)::DATE::VARCHAR FROM costs").fetchone()
+    assert first == ("2025-11-25",)
+
+
+def test_refused_grouping_is_noted_and_shown(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import functools
+
+    import openai_usage.fake
+
+    refusing = functools.partial(openai_usage.fake.FakeUsageAPI, refuse_costs_api_key_grouping=True)
+    monkeypatch.setattr(openai_usage.fake, "FakeUsageAPI", refusing)  # what --demo builds
+    monkeypatch.chdir(tmp_path)
+    args = ("sync", "--demo", "--db", "u.duckdb", *SINCE, "--operation", "costs")
+    result = invoke(*args, "--operation", "images")
+    assert result.exit_code == 0, result.output
+    note = (
+        "openai-usage: note: costs: the API refused grouping by api_key_id; stored grouped by "
+        "line_item, project_id (that field is empty in these rows; later runs do not ask for "
+        "it again)."
+    )
+    assert result.stderr.splitlines() == [DEMO_NOTICE, note]
+    assert "grouped by" in result.stdout  # the table's extra column
+    assert "line_item, project_id" in result.stdout
+    assert "all fields" in result.stdout  # images: every field
+
+    again = invoke(*args, "--format", "json")
+    (costs,) = json.loads(again.stdout)["operations"]
+    assert costs["group_by"] == "line_item project_id"
+    assert costs["refused_group_by"] == "api_key_id"
+    assert costs["requests"] == 1  # the refusal is remembered: no refused request again
+
+
+def test_the_table_has_no_grain_column_when_nothing_was_refused(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("sync", "--demo", "--db", "u.duckdb", *SINCE, "--operation", "costs")
+    assert result.exit_code == 0, result.output
+    assert "grouped by" not in result.stdout
+    assert result.stderr.strip() == DEMO_NOTICE
+
+
+# -- database files -------------------------------------------------------------------------------
+
+
+def test_no_lock_file_is_left_behind(invoke: Invoke, db: Path) -> None:
+    _sync_json(invoke, db, *SINCE, "--operation", "costs")
+    assert sorted(p.name for p in db.parent.iterdir()) == ["usage.duckdb"]
+
+
+def test_gitignore_ignores_the_database_and_its_side_files() -> None:
+    root = Path(__file__).resolve().parents[2]
+    patterns = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    for name in ("usage.duckdb", "usage.duckdb.wal", "usage.duckdb.lock"):
+        assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.write_text("not a database\n", encoding="utf-8"), "is not a DuckDB database"),
+        (
+            lambda p: duckdb.connect(str(p)).execute("CREATE TABLE costs (id INTEGER)").close(),
+            "did not make",
+        ),
+    ],
+    ids=["text-file", "foreign-table"],
+)
+def test_unusable_database_is_one_line_exit_1_and_left_unchanged(
+    invoke: Invoke, db: Path, make: Callable[[Path], object], says: str
+) -> None:
+    make(db)
+    before = _digest(db)
+    result = invoke("sync", "--demo", "--db", str(db), "--operation", "costs")
+    assert result.exit_code == 1
+    line = _one_error_line(result.stderr)
+    assert str(db) in line
+    assert says in line
+    assert result.stdout == ""
+    assert _digest(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["usage.duckdb"]
+
+
+def test_truncated_database_is_one_line_exit_1_and_left_unchanged(invoke: Invoke, db: Path) -> None:
+    _sync_json(invoke, db, *SINCE, "--operation", "costs")
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size // 2)
+    before = _digest(db)
+    result = invoke("sync", "--demo", "--db", str(db), "--operation", "costs")
+    assert result.exit_code == 1
+    assert "damaged or truncated" in _one_error_line(result.stderr)
+    assert _digest(db) == before
+
+
+def test_db_in_a_missing_directory_is_one_line_exit_1(invoke: Invoke, tmp_path: Path) -> None:
+    db = tmp_path / "missing" / "usage.duckdb"
+    result = invoke("sync", "--demo", "--db", str(db))
+    assert result.exit_code == 1
+    assert "does not exist" in _one_error_line(result.stderr)
+    assert not db.parent.exists()
+
+
+def test_db_that_is_a_directory_is_a_usage_error(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("sync", "--demo", "--db", str(tmp_path))
+    assert result.exit_code == 2
+    assert "--db" in _one_error_line(result.stderr)
+    assert list(tmp_path.iterdir()) == []  # not even a lock file beside it
+
+
+def test_since_offsetless_time_is_utc(invoke: Invoke, db: Path) -> None:
+    data = _sync_json(invoke, db, "--since", "2026-11-20T09:00", "--operation", "costs")
+    assert data["operations"][0]["start"] == "2026-11-20T00:00:00Z"  # floored to its UTC day
+
+
+@pytest.mark.parametrize(
+    ("since", "says"),
+    [("yesterday", "2026-01-01T09:00Z"), ("2027-01-01", "not in the past"), ("0d", "90d")],
+)
+def test_bad_since_speaks_command_line(invoke: Invoke, db: Path, since: str, says: str) -> None:
+    result = invoke("sync", "--demo", "--db", str(db), "--since", since)
+    assert result.exit_code == 2
+    line = _one_error_line(result.stderr)
+    assert "--since" in line
+    assert says in line
+    assert "timedelta" not in line
+    assert "datetime" not in line
+    assert not db.exists()

@@ -375,15 +375,15 @@ def test_advance_state_keeps_one_contiguous_range() -> None:
 def test_concurrent_sync_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "usage.duckdb"
     fake = FakeUsageAPI()
-    with (
-        DuckDBBackend(db),  # another sync holds the database
-        pytest.raises(SyncLockedError, match="another sync is running") as info,
-    ):
-        sync(client_for(fake), db, operations=["costs"], now=NOW)
+    with DuckDBBackend(db):  # another sync holds the database
+        with pytest.raises(SyncLockedError, match="another sync is running") as info:
+            sync(client_for(fake), db, operations=["costs"], now=NOW)
+        assert lock_path(db).exists()  # the holder's, left alone by the refused sync
     assert isinstance(info.value, OpenAIUsageError)
     assert fake.requests == []
-    assert lock_path(db).exists()
+    assert not lock_path(db).exists()  # the holder deleted it on release
     sync(client_for(fake), db, operations=["costs"], now=NOW)  # free again
+    assert not lock_path(db).exists()
 
 
 def test_database_open_in_another_process_is_refused(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from ._report import (
 )
 from ._rows import records
 from ._source import DEMO_NOTICE, Source, open_source
-from ._timerange import RangeError, TimeRange, resolve
+from ._timerange import RangeError, TimeRange, parse_since, resolve
 
 _ALL_FILTERS = filter_options(OPERATIONS.values())
 
@@ -127,14 +127,17 @@ Sums are over daily (UTC) buckets; vector store bytes are the latest day's level
 @click.option(
     "--html",
     "html_path",
-    type=click.Path(dir_okay=False, writable=True),
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
     metavar="FILE",
-    help="Also write a self-contained HTML report (charts and tables) to FILE.",
+    help="Also write a self-contained HTML report (charts and tables) to FILE. '-' writes "
+    "the page to standard output instead of the --format output (which then goes only to "
+    "--output FILE, if given).",
 )
 @click.option(
     "--png",
     "png_dir",
     type=click.Path(file_okay=False),
+    callback=lambda _ctx, _param, value: _not_dash(value, "--png"),
     metavar="DIR",
     help="Also write each chart as DIR/<chart>.png (DIR created if missing).",
 )
@@ -158,8 +161,14 @@ def report(
     Spend by project and by line item comes from the costs endpoint; tokens and requests
     from completions grouped by model, user and API key; then totals of every other endpoint.
     With --html or --png, also charts: daily spend by project and by line item, tokens by
-    model, requests by endpoint. The --format output is written as usual either way.
+    model, requests by endpoint. The --format output is written as usual either way
+    (with --html -, the page takes standard output and --format goes only to --output).
     """
+    html_to_stdout = html_path == "-"
+    if html_to_stdout and output == "-":
+        raise click.UsageError(
+            "--html - and --output - both write to standard output; give one of them a file"
+        )
     charts_wanted = html_path is not None or png_dir is not None
     if charts_wanted:
         # Imported here: matplotlib is optional, and checked before the first request.
@@ -175,18 +184,32 @@ def report(
     result = build_report(data, time_range, demo=source.demo, top=top)
     if charts_wanted:
         _write_charts(result, html_path, png_dir)
+    if html_to_stdout and output is None:
+        return  # standard output holds the page; the --format output was not asked a file
     with open_output(output) as out:
         render_report(fmt, out, result)
+
+
+def _not_dash(value: str | None, flag: str) -> str | None:
+    """Refuse '-' for an option that writes several files (click would make a folder "-")."""
+    if value == "-":
+        raise click.BadParameter(
+            f"{flag} takes a directory for one PNG file per chart; '-' (standard output) "
+            "cannot hold them: give a directory"
+        )
+    return value
 
 
 def _write_charts(result: Report, html_path: str | None, png_dir: str | None) -> None:
     """Render the charts once; write the HTML page and/or the PNG files."""
     from ._charts import render_charts
-    from ._html import write_html, write_pngs
+    from ._html import render_html, write_html, write_pngs
 
     generated = datetime.now(UTC).replace(microsecond=0)
     charts = render_charts(result)
-    if html_path is not None:
+    if html_path == "-":
+        click.echo(render_html(result, charts, generated), nl=False)
+    elif html_path is not None:
         write_html(html_path, result, charts, generated)
     if png_dir is not None:
         write_pngs(png_dir, charts)
@@ -330,6 +353,8 @@ duckdb command or Python's duckdb package; spend per month and project:
 The first run starts at --since (default: 30 days ago); later runs start 3 days
 (--trailing-days) before where the last one stopped, to pick up late revisions of costs,
 and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
+The API serves about a year of history: an older --since loads from its earliest day.
+A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so.
 Needs the duckdb extra: pip install 'openai-usage[duckdb]'.""",
 )
 @click.option(
@@ -344,8 +369,10 @@ Needs the duckdb extra: pip install 'openai-usage[duckdb]'.""",
     "--since",
     metavar="WHEN",
     help="Where a first sync starts, or an earlier day to backfill from: a date "
-    "(2026-01-01), an ISO datetime or a span back from now (90d); floored to a UTC day. "
-    "Default: 30 days ago on a first sync, then where the last sync stopped.",
+    "(2026-01-01), an ISO datetime (without an offset: UTC) or a span back from now (90d); "
+    "floored to a UTC day. Default: 30 days ago on a first sync, then where the last sync "
+    "stopped. Older than the API serves (about a year): loads from its earliest day, "
+    "and says so.",
 )
 @click.option(
     "--operation",
@@ -376,32 +403,41 @@ def sync(
 ) -> None:
     """Copy usage and costs into a DuckDB file, fetching only what is new.
 
-    Each operation is stored at its finest grain (daily buckets grouped by every field), one
-    table per operation; what is stored is recorded, so the next run resumes from there.
+    Each operation is stored at its finest grain (daily buckets grouped by every field the
+    API accepts), one table per operation; what is stored is recorded, so the next run
+    resumes from there.
     """
     from openai_usage.store import sync as store_sync
 
-    from ._sync import SyncWatcher, render_sync
+    from ._sync import SyncWatcher, render_sync, sync_notes
 
     source = open_source(demo=demo, base_url=base_url)
     # The table's order, whatever the flags' order (and each operation once).
     names = [name for name in OPERATIONS if name in operations] or list(OPERATIONS)
     watcher = SyncWatcher(names)
-    with source.client, watcher.shown():
-        result = store_sync(
-            source.client,
-            db,
-            since=since,
-            operations=names,
-            trailing_days=trailing_days,
-            # The fake's clock in demo mode: its data ends there, whatever today is.
-            now=source.now if source.demo else None,
-            progress=watcher,
-        )
+    with source.client:
+        try:
+            # Read against the source's clock: the fake's in demo mode, like --start.
+            since_at = None if since is None else parse_since(since, now=source.now)
+        except RangeError as exc:
+            raise click.UsageError(str(exc)) from None
+        with watcher.shown():
+            result = store_sync(
+                source.client,
+                db,
+                since=since_at,
+                operations=names,
+                trailing_days=trailing_days,
+                # The fake's clock in demo mode: its data ends there, whatever today is.
+                now=source.now if source.demo else None,
+                progress=watcher,
+            )
     if source.demo:
         # After the run, not before: a refused run (locked, no duckdb, bad --since) then
         # says one thing on stderr, its error line.
         _stderr(DEMO_NOTICE)
+    for note in sync_notes(result):
+        _stderr(f"openai-usage: note: {note}")
     with open_output(output) as out:
         render_sync(fmt, out, result, db=db, demo=source.demo)
 

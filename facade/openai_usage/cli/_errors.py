@@ -2,8 +2,13 @@
 
 2: the command line is wrong (click usage errors, values the facade refuses, no admin key), or
    an option needs an optional extra that is not installed (the message names it).
-1: the API or the output file failed. 130: interrupted (Ctrl-C), without a message.
-Anything else is a bug and keeps its traceback.
+1: the API, the database file (``StoreError``: not a database, damaged, read-only, someone
+   else's table, locked) or the output file failed. 130: interrupted (Ctrl-C), without a
+   message. Anything else is a bug and keeps its traceback.
+
+The admin key never reaches the terminal: every line printed here has the value of
+``OPENAI_ADMIN_KEY`` replaced, whatever a server put into its error message (the facade
+redacts too; this is the last line of defence).
 """
 
 from __future__ import annotations
@@ -22,9 +27,12 @@ from openai_usage import (
     MissingAPIKeyError,
     MissingDependencyError,
     OpenAIUsageError,
+    StoreError,
 )
 
 PREFIX = "openai-usage: error: "
+API_KEY_ENV = "OPENAI_ADMIN_KEY"
+_MIN_KEY_LENGTH = 8
 USAGE = 2
 FAILURE = 1
 INTERRUPTED = 130
@@ -58,10 +66,19 @@ def message_for(exc: InvalidParameterError) -> str:
     return f"{text}; {exc.hint}" if exc.hint else text
 
 
+def redact(text: str) -> str:
+    """``text`` without the admin key (the value of ``OPENAI_ADMIN_KEY``), if it holds it."""
+    key = os.environ.get(API_KEY_ENV, "").strip()
+    # A short value would match ordinary words; real keys are long.
+    if len(key) >= _MIN_KEY_LENGTH and key in text:
+        text = text.replace(key, "[redacted admin key]")
+    return text
+
+
 def fail(message: str, code: int) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
     # One line even if an API message spans several: scripts grep stderr line by line.
-    click.echo(PREFIX + " ".join(message.split()), err=True)
+    click.echo(PREFIX + redact(" ".join(message.split())), err=True)
     sys.exit(code)
 
 
@@ -94,8 +111,11 @@ def exit_for(exc: BaseException) -> NoReturn:
     if isinstance(exc, MissingDependencyError):
         # Like a usage error: nothing ran, and installing the named extra is the fix.
         fail(str(exc), USAGE)
+    if isinstance(exc, StoreError):
+        # Already one line naming the file and the problem; the file was left as it was.
+        fail(str(exc), FAILURE)
     if isinstance(exc, APIError | OpenAIUsageError):
-        # API messages never contain the key (the facade guarantees it; the URL has none).
+        # API messages never contain the key (the facade redacts it; fail() checks again).
         fail(str(exc), FAILURE)
     if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
         # The reader (e.g. `head`) went away: not an error worth a message. Point stdout at

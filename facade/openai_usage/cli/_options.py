@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import attrs
 import click
 
-from openai_usage import OPERATIONS
+from openai_usage import OPERATIONS, InvalidParameterError
+from openai_usage._client import _checked_base_url
 from openai_usage._operations import Operation
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,6 +118,21 @@ def range_options(f: F) -> F:
     return f
 
 
+def _validate_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # Checked while parsing, before the key is looked up or anything is sent: a typo here
+    # must not surface as a connection error after retries, or send the key somewhere odd.
+    if value is None or not value.strip():
+        return None
+    try:
+        _checked_base_url(value.strip().rstrip("/"), allow_insecure_http=False)
+    except InvalidParameterError as exc:
+        example = "" if "api.openai.com" in exc.allowed else ", such as https://api.openai.com/v1"
+        raise click.BadParameter(
+            f"{value!r} is not usable: expected {exc.allowed}{example}"
+        ) from None
+    return value.strip()
+
+
 def source_options(f: F) -> F:
     """``--demo`` and ``--base-url`` (the admin key only ever comes from the environment)."""
     f = click.option(
@@ -124,7 +140,9 @@ def source_options(f: F) -> F:
         envvar="OPENAI_BASE_URL",
         show_envvar=True,
         metavar="URL",
-        help="API base URL. Default: https://api.openai.com/v1.",
+        callback=_validate_base_url,
+        help="API base URL: https://..., or http:// to this machine (a fake or a proxy). "
+        "Default: https://api.openai.com/v1.",
     )(f)
     f = click.option(
         "--demo",

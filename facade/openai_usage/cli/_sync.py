@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 import attrs
@@ -22,6 +23,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+
+from openai_usage import OPERATIONS
 
 from ._fetch import stderr_is_interactive
 from ._render import (
@@ -39,7 +42,18 @@ from ._rows import Record, iso_utc
 if TYPE_CHECKING:
     from openai_usage.store import SyncProgress, SyncReport
 
-_COLUMNS = ("operation", "rows", "deleted", "requests", "start", "end", "synced_until")
+_COLUMNS = (
+    "operation",
+    "rows",
+    "deleted",
+    "requests",
+    "start",
+    "end",
+    "synced_until",
+    "group_by",
+    "refused_group_by",
+    "asked_start",
+)
 
 
 @attrs.define
@@ -94,11 +108,16 @@ def sync_records(result: SyncReport) -> list[Record]:
 
     ``start``/``end`` are null for an operation with nothing due (already up to date);
     ``synced_until`` is where the stored, gap-free range of complete days ends.
+    ``group_by`` is what the rows were fetched by (space-separated, as in the other formats'
+    cells), ``refused_group_by`` the fields the API refused (empty: none), and
+    ``asked_start`` the start the API refused as too old (null: none; ``start`` is where it
+    loaded from).
     """
     out: list[Record] = []
     for operation, rows in result.rows.items():
         span = result.ranges.get(operation)
         until = result.synced_until.get(operation)
+        clamp = result.clamped.get(operation)
         out.append(
             {
                 "operation": operation,
@@ -108,9 +127,49 @@ def sync_records(result: SyncReport) -> list[Record]:
                 "start": iso_utc(span[0]) if span else None,
                 "end": iso_utc(span[1]) if span else None,
                 "synced_until": iso_utc(until) if until else None,
+                "group_by": " ".join(_grain(result, operation)),
+                "refused_group_by": " ".join(result.refused.get(operation, ())),
+                "asked_start": iso_utc(clamp.asked) if clamp else None,
             }
         )
     return out
+
+
+def sync_notes(result: SyncReport) -> list[str]:
+    """What the API made the run do differently from what was asked, one line each.
+
+    A start older than the API serves (one line for every operation clamped alike), and
+    groupings the API refused (one line per operation).
+    """
+    notes: list[str] = []
+    alike: dict[tuple[datetime, datetime, bool], list[str]] = {}
+    for operation, clamp in result.clamped.items():
+        alike.setdefault((clamp.asked, clamp.served_from, clamp.stated), []).append(operation)
+    for (asked, served, stated), operations in alike.items():
+        which = "" if len(alike) == 1 else f" ({', '.join(operations)})"
+        if stated:
+            notes.append(
+                f"The API serves data from {served:%Y-%m-%d}; loaded from there "
+                f"(asked for {asked:%Y-%m-%d}){which}."
+            )
+        else:
+            notes.append(
+                f"The API refused {asked:%Y-%m-%d} as too old without saying how far back it "
+                f"serves; loaded from {served:%Y-%m-%d}, a year back{which}."
+            )
+    for operation, refused in result.refused.items():
+        kept = ", ".join(_grain(result, operation)) or "nothing (totals only)"
+        notes.append(
+            f"{operation}: the API refused grouping by {', '.join(refused)}; stored grouped by "
+            f"{kept} ({'those fields are' if len(refused) > 1 else 'that field is'} empty in "
+            "these rows; later runs do not ask for it again)."
+        )
+    return notes
+
+
+def _grain(result: SyncReport, operation: str) -> tuple[str, ...]:
+    found = result.group_by.get(operation)
+    return found if found is not None else OPERATIONS[operation].group_by
 
 
 def render_sync(fmt: str, out: TextIO, result: SyncReport, *, db: str, demo: bool) -> None:
@@ -148,15 +207,29 @@ def _sync_table(result: SyncReport, *, db: str, demo: bool) -> Table:
         table.add_column(label, justify="right")
     table.add_column("fetched", no_wrap=True)
     table.add_column("complete until", no_wrap=True)
+    # Shown only when some operation is stored coarser than its finest grain.
+    coarser = any(
+        _grain(result, operation) != OPERATIONS[operation].group_by for operation in result.rows
+    )
+    if coarser:
+        table.add_column("grouped by")
     for operation, rows in result.rows.items():
         span = result.ranges.get(operation)
         until = result.synced_until.get(operation)
-        table.add_row(
+        cells = [
             operation,
             number(rows),
             number(result.deleted.get(operation, 0)),
             number(result.pages.get(operation, 0)),
             f"{when(span[0])} to {when(span[1])}" if span else "(nothing due)",
             when(until) if until else "-",
-        )
+        ]
+        if coarser:
+            grain = _grain(result, operation)
+            cells.append(
+                "all fields"
+                if grain == OPERATIONS[operation].group_by
+                else escape(", ".join(grain) or "(none)")
+            )
+        table.add_row(*cells)
     return table

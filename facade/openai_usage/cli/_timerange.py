@@ -3,11 +3,16 @@
 The range is resolved once per command and the same instants are passed to every request:
 a report makes a dozen calls, and relative values ("30d") handed to each call separately would
 read the clock a dozen times and cover slightly different ranges.
+
+Dates and offset-less times (``2026-11-01T09:00``) are read in ``--tz``, UTC when it is not
+given, as ``--help`` says: the facade refuses naive times unless told a zone, and a command
+line has the zone option for that. Errors name the option and show what to type, never the
+library's wording (which speaks of datetimes and timedeltas).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 import attrs
 
@@ -103,28 +108,84 @@ def resolve(
         )
     try:
         zone = parse_tz(tz)
-    except InvalidParameterError as exc:
-        raise RangeError(_message("--tz", exc)) from None
+    except InvalidParameterError:
+        raise RangeError(
+            f"invalid --tz {tz}: use UTC, a zone name such as Europe/Paris, or an offset "
+            "such as +05:30"
+        ) from None
+    # Offset-less values are read in --tz, or UTC: never refused as "naive".
+    reading = zone or UTC
     try:
         end_s = (
-            to_unix_seconds(end, param="end", now=now, tz=zone, round_up=True)
+            to_unix_seconds(end, param="end", now=now, tz=reading, round_up=True)
             if end is not None
             else to_unix_seconds(now, param="end", now=now, round_up=True)
         )
     except InvalidParameterError as exc:
-        raise RangeError(_message("--end", exc)) from None
+        raise RangeError(time_message("--end", exc)) from None
     if start is not None:
         start_value, start_flag, anchor = start, "--start", now
     else:
         start_value, start_flag, anchor = last or DEFAULT_LAST, "--last", from_unix_seconds(end_s)
     try:
-        start_s, end_s = resolve_range(start_value, end_s, now=anchor, tz=zone)
+        start_s, end_s = resolve_range(start_value, end_s, now=anchor, tz=reading)
     except InvalidParameterError as exc:
+        if exc.param == "start" and exc.allowed == _BEFORE_END:
+            shown = f"{start_flag} {start_value}" if start is not None else f"--last {start_value}"
+            raise RangeError(
+                f"{shown} starts at {_utc(from_unix_seconds(_seconds(exc, anchor, reading)))}, "
+                f"not before --end ({_utc(from_unix_seconds(end_s))}); the range is "
+                "[--start, --end)"
+            ) from None
         flag = start_flag if exc.param == "start" else "--end"
-        raise RangeError(_message(flag, exc)) from None
+        raise RangeError(time_message(flag, exc)) from None
     return TimeRange(from_unix_seconds(start_s), from_unix_seconds(end_s), tz, zone)
 
 
-def _message(flag: str, exc: InvalidParameterError) -> str:
-    text = f"invalid {flag} {exc.value!s:.80}: expected {exc.allowed}"
-    return f"{text}; {exc.hint}" if exc.hint else text
+def parse_since(value: str, *, now: datetime) -> datetime:
+    """``sync --since``: a date, a time (offset-less: UTC), Unix seconds or a span back from now.
+
+    Raises:
+        RangeError: a bad value, or one not before ``now``.
+    """
+    try:
+        seconds = to_unix_seconds(value, param="since", now=now, tz=UTC)
+    except InvalidParameterError as exc:
+        raise RangeError(time_message("--since", exc)) from None
+    since = from_unix_seconds(seconds)
+    if since >= now:
+        raise RangeError(
+            f"--since {value} is not in the past (now is {_utc(now)}); give the first day "
+            "to store, such as 2026-01-01 or 90d"
+        )
+    return since
+
+
+# The facade's "allowed" texts that get their own wording here.
+_BEFORE_END = "a time before end"
+_EXAMPLES = {
+    "--start": "use a date (2026-11-01), a time (2026-11-01T09:00Z; without an offset it is "
+    "read in --tz, default UTC), Unix seconds, or --last 7d",
+    "--end": "use a date (2026-11-08), a time (2026-11-08T09:00Z; without an offset it is "
+    "read in --tz, default UTC), Unix seconds or a span back from now (1d); default: now",
+    "--last": "use a span such as 30d, 12h or 2w (units s, m, h, d, w)",
+    "--since": "use a date (2026-01-01), a time (2026-01-01T09:00Z; without an offset it is "
+    "UTC), Unix seconds or a span back from now (90d)",
+}
+
+
+def time_message(flag: str, exc: InvalidParameterError) -> str:
+    """A refused time value, in terms of the option: what was typed and what to type."""
+    shown = f"{exc.value!s:.80}"
+    if exc.allowed.startswith("a time from 1970"):
+        return f"invalid {flag} {shown}: out of range; use a time from 1970-01-01 to 9999-12-31"
+    return f"invalid {flag} {shown}: {_EXAMPLES[flag]}"
+
+
+def _seconds(exc: InvalidParameterError, now: datetime, zone: tzinfo) -> int:
+    # The value was valid (only its order was refused), so it converts again.
+    return to_unix_seconds(exc.value, param="start", now=now, tz=zone)  # type: ignore[arg-type]
+
+
+def _utc(instant: datetime) -> str:
+    return f"{instant.astimezone(UTC):%Y-%m-%dT%H:%MZ}"

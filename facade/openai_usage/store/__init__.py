@@ -10,7 +10,8 @@
 
 One table per operation (``usage_completions`` ... ``usage_web_search_calls``, ``costs``)
 with the columns of the DataFrames (``openai_usage._export``) plus ``row_key``, the primary
-key; ``sync_state`` records, per operation, the range stored without gaps. See ``_sync`` for
+key; ``sync_state`` records, per operation, the range stored without gaps and the group-by
+fields asked for (and refused by the API). See ``_sync`` for
 how a run picks its range and survives crashes, ``_schema`` for the key, and ``_duckdb`` for
 locking. DuckDB (the ``duckdb`` extra) is the built-in backend; others implement ``Backend``.
 
@@ -20,10 +21,13 @@ Example queries (DuckDB)::
     FROM costs GROUP BY ALL ORDER BY month, usd DESC;
 """
 
+from .._errors import StoreError
 from ._duckdb import DuckDBBackend, lock_path
 from ._schema import ROW_KEY, STATE_TABLE, TABLES, Backend, SyncState, TableSchema, table_name
 from ._sync import (
     DEFAULT_SINCE_DAYS,
+    LOOKBACK_DAYS,
+    LookbackClamp,
     SyncLockedError,
     SyncProgress,
     SyncReport,
@@ -34,11 +38,14 @@ from ._sync import (
 
 __all__ = [
     "DEFAULT_SINCE_DAYS",
+    "LOOKBACK_DAYS",
     "ROW_KEY",
     "STATE_TABLE",
     "TABLES",
     "Backend",
     "DuckDBBackend",
+    "LookbackClamp",
+    "StoreError",
     "SyncLockedError",
     "SyncProgress",
     "SyncReport",

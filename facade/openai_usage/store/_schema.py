@@ -14,6 +14,15 @@ So group columns keep their nulls, and ``row_key`` encodes the same identity nul
 field of the operation, in column order). It is unique per (bucket, group) like the natural
 key, and it is the ``ON CONFLICT`` target.
 
+The grain. ``sync`` asks for every group-by field; when the API refuses a combination it asks
+again without some fields (see ``_sync``), and those fields are then null in the rows it
+writes, and in their ``row_key``. One bucket is always stored at one grain: every page
+replaces *all* rows of the buckets it holds (``upsert_rows`` then ``delete_other_rows``), so
+when a bucket is fetched again at another grain, the rows of the old grain are deleted in the
+same transaction, and a sum over the table never counts a bucket twice. Buckets fetched at
+different times can have different grains; ``sync_state.group_by`` says what the last run
+asked for, ``sync_state.group_by_refused`` what the API refused (not asked again).
+
 Types are chosen to mean the same in DuckDB and PostgreSQL: ``TIMESTAMPTZ``, ``TEXT``,
 ``BOOLEAN``, ``BIGINT``, ``DOUBLE PRECISION``.
 """
@@ -34,6 +43,7 @@ from .._operations import OPERATIONS
 __all__ = [
     "ROW_KEY",
     "SQL_TYPES",
+    "STATE_COLUMNS",
     "STATE_SQL",
     "STATE_TABLE",
     "TABLES",
@@ -120,19 +130,38 @@ class SyncState:
         synced_until: End of the last complete bucket of the covered range; everything in
             ``[synced_from, synced_until)`` has been written.
         updated_at: When this state was written (wall clock).
+        group_by: The group-by fields the last run asked for (None: unknown, written by a
+            release that always asked for every field).
+        refused: Group-by fields the API refused for this operation; later runs do not ask
+            for them (clear ``group_by_refused`` in the table to try them again).
     """
 
     operation: str
     synced_from: datetime
     synced_until: datetime
     updated_at: datetime
+    group_by: tuple[str, ...] | None = None
+    refused: tuple[str, ...] = ()
 
+
+STATE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("operation", "TEXT"),
+    ("synced_from", "TIMESTAMPTZ"),
+    ("synced_until", "TIMESTAMPTZ"),
+    ("updated_at", "TIMESTAMPTZ"),
+    ("group_by", "TEXT"),
+    ("group_by_refused", "TEXT"),
+)
+"""The state table's columns; ``group_by`` and ``group_by_refused`` hold comma-separated
+field names (``group_by`` null: written by a release that always asked for every field)."""
 
 STATE_SQL = f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
     operation TEXT NOT NULL,
     synced_from TIMESTAMPTZ NOT NULL,
     synced_until TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
+    group_by TEXT,
+    group_by_refused TEXT,
     PRIMARY KEY (operation)
 )"""
 """Portable DDL of the sync state table."""
@@ -153,7 +182,11 @@ class Backend(Protocol):
     """
 
     def create_tables(self, tables: Sequence[TableSchema]) -> None:
-        """Create missing tables (and the state table); add columns missing from old ones."""
+        """Create missing tables (and the state table); add columns missing from old ones.
+
+        Raises ``StoreError``, changing nothing, when a table of the same name exists that
+        this package did not make (other columns or types, no ``row_key`` primary key).
+        """
         ...
 
     def upsert_rows(self, table: TableSchema, rows: Sequence[tuple[Any, ...]]) -> int:

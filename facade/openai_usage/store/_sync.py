@@ -1,8 +1,9 @@
 """Incremental sync: fetch what is new (and what may have been revised), upsert it, remember.
 
 Each operation is fetched at its finest grain (grouped by *every* field it allows; costs by
-``project_id``, ``line_item`` and ``api_key_id``) in one-day buckets, so a row's identity is
-stable from run to run, and any coarser view is a ``GROUP BY`` away.
+``project_id``, ``line_item`` and ``api_key_id``; fewer where the API refuses a combination,
+see below) in one-day buckets, so a row's identity is stable from run to run, and any coarser
+view is a ``GROUP BY`` away.
 
 Where a run starts, per operation (all times UTC, days aligned to midnight):
 
@@ -26,6 +27,27 @@ are deleted, so there is never a duplicate or a stale row either.
 A second run over an unchanged range sends one request per operation: the trailing window
 (4 buckets with the default 3 days) fits in one page, since the facade asks for the largest
 page the width allows (31 days of usage, 180 of costs).
+
+What the live API refuses, and what a run does about it (never more than a bounded number of
+extra requests; anything else refused is raised):
+
+* **History older than the API serves** (about a year; HTTP 400
+  ``reporting_lookback_exceeded``, ``LookbackExceededError``). The run starts again, once per
+  operation, from the earliest day the API says it serves (its ``earliest_start``, rounded
+  up to a UTC midnight; if it names none, today's UTC midnight minus 365 days plus one day),
+  and ``SyncReport.clamped`` says so. A second refusal is raised, never retried. (Windows of
+  a long range fetched at once are each refused before the first refusal surfaces: at most
+  the client's ``max_concurrency`` refused requests per operation.)
+* **A group-by combination refused** (``GroupingRefusedError``, e.g. costs by ``user_id``
+  with ``project_id``, or by ``api_key_id``). The run asks again without one field, then
+  another, until the API accepts, in this order: ``user_id``, ``api_key_id``, any field not
+  named here, then ``vector_store_id``, ``context_level``, ``source``, ``size``,
+  ``service_tier``, ``batch``, ``model``, ``line_item`` and ``project_id`` last. It goes on
+  from the first bucket not yet written. The refused fields are stored
+  (``sync_state.group_by_refused``) and not asked for by later runs, so a refusal costs one
+  request once, not on every run; clear that column to try them again. A dropped field is
+  null in the rows fetched without it (see ``_schema`` on why a bucket never has rows of
+  two grains). ``SyncReport.group_by`` is what each operation was fetched by.
 """
 
 from __future__ import annotations
@@ -39,7 +61,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._client import UsageClient
-from .._errors import InvalidParameterError, OpenAIUsageError, SyncLockedError
+from .._errors import (
+    GroupingRefusedError,
+    InvalidParameterError,
+    LookbackExceededError,
+    SyncLockedError,
+)
 from .._models import Row
 from .._operations import OPERATIONS
 from .._time import TimeInput, to_unix_seconds
@@ -50,6 +77,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SINCE_DAYS",
+    "LOOKBACK_DAYS",
+    "LookbackClamp",
     "SyncLockedError",
     "SyncProgress",
     "SyncReport",
@@ -61,8 +90,43 @@ __all__ = [
 DEFAULT_SINCE_DAYS = 30
 """How far back a first sync reaches when no ``since`` is given."""
 
+LOOKBACK_DAYS = 365
+"""The history the API serves, when a refusal does not say: ``start`` from today's UTC midnight
+minus this many days plus one day is assumed to be served."""
+
 _DAY = timedelta(days=1)
+# Group-by fields dropped first when the API refuses a combination: the ones public reports
+# show refused (user_id with project_id; costs by api_key_id) ...
+_DROP_FIRST = ("user_id", "api_key_id")
+# ... and, after any field not named in either list, these in reverse: project_id is kept
+# longest, as every report splits spend by project.
+_KEEP_LONGEST = (
+    "project_id",
+    "line_item",
+    "model",
+    "batch",
+    "service_tier",
+    "size",
+    "source",
+    "context_level",
+    "vector_store_id",
+)
 logger = logging.getLogger("openai_usage")
+
+
+@attrs.frozen
+class LookbackClamp:
+    """A start the API refused as older than it serves, and where the run loaded from instead.
+
+    Attributes:
+        asked: The start the API refused (a UTC midnight).
+        served_from: Where the run started instead (a UTC midnight).
+        stated: Whether the API named its earliest day (False: a year back was assumed).
+    """
+
+    asked: datetime
+    served_from: datetime
+    stated: bool
 
 
 @attrs.frozen
@@ -102,6 +166,12 @@ class SyncReport:
         synced_until: The stored ``synced_until`` after the run, by operation.
         start: The earliest start fetched (None when nothing was fetched).
         end: The end of the run (``now``).
+        clamped: Operations whose start the API refused as too old, and where they were
+            loaded from instead (missing: no refusal).
+        group_by: The group-by fields each operation was fetched by (for an operation with
+            nothing due: what the stored state says, or all of its fields).
+        refused: Group-by fields the API refused, by operation (stored; not asked again);
+            missing when none.
     """
 
     rows: Mapping[str, int]
@@ -112,6 +182,9 @@ class SyncReport:
     synced_until: Mapping[str, datetime | None]
     start: datetime | None
     end: datetime
+    clamped: Mapping[str, LookbackClamp] = attrs.field(factory=dict)
+    group_by: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    refused: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def total_rows(self) -> int:
@@ -147,8 +220,12 @@ def sync(
 
     Raises:
         SyncLockedError: another sync or process has the database open.
+        StoreError: the database file cannot be used (not a DuckDB file, damaged, read-only,
+            a table of our name that this package did not make ...); nothing was changed.
         InvalidParameterError: a bad argument, before anything is opened or sent.
         APIError: the API failed (after the client's retries); pages committed so far stay.
+            A start older than the API serves and a refused grouping are handled (see the
+            module docstring), not raised, unless the API refuses the corrected request too.
         MissingDependencyError: duckdb is not installed (``pip install 'openai-usage[duckdb]'``).
 
     Example::
@@ -228,6 +305,21 @@ def advance_state(
     return state
 
 
+@attrs.define
+class _Tally:
+    """What a run did so far, by operation (the fields of ``SyncReport``)."""
+
+    rows: dict[str, int]
+    deleted: dict[str, int]
+    pages: dict[str, int]
+    ranges: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict)
+    synced_until: dict[str, datetime | None] = attrs.field(factory=dict)
+    clamped: dict[str, LookbackClamp] = attrs.field(factory=dict)
+    group_by: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    refused: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    requests: int = 0
+
+
 def _run(
     client: UsageClient,
     backend: Backend,
@@ -240,69 +332,162 @@ def _run(
     tables = [TABLES[name] for name in names]
     with backend.transaction():
         backend.create_tables(tables)
-    rows: dict[str, int] = dict.fromkeys(names, 0)
-    deleted: dict[str, int] = dict.fromkeys(names, 0)
-    pages: dict[str, int] = dict.fromkeys(names, 0)
-    ranges: dict[str, tuple[datetime, datetime]] = {}
-    synced_until: dict[str, datetime | None] = {}
-    requests = 0
+    tally = _Tally(
+        rows=dict.fromkeys(names, 0), deleted=dict.fromkeys(names, 0), pages=dict.fromkeys(names, 0)
+    )
     for table in tables:
-        name = table.operation
-        state = backend.read_state(name)
-        start = plan_start(state, since, end, trailing_days)
-        if start >= end:
-            synced_until[name] = state.synced_until if state else None
-            continue
-        ranges[name] = (start, end)
-        written_until = start
-        for number, page in enumerate(_paginator(client, name, start, end).pages(), 1):
-            requests += 1
-            pages[name] += 1
-            page_rows = _page_rows(table, page.buckets)
-            complete = [bucket.end for bucket in page.buckets if bucket.end <= end]
-            if complete:
-                written_until = max(written_until, *complete)
-            new_state = advance_state(state, name, start, written_until, datetime.now(UTC))
-            with backend.transaction():
-                upserted = backend.upsert_rows(table, page_rows)
-                removed = backend.delete_other_rows(
-                    table, [bucket.start for bucket in page.buckets], {r[-1] for r in page_rows}
-                )
-                if new_state is not None:
-                    backend.write_state(new_state)
-            state = new_state
-            rows[name] += upserted
-            deleted[name] += removed
-            if progress is not None and page.buckets:
-                progress(
-                    SyncProgress(
-                        operation=name,
-                        page=number,
-                        rows=upserted,
-                        deleted=removed,
-                        start=page.buckets[0].start,
-                        end=page.buckets[-1].end,
-                        synced_until=state.synced_until if state else None,
-                    )
-                )
-        synced_until[name] = state.synced_until if state else None
+        _sync_operation(client, backend, table, since, trailing_days, end, progress, tally)
     return SyncReport(
-        rows=rows,
-        deleted=deleted,
-        requests=requests,
-        pages=pages,
-        ranges=ranges,
-        synced_until=synced_until,
-        start=min((start for start, _ in ranges.values()), default=None),
+        rows=tally.rows,
+        deleted=tally.deleted,
+        requests=tally.requests,
+        pages=tally.pages,
+        ranges=tally.ranges,
+        synced_until=tally.synced_until,
+        start=min((start for start, _ in tally.ranges.values()), default=None),
         end=end,
+        clamped=tally.clamped,
+        group_by=tally.group_by,
+        refused=tally.refused,
     )
 
 
-def _paginator(client: UsageClient, name: str, start: datetime, end: datetime) -> Paginator[Any]:
+def _sync_operation(
+    client: UsageClient,
+    backend: Backend,
+    table: TableSchema,
+    since: datetime | None,
+    trailing_days: int,
+    end: datetime,
+    progress: Callable[[SyncProgress], None] | None,
+    tally: _Tally,
+) -> None:
+    """Fetch and store one operation; survive one lookback refusal and refused groupings."""
+    name = table.operation
+    stored = state = backend.read_state(name)
+    refused = list(state.refused) if state is not None else []
+    group_by = [field for field in OPERATIONS[name].group_by if field not in refused]
+    start = plan_start(state, since, end, trailing_days)
+    if start >= end:
+        tally.synced_until[name] = state.synced_until if state else None
+        known = state.group_by if state is not None else None
+        tally.group_by[name] = known if known is not None else tuple(group_by)
+        if refused:
+            tally.refused[name] = tuple(refused)
+        return
+    tally.ranges[name] = (start, end)
+    # run_start .. written_until: the complete buckets written in this run, without a gap;
+    # position: where the next request starts (the end of the last page committed).
+    run_start = position = written_until = start
+    clamped = False
+    number = 0
+    while True:
+        try:
+            for page in _paginator(client, name, position, end, group_by).pages():
+                number += 1
+                tally.requests += 1
+                tally.pages[name] += 1
+                page_rows = _page_rows(table, page.buckets)
+                complete = [bucket.end for bucket in page.buckets if bucket.end <= end]
+                if complete:
+                    written_until = max(written_until, *complete)
+                new_state = advance_state(state, name, run_start, written_until, datetime.now(UTC))
+                if new_state is not None:
+                    new_state = attrs.evolve(
+                        new_state, group_by=tuple(group_by), refused=tuple(refused)
+                    )
+                with backend.transaction():
+                    upserted = backend.upsert_rows(table, page_rows)
+                    # Every other row of these buckets goes: rows the API no longer returns,
+                    # and rows of another grain (fetched before a group-by was refused).
+                    removed = backend.delete_other_rows(
+                        table, [bucket.start for bucket in page.buckets], {r[-1] for r in page_rows}
+                    )
+                    if new_state is not None:
+                        backend.write_state(new_state)
+                state = new_state
+                tally.rows[name] += upserted
+                tally.deleted[name] += removed
+                if page.buckets:
+                    position = max(position, page.buckets[-1].end)
+                if progress is not None and page.buckets:
+                    progress(
+                        SyncProgress(
+                            operation=name,
+                            page=number,
+                            rows=upserted,
+                            deleted=removed,
+                            start=page.buckets[0].start,
+                            end=page.buckets[-1].end,
+                            synced_until=state.synced_until if state else None,
+                        )
+                    )
+            break
+        except LookbackExceededError as exc:
+            if clamped:
+                raise  # the corrected start was refused too: never a second guess
+            served, stated = _served_from(exc, end)
+            # Where the run would have started had the caller asked for that day: with a
+            # stored range from there on, only the trailing window is fetched again.
+            new_start = max(position, plan_start(stored, served, end, trailing_days))
+            if new_start <= position or new_start >= end:
+                raise  # the API refuses a start it says it serves, or serves nothing
+            clamped = True
+            tally.clamped[name] = LookbackClamp(position, new_start, stated)
+            tally.ranges[name] = (new_start, end)
+            logger.warning(
+                "%s: the API serves data from %s only; loading from there (asked for %s)",
+                name,
+                new_start.date(),
+                position.date(),
+            )
+            run_start = position = written_until = new_start
+        except GroupingRefusedError:
+            field = _next_to_drop(group_by)
+            if field is None:
+                raise
+            group_by.remove(field)
+            refused.append(field)
+            logger.warning(
+                "%s: the API refused group_by %s; asking again without %s",
+                name,
+                ",".join([*group_by, field]),
+                field,
+            )
+    tally.synced_until[name] = state.synced_until if state else None
+    tally.group_by[name] = tuple(group_by)
+    if refused:
+        tally.refused[name] = tuple(refused)
+
+
+def _served_from(exc: LookbackExceededError, now: datetime) -> tuple[datetime, bool]:
+    """The earliest UTC midnight the API serves, and whether the API said so itself."""
+    earliest = getattr(exc, "earliest_start", None)
+    if isinstance(earliest, datetime):
+        if earliest.tzinfo is None:
+            earliest = earliest.replace(tzinfo=UTC)
+        day = _floor_day(earliest)
+        # A day boundary, so that bucket starts (part of each row's key) stay midnights.
+        return (day if day == earliest.astimezone(UTC) else day + _DAY), True
+    return _floor_day(now) - LOOKBACK_DAYS * _DAY + _DAY, False
+
+
+def _next_to_drop(group_by: Sequence[str]) -> str | None:
+    """The group-by field to ask without after a refusal (order: the module docstring)."""
+    order = [f for f in _DROP_FIRST if f in group_by]
+    order += [f for f in group_by if f not in _DROP_FIRST and f not in _KEEP_LONGEST]
+    order += [f for f in reversed(_KEEP_LONGEST) if f in group_by]
+    return order[0] if order else None
+
+
+def _paginator(
+    client: UsageClient, name: str, start: datetime, end: datetime, group_by: Sequence[str]
+) -> Paginator[Any]:
     method: Callable[..., Paginator[Any]] = getattr(client, name)
-    # The finest grain: every group-by field, so each row is one stable (bucket, group) key.
-    # limit is left to the facade, which asks for the largest page (fewest requests).
-    return method(start=start, end=end, bucket_width="1d", group_by=list(OPERATIONS[name].group_by))
+    # The finest grain the API accepts: every group-by field not refused, so each row is one
+    # stable (bucket, group) key. limit is left to the facade, which asks for the largest
+    # page (fewest requests). group_by=None, not [], when every field was refused.
+    return method(start=start, end=end, bucket_width="1d", group_by=list(group_by) or None)
 
 
 def _page_rows(table: TableSchema, buckets: Sequence[Any]) -> list[tuple[Any, ...]]:
