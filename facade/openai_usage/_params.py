@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -72,6 +72,18 @@ def build_query(
 ) -> Query:
     """Validate one call's arguments against what ``operation`` allows.
 
+    ``group_by`` and each string filter take one string or an iterable of strings (a list,
+    tuple, generator, set ...). A ``str`` subclass or an enum member with a string value counts
+    as its string. Duplicates are sent once, in first-seen order; a set or frozenset is sent
+    in sorted order, so the same call always sends the same request. Refused, because they
+    would be read as something else: bytes (not text), a dict or other mapping (iterating it
+    gives its keys only), a bool, a number or any other non-string, and any item that is not
+    a non-empty string.
+
+    ``None`` leaves a filter off. An *empty* filter (``[]``, ``()``, an exhausted generator) is
+    refused: it would send no filter at all and so return the whole organization's data,
+    the opposite of "match none". An empty ``group_by`` means no grouping, like ``None``.
+
     Raises:
         InvalidParameterError: naming the parameter, the value and what is allowed.
     """
@@ -128,22 +140,49 @@ def _limit(operation: Operation[Any], width: str, value: int | None) -> int:
     return value
 
 
+_STRINGS = "a string or a list of strings"
+
+
 def _strings(
-    param: str, value: str | Iterable[str] | None, *, allowed: tuple[str, ...] | None, what: str
+    param: str, value: object, *, allowed: tuple[str, ...] | None, what: str
 ) -> tuple[str, ...]:
     if value is None:
         return ()
-    items: list[object] = [value] if isinstance(value, str | enum.Enum) else list(value)
+    items = _items(param, value)
     result: list[str] = []
-    for item in items:
+    for index, item in enumerate(items):
         plain = _plain(item)
+        if not isinstance(plain, str):
+            raise InvalidParameterError(
+                param,
+                item,
+                _STRINGS,
+                hint=f"item {index} of the {type(value).__name__} is {type(plain).__name__}",
+            )
         if allowed is not None and plain not in allowed:
             raise InvalidParameterError(param, item, f"{_one_of(allowed)} (for {what})")
-        if not isinstance(plain, str) or not plain:
+        if not plain:
             raise InvalidParameterError(param, item, "a non-empty string or a list of them")
         if plain not in result:
             result.append(plain)
+    if isinstance(value, Set):
+        # No order of its own: sorted, so the same call always sends the same query string.
+        result.sort()
     return tuple(result)
+
+
+def _items(param: str, value: object) -> list[object]:
+    """The items of a string-or-strings parameter, or an error for anything that is neither."""
+    if isinstance(value, str | enum.Enum):
+        return [value]
+    hint = None
+    if isinstance(value, bytes | bytearray | memoryview):
+        hint = "bytes are not text (iterating them gives ints): decode them first"
+    elif isinstance(value, Mapping):
+        hint = "a mapping would be read as its keys only: pass a list"
+    elif isinstance(value, Iterable):
+        return list(value)
+    raise InvalidParameterError(param, value, _STRINGS, hint=hint)
 
 
 def _filters(operation: Operation[Any], given: Mapping[str, FilterValue]) -> dict[str, Any]:
@@ -161,9 +200,16 @@ def _filters(operation: Operation[Any], given: Mapping[str, FilterValue]) -> dic
                 raise InvalidParameterError(name, value, "True, False or None (both)")
             out[name] = value
             continue
-        if isinstance(value, bool):
-            raise InvalidParameterError(name, value, "a string or a list of strings")
         strings = _strings(name, value, allowed=spec.allowed, what=f"{operation.name} {name}")
-        if strings:
-            out[name] = list(strings)
+        if not strings:
+            raise InvalidParameterError(
+                name,
+                value,
+                "a non-empty list of strings",
+                hint=(
+                    f"None (the default) means no filter; an empty {name} would send no filter "
+                    "and so match every row, not none"
+                ),
+            )
+        out[name] = list(strings)
     return out

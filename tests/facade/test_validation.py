@@ -332,10 +332,28 @@ def test_filters_and_group_by_together_on_the_wire() -> None:
     assert request.url.path == "/v1/organization/usage/completions"
 
 
-def test_unset_and_empty_filters_are_not_sent() -> None:
-    (request,) = fetch("completions", project_ids=None, models=[])
+def test_unset_filters_are_not_sent() -> None:
+    (request,) = fetch("completions", project_ids=None, models=None)
     assert "project_ids" not in request.url.params
     assert "models" not in request.url.params
+
+
+@pytest.mark.parametrize("empty", [[], (), set(), frozenset(), "gen"])
+@pytest.mark.parametrize(("op", "name"), [("completions", "models"), ("costs", "project_ids")])
+def test_an_empty_filter_is_refused_not_dropped(op: str, name: str, empty: object) -> None:
+    # Dropping it would send no filter: the whole organization's data instead of none.
+    value = (x for x in list[str]()) if empty == "gen" else empty
+    exc = refuse(op, **{name: value})
+    assert exc.param == name
+    assert exc.value is value
+    assert exc.allowed == "a non-empty list of strings"
+    assert "None (the default) means no filter" in str(exc)
+
+
+@pytest.mark.parametrize("empty", [[], (), None])
+def test_an_empty_group_by_means_no_grouping(empty: object) -> None:
+    (request,) = fetch("completions", group_by=empty)
+    assert "group_by" not in request.url.params
 
 
 def test_duplicate_filter_values_are_sent_once() -> None:
@@ -361,11 +379,21 @@ def test_enum_filters_are_validated(op: str, name: str, good: str, bad: str) -> 
         assert repr(allowed) in str(exc)
 
 
-@pytest.mark.parametrize("value", [["proj_a", ""], "", [5], ["proj_a", None]])
+@pytest.mark.parametrize("value", [["proj_a", ""], ""])
 def test_string_filter_items_must_be_non_empty_strings(value: object) -> None:
     exc = refuse("costs", project_ids=value)
     assert exc.param == "project_ids"
+    assert exc.value == ""
     assert "a non-empty string or a list of them" in str(exc)
+
+
+@pytest.mark.parametrize(("value", "item"), [([5], 5), (["proj_a", None], None), ([["a"]], ["a"])])
+def test_string_filter_items_must_be_strings(value: object, item: object) -> None:
+    exc = refuse("costs", project_ids=value)
+    assert exc.param == "project_ids"
+    assert exc.value == item
+    assert exc.allowed == "a string or a list of strings"
+    assert str(exc).startswith(f"project_ids={item!r} is not allowed")
 
 
 def test_string_filter_refuses_a_bool() -> None:
