@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates generated/openai_usage_client from openapi/usage.yaml.
+# Regenerates generated/openai_org_usage_client from openapi/usage.yaml.
 #
 #   ./codegen.sh                          regenerate generated/ in place
 #   ./codegen.sh --check                  exit 1 and list the files when generated/ is stale
@@ -12,7 +12,7 @@ set -euo pipefail
 
 GENERATOR_VERSION="0.29.1"
 RUFF_VERSION="0.17.5"
-PACKAGE="openai_usage_client"
+PACKAGE="openai_org_usage_client"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

@@ -20,7 +20,7 @@ def fake_server(latency: float = 0.0, seed: int = 0) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "openai_usage.fake",
+            "openai_org_usage.fake",
             "--host",
             "127.0.0.1",
             "--port",

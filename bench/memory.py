@@ -16,7 +16,7 @@ import time
 
 from _common import KEY, fake_server, machine
 
-from openai_usage import OPERATIONS, UsageClient
+from openai_org_usage import OPERATIONS, UsageClient
 
 
 def peak_rss_mb() -> float:

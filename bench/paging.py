@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from _common import KEY, best_of, fake_server, machine
 
-from openai_usage import AsyncUsageClient, UsageClient
-from openai_usage_client import AuthenticatedClient
-from openai_usage_client.api.usage import usage_completions
+from openai_org_usage import AsyncUsageClient, UsageClient
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.api.usage import usage_completions
 
 END = datetime(2026, 11, 24, tzinfo=UTC)
 SCENARIOS = [

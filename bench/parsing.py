@@ -24,8 +24,8 @@ from typing import Any
 import httpx
 from _common import best_of, machine
 
-from openai_usage._operations import COMPLETIONS, COSTS, Operation
-from openai_usage._parse import parse_page
+from openai_org_usage._operations import COMPLETIONS, COSTS, Operation
+from openai_org_usage._parse import parse_page
 
 
 def completions_page(buckets: int = 31, per_bucket: int = 1000) -> bytes:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from _cassettes import ADMIN_KEY_ENV, REPLAY_KEY, make_vcr, vcr_config_dict
 
-RECORD_FROM_ENV = "OPENAI_USAGE_RECORD_FROM"
+RECORD_FROM_ENV = "OPENAI_ORG_USAGE_RECORD_FROM"
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,7 @@ def record_source(record_mode: str) -> str:
     """Where this run's answers come from: ``replay`` (default), ``live`` or ``fake``.
 
     Recording is an explicit opt-in (``--record-mode=...``): against the live API it needs
-    ``OPENAI_ADMIN_KEY``; with ``OPENAI_USAGE_RECORD_FROM=fake`` it records the embedded fake.
+    ``OPENAI_ADMIN_KEY``; with ``OPENAI_ORG_USAGE_RECORD_FROM=fake`` it records the embedded fake.
     """
     if record_mode == "none":
         return "replay"

@@ -8,8 +8,8 @@ import httpx
 import yaml
 from _cassettes import KEY_SHAPED, cassette_files, make_vcr, pseudonymize_text
 
-from openai_usage_client import AuthenticatedClient
-from openai_usage_client.api.usage import usage_completions
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.api.usage import usage_completions
 
 
 def test_there_are_cassettes_to_scan() -> None:

@@ -70,12 +70,12 @@ def test_edited_description_is_caught_then_regenerated_identically(copy: Path) -
     assert run(copy, "--check").returncode == 0
     assert run(copy).returncode == 0
     assert digest(copy / "generated") == first
-    generated = copy / "generated/openai_usage_client/models/usage_completions_result.py"
+    generated = copy / "generated/openai_org_usage_client/models/usage_completions_result.py"
     assert "Chat usage in one bucket" in generated.read_text()
 
 
 def test_stale_files_do_not_survive(copy: Path) -> None:
-    leftover = copy / "generated" / "openai_usage_client" / "models" / "removed_model.py"
+    leftover = copy / "generated" / "openai_org_usage_client" / "models" / "removed_model.py"
     leftover.write_text("# a model the spec no longer has\n")
     stale = run(copy, "--check")
     assert stale.returncode == 1

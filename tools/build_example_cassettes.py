@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from _cassettes import REPLAY_KEY, make_vcr  # type: ignore[import-not-found]  # noqa: E402
 
-from openai_usage_client import AuthenticatedClient  # noqa: E402
+from openai_org_usage_client import AuthenticatedClient  # noqa: E402
 
 # The documented examples' request: the first bucket of 2024-11-01, one bucket per page.
 START_TIME = 1730419200
@@ -54,7 +54,7 @@ def record(examples: Path, out_dir: Path) -> None:
         def serve(request: httpx.Request, body: bytes = body) -> httpx.Response:
             return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
-        module = importlib.import_module(f"openai_usage_client.api.usage.usage_{operation}")
+        module = importlib.import_module(f"openai_org_usage_client.api.usage.usage_{operation}")
         client = AuthenticatedClient(
             base_url="https://api.openai.com/v1",
             token=REPLAY_KEY,

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from click.testing import CliRunner, Result
 
-from openai_usage.cli._app import cli
-from openai_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage.cli._app import cli
+from openai_org_usage.fake import FakeUsageAPI, running_server
 
 Invoke = Callable[..., Result]
 

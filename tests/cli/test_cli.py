@@ -1,4 +1,4 @@
-"""End-to-end tests of the ``openai-usage`` command against the embedded fake.
+"""End-to-end tests of the ``openai-org-usage`` command against the embedded fake.
 
 In process with ``--demo`` (the fake's transport), over loopback with ``--base-url`` (a real
 HTTP server on 127.0.0.1), and a couple of real subprocesses. Dates are fixed and inside the
@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from openai_usage import OPERATIONS
-from openai_usage.cli import MISSING_EXTRA, main
-from openai_usage.cli._rows import declared_columns
-from openai_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage import OPERATIONS
+from openai_org_usage.cli import MISSING_EXTRA, main
+from openai_org_usage.cli._rows import declared_columns
+from openai_org_usage.fake import FakeUsageAPI, running_server
 
 WEEK = ("--start", "2026-11-01", "--end", "2026-11-08")
 DUMMY_KEY = "sk-admin-test-dummy"
@@ -32,7 +32,7 @@ DEMO_NOTICE = (
     "Demo mode: synthetic data from the embedded fake API; no request leaves this machine."
 )
 USAGE_ENDPOINTS = [name for name in OPERATIONS if name != "costs"]
-ERROR_PREFIX = "openai-usage: error: "
+ERROR_PREFIX = "openai-org-usage: error: "
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 
 
@@ -456,7 +456,7 @@ def test_missing_key_without_demo(invoke: Invoke) -> None:
 
 
 def test_ctrl_c_exits_130_quietly(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
-    from openai_usage.cli import _app
+    from openai_org_usage.cli import _app
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
@@ -481,7 +481,16 @@ def test_missing_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
 
 def test_python_dash_m_runs_the_report() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "openai_usage.cli", "report", "--demo", *WEEK, "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "openai_org_usage.cli",
+            "report",
+            "--demo",
+            *WEEK,
+            "--format",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -497,7 +506,7 @@ def test_python_dash_m_usage_error_has_no_traceback() -> None:
         [
             sys.executable,
             "-m",
-            "openai_usage.cli",
+            "openai_org_usage.cli",
             "usage",
             "moderations",
             "--demo",

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from openai_usage import Bucket, UsageClient
-from openai_usage.cli import _fetch
-from openai_usage.cli._fetch import expected_pages, fetch_all
-from openai_usage.cli._render import describe_range, human_bytes, money, number
-from openai_usage.cli._report import OTHER_METRICS, build_report, report_keys
-from openai_usage.cli._rows import columns, flatten, records
-from openai_usage.cli._timerange import RangeError, TimeRange, resolve
-from openai_usage.fake import FakeUsageAPI
-from openai_usage_client.models import (
+from openai_org_usage import Bucket, UsageClient
+from openai_org_usage.cli import _fetch
+from openai_org_usage.cli._fetch import expected_pages, fetch_all
+from openai_org_usage.cli._render import describe_range, human_bytes, money, number
+from openai_org_usage.cli._report import OTHER_METRICS, build_report, report_keys
+from openai_org_usage.cli._rows import columns, flatten, records
+from openai_org_usage.cli._timerange import RangeError, TimeRange, resolve
+from openai_org_usage.fake import FakeUsageAPI
+from openai_org_usage_client.models import (
     CostsResult,
     UsageCompletionsResult,
     UsageVectorStoresResult,
@@ -115,7 +115,7 @@ def test_records_drop_object_and_columns_keep_unknown_fields_last() -> None:
     assert row["start"] == "2026-11-01T00:00:00Z"
     flat = flatten(row)
     assert flat["amount.value"] == 1.5
-    from openai_usage import OPERATIONS
+    from openai_org_usage import OPERATIONS
 
     header = columns(OPERATIONS["costs"], [flat])
     assert header[:4] == ["start", "end", "amount.value", "amount.currency"]

@@ -16,12 +16,12 @@ import httpx
 import pytest
 from click.testing import Result
 
-from openai_usage import UsageClient
-from openai_usage.cli import _source
-from openai_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage import UsageClient
+from openai_org_usage.cli import _source
+from openai_org_usage.fake import FakeUsageAPI, running_server
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
-ERROR_PREFIX = "openai-usage: error: "
+ERROR_PREFIX = "openai-org-usage: error: "
 KEY = "sk-admin-cli-test-0123456789abcdefSECRET"
 # Words of the library's own messages that mean nothing on a command line.
 PYTHON_WORDS = ("timedelta", "tzinfo", "naive", "aware datetime", "float", "tz=")

@@ -1,4 +1,4 @@
-"""``openai-usage fake-server`` as a real process: serves, is usable, stops on Ctrl-C."""
+"""``openai-org-usage fake-server`` as a real process: serves, is usable, stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ Invoke = Callable[..., Result]
 def test_fake_server_serves_until_ctrl_c(invoke: Invoke) -> None:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "openai_usage.cli", "fake-server", "--port", "0", "--seed", "0"],
+        [sys.executable, "-m", "openai_org_usage.cli", "fake-server", "--port", "0", "--seed", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

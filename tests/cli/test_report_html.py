@@ -22,20 +22,20 @@ import attrs
 import pytest
 from click.testing import CliRunner, Result
 
-from openai_usage import Bucket
-from openai_usage.cli._app import cli
-from openai_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
-from openai_usage.cli._html import render_html
-from openai_usage.cli._render import describe_range, money
-from openai_usage.cli._report import Report, build_report, report_keys
-from openai_usage.cli._timerange import TimeRange
-from openai_usage_client.models import CostsResult
+from openai_org_usage import Bucket
+from openai_org_usage.cli._app import cli
+from openai_org_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
+from openai_org_usage.cli._html import render_html
+from openai_org_usage.cli._render import describe_range, money
+from openai_org_usage.cli._report import Report, build_report, report_keys
+from openai_org_usage.cli._timerange import TimeRange
+from openai_org_usage_client.models import CostsResult
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 RANGE = ("--start", "2026-10-01", "--end", "2026-11-01")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ERROR_PREFIX = "openai-usage: error: "
-CHARTS_EXTRA = "pip install 'openai-usage[charts]'"
+ERROR_PREFIX = "openai-org-usage: error: "
+CHARTS_EXTRA = "pip install 'openai-org-usage[charts]'"
 
 
 @attrs.frozen

@@ -1,4 +1,4 @@
-"""``openai-usage sync``: demo syncs into a temporary DuckDB file, twice, and the refusals.
+"""``openai-org-usage sync``: demo syncs into a temporary DuckDB file, twice, and the refusals.
 
 The demo uses the fake's fixed clock, 2026-11-25T12:00Z, so ``--since 2026-11-01`` stores the
 daily buckets from 2026-11-01 through the (partial-day, full-data) bucket of 2026-11-25: the
@@ -19,13 +19,13 @@ import duckdb
 import pytest
 from click.testing import Result
 
-from openai_usage import OPERATIONS
-from openai_usage.cli import _sync
-from openai_usage.store import DuckDBBackend, table_name
+from openai_org_usage import OPERATIONS
+from openai_org_usage.cli import _sync
+from openai_org_usage.store import DuckDBBackend, table_name
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 SINCE = ("--since", "2026-11-01")
-ERROR_PREFIX = "openai-usage: error: "
+ERROR_PREFIX = "openai-org-usage: error: "
 DEMO_NOTICE = (
     "Demo mode: synthetic data from the embedded fake API; no request leaves this machine."
 )
@@ -147,7 +147,7 @@ def test_missing_duckdb_exits_2_naming_the_extra(
     monkeypatch.setitem(sys.modules, "duckdb", None)  # makes `import duckdb` fail
     result = invoke("sync", "--demo", "--db", str(db))
     assert result.exit_code == 2
-    assert "pip install 'openai-usage[duckdb]'" in _one_error_line(result.stderr)
+    assert "pip install 'openai-org-usage[duckdb]'" in _one_error_line(result.stderr)
     assert not db.exists()
 
 
@@ -177,7 +177,7 @@ def test_help_has_examples_and_a_query(invoke: Invoke) -> None:
     result = invoke("sync", "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
-    assert "openai-usage sync --db usage.duckdb --since 2026-01-01" in result.stdout
+    assert "openai-org-usage sync --db usage.duckdb --since 2026-01-01" in result.stdout
     assert "SELECT" in result.stdout
     assert "FROM costs" in result.stdout
 
@@ -194,7 +194,7 @@ def test_since_older_than_the_api_serves_loads_from_its_earliest_day(
     # The demo's fake serves a year back from its clock (2026-11-25): from 2025-11-25.
     assert result.stderr.splitlines() == [
         DEMO_NOTICE,
-        "openai-usage: note: The API serves data from 2025-11-25; loaded from there "
+        "openai-org-usage: note: The API serves data from 2025-11-25; loaded from there "
         "(asked for 2024-01-01).",
     ]
     data = json.loads(result.stdout)
@@ -212,16 +212,18 @@ def test_refused_grouping_is_noted_and_shown(
 ) -> None:
     import functools
 
-    import openai_usage.fake
+    import openai_org_usage.fake
 
-    refusing = functools.partial(openai_usage.fake.FakeUsageAPI, refuse_costs_api_key_grouping=True)
-    monkeypatch.setattr(openai_usage.fake, "FakeUsageAPI", refusing)  # what --demo builds
+    refusing = functools.partial(
+        openai_org_usage.fake.FakeUsageAPI, refuse_costs_api_key_grouping=True
+    )
+    monkeypatch.setattr(openai_org_usage.fake, "FakeUsageAPI", refusing)  # what --demo builds
     monkeypatch.chdir(tmp_path)
     args = ("sync", "--demo", "--db", "u.duckdb", *SINCE, "--operation", "costs")
     result = invoke(*args, "--operation", "images")
     assert result.exit_code == 0, result.output
     note = (
-        "openai-usage: note: costs: the API refused grouping by api_key_id; stored grouped by "
+        "openai-org-usage: note: costs: the API refused grouping by api_key_id; stored grouped by "
         "line_item, project_id (that field is empty in these rows; later runs do not ask for "
         "it again)."
     )

@@ -15,12 +15,12 @@ from typing import Any
 import attrs
 import pytest
 
-from openai_usage import OPERATIONS, Bucket, MissingDependencyError, Row, UsageClient
-from openai_usage._export import PANDAS_DTYPES, columns, to_pandas, to_records
-from openai_usage._operations import Operation
-from openai_usage.fake import FakeUsageAPI
-from openai_usage_client.models import CostsResult, CostsResultAmount, UsageCompletionsResult
-from openai_usage_client.types import UNSET, Unset
+from openai_org_usage import OPERATIONS, Bucket, MissingDependencyError, Row, UsageClient
+from openai_org_usage._export import PANDAS_DTYPES, columns, to_pandas, to_records
+from openai_org_usage._operations import Operation
+from openai_org_usage.fake import FakeUsageAPI
+from openai_org_usage_client.models import CostsResult, CostsResultAmount, UsageCompletionsResult
+from openai_org_usage_client.types import UNSET, Unset
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 8, tzinfo=UTC)
@@ -258,7 +258,7 @@ def test_missing_pandas_names_the_extra(
 ) -> None:
     rows = fetch(client, OPERATIONS["costs"])
     monkeypatch.setitem(sys.modules, "pandas", None)  # "import pandas" now raises ImportError
-    with pytest.raises(MissingDependencyError, match=r"openai-usage\[pandas\]") as info:
+    with pytest.raises(MissingDependencyError, match=r"openai-org-usage\[pandas\]") as info:
         to_pandas("costs", rows)
     assert info.value.extra == "pandas"
     assert isinstance(info.value, ImportError)
@@ -268,7 +268,7 @@ def test_missing_pandas_names_the_extra(
 
 def test_importing_does_not_import_pandas_or_duckdb() -> None:
     code = (
-        "import sys, openai_usage, openai_usage._export, openai_usage.store; "
+        "import sys, openai_org_usage, openai_org_usage._export, openai_org_usage.store; "
         "assert 'pandas' not in sys.modules and 'duckdb' not in sys.modules, "
         "[m for m in ('pandas', 'duckdb') if m in sys.modules]"
     )

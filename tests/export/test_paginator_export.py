@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from openai_usage import AsyncUsageClient, UsageClient
-from openai_usage.fake import FakeUsageAPI
+from openai_org_usage import AsyncUsageClient, UsageClient
+from openai_org_usage.fake import FakeUsageAPI
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 8, tzinfo=UTC)

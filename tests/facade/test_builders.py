@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import openai_usage_client.models as generated_models
-from openai_usage import OPERATIONS
-from openai_usage._builders import builder_for, json_key
-from openai_usage_client.models import CostsResultAmount, UnknownUsageResult
-from openai_usage_client.types import UNSET
+import openai_org_usage_client.models as generated_models
+from openai_org_usage import OPERATIONS
+from openai_org_usage._builders import builder_for, json_key
+from openai_org_usage_client.models import CostsResultAmount, UnknownUsageResult
+from openai_org_usage_client.types import UNSET
 
 RESULT_CLASSES = sorted({op.result_cls for op in OPERATIONS.values()}, key=lambda c: c.__name__)
 ALL_CLASSES = [*RESULT_CLASSES, CostsResultAmount, UnknownUsageResult]
@@ -390,8 +390,8 @@ def test_a_refused_result_fails_the_page_naming_its_position(
 ) -> None:
     import httpx
 
-    from openai_usage import ResponseValidationError
-    from openai_usage._parse import parse_page
+    from openai_org_usage import ResponseValidationError
+    from openai_org_usage._parse import parse_page
 
     page = {
         "object": "page",
@@ -418,7 +418,7 @@ def test_parsing_pauses_the_collector_and_restores_it() -> None:
 
     import httpx
 
-    from openai_usage._parse import _gc_paused, parse_page
+    from openai_org_usage._parse import _gc_paused, parse_page
 
     body = (
         b'{"object":"page","data":[{"object":"bucket","start_time":0,"end_time":86400,'

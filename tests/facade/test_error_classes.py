@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     APIError,
     APIStatusError,
     BadRequestError,
@@ -29,7 +29,7 @@ from openai_usage import (
     SyncLockedError,
     UsageClient,
 )
-from openai_usage._errors import connection_error, retry_after_seconds, status_error
+from openai_org_usage._errors import connection_error, retry_after_seconds, status_error
 
 KEY = "sk-admin-" + "S3cr3t" * 6
 FRAGMENT = "S3cr3tS3cr3t"  # a long piece of the key: a partial leak counts too

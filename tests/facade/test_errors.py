@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     OPERATIONS,
     APIConnectionError,
     APIError,
@@ -36,7 +36,7 @@ from openai_usage import (
     UsageClient,
     _parse,
 )
-from openai_usage_client.models import UsageCompletionsResult
+from openai_org_usage_client.models import UsageCompletionsResult
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -408,7 +408,7 @@ def test_unknown_result_type_is_kept_and_warned_once(
             ),
         )
 
-    caplog.set_level(logging.WARNING, logger="openai_usage")
+    caplog.set_level(logging.WARNING, logger="openai_org_usage")
     with make_client(respond) as client:
         first, second = client.completions(start=START, end=START_S + 2 * day)
     assert len(first.results) == 1
@@ -418,7 +418,7 @@ def test_unknown_result_type_is_kept_and_warned_once(
     assert first.unknown_results[0].additional_properties == {"num_teleports": 3}
     assert second.results == []
     assert len(second.unknown_results) == 1
-    warnings = [r for r in caplog.records if r.name == "openai_usage"]
+    warnings = [r for r in caplog.records if r.name == "openai_org_usage"]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
     assert "'organization.usage.teleports.result'" in warnings[0].getMessage()

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     APIConnectionError,
     APIError,
     AsyncUsageClient,
@@ -32,7 +32,7 @@ from openai_usage import (
     RateLimitError,
     UsageClient,
 )
-from openai_usage.fake import FakeUsageAPI, FaultSchedule, running_server
+from openai_org_usage.fake import FakeUsageAPI, FaultSchedule, running_server
 
 KEY = "sk-admin-test-dummy"
 MAX_RETRIES = 5

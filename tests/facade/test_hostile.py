@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     APIConnectionError,
     APITimeoutError,
     AsyncUsageClient,

@@ -19,14 +19,14 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     AsyncUsageClient,
     AuthenticationError,
     PaginationError,
     UsageClient,
     _pagination,
 )
-from openai_usage.fake import FakeUsageAPI
+from openai_org_usage.fake import FakeUsageAPI
 
 KEY = "sk-admin-test-dummy"
 WIDTHS = {"1m": 60, "1h": 3_600, "1d": 86_400}
@@ -193,7 +193,7 @@ def test_stress_early_break_leaves_no_worker_behind(stop_after: int) -> None:
             taken = [next(iterator).start_time for _ in range(stop_after + 1)]
             iterator.close()  # type: ignore[attr-defined]
         assert taken == [D0_S + 60 * n for n in range(stop_after + 1)]
-        assert not [t for t in threading.enumerate() if t.name.startswith("openai-usage-")]
+        assert not [t for t in threading.enumerate() if t.name.startswith("openai-org-usage-")]
 
 
 def test_the_reported_costs_pull_on_the_fake_yields_every_day_once() -> None:
@@ -416,7 +416,7 @@ def test_a_break_does_not_wait_out_the_others_retry_after() -> None:
                 break
 
     assert _run_with_guard(pull) is None
-    assert not [t for t in threading.enumerate() if t.name.startswith("openai-usage-")]
+    assert not [t for t in threading.enumerate() if t.name.startswith("openai-org-usage-")]
 
 
 @pytest.mark.asyncio

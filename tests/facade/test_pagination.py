@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     OPERATIONS,
     AsyncPaginator,
     AsyncUsageClient,
@@ -29,8 +29,8 @@ from openai_usage import (
     Row,
     UsageClient,
 )
-from openai_usage._pagination import plan_windows
-from openai_usage._params import build_query
+from openai_org_usage._pagination import plan_windows
+from openai_org_usage._params import build_query
 
 KEY = "sk-admin-test-dummy"
 DAY = 86_400

@@ -1,4 +1,4 @@
-"""The public surface of ``openai_usage``: pinned names, matching sync/async methods, docstrings.
+"""The public surface of ``openai_org_usage``: pinned names, same sync/async methods, docstrings.
 
 A change here is a change of the package's API: update the pinned list on purpose.
 """
@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-import openai_usage
-from openai_usage import OPERATIONS, AsyncPaginator, AsyncUsageClient, Paginator, UsageClient
+import openai_org_usage
+from openai_org_usage import OPERATIONS, AsyncPaginator, AsyncUsageClient, Paginator, UsageClient
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -71,24 +71,24 @@ def never_called(request: httpx.Request) -> httpx.Response:
 
 
 def test_all_is_pinned() -> None:
-    assert openai_usage.__all__ == PUBLIC_NAMES
+    assert openai_org_usage.__all__ == PUBLIC_NAMES
 
 
 def test_all_is_sorted() -> None:
-    assert sorted(openai_usage.__all__, key=isort_key) == openai_usage.__all__
-    assert len(set(openai_usage.__all__)) == len(openai_usage.__all__)
+    assert sorted(openai_org_usage.__all__, key=isort_key) == openai_org_usage.__all__
+    assert len(set(openai_org_usage.__all__)) == len(openai_org_usage.__all__)
 
 
 def test_every_public_name_exists() -> None:
-    for name in openai_usage.__all__:
-        assert hasattr(openai_usage, name), name
-    assert isinstance(openai_usage.__version__, str)
-    assert openai_usage.__version__
+    for name in openai_org_usage.__all__:
+        assert hasattr(openai_org_usage, name), name
+    assert isinstance(openai_org_usage.__version__, str)
+    assert openai_org_usage.__version__
 
 
 def test_star_import_gives_exactly_all() -> None:
     namespace: dict[str, Any] = {}
-    exec("from openai_usage import *", namespace)
+    exec("from openai_org_usage import *", namespace)
     assert sorted(k for k in namespace if k != "__builtins__") == sorted(PUBLIC_NAMES)
 
 
@@ -155,8 +155,8 @@ def test_client_constructors_match() -> None:
 def public_callables() -> list[tuple[str, Any]]:
     """Every public class and function, and every public method or property they define."""
     found: list[tuple[str, Any]] = []
-    for name in openai_usage.__all__:
-        obj = getattr(openai_usage, name)
+    for name in openai_org_usage.__all__:
+        obj = getattr(openai_org_usage, name)
         if not callable(obj):
             continue
         found.append((name, obj))

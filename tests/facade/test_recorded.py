@@ -4,7 +4,7 @@ The cassettes hold three pages per operation (5 daily buckets, ``limit=2``), req
 every ``group_by`` field and every filter of the operation. Replay matches on the full query,
 so a test only passes if each follow-up request carried every original filter plus the
 previous page's cursor. Re-record with ``--record-mode=rewrite`` (live, needs
-``OPENAI_ADMIN_KEY``) or with ``OPENAI_USAGE_RECORD_FROM=fake`` (the embedded fake API).
+``OPENAI_ADMIN_KEY``) or with ``OPENAI_ORG_USAGE_RECORD_FROM=fake`` (the embedded fake API).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import httpx
 import pytest
 import yaml
 
-from openai_usage import OPERATIONS, AsyncUsageClient, Bucket, Page, UsageClient
-from openai_usage.fake import FakeUsageAPI
+from openai_org_usage import OPERATIONS, AsyncUsageClient, Bucket, Page, UsageClient
+from openai_org_usage.fake import FakeUsageAPI
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 6, tzinfo=UTC)

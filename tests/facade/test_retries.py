@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,

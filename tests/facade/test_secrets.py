@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     APIConnectionError,
     AsyncUsageClient,
     AuthenticationError,
@@ -195,7 +195,7 @@ def test_no_log_record_contains_the_key(caplog: pytest.LogCaptureFixture) -> Non
             list(client.costs(start=START, end=END))
 
     assert recorder.authorizations == [f"Bearer {KEY}"] * 5
-    ours = [r for r in caplog.records if r.name == "openai_usage"]
+    ours = [r for r in caplog.records if r.name == "openai_org_usage"]
     assert len(ours) >= 3, "the DEBUG request log should have been captured"
     for record in caplog.records:
         assert_clean(record.getMessage())

@@ -1,4 +1,4 @@
-"""Tests of openai_usage._time: turning human time values into the API's Unix seconds.
+"""Tests of openai_org_usage._time: turning human time values into the API's Unix seconds.
 
 Expected instants are written as aware UTC datetimes derived by hand and converted with
 ``datetime.timestamp()``, so the assertions do not reuse the code under test. The real clock
@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_usage import _time
-from openai_usage._errors import InvalidParameterError
-from openai_usage._time import (
+from openai_org_usage import _time
+from openai_org_usage._errors import InvalidParameterError
+from openai_org_usage._time import (
     TimeInput,
     align_down,
     align_up,

@@ -20,8 +20,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_usage import OPERATIONS, BucketWidth, InvalidParameterError, UsageClient
-from openai_usage._operations import COSTS_LIMITS, USAGE_LIMITS
+from openai_org_usage import OPERATIONS, BucketWidth, InvalidParameterError, UsageClient
+from openai_org_usage._operations import COSTS_LIMITS, USAGE_LIMITS
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 KEY = "sk-admin-test-dummy"

@@ -21,14 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_usage import (
+from openai_org_usage import (
     OPERATIONS,
     AsyncUsageClient,
     BucketWidth,
     InvalidParameterError,
     UsageClient,
 )
-from openai_usage._params import Query, build_query
+from openai_org_usage._params import Query, build_query
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)

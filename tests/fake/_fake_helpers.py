@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import yaml
 
-from openai_usage.fake import DEFAULT_NOW
+from openai_org_usage.fake import DEFAULT_NOW
 
 NOW = int(DEFAULT_NOW.timestamp())
 DAY = 86400

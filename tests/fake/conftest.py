@@ -8,7 +8,7 @@ import httpx
 import pytest
 from _fake_helpers import AUTH, BASE_URL
 
-from openai_usage.fake import FakeUsageAPI
+from openai_org_usage.fake import FakeUsageAPI
 
 
 @pytest.fixture(scope="module")

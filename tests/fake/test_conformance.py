@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CheckContext
 
-from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI, FaultSchedule
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI, FaultSchedule
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 KEY = "sk-admin-test-conformance"

@@ -30,7 +30,7 @@ from _fake_helpers import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_usage.fake import DEFAULT_NOW, TOKEN_PRICES, FakeUsageAPI
+from openai_org_usage.fake import DEFAULT_NOW, TOKEN_PRICES, FakeUsageAPI
 
 COMPLETIONS = "/organization/usage/completions"
 COSTS = "/organization/costs"

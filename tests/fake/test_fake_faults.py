@@ -11,7 +11,7 @@ import httpx
 import pytest
 from _fake_helpers import AUTH, BASE_URL, NOW, response_schema, schema_errors
 
-from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI, FaultSchedule, _transport
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI, FaultSchedule, _transport
 
 COSTS = "/organization/costs"
 PARAMS = {"start_time": NOW - 3 * 86400}

@@ -25,14 +25,14 @@ from _fake_helpers import (
     walk,
 )
 
-from openai_usage.fake import (
+from openai_org_usage.fake import (
     DEFAULT_NOW,
     LIVE_LOOKBACK_DAYS,
     LIVE_REFUSED_GROUPINGS,
     FakeUsageAPI,
 )
-from openai_usage.fake._ops import OPERATIONS
-from openai_usage.fake._query import encode_cursor, parse_query
+from openai_org_usage.fake._ops import OPERATIONS
+from openai_org_usage.fake._query import encode_cursor, parse_query
 
 COSTS = "/organization/costs"
 COMPLETIONS = "/organization/usage/completions"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from _fake_helpers import AUTH, BASE_URL, NOW, walk
 
-from openai_usage.fake import FakeUsageAPI, FaultSchedule, running_server, serve
+from openai_org_usage.fake import FakeUsageAPI, FaultSchedule, running_server, serve
 
 COMPLETIONS = "/organization/usage/completions"
 PARAMS: dict[str, Any] = {

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from _cassettes import TESTS_DIR
 
-from openai_usage_client import AuthenticatedClient
-from openai_usage_client.models import (
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.models import (
     CostsPage,
     CostsResult,
     CostsResultAmount,
@@ -141,7 +141,7 @@ def test_sync_replay(
     admin_key: str,
     use_cassette: Callable[[str], AbstractContextManager[Any]],
 ) -> None:
-    module = importlib.import_module(f"openai_usage_client.api.usage.usage_{operation}")
+    module = importlib.import_module(f"openai_org_usage_client.api.usage.usage_{operation}")
     with use_cassette(f"{operation}.yaml"), client(admin_key) as c:
         response = module.sync_detailed(client=c, start_time=1730419200, limit=1)
     assert response.status_code == 200
@@ -155,7 +155,7 @@ async def test_async_replay(
     admin_key: str,
     use_cassette: Callable[[str], AbstractContextManager[Any]],
 ) -> None:
-    module = importlib.import_module(f"openai_usage_client.api.usage.usage_{operation}")
+    module = importlib.import_module(f"openai_org_usage_client.api.usage.usage_{operation}")
     with use_cassette(f"{operation}.yaml"):
         async with client(admin_key) as c:
             page = await module.asyncio(client=c, start_time=1730419200, limit=1)
@@ -163,7 +163,7 @@ async def test_async_replay(
 
 
 def test_costs_amount_is_typed(use_cassette: Callable[[str], AbstractContextManager[Any]]) -> None:
-    from openai_usage_client.api.usage import usage_costs
+    from openai_org_usage_client.api.usage import usage_costs
 
     with use_cassette("costs.yaml"), client("sk-admin-test-replay-only") as c:
         page = usage_costs.sync(client=c, start_time=1730419200, limit=1)

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage_client import AuthenticatedClient
-from openai_usage_client.api.usage import usage_completions, usage_costs, usage_images
-from openai_usage_client.models import (
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.api.usage import usage_completions, usage_costs, usage_images
+from openai_org_usage_client.models import (
     CostsPage,
     UnknownUsageResult,
     UsageCompletionsPage,

@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from openai_usage import UsageClient
-from openai_usage.fake import FakeUsageAPI
-from openai_usage.store import TABLES, sync
+from openai_org_usage import UsageClient
+from openai_org_usage.fake import FakeUsageAPI
+from openai_org_usage.store import TABLES, sync
 
 NOW = "2026-11-25T12:00:00+00:00"
 SINCE = "2026-09-01"  # costs: 1 page (up to 180 days); completions: 3 (31 days each)
@@ -25,9 +25,9 @@ CHILD = textwrap.dedent(
     f"""
     import sys
     from datetime import datetime
-    from openai_usage import UsageClient
-    from openai_usage.fake import FakeUsageAPI
-    from openai_usage.store import sync
+    from openai_org_usage import UsageClient
+    from openai_org_usage.fake import FakeUsageAPI
+    from openai_org_usage.store import sync
 
     fake = FakeUsageAPI(seed=0, latency=0.3)
     with UsageClient("sk-admin-test-dummy", transport=fake.transport(), max_concurrency=1) as c:

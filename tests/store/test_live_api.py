@@ -18,15 +18,15 @@ from typing import Any
 import httpx
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     OPERATIONS,
     GroupingRefusedError,
     LookbackExceededError,
     UsageClient,
 )
-from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI
-from openai_usage.store import TABLES, LookbackClamp, sync
-from openai_usage.store._sync import _next_to_drop
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
+from openai_org_usage.store import TABLES, LookbackClamp, sync
+from openai_org_usage.store._sync import _next_to_drop
 
 duckdb = pytest.importorskip("duckdb")
 

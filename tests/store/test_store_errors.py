@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from openai_usage import InternalServerError, StoreError, SyncLockedError, UsageClient
-from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI
-from openai_usage.store import TABLES, DuckDBBackend, lock_path, sync
-from openai_usage.store import _duckdb as store_duckdb
+from openai_org_usage import InternalServerError, StoreError, SyncLockedError, UsageClient
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
+from openai_org_usage.store import TABLES, DuckDBBackend, lock_path, sync
+from openai_org_usage.store import _duckdb as store_duckdb
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -181,9 +181,9 @@ _CHILD = textwrap.dedent(
     from datetime import datetime
 
     import duckdb
-    from openai_usage import StoreError, UsageClient
-    from openai_usage.fake import FakeUsageAPI
-    from openai_usage.store import sync
+    from openai_org_usage import StoreError, UsageClient
+    from openai_org_usage.fake import FakeUsageAPI
+    from openai_org_usage.store import sync
 
     fake = FakeUsageAPI()
     client = UsageClient("sk-admin-test", transport=fake.transport())
@@ -205,7 +205,7 @@ _CHILD = textwrap.dedent(
 @pytest.fixture
 def shared_dir() -> Iterator[Path]:
     """A directory outside root's private temp tree, so an unprivileged child can reach it."""
-    folder = Path(tempfile.mkdtemp(prefix="openai-usage-ro-"))
+    folder = Path(tempfile.mkdtemp(prefix="openai-org-usage-ro-"))
     if os.geteuid() == 0 and any(not d.stat().st_mode & stat.S_IXOTH for d in folder.parents):
         folder.rmdir()
         pytest.skip(f"an unprivileged process cannot reach {folder}")

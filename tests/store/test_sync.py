@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from openai_usage import (
+from openai_org_usage import (
     OPERATIONS,
     InternalServerError,
     InvalidParameterError,
@@ -24,8 +24,8 @@ from openai_usage import (
     OpenAIUsageError,
     UsageClient,
 )
-from openai_usage.fake import DEFAULT_NOW, FakeUsageAPI
-from openai_usage.store import (
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
+from openai_org_usage.store import (
     TABLES,
     DuckDBBackend,
     SyncLockedError,
@@ -36,7 +36,7 @@ from openai_usage.store import (
     plan_start,
     sync,
 )
-from openai_usage_client.types import Unset
+from openai_org_usage_client.types import Unset
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -504,7 +504,7 @@ def test_bad_arguments_fail_before_anything(
 def test_missing_duckdb_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeUsageAPI()
     monkeypatch.setitem(sys.modules, "duckdb", None)
-    with pytest.raises(MissingDependencyError, match=r"openai-usage\[duckdb\]") as info:
+    with pytest.raises(MissingDependencyError, match=r"openai-org-usage\[duckdb\]") as info:
         sync(client_for(fake), tmp_path / "usage.duckdb", now=NOW)
     assert info.value.extra == "duckdb"
     assert fake.requests == []

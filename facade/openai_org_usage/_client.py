@@ -1,0 +1,1048 @@
+"""``UsageClient`` and ``AsyncUsageClient``: the eleven operations as lazy paginators."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterable, Mapping
+from datetime import tzinfo
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.models import (
+    CostsResult,
+    UsageAudioSpeechesResult,
+    UsageAudioTranscriptionsResult,
+    UsageCodeInterpreterSessionsResult,
+    UsageCompletionsResult,
+    UsageEmbeddingsResult,
+    UsageFileSearchCallsResult,
+    UsageImagesResult,
+    UsageModerationsResult,
+    UsageVectorStoresResult,
+    UsageWebSearchCallsResult,
+)
+
+from . import _operations as _ops
+from ._errors import InvalidParameterError, MissingAPIKeyError
+from ._http import AsyncSender, RetryPolicy, SyncSender
+from ._pagination import AsyncPaginator, Paginator
+from ._params import BucketWidth, FilterValue, Query, build_query
+from ._time import TimeInput
+from ._version import __version__
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+API_KEY_ENV = "OPENAI_ADMIN_KEY"
+BASE_URL_ENV = "OPENAI_BASE_URL"
+
+Strings = str | Iterable[str] | None
+
+
+class _ClientConfig:
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float,
+        max_retries: int,
+        max_concurrency: int,
+        retry_budget: float,
+        transport: httpx.BaseTransport | httpx.AsyncBaseTransport | None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
+        if not key:
+            raise MissingAPIKeyError()
+        self.base_url = _checked_base_url(
+            (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+            allow_insecure_http=allow_insecure_http,
+        )
+        _positive_number("timeout", timeout)
+        self.timeout = float(timeout)
+        _positive_number("retry_budget", retry_budget)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError("max_retries", max_retries, "an integer >= 0")
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or max_concurrency < 1
+        ):
+            raise InvalidParameterError("max_concurrency", max_concurrency, "an integer >= 1")
+        self.max_concurrency = max_concurrency
+        self.policy = RetryPolicy(max_retries=max_retries, budget=retry_budget)
+        self.generated = AuthenticatedClient(
+            base_url=self.base_url,
+            token=key,
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": f"openai-org-usage/{__version__}"},
+            httpx_args={"transport": transport} if transport is not None else {},
+        )
+
+    def repr(self, cls: str) -> str:
+        return (
+            f"{cls}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
+            f"max_concurrency={self.max_concurrency})"
+        )
+
+    def query(
+        self,
+        operation: _ops.Operation[Any],
+        start: TimeInput,
+        end: TimeInput | None,
+        bucket_width: str | BucketWidth | None,
+        group_by: Strings,
+        limit: int | None,
+        tz: tzinfo | str | None,
+        filters: Mapping[str, FilterValue],
+    ) -> Query:
+        return build_query(
+            operation,
+            start=start,
+            end=end,
+            bucket_width=bucket_width,
+            group_by=group_by,
+            limit=limit,
+            filters=filters,
+            tz=tz,
+        )
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() in _LOOPBACK_HOSTS or host.lower().endswith(".localhost")
+
+
+def _checked_base_url(url: str, *, allow_insecure_http: bool) -> str:
+    """The base URL, if the admin key may be sent to it.
+
+    Plain http is for a fake or a proxy on this machine: anywhere else the key would cross
+    the network unencrypted, so it takes an explicit ``allow_insecure_http=True``.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InvalidParameterError("base_url", url, "an http(s) URL") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidParameterError(
+            "base_url", url, "an https:// URL with a host, e.g. https://api.openai.com/v1"
+        )
+    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
+        raise InvalidParameterError(
+            "base_url",
+            url,
+            "an https:// URL, or http:// to a loopback host (127.0.0.1, localhost)",
+            hint="plain http would send the admin key unencrypted; pass "
+            "allow_insecure_http=True if that is really meant",
+        )
+    return url
+
+
+def _positive_number(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise InvalidParameterError(name, value, "a number of seconds > 0")
+
+
+class UsageClient:
+    """The Usage and Costs API, one method per operation.
+
+    Args:
+        api_key: An organization admin key. Default: the ``OPENAI_ADMIN_KEY`` variable.
+        base_url: Default: ``OPENAI_BASE_URL``, else ``https://api.openai.com/v1``.
+        timeout: Seconds to wait for each response, its whole body included.
+        max_retries: Retries of a failed request (429, 408, 409, 5xx, connection errors).
+        max_concurrency: Windows of a long range fetched at once (1: plain sequential paging).
+        retry_budget: Seconds after a request's first attempt when no further retry starts.
+        transport: An httpx transport (tests, in-process fakes such as
+            ``openai_org_usage.fake.FakeUsageAPI().transport()``).
+        allow_insecure_http: Allow an ``http://`` base URL on a host that is not loopback
+            (the admin key would travel unencrypted).
+
+    Raises:
+        MissingAPIKeyError: no key passed and ``OPENAI_ADMIN_KEY`` is unset.
+        InvalidParameterError: a setting out of range.
+
+    Every operation method takes, as keyword arguments:
+
+    - ``start`` (required) and ``end`` (default: now; exclusive): an aware ``datetime``, a
+      ``date`` (UTC midnight), an ISO-8601 string (``"2026-11-01"``,
+      ``"2026-11-01T12:00+02:00"``), Unix seconds, or a span back from now (``"7d"``,
+      ``"24h"``, ``"90m"``, a ``timedelta``). Naive datetimes are refused unless ``tz`` names
+      the zone to read them in.
+    - ``bucket_width``: ``"1m"``, ``"1h"`` or ``"1d"`` (default; costs: ``"1d"`` only).
+    - ``group_by``: a field name or a list of them, from the operation's allowed set.
+    - ``limit``: buckets per page (default: the most the width allows, so the fewest requests).
+    - the operation's filters, by their API names, each one string or a list.
+
+    Every method validates its arguments before any request (raising
+    ``InvalidParameterError``) and returns a lazy paginator.
+
+    Example::
+
+        with UsageClient() as client:
+            for bucket in client.completions(start="2026-11-01", group_by=["model"]):
+                print(bucket.start, [(r.model, r.input_tokens) for r in bucket.results])
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        max_concurrency: int = 4,
+        retry_budget: float = 120.0,
+        transport: httpx.BaseTransport | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._config = _ClientConfig(
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            max_concurrency,
+            retry_budget,
+            transport,
+            allow_insecure_http,
+        )
+        self._sender = SyncSender(
+            self._config.generated.get_httpx_client(),
+            self._config.policy,
+            deadline=self._config.timeout,
+        )
+
+    def __repr__(self) -> str:
+        return self._config.repr("UsageClient")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._config.generated.get_httpx_client().close()
+
+    def _paginate(
+        self,
+        operation: _ops.Operation[Any],
+        start: TimeInput,
+        end: TimeInput | None,
+        bucket_width: str | BucketWidth | None,
+        group_by: Strings,
+        limit: int | None,
+        tz: tzinfo | str | None,
+        filters: Mapping[str, FilterValue],
+    ) -> Paginator[Any]:
+        query = self._config.query(
+            operation, start, end, bucket_width, group_by, limit, tz, filters
+        )
+        return Paginator(query, self._sender, self._config.max_concurrency)
+
+    def completions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        batch: bool | None = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageCompletionsResult]:
+        """Completions usage: tokens and requests by model, project, user, key, batch, service tier.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.COMPLETIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "batch": batch,
+            },
+        )
+
+    def embeddings(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageEmbeddingsResult]:
+        """Embeddings usage: input tokens and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.EMBEDDINGS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def moderations(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageModerationsResult]:
+        """Moderations usage: input tokens and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.MODERATIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def images(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        sources: Strings = None,
+        sizes: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageImagesResult]:
+        """Images usage: images and requests by source and size.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.IMAGES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "sources": sources,
+                "sizes": sizes,
+            },
+        )
+
+    def audio_speeches(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageAudioSpeechesResult]:
+        """Text-to-speech usage: characters and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.AUDIO_SPEECHES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def audio_transcriptions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageAudioTranscriptionsResult]:
+        """Speech-to-text usage: seconds and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.AUDIO_TRANSCRIPTIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def vector_stores(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageVectorStoresResult]:
+        """Vector store storage: bytes per bucket.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.VECTOR_STORES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids},
+        )
+
+    def code_interpreter_sessions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageCodeInterpreterSessionsResult]:
+        """Code interpreter sessions.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.CODE_INTERPRETER_SESSIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids},
+        )
+
+    def file_search_calls(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        vector_store_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageFileSearchCallsResult]:
+        """File search tool calls by vector store.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.FILE_SEARCH_CALLS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "vector_store_ids": vector_store_ids,
+            },
+        )
+
+    def web_search_calls(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        context_levels: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[UsageWebSearchCallsResult]:
+        """Web search tool calls by context level.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.WEB_SEARCH_CALLS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "context_levels": context_levels,
+            },
+        )
+
+    def costs(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        api_key_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> Paginator[CostsResult]:
+        """Spend per day by project, line item and API key (``bucket_width`` is ``1d`` only).
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.COSTS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids, "api_key_ids": api_key_ids},
+        )
+
+
+class AsyncUsageClient:
+    """The Usage and Costs API for asyncio code: the same methods as ``UsageClient``.
+
+    Each method returns an ``AsyncPaginator``, used with ``async for``. Arguments as for
+    ``UsageClient``.
+
+    Example::
+
+        async with AsyncUsageClient() as client:
+            async for bucket in client.costs(start="30d", group_by="project_id"):
+                print(bucket.start, sum(r.amount.value for r in bucket.results))
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        max_concurrency: int = 4,
+        retry_budget: float = 120.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._config = _ClientConfig(
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            max_concurrency,
+            retry_budget,
+            transport,
+            allow_insecure_http,
+        )
+        self._sender = AsyncSender(
+            self._config.generated.get_async_httpx_client(),
+            self._config.policy,
+            deadline=self._config.timeout,
+        )
+
+    def __repr__(self) -> str:
+        return self._config.repr("AsyncUsageClient")
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._config.generated.get_async_httpx_client().aclose()
+
+    def _paginate(
+        self,
+        operation: _ops.Operation[Any],
+        start: TimeInput,
+        end: TimeInput | None,
+        bucket_width: str | BucketWidth | None,
+        group_by: Strings,
+        limit: int | None,
+        tz: tzinfo | str | None,
+        filters: Mapping[str, FilterValue],
+    ) -> AsyncPaginator[Any]:
+        query = self._config.query(
+            operation, start, end, bucket_width, group_by, limit, tz, filters
+        )
+        return AsyncPaginator(query, self._sender, self._config.max_concurrency)
+
+    def completions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        batch: bool | None = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageCompletionsResult]:
+        """Completions usage: tokens and requests by model, project, user, key, batch, service tier.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.COMPLETIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "batch": batch,
+            },
+        )
+
+    def embeddings(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageEmbeddingsResult]:
+        """Embeddings usage: input tokens and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.EMBEDDINGS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def moderations(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageModerationsResult]:
+        """Moderations usage: input tokens and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.MODERATIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def images(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        sources: Strings = None,
+        sizes: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageImagesResult]:
+        """Images usage: images and requests by source and size.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.IMAGES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "sources": sources,
+                "sizes": sizes,
+            },
+        )
+
+    def audio_speeches(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageAudioSpeechesResult]:
+        """Text-to-speech usage: characters and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.AUDIO_SPEECHES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def audio_transcriptions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageAudioTranscriptionsResult]:
+        """Speech-to-text usage: seconds and requests.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.AUDIO_TRANSCRIPTIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+            },
+        )
+
+    def vector_stores(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageVectorStoresResult]:
+        """Vector store storage: bytes per bucket.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.VECTOR_STORES,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids},
+        )
+
+    def code_interpreter_sessions(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageCodeInterpreterSessionsResult]:
+        """Code interpreter sessions.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.CODE_INTERPRETER_SESSIONS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids},
+        )
+
+    def file_search_calls(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        vector_store_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageFileSearchCallsResult]:
+        """File search tool calls by vector store.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.FILE_SEARCH_CALLS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "vector_store_ids": vector_store_ids,
+            },
+        )
+
+    def web_search_calls(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        user_ids: Strings = None,
+        api_key_ids: Strings = None,
+        models: Strings = None,
+        context_levels: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[UsageWebSearchCallsResult]:
+        """Web search tool calls by context level.
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.WEB_SEARCH_CALLS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {
+                "project_ids": project_ids,
+                "user_ids": user_ids,
+                "api_key_ids": api_key_ids,
+                "models": models,
+                "context_levels": context_levels,
+            },
+        )
+
+    def costs(
+        self,
+        *,
+        start: TimeInput,
+        end: TimeInput | None = None,
+        bucket_width: str | BucketWidth | None = None,
+        group_by: Strings = None,
+        limit: int | None = None,
+        project_ids: Strings = None,
+        api_key_ids: Strings = None,
+        tz: tzinfo | str | None = None,
+    ) -> AsyncPaginator[CostsResult]:
+        """Spend per day by project, line item and API key (``bucket_width`` is ``1d`` only).
+
+        See the class docstring for the common arguments; filters take one string or a list.
+        """
+        return self._paginate(
+            _ops.COSTS,
+            start,
+            end,
+            bucket_width,
+            group_by,
+            limit,
+            tz,
+            {"project_ids": project_ids, "api_key_ids": api_key_ids},
+        )

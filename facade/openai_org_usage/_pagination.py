@@ -1,0 +1,498 @@
+"""Lazy paginators: every bucket of a range, in time order, exactly once.
+
+A range longer than one page is split into windows aligned to bucket boundaries, one page
+long each (``plan_windows``, a generator: a ten-year range at ``1m`` costs nothing until it
+is walked). Up to ``max_concurrency`` windows are fetched at once, a new one starting as soon
+as any finishes; each window follows its own cursor if the server says ``has_more``;
+windows are yielded strictly in order, and at most ``max_concurrency`` + 2 + _EXTRA_HELD
+windows' pages (running, or finished and waiting their turn) are held in memory, whatever
+the range. With ``max_concurrency=1`` the whole range is one window: plain sequential
+cursor paging.
+
+The schedule of a concurrent pull has one owner, ``_Feed``: workers claim the next window
+from it and deliver the window's first response to it; the consumer takes responses from it
+in window order. Every change to the schedule happens under its one lock, so no window can
+be taken before it was claimed, or claimed twice. When the consumer stops (end, error,
+``break``), the feed stops: waiting workers return, retry waits and body reads end at once.
+
+How a window ends: when its buckets cover it (the costs endpoint keeps answering
+``has_more: true`` with fresh cursors past its last page; the cursor is not followed once
+the window is covered), when the server says ``has_more: false``, or at an empty page once
+every bucket up to the current one has arrived (a range that reaches into the future).
+Anything else that does not chain (a repeated cursor, a gap, an overlap, a bucket of the
+wrong width, an empty page short of the range) is a ``PaginationError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import time
+from collections.abc import AsyncGenerator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from ._errors import PaginationError
+from ._http import AsyncSender, SyncSender
+from ._models import Bucket, Page, Row
+from ._params import Query
+from ._parse import parse_page
+from ._time import align_down, from_unix_seconds
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+R = TypeVar("R")
+Window = tuple[int, int]
+
+# The clock that says which bucket is the current one (tests replace it).
+_clock: Callable[[], float] = time.time
+
+# Finished windows that may wait for an earlier one to be yielded, beyond the running ones:
+# enough to keep requests flowing when windows finish out of order, few enough that memory
+# stays bounded by max_concurrency (see bench/memory.py).
+_EXTRA_HELD = 4
+
+
+def plan_windows(query: Query, max_concurrency: int) -> Iterator[Window]:
+    """Split the range into one-page windows whose inner edges fall on bucket boundaries.
+
+    Lazy: windows are made as they are asked for.
+    """
+    if max_concurrency <= 1:
+        yield (query.start_time, query.end_time)
+        return
+    width = query.bucket_seconds
+    start = query.start_time
+    while start < query.end_time:
+        # A partial first bucket counts as one bucket of the page, as the API counts it.
+        end = min(align_down(start, query.bucket_width) + query.limit * width, query.end_time)
+        yield (start, end)
+        start = end
+
+
+class _Chain:
+    """Checks that one window's pages chain, and says when the window is done.
+
+    Buckets must follow each other without gap or overlap from the window's start, each one
+    bucket wide (the first may start inside its bucket; the last may end at the window's end
+    inside its bucket); cursors must be new.
+    """
+
+    def __init__(self, query: Query, window: Window) -> None:
+        self.query = query
+        self.window = window
+        self.cursors: set[str] = set()
+        self.next_start = window[0]
+
+    def next_cursor(self, page: Page[Any]) -> str | None:
+        """Check ``page``; return the cursor to follow, or None when the window is done."""
+        end = self.window[1]
+        width = self.query.bucket_seconds
+        for bucket in page.buckets:
+            begins, ends = bucket.start_time, bucket.end_time
+            if begins != self.next_start:
+                if begins < self.next_start:
+                    raise self._error(f"bucket {_iso(begins)} repeats or overlaps")
+                if begins >= end:
+                    raise self._error(f"bucket {_iso(begins)} is outside the window")
+                raise self._error(f"buckets skip from {_iso(self.next_start)} to {_iso(begins)}")
+            natural_end = begins - begins % width + width
+            if ends != natural_end and not (ends == end and ends < natural_end):
+                raise self._error(
+                    f"bucket {_iso(begins)}..{_iso(ends)} is not one "
+                    f"{self.query.bucket_width} bucket"
+                )
+            self.next_start = ends
+        if self.next_start >= end or not page.has_more:
+            return None
+        if not page.buckets:
+            if self._covered_up_to_now():
+                return None
+            # An empty page that promises more, short of the range: following it would let a
+            # server lead the client through cursors forever.
+            raise self._error(
+                f"has_more is true but the page has no buckets, and buckets from "
+                f"{_iso(self.next_start)} are missing"
+            )
+        if not page.next_page:
+            raise self._error("has_more is true but next_page is empty")
+        if page.next_page in self.cursors:
+            raise self._error(f"cursor {page.next_page[:24]!r} was already followed")
+        self.cursors.add(page.next_page)
+        return page.next_page
+
+    def _covered_up_to_now(self) -> bool:
+        # Nothing can follow the current (open) bucket yet.
+        return self.next_start >= align_down(int(_clock()), self.query.bucket_width)
+
+    def kwargs(self, cursor: str | None) -> dict[str, Any]:
+        start, end = self.window
+        return self.query.request_kwargs(
+            start_time=start, end_time=end, limit=self.query.limit, page=cursor
+        )
+
+    def _error(self, problem: str) -> PaginationError:
+        start, end = self.window
+        return PaginationError(
+            f"{self.query.operation.name} pages do not chain for "
+            f"{_iso(start)}..{_iso(end)}: {problem}",
+            request=None,
+        )
+
+
+def _iso(ts: int) -> str:
+    return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
+
+
+Outcome = tuple[httpx.Response, int] | BaseException
+"""A window's first request as a worker ended it: the response and attempts, or the error."""
+
+
+class _Feed:
+    """The schedule of one concurrent pull, and its only owner.
+
+    Workers ``claim`` windows (in order; at most ``hold`` claimed and not yet taken) and
+    ``deliver`` what their first request got; the consumer ``take``s those in window order.
+    All state changes under one lock.
+    """
+
+    def __init__(self, windows: Iterator[Window], hold: int) -> None:
+        self._windows = windows
+        self._hold = hold
+        self._cond = threading.Condition()
+        self._claimed = 0
+        self._taken = 0
+        self._end: int | None = None  # the number of windows, once the plan is exhausted
+        self._done: dict[int, tuple[Window, Outcome]] = {}
+        self.stopped = threading.Event()
+
+    def claim(self) -> tuple[int, Window] | None:
+        """The next window to fetch; None when there is none or the pull stopped."""
+        with self._cond:
+            while self._claimed - self._taken >= self._hold and not self.stopped.is_set():
+                self._cond.wait()
+            if self.stopped.is_set() or self._end is not None:
+                return None
+            window = next(self._windows, None)
+            if window is None:
+                self._end = self._claimed
+                self._cond.notify_all()
+                return None
+            index = self._claimed
+            self._claimed += 1
+            return index, window
+
+    def deliver(self, index: int, window: Window, outcome: Outcome) -> None:
+        with self._cond:
+            self._done[index] = (window, outcome)
+            self._cond.notify_all()
+
+    def take(self, index: int) -> tuple[Window, Outcome] | None:
+        """Window ``index`` and its outcome, waiting for it; None past the last window."""
+        with self._cond:
+            while index not in self._done:
+                if self._end is not None and index >= self._end:
+                    return None
+                self._cond.wait()
+            self._taken += 1
+            self._cond.notify_all()
+            return self._done.pop(index)
+
+    def stop(self) -> None:
+        with self._cond:
+            self.stopped.set()
+            self._done.clear()
+            self._cond.notify_all()
+
+
+def _window_pages(
+    sender: SyncSender,
+    query: Query,
+    window: Window,
+    first: Page[Any] | None = None,
+) -> Iterator[Page[Any]]:
+    chain = _Chain(query, window)
+    cursor: str | None = None
+    page = first
+    while True:
+        if page is None:
+            page = sender.fetch(query.operation, chain.kwargs(cursor))
+        cursor = chain.next_cursor(page)
+        yield page
+        if cursor is None:
+            return
+        page = None
+
+
+async def _async_window_pages(
+    sender: AsyncSender, query: Query, window: Window, first: Page[Any] | None = None
+) -> AsyncGenerator[Page[Any]]:
+    chain = _Chain(query, window)
+    cursor: str | None = None
+    page = first
+    while True:
+        if page is None:
+            page = await sender.fetch(query.operation, chain.kwargs(cursor))
+        cursor = chain.next_cursor(page)
+        yield page
+        if cursor is None:
+            return
+        page = None
+
+
+def _first_request(query: Query, window: Window) -> dict[str, Any]:
+    return query.request_kwargs(
+        start_time=window[0], end_time=window[1], limit=query.limit, page=None
+    )
+
+
+def _single(windows: Iterator[Window]) -> tuple[Window | None, Iterator[Window]]:
+    """The only window, if the plan has exactly one; else the plan, unconsumed."""
+    first = next(windows)
+    second = next(windows, None)
+    if second is None:
+        return first, iter(())
+    return None, itertools.chain((first, second), windows)
+
+
+class Paginator(Generic[R]):
+    """Every bucket of one call, fetched lazily.
+
+    Nothing is requested until iteration starts. Iterate for buckets, or use ``pages()`` or
+    ``results()``; ``list(paginator)`` works. Each iteration fetches afresh.
+
+    Example::
+
+        for bucket in client.completions(start="7d", group_by="model"):
+            print(bucket.start, sum(r.input_tokens for r in bucket.results))
+    """
+
+    def __init__(self, query: Query, sender: SyncSender, max_concurrency: int) -> None:
+        self.query = query
+        self._sender = sender
+        self._max_concurrency = max_concurrency
+
+    def __repr__(self) -> str:
+        return f"<Paginator {_describe(self.query)}>"
+
+    def __iter__(self) -> Iterator[Bucket[R]]:
+        for page in self.pages():
+            yield from page.buckets
+
+    def results(self) -> Iterator[Row[R]]:
+        """Every result as a flat row carrying its bucket's start and end."""
+        for bucket in self:
+            for result in bucket.results:
+                yield Row(bucket.start, bucket.end, result)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Every result as a plain dict: bucket bounds, group-by fields and metrics.
+
+        Example::
+
+            rows = client.costs(start="7d", group_by="project_id").to_records()
+        """
+        from ._export import to_records
+
+        return to_records(self.query.operation, self.results())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every result as a DataFrame row, with typed columns (needs the ``pandas`` extra).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        Example::
+
+            df = client.completions(start="30d", group_by="model").to_pandas()
+            df.groupby("model")["input_tokens"].sum()
+        """
+        from ._export import to_pandas
+
+        return to_pandas(self.query.operation, self.results())
+
+    def pages(self) -> Iterator[Page[R]]:
+        """Every page, in time order."""
+        only, windows = _single(plan_windows(self.query, self._max_concurrency))
+        if only is not None:
+            # One window: page by page, so stopping early stops the requests too.
+            yield from _window_pages(self._sender, self.query, only)
+            return
+        yield from self._concurrent_pages(windows)
+
+    def _concurrent_pages(self, windows: Iterator[Window]) -> Iterator[Page[R]]:
+        feed = _Feed(windows, self._max_concurrency + _EXTRA_HELD)
+        operation = self.query.operation
+
+        def work() -> None:
+            while (claimed := feed.claim()) is not None:
+                index, window = claimed
+                outcome: Outcome
+                try:
+                    outcome = self._sender.send_page(
+                        operation, _first_request(self.query, window), feed.stopped
+                    )
+                except BaseException as exc:  # handed to the consumer, raised there
+                    outcome = exc
+                feed.deliver(index, window, outcome)
+                del outcome  # a finished response is held by the feed alone
+
+        # Daemon threads: a paginator abandoned mid-iteration and never collected must not
+        # keep the interpreter from exiting.
+        workers = [
+            threading.Thread(target=work, name=f"openai-org-usage-{n}", daemon=True)
+            for n in range(self._max_concurrency)
+        ]
+        for worker in workers:
+            worker.start()
+        try:
+            for index in itertools.count():
+                taken = feed.take(index)
+                if taken is None:
+                    return
+                window, outcome = taken
+                del taken
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                response, attempts = outcome
+                del outcome
+                # Parsed here, in the consumer's thread, when its turn comes: windows waiting
+                # their turn are held as compact bytes, not as thousands of model objects.
+                first = parse_page(operation, response, attempts=attempts)
+                del response
+                yield from _window_pages(self._sender, self.query, window, first)
+                del first
+        finally:
+            feed.stop()
+            for worker in workers:
+                worker.join()
+
+
+class AsyncPaginator(Generic[R]):
+    """Every bucket of one call, fetched lazily; use with ``async for``.
+
+    Example::
+
+        async for bucket in client.costs(start="30d", group_by="line_item"):
+            print(bucket.start, [r.amount.value for r in bucket.results])
+    """
+
+    def __init__(self, query: Query, sender: AsyncSender, max_concurrency: int) -> None:
+        self.query = query
+        self._sender = sender
+        self._max_concurrency = max_concurrency
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {_describe(self.query)}>"
+
+    async def __aiter__(self) -> AsyncGenerator[Bucket[R]]:
+        async for page in self.pages():
+            for bucket in page.buckets:
+                yield bucket
+
+    async def results(self) -> AsyncGenerator[Row[R]]:
+        """Every result as a flat row carrying its bucket's start and end."""
+        async for bucket in self:
+            for result in bucket.results:
+                yield Row(bucket.start, bucket.end, result)
+
+    async def pages(self) -> AsyncGenerator[Page[R]]:
+        """Every page, in time order."""
+        only, windows = _single(plan_windows(self.query, self._max_concurrency))
+        if only is not None:
+            async for page in _async_window_pages(self._sender, self.query, only):
+                yield page
+            return
+        # As in Paginator, with tasks for threads: workers claim windows in order and put
+        # each window's first response in its slot; the consumer takes the slots in order.
+        # Everything runs on the event loop's thread, so the schedule needs no lock.
+        operation = self.query.operation
+        hold = self._max_concurrency + _EXTRA_HELD
+        slots: dict[int, asyncio.Future[tuple[httpx.Response, int]]] = {}
+        window_of: dict[int, Window] = {}
+        room = asyncio.Semaphore(hold)
+        claimed = itertools.count()
+        loop = asyncio.get_running_loop()
+
+        async def work() -> None:
+            while True:
+                await room.acquire()
+                window = next(windows, None)
+                if window is None:
+                    room.release()
+                    return
+                index = next(claimed)
+                slot = slots.setdefault(index, loop.create_future())
+                window_of[index] = window
+                try:
+                    outcome = await self._sender.send_page(
+                        operation, _first_request(self.query, window)
+                    )
+                except Exception as exc:
+                    slot.set_exception(exc)
+                else:
+                    slot.set_result(outcome)
+
+        workers = [asyncio.ensure_future(work()) for _ in range(self._max_concurrency)]
+        try:
+            for index in itertools.count():
+                slot = slots.setdefault(index, loop.create_future())
+                # The slot is filled by a worker, or never: when every worker has returned
+                # with the plan exhausted, there is no window ``index``.
+                while not slot.done():
+                    if all(worker.done() for worker in workers):
+                        for worker in workers:
+                            worker.result()  # a worker that failed outside a request
+                        if not slot.done():
+                            return
+                    waits: list[asyncio.Future[Any]] = [slot]
+                    waits.extend(w for w in workers if not w.done())
+                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                del slots[index]
+                window = window_of.pop(index)
+                response, attempts = slot.result()
+                room.release()
+                first = await self._sender.parse(operation, response, attempts)
+                del response, slot
+                async for page in _async_window_pages(self._sender, self.query, window, first):
+                    yield page
+                del first
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            for slot in slots.values():
+                if slot.done() and not slot.cancelled():
+                    slot.exception()  # retrieved: no "exception never retrieved" warning
+                slot.cancel()
+
+    async def to_list(self) -> list[Bucket[R]]:
+        """Every bucket, collected (``list()`` for async code)."""
+        return [bucket async for bucket in self]
+
+    async def to_records(self) -> list[dict[str, Any]]:
+        """Every result as a plain dict (see ``Paginator.to_records``)."""
+        from ._export import to_records
+
+        return to_records(self.query.operation, [row async for row in self.results()])
+
+    async def to_pandas(self) -> pd.DataFrame:
+        """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
+        from ._export import to_pandas
+
+        return to_pandas(self.query.operation, [row async for row in self.results()])
+
+
+def _describe(query: Query) -> str:
+    parts = [
+        query.operation.name,
+        f"{_iso(query.start_time)}..{_iso(query.end_time)}",
+        f"bucket_width={query.bucket_width}",
+    ]
+    if query.group_by:
+        parts.append(f"group_by={','.join(query.group_by)}")
+    parts.extend(f"{name}={value}" for name, value in query.filters.items())
+    return " ".join(parts)

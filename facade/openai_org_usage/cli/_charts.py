@@ -1,0 +1,405 @@
+"""The report's charts as PNG images, drawn with matplotlib (the optional ``charts`` extra).
+
+matplotlib is imported only when a chart is asked for (``report --html`` or ``--png``), so the
+command works without it; :func:`require` fails early, before any request, naming the extra.
+Figures are drawn on an explicit Agg canvas rather than through ``pyplot``: no display is
+needed, and no global backend or figure registry is touched (the CLI can run in-process).
+
+Every chart is 10 x 4.5 inches at 100 dpi (1000 x 450 pixels), titled with the range, with
+units on the value axis and the legend outside the plotting area so it never covers bars.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import attrs
+
+from openai_org_usage import MissingDependencyError
+
+from ._render import SYNTHETIC, describe_range
+from ._report import DailySpend, Report
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.ticker import Formatter
+
+CHART_NAMES = (
+    "daily_spend_by_project",
+    "daily_spend_by_line_item",
+    "tokens_by_model",
+    "requests_by_endpoint",
+)
+"""Chart names, in report order; ``--png`` writes ``<name>.png``."""
+
+WIDTH_IN, HEIGHT_IN, DPI = 10.0, 4.5, 100
+TOP_SERIES = 8
+"""Named series of a stacked chart; the rest are summed into "other"."""
+TOP_MODELS = 12
+BARS_UP_TO_DAYS = 92
+"""Daily spend is drawn as bars up to this many days, as stacked areas beyond."""
+_TICK = timedelta(microseconds=1)
+_FEATURE = "report --html/--png"
+_OTHER_COLOUR = "#b0b0b0"
+# tab10 without its grey (index 7), which is kept for "other" so it never looks like a name.
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+)
+_LABEL_CHARS = 34
+_NONE = "(none)"
+
+# (label, endpoint, field) of the requests chart: what each endpoint counts as one request.
+REQUEST_COUNTS: tuple[tuple[str, str, str], ...] = (
+    ("completions", "completions", "num_model_requests"),
+    ("embeddings", "embeddings", "num_model_requests"),
+    ("moderations", "moderations", "num_model_requests"),
+    ("images", "images", "num_model_requests"),
+    ("audio speeches", "audio_speeches", "num_model_requests"),
+    ("audio transcriptions", "audio_transcriptions", "num_model_requests"),
+    ("file search calls", "file_search_calls", "num_requests"),
+    ("web search calls", "web_search_calls", "num_requests"),
+)
+
+
+@attrs.frozen
+class Chart:
+    """One rendered chart.
+
+    Attributes:
+        name: Stable file stem (one of ``CHART_NAMES``).
+        title: What it shows (also the image's alt text).
+        png: The PNG file's bytes.
+    """
+
+    name: str
+    title: str
+    png: bytes
+
+
+def require() -> None:
+    """Fail now, before any request, if matplotlib is missing.
+
+    Raises:
+        MissingDependencyError: naming ``pip install 'openai-org-usage[charts]'``.
+    """
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError(_FEATURE, "charts", "matplotlib") from exc
+
+
+def render_charts(report: Report) -> list[Chart]:
+    """The four charts of ``report``, in ``CHART_NAMES`` order."""
+    require()
+    drawers: list[tuple[str, str, Callable[[Axes], None]]] = [
+        (
+            "daily_spend_by_project",
+            "Daily spend by project",
+            lambda ax: _daily_stacked(
+                ax, report.daily_spend_by_project, [s.name for s in report.spend_by_project], report
+            ),
+        ),
+        (
+            "daily_spend_by_line_item",
+            "Daily spend by line item",
+            lambda ax: _daily_stacked(
+                ax,
+                report.daily_spend_by_line_item,
+                [s.name for s in report.spend_by_line_item],
+                report,
+            ),
+        ),
+        ("tokens_by_model", "Completions tokens by model", lambda ax: _tokens(ax, report)),
+        ("requests_by_endpoint", "Requests by endpoint", lambda ax: _requests(ax, report)),
+    ]
+    subtitle = describe_range(report.start, report.end)
+    if report.demo:
+        subtitle += f" - {SYNTHETIC}"
+    return [Chart(name, title, _png(title, subtitle, draw)) for name, title, draw in drawers]
+
+
+def _png(title: str, subtitle: str, draw: Callable[[Axes], None]) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    # Constrained layout makes room for the outside legend and the labels while keeping the
+    # figure's size, so every image is exactly 1000 x 450 pixels (bbox_inches="tight" is not).
+    figure: Figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)  # attaches itself to the figure: Agg, explicitly
+    ax = figure.add_subplot()
+    ax.set_title(f"{title}\n{subtitle}", loc="left", fontsize=11)
+    draw(ax)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+# -- daily spend -------------------------------------------------------------------------------
+
+
+def _daily_stacked(
+    ax: Axes,
+    entries: Sequence[DailySpend],
+    ranked: Sequence[str | None],
+    report: Report,
+) -> None:
+    """Spend per UTC day, stacked: the ``TOP_SERIES`` largest names, then "other".
+
+    Bars up to ``BARS_UP_TO_DAYS`` days; past that, bars a pixel or two wide alias into
+    stripes, so the same stack is drawn as areas (one step per day).
+    """
+    from matplotlib.dates import (
+        AutoDateLocator,
+        ConciseDateFormatter,
+        DateFormatter,
+        DayLocator,
+        date2num,
+    )
+
+    if not entries:
+        _empty(ax, "No spend in this range")
+        return
+    # Folding a single leftover into "other" would hide its name for nothing.
+    named = list(ranked) if len(ranked) <= TOP_SERIES + 1 else list(ranked[:TOP_SERIES])
+    kept = set(named)
+    # Every day of the range, not only days with spend: a quiet day shows as a gap.
+    first = min(_day(report.start), *(_day(e.start) for e in entries))
+    last = max(_day(report.end - _TICK), *(_day(e.start) for e in entries))
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    index = {day: i for i, day in enumerate(days)}
+    series: dict[str | None, list[float]] = {name: [0.0] * len(days) for name in named}
+    other = [0.0] * len(days)
+    for e in entries:
+        row = series[e.name] if e.name in kept else other
+        row[index[_day(e.start)]] += e.amount
+    layers: list[tuple[str, list[float], str]] = [
+        (_label(name), values, _PALETTE[i % len(_PALETTE)])
+        for i, (name, values) in enumerate(series.items())
+    ]
+    if any(other):
+        layers.append((f"other ({len(ranked) - len(named)})", other, _OTHER_COLOUR))
+    # matplotlib.dates has no type annotations, hence the ignores on its calls.
+    x = [float(date2num(day)) for day in days]  # type: ignore[no-untyped-call]
+    as_bars = len(days) <= BARS_UP_TO_DAYS
+    # Each day centred on its date: [day - 0.5, day + 0.5) in the area form.
+    edges = [v - 0.5 for v in x] + [x[-1] + 0.5]
+    bottom = [0.0] * len(days)
+    # Largest series at the bottom, where its day-to-day changes are easiest to read.
+    for label, values, colour in layers:
+        top = [b + v for b, v in zip(bottom, values, strict=True)]
+        if as_bars:
+            ax.bar(x, values, bottom=bottom, width=0.8, label=label, color=colour, linewidth=0)
+        else:
+            ax.fill_between(
+                edges,
+                [*bottom, bottom[-1]],
+                [*top, top[-1]],
+                step="post",
+                label=label,
+                color=colour,
+                linewidth=0,
+            )
+        bottom = top
+    if len(days) <= 14:
+        # Automatic ticks would fall on hours for a day or two; name each day (or every
+        # other) instead, the year once in the axis label.
+        ax.xaxis.set_major_locator(DayLocator(interval=1 if len(days) <= 7 else 2))  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(DateFormatter("%b %d"))  # type: ignore[no-untyped-call]
+        ax.set_xlabel(f"UTC day ({days[0]:%Y})" if days[0].year == days[-1].year else "UTC day")
+    else:
+        locator = AutoDateLocator(minticks=4, maxticks=12)  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        ax.set_xlabel("UTC day")
+    ax.set_xlim(edges[0] - 0.1, edges[-1] + 0.1)
+    ax.set_ylabel(f"spend per day ({_unit(report.currency)})")
+    peak = max(bottom)
+    ax.yaxis.set_major_formatter(_money_ticks(report.currency, peak))
+    ax.set_ylim(0, peak * 1.05 or 1)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    _legend(ax, reverse=True)
+
+
+def _day(instant: datetime) -> date:
+    # Bars sit on dates: a partial first bucket (starting mid-day) belongs to its UTC day.
+    return instant.date()
+
+
+def _unit(currency: str) -> str:
+    if currency == "usd":
+        return "$"
+    return "mixed currencies" if currency == "mixed" else currency.upper()
+
+
+def _money_ticks(currency: str, top: float) -> Formatter:
+    from matplotlib.ticker import FuncFormatter
+
+    # Cents only when the axis is short enough for them to matter.
+    decimals = 2 if top < 10 else 0
+    prefix = "$" if currency == "usd" else ""
+
+    def tick(value: float, _pos: int | None) -> str:
+        return f"{prefix}{value:,.{decimals}f}"
+
+    return FuncFormatter(tick)
+
+
+# -- tokens and requests -----------------------------------------------------------------------
+
+
+def _tokens(ax: Axes, report: Report) -> None:
+    """Horizontal stacked bars per model: uncached input, cached input, output."""
+    models = list(report.models)
+    if not any(m.total_tokens for m in models):
+        _empty(ax, "No completions in this range")
+        return
+    rows: list[tuple[str, int, int, int]] = [
+        (_label(m.name), m.input_tokens - m.input_cached_tokens, m.input_cached_tokens,
+         m.output_tokens)
+        for m in models[:TOP_MODELS]
+    ]  # fmt: skip
+    rest = models[TOP_MODELS:]
+    if rest:
+        rows.append(
+            (
+                f"other ({len(rest)} models)",
+                sum(m.input_tokens - m.input_cached_tokens for m in rest),
+                sum(m.input_cached_tokens for m in rest),
+                sum(m.output_tokens for m in rest),
+            )
+        )
+    labels = [r[0] for r in rows]
+    y = list(range(len(rows)))
+    left = [0.0] * len(rows)
+    # Cached input is part of input: stacked next to the uncached part, never on top of all
+    # input, so each bar's length is the model's total tokens.
+    for column, label, colour in (
+        (1, "input (uncached)", "#1f77b4"),
+        (2, "input (cached)", "#9ecae1"),
+        (3, "output", "#ff7f0e"),
+    ):
+        values = [float(r[column]) for r in rows]
+        ax.barh(y, values, left=left, height=0.7, label=label, color=colour, linewidth=0)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for yi, total in zip(y, left, strict=True):
+        ax.annotate(
+            _compact(total),
+            (total, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()  # the largest model on top, as in the table
+    ax.set_xlabel("tokens")
+    ax.xaxis.set_major_formatter(_compact_ticks())
+    ax.set_xlim(0, max(left) * 1.12)  # room for the value labels
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+    _legend(ax, reverse=False)
+
+
+def _requests(ax: Axes, report: Report) -> None:
+    """Horizontal bars: requests (or calls) per endpoint over the range."""
+    labels = [label for label, _, _ in REQUEST_COUNTS]
+    values = [
+        float(_request_count(report, endpoint, field)) for _, endpoint, field in REQUEST_COUNTS
+    ]
+    if not any(values):
+        _empty(ax, "No requests in this range")
+        return
+    y = list(range(len(values)))
+    ax.barh(y, values, height=0.7, color="#1f77b4", linewidth=0)
+    for yi, value in zip(y, values, strict=True):
+        ax.annotate(
+            f"{value:,.0f}",
+            (value, yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("requests (search endpoints: tool calls)")
+    ax.xaxis.set_major_formatter(_compact_ticks())
+    ax.set_xlim(0, max(values) * 1.15)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def _request_count(report: Report, endpoint: str, field: str) -> int:
+    if endpoint == "completions":
+        return report.completions.num_model_requests
+    return report.other.get(endpoint, {}).get(field, 0)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _legend(ax: Axes, *, reverse: bool) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if reverse:
+        # Read top to bottom like the stack itself.
+        handles, labels = handles[::-1], labels[::-1]
+    # Outside, right of the axes: a legend inside would cover the tallest bars.
+    ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize=9,
+    )
+
+
+def _empty(ax: Axes, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=12)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _label(name: str | None) -> str:
+    """A legend or axis label: long names wrapped on two lines rather than cut.
+
+    Cutting would make line items such as "<model>, audio input" and "<model>, audio output"
+    look alike; wrapping at spaces keeps both ends, hyphenated model names stay whole.
+    """
+    lines = textwrap.wrap(
+        name or _NONE, _LABEL_CHARS, break_on_hyphens=False, max_lines=2, placeholder="\u2026"
+    )
+    # A name with two "$" would otherwise be parsed as mathtext (and may fail to parse).
+    return "\n".join(lines).replace("$", r"\$")
+
+
+def _compact(value: float) -> str:
+    """``950``, ``12.3k``, ``4.56M``, ``1.2B``: three significant digits."""
+    # Rounded first, so 999,600 reads "1M" rather than "1000k".
+    value = float(f"{value:.3g}")
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _compact_ticks() -> Formatter:
+    from matplotlib.ticker import FuncFormatter
+
+    def tick(value: float, _pos: int | None) -> str:
+        return "0" if value == 0 else _compact(value)
+
+    return FuncFormatter(tick)

@@ -1,0 +1,337 @@
+"""The ``report`` command's data: fetched with the facade, aggregated into plain objects.
+
+Nothing here renders. ``fetch_report`` makes the calls (all validated before the first
+request), ``build_report`` is a pure function of the buckets, and ``Report.to_dict`` is what
+``--format json`` prints, so every format shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from openai_org_usage import Bucket, Paginator, UsageClient
+from openai_org_usage_client.types import Unset
+
+from ._rows import iso_utc
+from ._timerange import TimeRange
+
+Fetch = Callable[[Sequence[tuple[str, Paginator[Any]]]], list[list[Bucket[Any]]]]
+
+REPORT_BUCKET_WIDTH = "1d"
+DEFAULT_TOP = 10
+
+# (key, operation, group_by, progress label). Costs are grouped twice rather than once by
+# both fields: the API would return the cross product, which is larger and slower to page.
+_QUERIES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("spend_by_project", "costs", ("project_id",), "costs by project"),
+    ("spend_by_line_item", "costs", ("line_item",), "costs by line item"),
+    ("models", "completions", ("model",), "completions by model"),
+    ("users", "completions", ("user_id",), "completions by user"),
+    ("api_keys", "completions", ("api_key_id",), "completions by API key"),
+)
+
+OTHER_METRICS: Mapping[str, tuple[str, ...]] = {
+    "embeddings": ("input_tokens", "num_model_requests"),
+    "moderations": ("input_tokens", "num_model_requests"),
+    "images": ("images", "num_model_requests"),
+    "audio_speeches": ("characters", "num_model_requests"),
+    "audio_transcriptions": ("seconds", "num_model_requests"),
+    "vector_stores": ("usage_bytes",),
+    "code_interpreter_sessions": ("num_sessions",),
+    "file_search_calls": ("num_requests",),
+    "web_search_calls": ("num_requests", "num_model_requests"),
+}
+"""Per other endpoint, the result fields the report totals."""
+
+GAUGES = frozenset({"vector_stores"})
+"""Endpoints whose value is a level, not a flow: the latest bucket counts, never the sum."""
+
+_TOKEN_FIELDS = ("input_tokens", "output_tokens", "input_cached_tokens", "num_model_requests")
+
+
+@attrs.frozen
+class Spend:
+    """Spend of one project or line item (``name`` None: not attributed to one)."""
+
+    name: str | None
+    amount: float
+
+
+@attrs.frozen
+class DailySpend:
+    """Spend of one project or line item in one daily bucket (``name`` None: not attributed).
+
+    Attributes:
+        start: The bucket's start (UTC; mid-day for a partial first bucket).
+        end: The bucket's end (UTC).
+        name: The project id or line item.
+        amount: Its spend in that bucket.
+    """
+
+    start: datetime
+    end: datetime
+    name: str | None
+    amount: float
+
+
+@attrs.frozen
+class Tokens:
+    """Completions usage of one model, user or API key (``name`` None: not attributed)."""
+
+    name: str | None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    input_cached_tokens: int = 0
+    num_model_requests: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        """Input plus output tokens (cached input tokens are part of input)."""
+        return self.input_tokens + self.output_tokens
+
+    def as_dict(self, name_field: str | None) -> dict[str, Any]:
+        """Fields under the API's names, the name under ``name_field`` (omitted if None)."""
+        named: dict[str, Any] = {name_field: self.name} if name_field else {}
+        return (
+            named
+            | {field: getattr(self, field) for field in _TOKEN_FIELDS}
+            | {"total_tokens": self.total_tokens}
+        )
+
+
+@attrs.frozen
+class Report:
+    """Everything the ``report`` command shows.
+
+    Attributes:
+        start: Inclusive start (UTC).
+        end: Exclusive end (UTC).
+        tz: The ``--tz`` the range was written in, if any.
+        demo: Whether the data is synthetic.
+        currency: Lowercase ISO-4217 code of every amount ("mixed" if the API used several).
+        total_spend: Sum of all costs in the range.
+        spend_by_project: Largest first.
+        spend_by_line_item: Largest first.
+        completions: Completions totals over all models.
+        models: Completions by model, most tokens first.
+        top_users: The ``top`` users with the most tokens.
+        user_count: Distinct users seen (so "top 10 of 42" can be said).
+        top_api_keys: The ``top`` API keys with the most tokens.
+        api_key_count: Distinct API keys seen.
+        other: Per endpoint in ``OTHER_METRICS``, field -> total (latest level for gauges).
+        vector_stores_as_of: Start of the bucket the vector store bytes come from.
+        daily_spend_by_project: Per day, per project (days in order, largest first within
+            a day); days or projects without spend are absent. What the HTML report charts.
+        daily_spend_by_line_item: The same per line item.
+    """
+
+    start: datetime
+    end: datetime
+    tz: str | None
+    demo: bool
+    currency: str
+    total_spend: float
+    spend_by_project: tuple[Spend, ...]
+    spend_by_line_item: tuple[Spend, ...]
+    completions: Tokens
+    models: tuple[Tokens, ...]
+    top_users: tuple[Tokens, ...]
+    user_count: int
+    top_api_keys: tuple[Tokens, ...]
+    api_key_count: int
+    other: Mapping[str, Mapping[str, int]]
+    vector_stores_as_of: datetime | None
+    # Defaults: a Report built without the daily series (older callers) still constructs.
+    daily_spend_by_project: tuple[DailySpend, ...] = ()
+    daily_spend_by_line_item: tuple[DailySpend, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: raw numbers, ISO-8601 UTC times, the API's field names."""
+        return {
+            "start": iso_utc(self.start),
+            "end": iso_utc(self.end),
+            "tz": self.tz,
+            "bucket_width": REPORT_BUCKET_WIDTH,
+            "synthetic": self.demo,
+            "currency": self.currency,
+            "total_spend": self.total_spend,
+            "spend_by_project": [
+                {"project_id": s.name, "amount": s.amount} for s in self.spend_by_project
+            ],
+            "spend_by_line_item": [
+                {"line_item": s.name, "amount": s.amount} for s in self.spend_by_line_item
+            ],
+            "completions": self.completions.as_dict(None),
+            "models": [t.as_dict("model") for t in self.models],
+            "top_users": [t.as_dict("user_id") for t in self.top_users],
+            "user_count": self.user_count,
+            "top_api_keys": [t.as_dict("api_key_id") for t in self.top_api_keys],
+            "api_key_count": self.api_key_count,
+            "other": {name: dict(fields) for name, fields in self.other.items()},
+            "vector_stores_as_of": (
+                iso_utc(self.vector_stores_as_of) if self.vector_stores_as_of else None
+            ),
+            # Appended after the totals: consumers of the earlier keys see no change.
+            "daily_spend_by_project": _daily_dicts(self.daily_spend_by_project, "project_id"),
+            "daily_spend_by_line_item": _daily_dicts(self.daily_spend_by_line_item, "line_item"),
+        }
+
+
+def _daily_dicts(entries: Sequence[DailySpend], name_field: str) -> list[dict[str, Any]]:
+    return [
+        {"start": iso_utc(d.start), "end": iso_utc(d.end), name_field: d.name, "amount": d.amount}
+        for d in entries
+    ]
+
+
+def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, Paginator[Any]]]:
+    """The report's calls, as lazy paginators (creating them validates every parameter)."""
+    jobs: list[tuple[str, Paginator[Any]]] = []
+    queries = [*_QUERIES, *((name, name, (), name.replace("_", " ")) for name in OTHER_METRICS)]
+    for _key, operation, group_by, label in queries:
+        method: Callable[..., Paginator[Any]] = getattr(client, operation)
+        jobs.append(
+            (
+                label,
+                method(
+                    start=time_range.start,
+                    end=time_range.end,
+                    bucket_width=REPORT_BUCKET_WIDTH,
+                    group_by=list(group_by) or None,
+                ),
+            )
+        )
+    return jobs
+
+
+def report_keys() -> list[str]:
+    """The keys of ``fetch_report``'s result, in call order."""
+    return [key for key, *_ in _QUERIES] + list(OTHER_METRICS)
+
+
+def fetch_report(
+    jobs: Sequence[tuple[str, Paginator[Any]]], fetch: Fetch
+) -> dict[str, list[Bucket[Any]]]:
+    """Every bucket of ``report_jobs()``, by key (``report_keys()``)."""
+    return dict(zip(report_keys(), fetch(jobs), strict=True))
+
+
+def build_report(
+    data: Mapping[str, Sequence[Bucket[Any]]],
+    time_range: TimeRange,
+    *,
+    demo: bool,
+    top: int = DEFAULT_TOP,
+) -> Report:
+    """Aggregate fetched buckets (``fetch_report``'s result) into a :class:`Report`."""
+    currencies: set[str] = set()
+    by_project = _spend(data["spend_by_project"], "project_id", currencies)
+    by_line_item = _spend(data["spend_by_line_item"], "line_item", currencies)
+    models = _tokens(data["models"], "model")
+    users = _tokens(data["users"], "user_id")
+    keys = _tokens(data["api_keys"], "api_key_id")
+    other: dict[str, dict[str, int]] = {}
+    as_of: datetime | None = None
+    for name, fields in OTHER_METRICS.items():
+        buckets = data[name]
+        if name in GAUGES:
+            latest = next((b for b in reversed(buckets) if b.results), None)
+            as_of = latest.start if latest else None
+            buckets = [latest] if latest else []
+        other[name] = {
+            field: sum(_int(getattr(r, field)) for b in buckets for r in b.results)
+            for field in fields
+        }
+    return Report(
+        start=time_range.start,
+        end=time_range.end,
+        tz=time_range.tz_name,
+        demo=demo,
+        currency=_currency(currencies),
+        # fsum: the total is a sum of many small floats and should not depend on their order.
+        total_spend=math.fsum(s.amount for s in by_project),
+        spend_by_project=by_project,
+        spend_by_line_item=by_line_item,
+        completions=Tokens(
+            None, **{field: sum(getattr(m, field) for m in models) for field in _TOKEN_FIELDS}
+        ),
+        models=models,
+        top_users=users[:top],
+        user_count=len(users),
+        top_api_keys=keys[:top],
+        api_key_count=len(keys),
+        other=other,
+        vector_stores_as_of=as_of,
+        daily_spend_by_project=_daily_spend(data["spend_by_project"], "project_id"),
+        daily_spend_by_line_item=_daily_spend(data["spend_by_line_item"], "line_item"),
+    )
+
+
+def _currency(seen: set[str]) -> str:
+    # No costs at all still renders as dollars; several currencies cannot share one symbol.
+    if not seen:
+        return "usd"
+    return next(iter(seen)) if len(seen) == 1 else "mixed"
+
+
+def _int(value: object) -> int:
+    # Optional fields may be unset (older API versions) or null: they count as zero.
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _amounts(
+    bucket: Bucket[Any], field: str, currencies: set[str] | None = None
+) -> dict[str | None, list[float]]:
+    """A costs bucket's amounts by ``field``; results without an amount are skipped."""
+    amounts: dict[str | None, list[float]] = defaultdict(list)
+    for result in bucket.results:
+        amount = result.amount
+        if isinstance(amount, Unset) or isinstance(amount.value, Unset):
+            continue
+        if currencies is not None and isinstance(amount.currency, str):
+            currencies.add(amount.currency)
+        amounts[_name(getattr(result, field))].append(amount.value)
+    return amounts
+
+
+def _spend(buckets: Sequence[Bucket[Any]], field: str, currencies: set[str]) -> tuple[Spend, ...]:
+    amounts: dict[str | None, list[float]] = defaultdict(list)
+    for bucket in buckets:
+        for name, values in _amounts(bucket, field, currencies).items():
+            amounts[name].extend(values)
+    spends = [Spend(name, math.fsum(values)) for name, values in amounts.items()]
+    return tuple(sorted(spends, key=lambda s: (-s.amount, s.name or "")))
+
+
+def _daily_spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[DailySpend, ...]:
+    # The same buckets as the totals (the report asks for daily buckets), kept per day, so
+    # each day's entries sum to what that day contributed to the total.
+    out: list[DailySpend] = []
+    for bucket in buckets:
+        day = [
+            DailySpend(bucket.start, bucket.end, name, math.fsum(values))
+            for name, values in _amounts(bucket, field).items()
+        ]
+        out.extend(sorted(day, key=lambda d: (-d.amount, d.name or "")))
+    return tuple(out)
+
+
+def _tokens(buckets: Sequence[Bucket[Any]], field: str) -> tuple[Tokens, ...]:
+    totals: dict[str | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_TOKEN_FIELDS, 0))
+    for bucket in buckets:
+        for result in bucket.results:
+            sums = totals[_name(getattr(result, field))]
+            for name in _TOKEN_FIELDS:
+                sums[name] += _int(getattr(result, name))
+    rows = [Tokens(name, **sums) for name, sums in totals.items()]
+    return tuple(sorted(rows, key=lambda t: (-t.total_tokens, t.name or "")))
+
+
+def _name(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,69 @@
+"""Run the fake Usage API on a loopback port: ``python -m openai_org_usage.fake --port 8089``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from ._api import FakeUsageAPI
+from ._live import LIVE_LOOKBACK_DAYS
+from ._server import serve
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments and serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m openai_org_usage.fake", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--now",
+        type=datetime.fromisoformat,
+        default=None,
+        help="timezone-aware ISO instant, e.g. 2026-11-25T12:00:00+00:00",
+    )
+    parser.add_argument("--api-key", default=None, help="the only bearer token accepted")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--costs-has-more-forever",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="costs promises more past its end, as the live API does (default: on)",
+    )
+    parser.add_argument(
+        "--lookback-days",
+        type=int,
+        default=LIVE_LOOKBACK_DAYS,
+        help=f"refuse a start_time older than this many days (default {LIVE_LOOKBACK_DAYS})",
+    )
+    parser.add_argument(
+        "--no-lookback", action="store_true", help="serve any start_time, however old"
+    )
+    parser.add_argument(
+        "--refuse-costs-api-key-grouping",
+        action="store_true",
+        help="refuse costs group_by=api_key_id, as one integration reports",
+    )
+    args = parser.parse_args(argv)
+    api = FakeUsageAPI(
+        args.seed,
+        args.now,
+        api_key=args.api_key,
+        latency=args.latency,
+        costs_has_more_forever=args.costs_has_more_forever,
+        lookback_days=None if args.no_lookback else args.lookback_days,
+        refuse_costs_api_key_grouping=args.refuse_costs_api_key_grouping,
+    )
+    server = serve(api, args.host, args.port)
+    host, port = server.server_address[:2]
+    print(f"fake OpenAI Usage API on http://{host!s}:{port}/v1 (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
