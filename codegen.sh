@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates generated/openai_org_usage_client from openapi/usage.yaml.
+# Regenerates generated/openai_org_usage_client and the facade's generated modules
+# (facade/openai_org_usage/_spec.py and _methods.py, by tools/gen_facade.py) from openapi/usage.yaml.
 #
-#   ./codegen.sh                          regenerate generated/ in place
-#   ./codegen.sh --check                  exit 1 and list the files when generated/ is stale
+#   ./codegen.sh                          regenerate both in place
+#   ./codegen.sh --check                  exit 1 and list the files when either is stale
 #   ./codegen.sh --compare-upstream FILE  report client-relevant drift between a full upstream
 #                                         OpenAPI description and openapi/usage.yaml
 #
@@ -29,7 +30,7 @@ case "${1:-}" in
   --compare-upstream)
     [[ $# -eq 2 ]] || die "usage: codegen.sh --compare-upstream UPSTREAM_OPENAPI_FILE"
     exec "$PYTHON" tools/compare_upstream.py "$2" openapi/usage.yaml ;;
-  -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument '$1' (expected --check, --compare-upstream FILE or nothing)" ;;
 esac
 
@@ -61,17 +62,37 @@ ruff_opts=(--isolated --target-version py311 --line-length 100)
 "$PYTHON" -m ruff format "${ruff_opts[@]}" --quiet "$out"
 : >"$out/py.typed"
 
+# The facade's operation table and typed client methods, from the same fragment and config,
+# formatted by the same pinned ruff.
+facade_out="$work/facade"
+"$PYTHON" tools/gen_facade.py openapi/usage.yaml openapi/codegen.yaml "$facade_out" ||
+  die "tools/gen_facade.py cannot describe openapi/usage.yaml (see above)"
+"$PYTHON" -m ruff check "${ruff_opts[@]}" --select E,F,I --fix-only --quiet "$facade_out" || true
+"$PYTHON" -m ruff format "${ruff_opts[@]}" --quiet "$facade_out"
+FACADE_FILES=(_spec.py _methods.py)
+
 if [[ "$mode" == "check" ]]; then
+  stale=0
   if ! diff -rq -x __pycache__ "$out" "generated/$PACKAGE" >"$work/diff.txt" 2>&1; then
     echo "generated/$PACKAGE is out of date with openapi/usage.yaml; run ./codegen.sh. Differences:" >&2
     sed -e "s#$work/##g" "$work/diff.txt" >&2
-    exit 1
+    stale=1
   fi
-  echo "generated/$PACKAGE is up to date."
+  for file in "${FACADE_FILES[@]}"; do
+    if ! cmp -s "$facade_out/$file" "facade/openai_org_usage/$file"; then
+      echo "facade/openai_org_usage/$file is out of date with openapi/usage.yaml; run ./codegen.sh." >&2
+      stale=1
+    fi
+  done
+  [[ $stale -eq 0 ]] || exit 1
+  echo "generated/$PACKAGE and facade/openai_org_usage/{${FACADE_FILES[0]},${FACADE_FILES[1]}} are up to date."
   exit 0
 fi
 
 rm -rf "generated/$PACKAGE"
 mkdir -p generated
 cp -R "$out" "generated/$PACKAGE"
-echo "Regenerated generated/$PACKAGE from openapi/usage.yaml."
+for file in "${FACADE_FILES[@]}"; do
+  cp "$facade_out/$file" "facade/openai_org_usage/$file"
+done
+echo "Regenerated generated/$PACKAGE and facade/openai_org_usage/{${FACADE_FILES[0]},${FACADE_FILES[1]}} from openapi/usage.yaml."

@@ -2,10 +2,13 @@
 
 Usage: python tools/build_example_cassettes.py EXAMPLES_DIR
 
-EXAMPLES_DIR holds one JSON file per operation (``costs.json``, ``usage_<name>.json``). Each is
-served by an in-process transport and recorded through the same VCR harness the tests replay
-with (tests/_cassettes.py), so the cassettes carry real request URIs and pass the same scrubbing
-as a live recording. The output goes to tests/generated/cassettes/test_examples/.
+EXAMPLES_DIR holds one JSON file per operation (``costs.json``, ``usage_<name>.json``): the
+vendor's documented examples (shared/reference/examples). An operation the vendor documents no
+example for (``decisions``, only in the newest SDK) takes the project's own from
+tests/generated/examples/ (see the README there). Each is served by an in-process transport and
+recorded through the same VCR harness the tests replay with (tests/_cassettes.py), so the
+cassettes carry real request URIs and pass the same scrubbing as a live recording. The output
+goes to tests/generated/cassettes/test_examples/.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+OWN_EXAMPLES = ROOT / "tests" / "generated" / "examples"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from _cassettes import REPLAY_KEY, make_vcr  # type: ignore[import-not-found]  # noqa: E402
@@ -38,11 +42,15 @@ OPERATIONS = (
     "code_interpreter_sessions",
     "file_search_calls",
     "web_search_calls",
+    "decisions",
 )
 
 
 def example_file(examples: Path, operation: str) -> Path:
-    return examples / ("costs.json" if operation == "costs" else f"usage_{operation}.json")
+    """The vendor's example in ``examples`` or, where it documents none, the project's own."""
+    name = "costs.json" if operation == "costs" else f"usage_{operation}.json"
+    vendor = examples / name
+    return vendor if vendor.is_file() else OWN_EXAMPLES / name
 
 
 def record(examples: Path, out_dir: Path) -> None:

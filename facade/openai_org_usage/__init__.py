@@ -10,9 +10,13 @@
 
 Results are the generated client's typed models (``openai_org_usage_client.models``), one class
 per operation; every error is an ``OpenAIUsageError`` (see ``openai_org_usage._errors``).
+Also public, for tools built on the clients (the ``openai-org-usage`` command and the store use
+nothing else): the operation table (``OPERATIONS`` of ``Operation``, described by ``Filter``,
+``Field`` and ``Parameter``), the time rules the clients apply (``resolve_range``,
+``to_unix_seconds``, ``count_buckets`` ...) and ``check_base_url``.
 """
 
-from ._client import AsyncUsageClient, UsageClient
+from ._client import AsyncUsageClient, UsageClient, _checked_base_url
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -39,10 +43,46 @@ from ._errors import (
     SyncLockedError,
 )
 from ._models import Bucket, Page, Row
-from ._operations import OPERATIONS
+from ._operations import OPERATIONS, Field, Filter, Operation, Parameter
 from ._pagination import AsyncPaginator, Paginator
 from ._params import BucketWidth
+from ._time import (
+    TimeInput,
+    align_down,
+    align_up,
+    bucket_seconds,
+    count_buckets,
+    from_unix_seconds,
+    parse_tz,
+    resolve_range,
+    to_unix_seconds,
+)
 from ._version import __version__
+
+
+def check_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
+    """Check a base URL the way the clients do, before any key is read or request sent.
+
+    Args:
+        url: The API base URL, e.g. ``https://api.openai.com/v1`` (a trailing ``/`` is dropped).
+        allow_insecure_http: Accept plain ``http://`` to a host other than this machine (the
+            admin key would cross the network unencrypted).
+
+    Returns:
+        The URL as a client would use it (without a trailing ``/``).
+
+    Raises:
+        InvalidParameterError: Not an http(s) URL with a host, or plain http to another machine
+            without ``allow_insecure_http``; ``allowed`` says what would be accepted.
+
+    Example:
+        >>> check_base_url("http://127.0.0.1:8089/v1/")
+        'http://127.0.0.1:8089/v1'
+    """
+    if not isinstance(url, str):
+        raise InvalidParameterError("base_url", url, "an http(s) URL")
+    return _checked_base_url(url.rstrip("/"), allow_insecure_http=allow_insecure_http)
+
 
 __all__ = [
     "OPERATIONS",
@@ -57,6 +97,8 @@ __all__ = [
     "Bucket",
     "BucketWidth",
     "ConflictError",
+    "Field",
+    "Filter",
     "GroupingRefusedError",
     "InternalServerError",
     "InvalidParameterError",
@@ -65,9 +107,11 @@ __all__ = [
     "MissingDependencyError",
     "NotFoundError",
     "OpenAIUsageError",
+    "Operation",
     "Page",
     "PaginationError",
     "Paginator",
+    "Parameter",
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
@@ -76,6 +120,16 @@ __all__ = [
     "Row",
     "StoreError",
     "SyncLockedError",
+    "TimeInput",
     "UsageClient",
     "__version__",
+    "align_down",
+    "align_up",
+    "bucket_seconds",
+    "check_base_url",
+    "count_buckets",
+    "from_unix_seconds",
+    "parse_tz",
+    "resolve_range",
+    "to_unix_seconds",
 ]

@@ -1,44 +1,35 @@
-"""``UsageClient`` and ``AsyncUsageClient``: the eleven operations as lazy paginators."""
+"""``UsageClient`` and ``AsyncUsageClient``: the operations as lazy paginators.
+
+The operation methods themselves are generated from the spec (``_methods.py``, written by
+``codegen.sh``); each hands its arguments to ``_paginate`` here, which validates them against
+the operation's description in ``_operations`` and returns a paginator.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Iterable, Mapping
-from datetime import tzinfo
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 
 from openai_org_usage_client import AuthenticatedClient
-from openai_org_usage_client.models import (
-    CostsResult,
-    UsageAudioSpeechesResult,
-    UsageAudioTranscriptionsResult,
-    UsageCodeInterpreterSessionsResult,
-    UsageCompletionsResult,
-    UsageEmbeddingsResult,
-    UsageFileSearchCallsResult,
-    UsageImagesResult,
-    UsageModerationsResult,
-    UsageVectorStoresResult,
-    UsageWebSearchCallsResult,
-)
 
-from . import _operations as _ops
 from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
+from ._methods import AsyncUsageMethods, UsageMethods
+from ._operations import OPERATIONS
 from ._pagination import AsyncPaginator, Paginator
-from ._params import BucketWidth, FilterValue, Query, build_query
-from ._time import TimeInput
+from ._params import Query, build_query
 from ._version import __version__
+
+__all__ = ["AsyncUsageClient", "UsageClient"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 API_KEY_ENV = "OPENAI_ADMIN_KEY"
 BASE_URL_ENV = "OPENAI_BASE_URL"
-
-Strings = str | Iterable[str] | None
 
 
 class _ClientConfig:
@@ -87,27 +78,20 @@ class _ClientConfig:
             f"max_concurrency={self.max_concurrency})"
         )
 
-    def query(
-        self,
-        operation: _ops.Operation[Any],
-        start: TimeInput,
-        end: TimeInput | None,
-        bucket_width: str | BucketWidth | None,
-        group_by: Strings,
-        limit: int | None,
-        tz: tzinfo | str | None,
-        filters: Mapping[str, FilterValue],
-    ) -> Query:
-        return build_query(
-            operation,
-            start=start,
-            end=end,
-            bucket_width=bucket_width,
-            group_by=group_by,
-            limit=limit,
-            filters=filters,
-            tz=tz,
-        )
+
+def _query(name: str, arguments: Mapping[str, Any]) -> Query:
+    """Validate one operation call's arguments (as ``_methods`` passes them)."""
+    args = dict(arguments)
+    return build_query(
+        OPERATIONS[name],
+        start=args.pop("start"),
+        end=args.pop("end"),
+        bucket_width=args.pop("bucket_width"),
+        group_by=args.pop("group_by"),
+        limit=args.pop("limit"),
+        tz=args.pop("tz"),
+        filters=args,  # what is left: the operation's filters
+    )
 
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -150,7 +134,7 @@ def _positive_number(name: str, value: object) -> None:
         raise InvalidParameterError(name, value, "a number of seconds > 0")
 
 
-class UsageClient:
+class UsageClient(UsageMethods):
     """The Usage and Costs API, one method per operation.
 
     Args:
@@ -182,7 +166,8 @@ class UsageClient:
     - the operation's filters, by their API names, each one string or a list.
 
     Every method validates its arguments before any request (raising
-    ``InvalidParameterError``) and returns a lazy paginator.
+    ``InvalidParameterError``) and returns a lazy paginator. The methods are generated from
+    the spec: each one's docstring lists its own widths, ``group_by`` values and filters.
 
     Example::
 
@@ -237,383 +222,11 @@ class UsageClient:
         """Close the connection pool."""
         self._config.generated.get_httpx_client().close()
 
-    def _paginate(
-        self,
-        operation: _ops.Operation[Any],
-        start: TimeInput,
-        end: TimeInput | None,
-        bucket_width: str | BucketWidth | None,
-        group_by: Strings,
-        limit: int | None,
-        tz: tzinfo | str | None,
-        filters: Mapping[str, FilterValue],
-    ) -> Paginator[Any]:
-        query = self._config.query(
-            operation, start, end, bucket_width, group_by, limit, tz, filters
-        )
-        return Paginator(query, self._sender, self._config.max_concurrency)
-
-    def completions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        batch: bool | None = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageCompletionsResult]:
-        """Completions usage: tokens and requests by model, project, user, key, batch, service tier.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.COMPLETIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "batch": batch,
-            },
-        )
-
-    def embeddings(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageEmbeddingsResult]:
-        """Embeddings usage: input tokens and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.EMBEDDINGS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def moderations(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageModerationsResult]:
-        """Moderations usage: input tokens and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.MODERATIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def images(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        sources: Strings = None,
-        sizes: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageImagesResult]:
-        """Images usage: images and requests by source and size.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.IMAGES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "sources": sources,
-                "sizes": sizes,
-            },
-        )
-
-    def audio_speeches(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageAudioSpeechesResult]:
-        """Text-to-speech usage: characters and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.AUDIO_SPEECHES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def audio_transcriptions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageAudioTranscriptionsResult]:
-        """Speech-to-text usage: seconds and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.AUDIO_TRANSCRIPTIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def vector_stores(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageVectorStoresResult]:
-        """Vector store storage: bytes per bucket.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.VECTOR_STORES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids},
-        )
-
-    def code_interpreter_sessions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageCodeInterpreterSessionsResult]:
-        """Code interpreter sessions.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.CODE_INTERPRETER_SESSIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids},
-        )
-
-    def file_search_calls(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        vector_store_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageFileSearchCallsResult]:
-        """File search tool calls by vector store.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.FILE_SEARCH_CALLS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "vector_store_ids": vector_store_ids,
-            },
-        )
-
-    def web_search_calls(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        context_levels: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[UsageWebSearchCallsResult]:
-        """Web search tool calls by context level.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.WEB_SEARCH_CALLS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "context_levels": context_levels,
-            },
-        )
-
-    def costs(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        api_key_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> Paginator[CostsResult]:
-        """Spend per day by project, line item and API key (``bucket_width`` is ``1d`` only).
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.COSTS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids, "api_key_ids": api_key_ids},
-        )
+    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
+        return Paginator(_query(name, arguments), self._sender, self._config.max_concurrency)
 
 
-class AsyncUsageClient:
+class AsyncUsageClient(AsyncUsageMethods):
     """The Usage and Costs API for asyncio code: the same methods as ``UsageClient``.
 
     Each method returns an ``AsyncPaginator``, used with ``async for``. Arguments as for
@@ -672,377 +285,5 @@ class AsyncUsageClient:
         """Close the connection pool."""
         await self._config.generated.get_async_httpx_client().aclose()
 
-    def _paginate(
-        self,
-        operation: _ops.Operation[Any],
-        start: TimeInput,
-        end: TimeInput | None,
-        bucket_width: str | BucketWidth | None,
-        group_by: Strings,
-        limit: int | None,
-        tz: tzinfo | str | None,
-        filters: Mapping[str, FilterValue],
-    ) -> AsyncPaginator[Any]:
-        query = self._config.query(
-            operation, start, end, bucket_width, group_by, limit, tz, filters
-        )
-        return AsyncPaginator(query, self._sender, self._config.max_concurrency)
-
-    def completions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        batch: bool | None = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageCompletionsResult]:
-        """Completions usage: tokens and requests by model, project, user, key, batch, service tier.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.COMPLETIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "batch": batch,
-            },
-        )
-
-    def embeddings(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageEmbeddingsResult]:
-        """Embeddings usage: input tokens and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.EMBEDDINGS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def moderations(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageModerationsResult]:
-        """Moderations usage: input tokens and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.MODERATIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def images(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        sources: Strings = None,
-        sizes: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageImagesResult]:
-        """Images usage: images and requests by source and size.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.IMAGES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "sources": sources,
-                "sizes": sizes,
-            },
-        )
-
-    def audio_speeches(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageAudioSpeechesResult]:
-        """Text-to-speech usage: characters and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.AUDIO_SPEECHES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def audio_transcriptions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageAudioTranscriptionsResult]:
-        """Speech-to-text usage: seconds and requests.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.AUDIO_TRANSCRIPTIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-            },
-        )
-
-    def vector_stores(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageVectorStoresResult]:
-        """Vector store storage: bytes per bucket.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.VECTOR_STORES,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids},
-        )
-
-    def code_interpreter_sessions(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageCodeInterpreterSessionsResult]:
-        """Code interpreter sessions.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.CODE_INTERPRETER_SESSIONS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids},
-        )
-
-    def file_search_calls(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        vector_store_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageFileSearchCallsResult]:
-        """File search tool calls by vector store.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.FILE_SEARCH_CALLS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "vector_store_ids": vector_store_ids,
-            },
-        )
-
-    def web_search_calls(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        user_ids: Strings = None,
-        api_key_ids: Strings = None,
-        models: Strings = None,
-        context_levels: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[UsageWebSearchCallsResult]:
-        """Web search tool calls by context level.
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.WEB_SEARCH_CALLS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {
-                "project_ids": project_ids,
-                "user_ids": user_ids,
-                "api_key_ids": api_key_ids,
-                "models": models,
-                "context_levels": context_levels,
-            },
-        )
-
-    def costs(
-        self,
-        *,
-        start: TimeInput,
-        end: TimeInput | None = None,
-        bucket_width: str | BucketWidth | None = None,
-        group_by: Strings = None,
-        limit: int | None = None,
-        project_ids: Strings = None,
-        api_key_ids: Strings = None,
-        tz: tzinfo | str | None = None,
-    ) -> AsyncPaginator[CostsResult]:
-        """Spend per day by project, line item and API key (``bucket_width`` is ``1d`` only).
-
-        See the class docstring for the common arguments; filters take one string or a list.
-        """
-        return self._paginate(
-            _ops.COSTS,
-            start,
-            end,
-            bucket_width,
-            group_by,
-            limit,
-            tz,
-            {"project_ids": project_ids, "api_key_ids": api_key_ids},
-        )
+    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
+        return AsyncPaginator(_query(name, arguments), self._sender, self._config.max_concurrency)

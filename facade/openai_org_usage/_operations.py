@@ -1,250 +1,288 @@
-"""The eleven operations, described from the generated client.
+"""The operations, described from openapi/usage.yaml: the one seam over the generated client.
 
-Allowed bucket widths, ``group_by`` values, filter names and enum filter values are read from
-the type annotations of the generated request builders (``Literal[...]`` types made from the
-spec's enums), so they cannot drift from ``openapi/usage.yaml``. Only the ``limit`` ranges live
-here, because upstream states them in prose; a test checks them against the spec's
-``x-limits``.
+Everything the rest of the package knows about an operation comes from here: its path, the
+bucket widths, ``limit`` ranges, ``group_by`` values and filters it allows, how its request's
+query is encoded, its generated page and result classes, and its result schema's fields.
+
+The data is ``_spec.py``, written by ``codegen.sh`` (``tools/gen_facade.py``) from the spec
+fragment. The only thing read from the generated package is its *public* model classes, looked
+up by the names in ``_spec.py`` (``openai_org_usage_client.models.<Name>``); none of the
+generator's private names (``_get_kwargs`` ...) are used. ``tests/facade/test_operations.py``
+checks that this description and the generated package agree: same request as the generated
+builder, result classes with exactly these fields, limits as in ``x-limits``.
 """
 
 from __future__ import annotations
 
-import sys
-import typing
-from collections.abc import Callable, Mapping
-from types import ModuleType, UnionType
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
 
 import attrs
 
-from openai_org_usage_client.api.usage import (
-    usage_audio_speeches,
-    usage_audio_transcriptions,
-    usage_code_interpreter_sessions,
-    usage_completions,
-    usage_costs,
-    usage_embeddings,
-    usage_file_search_calls,
-    usage_images,
-    usage_moderations,
-    usage_vector_stores,
-    usage_web_search_calls,
-)
-from openai_org_usage_client.models import (
-    CostsPage,
-    CostsResult,
-    UsageAudioSpeechesPage,
-    UsageAudioSpeechesResult,
-    UsageAudioTranscriptionsPage,
-    UsageAudioTranscriptionsResult,
-    UsageCodeInterpreterSessionsPage,
-    UsageCodeInterpreterSessionsResult,
-    UsageCompletionsPage,
-    UsageCompletionsResult,
-    UsageEmbeddingsPage,
-    UsageEmbeddingsResult,
-    UsageFileSearchCallsPage,
-    UsageFileSearchCallsResult,
-    UsageImagesPage,
-    UsageImagesResult,
-    UsageModerationsPage,
-    UsageModerationsResult,
-    UsageVectorStoresPage,
-    UsageVectorStoresResult,
-    UsageWebSearchCallsPage,
-    UsageWebSearchCallsResult,
-)
-from openai_org_usage_client.types import Unset
+import openai_org_usage_client.models as _models
+
+from . import _spec
+
+__all__ = ["OPERATIONS", "Field", "Filter", "Operation", "Parameter"]
 
 R = TypeVar("R")
 
-# (default, maximum) buckets per page, by bucket width. Minimum is 1 everywhere.
-USAGE_LIMITS: Mapping[str, tuple[int, int]] = {"1m": (60, 1440), "1h": (24, 168), "1d": (7, 31)}
-COSTS_LIMITS: Mapping[str, tuple[int, int]] = {"1d": (7, 180)}
+FieldKind = Literal["string", "integer", "number", "boolean", "object"]
 
-# Parameters every operation has, handled by the facade itself rather than as filters.
-_COMMON = frozenset({"start_time", "end_time", "bucket_width", "group_by", "limit", "page"})
+
+# -- what _spec.py holds (plain data; see tools/gen_facade.py) --------------------------------
+
+
+class FieldSpec(TypedDict):
+    """One property of a result schema."""
+
+    name: str
+    key: str
+    kind: FieldKind
+    nullable: bool
+    required: bool
+    enum: tuple[str, ...]
+    description: str
+    model: str | None
+    nested: tuple[FieldSpec, ...]
+
+
+class FilterSpec(TypedDict):
+    """One filter parameter."""
+
+    name: str
+    kind: Literal["strings", "enum", "boolean"]
+    values: tuple[str, ...]
+    description: str
+
+
+class ParameterSpec(TypedDict):
+    """One query parameter, in the order the spec (and so the generated client) sends them."""
+
+    name: str
+    required: bool
+    default: str | int | bool | None
+    array: bool
+
+
+class LimitSpec(TypedDict):
+    """``x-limits`` of one bucket width."""
+
+    default: int
+    minimum: int
+    maximum: int
+
+
+class OperationSpec(TypedDict):
+    """One operation of the spec fragment."""
+
+    name: str
+    operation_id: str
+    path: str
+    method: str
+    api_module: str
+    page_class: str
+    result_class: str
+    result_object: str
+    summary: str
+    description: str
+    bucket_widths: tuple[str, ...]
+    default_bucket_width: str
+    limits: Mapping[str, LimitSpec]
+    group_by: tuple[str, ...]
+    filters: tuple[FilterSpec, ...]
+    parameters: tuple[ParameterSpec, ...]
+    fields: tuple[FieldSpec, ...]
+
+
+# -- what the package uses --------------------------------------------------------------------
 
 
 @attrs.frozen
 class Filter:
-    """One filter parameter: a list of strings (``allowed`` set for enums) or ``batch``."""
+    """One filter parameter: a list of strings (``allowed`` set for enums) or a boolean."""
 
     name: str
-    kind: type  # str for string lists, bool for `batch`
+    kind: type  # str for string lists, bool for a boolean such as `batch`
     allowed: tuple[str, ...] | None = None
+    description: str = ""
+
+
+@attrs.frozen
+class Field:
+    """One field of a result schema, in spec order.
+
+    Attributes:
+        name: The generated model's attribute (``object_`` for the JSON ``object``).
+        key: The JSON name.
+        kind: ``string``, ``integer``, ``number``, ``boolean`` or ``object``.
+        nullable: ``null`` is a valid value.
+        required: The key is always present.
+        enum: The allowed values of a string restricted to them, sorted; else empty.
+        nested: An object's fields; else empty.
+        model: An object's generated model class; else None.
+        description: From the spec.
+    """
+
+    name: str
+    key: str
+    kind: FieldKind
+    nullable: bool
+    required: bool
+    enum: tuple[str, ...] = ()
+    nested: tuple[Field, ...] = ()
+    model: type[Any] | None = None
+    description: str = ""
+
+
+@attrs.frozen
+class Parameter:
+    """One query parameter of the request, with the default the request builder sends."""
+
+    name: str
+    required: bool
+    default: str | int | bool | None
+    array: bool
 
 
 @attrs.frozen
 class Operation(Generic[R]):
-    """Everything the facade needs to know about one operation."""
+    """Everything the package knows about one operation.
+
+    Attributes:
+        name: The client method name (also the CLI's endpoint name).
+        path: The URL path below the base URL.
+        method: The HTTP method, lower case as the generated client has it.
+        summary: The spec's summary line.
+        description: The spec's description (may be empty).
+        page_cls: The generated page model.
+        result_cls: The generated result model.
+        result_object: The result's ``object`` value.
+        bucket_widths: The allowed ``bucket_width`` values, sorted.
+        default_bucket_width: What the API uses when ``bucket_width`` is not sent.
+        limits: ``(default, maximum)`` buckets per page by width (``x-limits``); minimum is 1.
+        group_by: The allowed ``group_by`` values, sorted.
+        filters: The filter parameters by name, in spec order.
+        fields: The result schema's fields, in spec order.
+        parameters: Every query parameter, in the order they are sent.
+    """
 
     name: str
     path: str
-    module: ModuleType
+    method: str
+    summary: str
+    description: str
     page_cls: type[Any]
     result_cls: type[R]
+    result_object: str
+    bucket_widths: tuple[str, ...]
+    default_bucket_width: str
     limits: Mapping[str, tuple[int, int]]
-    result_object: str = attrs.field(init=False)
-    bucket_widths: tuple[str, ...] = attrs.field(init=False)
-    default_bucket_width: str = attrs.field(init=False)
-    group_by: tuple[str, ...] = attrs.field(init=False)
-    filters: Mapping[str, Filter] = attrs.field(init=False)
+    group_by: tuple[str, ...]
+    filters: Mapping[str, Filter]
+    fields: tuple[Field, ...]
+    parameters: tuple[Parameter, ...]
 
-    def __attrs_post_init__(self) -> None:
-        hints = typing.get_type_hints(self.module._get_kwargs)
-        set_ = object.__setattr__  # frozen: derived fields are filled once, here
-        set_(self, "result_object", _literal_values(_annotation(self.result_cls, "object_"))[0])
-        set_(self, "bucket_widths", _literal_values(hints["bucket_width"]))
-        set_(self, "group_by", _literal_values(hints["group_by"]))
-        signature = self.module._get_kwargs.__kwdefaults__ or {}
-        set_(self, "default_bucket_width", signature.get("bucket_width", "1d"))
-        filters = {}
-        for name, hint in hints.items():
-            if name in _COMMON or name == "return":
+    def build_request(self, **kwargs: Any) -> dict[str, Any]:
+        """Method, URL and query of one request, in the spec's wire format.
+
+        Exactly what the generated client would send for the same arguments: parameters in
+        spec order, lists as lists (sent as repeated keys), booleans as booleans (``true`` /
+        ``false``), ``None`` left out, and each parameter's spec default (``bucket_width``,
+        for one) filled in when not given.
+
+        Raises:
+            TypeError: an unknown or missing required argument.
+        """
+        unknown = set(kwargs) - {p.name for p in self.parameters}
+        if unknown:
+            raise TypeError(f"{self.name}: unknown request parameters {sorted(unknown)}")
+        params: dict[str, Any] = {}
+        for param in self.parameters:
+            value = kwargs.get(param.name, param.default)
+            if value is None:
+                if param.required:
+                    raise TypeError(f"{self.name}: missing required parameter {param.name!r}")
                 continue
-            filters[name] = _filter(name, hint)
-        set_(self, "filters", filters)
-
-    @property
-    def build_request(self) -> Callable[..., dict[str, Any]]:
-        """The generated request builder: method, URL and query in the spec's wire format."""
-        builder: Callable[..., dict[str, Any]] = self.module._get_kwargs
-        return builder
+            params[param.name] = list(value) if param.array else value
+        return {"method": self.method, "url": self.path, "params": params}
 
 
-def _annotation(cls: type[Any], name: str) -> Any:
-    # Only this one annotation: the others name classes imported under TYPE_CHECKING.
-    annotation = cls.__annotations__[name]
-    if isinstance(annotation, str):
-        return eval(annotation, vars(sys.modules[cls.__module__]))
-    return annotation
+def _model(name: str) -> type[Any]:
+    cls = getattr(_models, name, None)
+    if not isinstance(cls, type):
+        # codegen.sh writes generated/ and _spec.py together: they disagree only when one of
+        # them was edited by hand or codegen.sh was not run after a generator upgrade.
+        raise ImportError(
+            f"_spec.py names {name!r}, which openai_org_usage_client.models does not export; "
+            "run ./codegen.sh"
+        )
+    return cls
 
 
-def _strip_unset(hint: Any) -> Any:
-    args = [a for a in typing.get_args(hint) if a is not Unset]
-    if typing.get_origin(hint) in (typing.Union, UnionType) and len(args) == 1:
-        return args[0]
-    return hint
-
-
-def _literal_values(hint: Any) -> tuple[str, ...]:
-    hint = _strip_unset(hint)
-    if typing.get_origin(hint) is list:
-        (hint,) = typing.get_args(hint)
-    if typing.get_origin(hint) is not typing.Literal:
-        raise TypeError(f"expected a Literal type from the generated client, got {hint!r}")
-    return tuple(str(v) for v in typing.get_args(hint))
-
-
-def _filter(name: str, hint: Any) -> Filter:
-    hint = _strip_unset(hint)
-    if hint is bool:
-        return Filter(name, bool)
-    if typing.get_origin(hint) is list:
-        (item,) = typing.get_args(hint)
-        if item is str:
-            return Filter(name, str)
-        return Filter(name, str, _literal_values(item))
-    raise TypeError(f"unexpected filter type for {name}: {hint!r}")
-
-
-COSTS = Operation("costs", "/organization/costs", usage_costs, CostsPage, CostsResult, COSTS_LIMITS)
-COMPLETIONS = Operation(
-    "completions",
-    "/organization/usage/completions",
-    usage_completions,
-    UsageCompletionsPage,
-    UsageCompletionsResult,
-    USAGE_LIMITS,
-)
-EMBEDDINGS = Operation(
-    "embeddings",
-    "/organization/usage/embeddings",
-    usage_embeddings,
-    UsageEmbeddingsPage,
-    UsageEmbeddingsResult,
-    USAGE_LIMITS,
-)
-MODERATIONS = Operation(
-    "moderations",
-    "/organization/usage/moderations",
-    usage_moderations,
-    UsageModerationsPage,
-    UsageModerationsResult,
-    USAGE_LIMITS,
-)
-IMAGES = Operation(
-    "images",
-    "/organization/usage/images",
-    usage_images,
-    UsageImagesPage,
-    UsageImagesResult,
-    USAGE_LIMITS,
-)
-AUDIO_SPEECHES = Operation(
-    "audio_speeches",
-    "/organization/usage/audio_speeches",
-    usage_audio_speeches,
-    UsageAudioSpeechesPage,
-    UsageAudioSpeechesResult,
-    USAGE_LIMITS,
-)
-AUDIO_TRANSCRIPTIONS = Operation(
-    "audio_transcriptions",
-    "/organization/usage/audio_transcriptions",
-    usage_audio_transcriptions,
-    UsageAudioTranscriptionsPage,
-    UsageAudioTranscriptionsResult,
-    USAGE_LIMITS,
-)
-VECTOR_STORES = Operation(
-    "vector_stores",
-    "/organization/usage/vector_stores",
-    usage_vector_stores,
-    UsageVectorStoresPage,
-    UsageVectorStoresResult,
-    USAGE_LIMITS,
-)
-CODE_INTERPRETER_SESSIONS = Operation(
-    "code_interpreter_sessions",
-    "/organization/usage/code_interpreter_sessions",
-    usage_code_interpreter_sessions,
-    UsageCodeInterpreterSessionsPage,
-    UsageCodeInterpreterSessionsResult,
-    USAGE_LIMITS,
-)
-FILE_SEARCH_CALLS = Operation(
-    "file_search_calls",
-    "/organization/usage/file_search_calls",
-    usage_file_search_calls,
-    UsageFileSearchCallsPage,
-    UsageFileSearchCallsResult,
-    USAGE_LIMITS,
-)
-WEB_SEARCH_CALLS = Operation(
-    "web_search_calls",
-    "/organization/usage/web_search_calls",
-    usage_web_search_calls,
-    UsageWebSearchCallsPage,
-    UsageWebSearchCallsResult,
-    USAGE_LIMITS,
-)
-
-OPERATIONS: Mapping[str, Operation[Any]] = {
-    op.name: op
-    for op in (
-        COMPLETIONS,
-        EMBEDDINGS,
-        MODERATIONS,
-        IMAGES,
-        AUDIO_SPEECHES,
-        AUDIO_TRANSCRIPTIONS,
-        VECTOR_STORES,
-        CODE_INTERPRETER_SESSIONS,
-        FILE_SEARCH_CALLS,
-        WEB_SEARCH_CALLS,
-        COSTS,
+def _field(spec: FieldSpec) -> Field:
+    return Field(
+        name=spec["name"],
+        key=spec["key"],
+        kind=spec["kind"],
+        nullable=spec["nullable"],
+        required=spec["required"],
+        enum=spec["enum"],
+        nested=tuple(_field(inner) for inner in spec["nested"]),
+        model=_model(spec["model"]) if spec["model"] is not None else None,
+        description=spec["description"],
     )
+
+
+def _filter(spec: FilterSpec) -> Filter:
+    if spec["kind"] == "boolean":
+        return Filter(spec["name"], bool, description=spec["description"])
+    allowed = spec["values"] if spec["kind"] == "enum" else None
+    return Filter(spec["name"], str, allowed, spec["description"])
+
+
+# Operations with the same ranges share one mapping.
+_limits: dict[tuple[tuple[str, int, int], ...], Mapping[str, tuple[int, int]]] = {}
+
+
+def _limits_of(spec: OperationSpec) -> Mapping[str, tuple[int, int]]:
+    ranges = tuple((w, v["default"], v["maximum"]) for w, v in spec["limits"].items())
+    found = _limits.get(ranges)
+    if found is None:
+        found = _limits[ranges] = MappingProxyType({w: (d, m) for w, d, m in ranges})
+    return found
+
+
+def _operation(spec: OperationSpec) -> Operation[Any]:
+    return Operation(
+        name=spec["name"],
+        path=spec["path"],
+        method=spec["method"],
+        summary=spec["summary"],
+        description=spec["description"],
+        page_cls=_model(spec["page_class"]),
+        result_cls=_model(spec["result_class"]),
+        result_object=spec["result_object"],
+        bucket_widths=spec["bucket_widths"],
+        default_bucket_width=spec["default_bucket_width"],
+        limits=_limits_of(spec),
+        group_by=spec["group_by"],
+        filters={f["name"]: _filter(f) for f in spec["filters"]},
+        fields=tuple(_field(f) for f in spec["fields"]),
+        parameters=tuple(
+            Parameter(p["name"], p["required"], p["default"], p["array"])
+            for p in spec["parameters"]
+        ),
+    )
+
+
+OPERATIONS: Final[Mapping[str, Operation[Any]]] = {
+    spec["name"]: _operation(spec) for spec in _spec.OPERATIONS
 }
-"""Every operation by facade method name (also the CLI's endpoint names)."""
+"""Every operation by client method name (also the CLI's endpoint names), in spec order."""
+
+# Kept for tests/facade/test_validation.py, which predates x-limits in the spec: the ranges
+# of the usage operations and of costs, now read from the spec like every other range.
+USAGE_LIMITS: Final = OPERATIONS["completions"].limits
+COSTS_LIMITS: Final = OPERATIONS["costs"].limits

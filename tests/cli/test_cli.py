@@ -23,7 +23,7 @@ from click.testing import Result
 
 from openai_org_usage import OPERATIONS
 from openai_org_usage.cli import MISSING_EXTRA, main
-from openai_org_usage.cli._rows import declared_columns
+from openai_org_usage.export import columns
 from openai_org_usage.fake import FakeUsageAPI, running_server
 
 WEEK = ("--start", "2026-11-01", "--end", "2026-11-08")
@@ -104,7 +104,7 @@ def test_report_json_total_equals_sum_of_costs_rows(invoke: Invoke) -> None:
     report = _json(invoke("report", "--demo", *WEEK, "--format", "json").stdout)
     rows = _json(invoke("costs", "--demo", *WEEK, "--format", "json").stdout)
     assert len(rows) == 7  # one ungrouped result per day
-    assert report["total_spend"] == pytest.approx(math.fsum(r["amount"]["value"] for r in rows))
+    assert report["total_spend"] == pytest.approx(math.fsum(r["amount_value"] for r in rows))
     assert report["total_spend"] > 0
     for section in ("spend_by_project", "spend_by_line_item"):
         assert math.fsum(s["amount"] for s in report[section]) == pytest.approx(
@@ -137,7 +137,7 @@ def test_report_vector_store_bytes_are_the_latest_bucket_not_the_sum(invoke: Inv
     rows = _json(invoke("usage", "vector_stores", "--demo", *WEEK, "--format", "json").stdout)
     assert len(rows) == 7
     assert report["other"]["vector_stores"]["usage_bytes"] == rows[-1]["usage_bytes"]
-    assert report["vector_stores_as_of"] == rows[-1]["start"]
+    assert report["vector_stores_as_of"] == rows[-1]["bucket_start"]
     for endpoint, field in (
         ("embeddings", "input_tokens"),
         ("images", "images"),
@@ -191,27 +191,23 @@ def test_costs_every_format(invoke: Invoke, fmt: str) -> None:
         return
     if fmt == "csv":
         reader = csv.DictReader(io.StringIO(out))
-        assert reader.fieldnames == [
-            "start",
-            "end",
-            "amount.value",
-            "amount.currency",
-            "line_item",
-            "project_id",
-            "api_key_id",
-            "quantity",
-            "quantity_unit",
+        assert reader.fieldnames == [c.name for c in columns("costs")]
+        assert reader.fieldnames[:4] == [
+            "bucket_start",
+            "bucket_end",
+            "amount_value",
+            "amount_currency",
         ]
         rows: list[dict[str, Any]] = list(reader)
-        values = [float(r["amount.value"]) for r in rows]
+        values = [float(r["amount_value"]) for r in rows]
     else:
         lines = out.splitlines() if fmt == "ndjson" else None
         rows = [json.loads(x) for x in lines] if lines is not None else _json(out)
-        values = [r["amount"]["value"] for r in rows]
-        assert all("object" not in r for r in rows)
+        values = [r["amount_value"] for r in rows]
+        assert all(list(r) == [c.name for c in columns("costs")] for r in rows)
     assert rows
     assert all(r["project_id"].startswith("proj_") for r in rows)
-    assert {r["start"] for r in rows} == {f"2026-11-0{d}T00:00:00Z" for d in range(1, 8)}
+    assert {r["bucket_start"] for r in rows} == {f"2026-11-0{d}T00:00:00Z" for d in range(1, 8)}
     assert all(v >= 0 for v in values)
 
 
@@ -221,13 +217,13 @@ def test_usage_every_endpoint_as_json(invoke: Invoke, endpoint: str) -> None:
     assert result.exit_code == 0, result.output
     rows = _json(result.stdout)
     assert len(rows) == 7
-    declared = set(declared_columns(OPERATIONS[endpoint].result_cls))
+    declared = [c.name for c in columns(endpoint)]
     for row in rows:
-        assert datetime.fromisoformat(row["start"]).utcoffset() is not None
-        assert row["start"].endswith("Z")
-        assert row["end"].endswith("Z")
+        assert datetime.fromisoformat(row["bucket_start"]).utcoffset() is not None
+        assert row["bucket_start"].endswith("Z")
+        assert row["bucket_end"].endswith("Z")
         assert "object" not in row
-        assert set(row) - {"start", "end"} <= declared
+        assert list(row) == declared
 
 
 @pytest.mark.parametrize("endpoint", USAGE_ENDPOINTS)
@@ -253,7 +249,7 @@ def test_usage_csv_header_is_stable_and_numbers_are_raw(invoke: Invoke) -> None:
     )
     rows = list(csv.reader(io.StringIO(result.stdout)))
     header = rows[0]
-    assert header == ["start", "end", *declared_columns(OPERATIONS["completions"].result_cls)]
+    assert header == [c.name for c in columns("completions")]
     assert all(len(row) == len(header) for row in rows)
     data = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     assert all(r["input_tokens"].isdigit() for r in data)  # no thousands separators
@@ -324,9 +320,9 @@ def test_tz_note_when_local_days_are_not_utc_days(invoke: Invoke) -> None:
     assert result.exit_code == 0
     assert "daily buckets are UTC days" in result.stderr
     rows = _json(result.stdout)
-    assert rows[0]["start"] == "2026-10-31T23:00:00Z"  # Paris midnight, a partial UTC day
+    assert rows[0]["bucket_start"] == "2026-10-31T23:00:00Z"  # Paris midnight, a partial UTC day
     # The API gives the last bucket its whole UTC day, past the requested 23:00Z end.
-    assert rows[-1]["end"] == "2026-11-03T00:00:00Z"
+    assert rows[-1]["bucket_end"] == "2026-11-03T00:00:00Z"
     assert "ending 2026-11-03T00:00Z" in result.stderr
 
 
@@ -340,7 +336,7 @@ def test_last_counts_back_from_end(invoke: Invoke) -> None:
     rows = _json(
         invoke("costs", "--demo", "--last", "3d", "--end", "2026-11-08", "--format", "json").stdout
     )
-    assert [r["start"][:10] for r in rows] == ["2026-11-05", "2026-11-06", "2026-11-07"]
+    assert [r["bucket_start"][:10] for r in rows] == ["2026-11-05", "2026-11-06", "2026-11-07"]
 
 
 # -- over loopback -----------------------------------------------------------------------------
@@ -383,7 +379,7 @@ def test_usage_over_loopback_maps_filters_to_api_names(
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows
     assert {r["model"] for r in rows} == {model}
-    assert len({r["start"] for r in rows}) == 7  # three pages of <= 3 buckets, all kept
+    assert len({r["bucket_start"] for r in rows}) == 7  # three pages of <= 3 buckets, all kept
     query = dict(fake_api.requests[0].query)
     assert query["models"] == model
     assert query["batch"] == "false"

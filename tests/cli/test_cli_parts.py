@@ -15,7 +15,7 @@ from openai_org_usage.cli import _fetch
 from openai_org_usage.cli._fetch import expected_pages, fetch_all
 from openai_org_usage.cli._render import describe_range, human_bytes, money, number
 from openai_org_usage.cli._report import OTHER_METRICS, build_report, report_keys
-from openai_org_usage.cli._rows import columns, flatten, records
+from openai_org_usage.cli._rows import header, records
 from openai_org_usage.cli._timerange import RangeError, TimeRange, resolve
 from openai_org_usage.fake import FakeUsageAPI
 from openai_org_usage_client.models import (
@@ -112,14 +112,12 @@ def test_records_drop_object_and_columns_keep_unknown_fields_last() -> None:
     )
     (row,) = records([_bucket(0, [result])])
     assert "object" not in row
-    assert row["start"] == "2026-11-01T00:00:00Z"
-    flat = flatten(row)
-    assert flat["amount.value"] == 1.5
-    from openai_org_usage import OPERATIONS
-
-    header = columns(OPERATIONS["costs"], [flat])
-    assert header[:4] == ["start", "end", "amount.value", "amount.currency"]
-    assert header[-1] == "zeta_new_field"
+    assert row["bucket_start"] == "2026-11-01T00:00:00Z"
+    assert row["amount_value"] == 1.5
+    columns = header("costs", [row])
+    assert columns[:4] == ["bucket_start", "bucket_end", "amount_value", "amount_currency"]
+    assert columns[-1] == "zeta_new_field"
+    assert list(row) == columns
 
 
 def test_human_formatting() -> None:

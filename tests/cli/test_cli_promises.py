@@ -56,14 +56,14 @@ def test_offsetless_times_are_read_in_utc_by_default(invoke: Invoke) -> None:
             "json",
         )
     )
-    assert rows[0]["start"] == "2026-11-01T09:00:00Z"  # a partial first bucket, from 09:00 UTC
-    assert rows[1]["start"] == "2026-11-02T00:00:00Z"
+    assert rows[0]["bucket_start"] == "2026-11-01T09:00:00Z"  # partial first bucket: from 09:00 UTC
+    assert rows[1]["bucket_start"] == "2026-11-02T00:00:00Z"
 
 
 def test_offsetless_times_are_read_in_tz(invoke: Invoke) -> None:
     args = ("--start", "2026-11-01T09:00", "--end", "2026-11-03T09:00", "--format", "json")
     rows = _json(invoke("costs", "--demo", *args, "--tz", "Europe/Paris"))
-    assert rows[0]["start"] == "2026-11-01T08:00:00Z"  # 09:00 in Paris (UTC+1)
+    assert rows[0]["bucket_start"] == "2026-11-01T08:00:00Z"  # 09:00 in Paris (UTC+1)
 
 
 def test_help_says_offsetless_times_are_read_in_tz(invoke: Invoke) -> None:

@@ -15,9 +15,16 @@ from typing import Any
 import attrs
 import pytest
 
-from openai_org_usage import OPERATIONS, Bucket, MissingDependencyError, Row, UsageClient
-from openai_org_usage._export import PANDAS_DTYPES, columns, to_pandas, to_records
-from openai_org_usage._operations import Operation
+from openai_org_usage import (
+    OPERATIONS,
+    Bucket,
+    MissingDependencyError,
+    Operation,
+    Row,
+    UsageClient,
+    export,
+)
+from openai_org_usage.export import PANDAS_DTYPES, columns, to_pandas, to_records
 from openai_org_usage.fake import FakeUsageAPI
 from openai_org_usage_client.models import CostsResult, CostsResultAmount, UsageCompletionsResult
 from openai_org_usage_client.types import UNSET, Unset
@@ -58,46 +65,96 @@ def value(result: Any, path: tuple[str, ...]) -> Any:
 # -- columns ----------------------------------------------------------------------------------
 
 
+def test_public_names_are_pinned() -> None:
+    assert export.__all__ == [
+        "PANDAS_DTYPES",
+        "Column",
+        "ColumnKind",
+        "Rows",
+        "columns",
+        "row_key",
+        "row_values",
+        "to_pandas",
+        "to_records",
+    ]
+    assert all(getattr(export, name) is not None for name in export.__all__)
+
+
+def test_private_alias_is_the_same_module_contents() -> None:
+    from openai_org_usage import _export
+
+    assert _export.__all__ == export.__all__
+    assert all(getattr(_export, n) is getattr(export, n) for n in export.__all__)
+
+
 def test_completions_and_costs_columns_are_pinned() -> None:
     """The contract, spelled out for two operations; the others follow the same rules."""
     assert [c.name for c in columns("costs")] == [
         "bucket_start",
         "bucket_end",
+        "amount_value",
+        "amount_currency",
         "line_item",
         "project_id",
         "api_key_id",
-        "amount_value",
-        "amount_currency",
         "quantity",
         "quantity_unit",
-    ]
-    names = [c.name for c in columns("completions")]
-    assert names[:8] == [
-        "bucket_start",
-        "bucket_end",
-        "project_id",
         "user_id",
-        "api_key_id",
-        "model",
-        "batch",
-        "service_tier",
+        "api_source",
     ]
-    assert names[8:11] == ["input_tokens", "output_tokens", "num_model_requests"]
+    kinds = {c.name: c.kind for c in columns("costs")}
+    assert (kinds["amount_value"], kinds["amount_currency"]) == ("float", "string")
+    assert kinds["quantity"] == "float"
+    names = [c.name for c in columns("completions")]
+    assert names[:4] == ["bucket_start", "bucket_end", "input_tokens", "input_cached_tokens"]
+    assert names.index("output_tokens") < names.index("num_model_requests")
+    assert names.index("num_model_requests") < names.index("project_id")
+    assert names.index("project_id") < names.index("model") < names.index("batch")
     kinds = {c.name: c.kind for c in columns("completions")}
     assert kinds["batch"] == "boolean"
     assert kinds["input_cached_tokens"] == "integer"
+    required = {c.name for c in columns("completions") if c.required}
+    assert required == {
+        "bucket_start",
+        "bucket_end",
+        "input_tokens",
+        "output_tokens",
+        "num_model_requests",
+    }
 
 
 @pytest.mark.parametrize("op", OPS, ids=IDS)
-def test_columns_cover_every_generated_field(op: Operation[Any]) -> None:
+def test_columns_are_the_spec_fields_in_order(op: Operation[Any]) -> None:
     cols = columns(op)
     assert columns(op.name) == cols
+    assert [c.name for c in cols[:2]] == ["bucket_start", "bucket_end"]
     group = [c.name for c in cols if c.group]
     assert sorted(group) == sorted(op.group_by)
-    assert [c.name for c in cols[2 : 2 + len(group)]] == group  # groups right after the bounds
-    fields = {f.name for f in attrs.fields(op.result_cls)} - {"object_", "additional_properties"}
-    assert {c.path[0] for c in cols if c.path} == fields
+    # The result's fields in spec order, `object` left out, nested ones flattened with "_".
+    expected: list[tuple[str, tuple[str, ...], str]] = []
+
+    def flat(field: Any, prefix: str, path: tuple[str, ...]) -> None:
+        if field.kind == "object":
+            for sub in field.nested:
+                flat(sub, f"{prefix}{field.key}_", (*path, field.name))
+        else:
+            expected.append((prefix + field.key, (*path, field.name), field.kind))
+
+    for field in op.fields:
+        if field.key != "object":
+            flat(field, "", ())
+    kinds = {"string": "string", "integer": "integer", "number": "float", "boolean": "boolean"}
+    assert [(c.name, c.path, c.kind) for c in cols[2:]] == [
+        (name, path, kinds[kind]) for name, path, kind in expected
+    ]
     assert len({c.name for c in cols}) == len(cols)
+
+
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+def test_columns_cover_every_generated_attribute(op: Operation[Any]) -> None:
+    """The registry and the generated model agree: every attribute has a column."""
+    attributes = {f.name for f in attrs.fields(op.result_cls) if f.init} - {"object_"}
+    assert {c.path[0] for c in columns(op) if c.path} == attributes
 
 
 # -- DataFrames ---------------------------------------------------------------------------------
@@ -244,6 +301,22 @@ def test_unknown_fields_kept_in_records_not_in_frames(pd: Any, client: UsageClie
     assert "input_audio_tokens" not in to_pandas("embeddings", rows).columns
 
 
+def test_unknown_fields_of_nested_objects_are_flattened_like_known_ones() -> None:
+    cost = CostsResult.from_dict(
+        {
+            "object": "organization.costs.result",
+            "amount": {"value": 1.5, "currency": "usd", "tax": 0.25},
+            "zeta": {"nested": True},
+        }
+    )
+    (record,) = to_records("costs", [Row(START, END, cost)])
+    names = [c.name for c in columns("costs")]
+    assert list(record) == [*names, "zeta", "amount_tax"]  # after the fixed columns
+    assert (record["amount_value"], record["amount_tax"]) == (1.5, 0.25)
+    assert record["zeta"] == {"nested": True}
+    assert list(to_records("costs", [Row(START, END, cost)], extras=False)[0]) == names
+
+
 def test_empty_buckets_give_no_rows(pd: Any) -> None:
     bucket: Bucket[Any] = Bucket(START, END, [])
     assert to_records("costs", [bucket]) == []
@@ -268,7 +341,7 @@ def test_missing_pandas_names_the_extra(
 
 def test_importing_does_not_import_pandas_or_duckdb() -> None:
     code = (
-        "import sys, openai_org_usage, openai_org_usage._export, openai_org_usage.store; "
+        "import sys, openai_org_usage, openai_org_usage.export, openai_org_usage.store; "
         "assert 'pandas' not in sys.modules and 'duckdb' not in sys.modules, "
         "[m for m in ('pandas', 'duckdb') if m in sys.modules]"
     )

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import inspect
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 import openai_org_usage
 from openai_org_usage import OPERATIONS, AsyncPaginator, AsyncUsageClient, Paginator, UsageClient
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -32,6 +36,8 @@ PUBLIC_NAMES = [
     "Bucket",
     "BucketWidth",
     "ConflictError",
+    "Field",
+    "Filter",
     "GroupingRefusedError",
     "InternalServerError",
     "InvalidParameterError",
@@ -40,9 +46,11 @@ PUBLIC_NAMES = [
     "MissingDependencyError",
     "NotFoundError",
     "OpenAIUsageError",
+    "Operation",
     "Page",
     "PaginationError",
     "Paginator",
+    "Parameter",
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
@@ -51,8 +59,18 @@ PUBLIC_NAMES = [
     "Row",
     "StoreError",
     "SyncLockedError",
+    "TimeInput",
     "UsageClient",
     "__version__",
+    "align_down",
+    "align_up",
+    "bucket_seconds",
+    "check_base_url",
+    "count_buckets",
+    "from_unix_seconds",
+    "parse_tz",
+    "resolve_range",
+    "to_unix_seconds",
 ]
 COMMON_PARAMS = ["start", "end", "bucket_width", "group_by", "limit"]
 
@@ -92,8 +110,13 @@ def test_star_import_gives_exactly_all() -> None:
     assert sorted(k for k in namespace if k != "__builtins__") == sorted(PUBLIC_NAMES)
 
 
-def test_operations_are_the_eleven_methods() -> None:
-    assert list(OPERATIONS) == [
+def test_operations_are_the_spec_paths_in_order() -> None:
+    # One method per path of the fragment, named by its last segment, in the fragment's order.
+    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    assert list(OPERATIONS) == [path.rsplit("/", 1)[-1] for path in paths]
+    assert [op.path for op in OPERATIONS.values()] == list(paths)
+    # The operations this package started with are all still there.
+    assert set(OPERATIONS) >= {
         "completions",
         "embeddings",
         "moderations",
@@ -105,7 +128,7 @@ def test_operations_are_the_eleven_methods() -> None:
         "file_search_calls",
         "web_search_calls",
         "costs",
-    ]
+    }
 
 
 @pytest.mark.parametrize("op", list(OPERATIONS))
@@ -161,11 +184,17 @@ def public_callables() -> list[tuple[str, Any]]:
             continue
         found.append((name, obj))
         if inspect.isclass(obj):
-            for attr, member in vars(obj).items():
-                if attr.startswith("_"):
+            seen: set[str] = set()
+            # Inherited ones too: the clients' operation methods come from generated mixins.
+            for cls in obj.__mro__:
+                if cls.__module__.split(".")[0] != "openai_org_usage":
                     continue
-                if inspect.isfunction(member) or isinstance(member, property):
-                    found.append((f"{name}.{attr}", member))
+                for attr, member in vars(cls).items():
+                    if attr.startswith("_") or attr in seen:
+                        continue
+                    seen.add(attr)
+                    if inspect.isfunction(member) or isinstance(member, property):
+                        found.append((f"{name}.{attr}", member))
     return found
 
 
@@ -190,4 +219,25 @@ def test_public_callable_has_a_docstring(name: str, obj: Any) -> None:
 
 @pytest.mark.parametrize("op", list(OPERATIONS))
 def test_operation_docstrings_match_between_clients(op: str) -> None:
-    assert getattr(UsageClient, op).__doc__ == getattr(AsyncUsageClient, op).__doc__
+    sync_doc = getattr(UsageClient, op).__doc__
+    async_doc = getattr(AsyncUsageClient, op).__doc__
+    assert sync_doc
+    assert async_doc
+    # The same apart from the paginator's name and the example's loop (and so the wrapping).
+    as_sync = async_doc.replace("AsyncPaginator", "Paginator").replace("async for", "for")
+    assert as_sync.split() == sync_doc.split()
+    assert "async for bucket in client." in async_doc
+
+
+@pytest.mark.parametrize("op", list(OPERATIONS))
+def test_operation_docstring_comes_from_the_spec(op: str) -> None:
+    operation = OPERATIONS[op]
+    doc = inspect.getdoc(getattr(UsageClient, op))
+    assert doc
+    assert " ".join(doc.split()).startswith(operation.summary)
+    args = doc.split("Args:")[1].split("Returns:")[0]
+    for name, spec in operation.filters.items():
+        assert f"{name}: " in args
+        assert " ".join(spec.description.split()) in " ".join(args.split())
+    for value in operation.group_by:
+        assert value in args

@@ -1,7 +1,13 @@
-"""Helpers shared by the fake API tests: request shortcuts and a minimal JSON-schema check."""
+"""Helpers shared by the fake API tests: request shortcuts and a minimal JSON-schema check.
+
+Responses are checked against ``openapi/usage.yaml`` (the project's fragment, which has what
+only the newest SDK has), held to what the fake promises: each bucket's results narrowed to the
+operation's own result type. The upstream reference supplies the documented examples.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -21,6 +27,7 @@ BASE_URL = "https://api.openai.com/v1"
 
 USAGE_OPS = (
     "completions",
+    "decisions",
     "embeddings",
     "moderations",
     "images",
@@ -66,7 +73,7 @@ def walk(client: httpx.Client, path: str, params: Mapping[str, Any]) -> Iterator
         assert page["data"], "a page without buckets"
         yield page
         if not page["has_more"]:
-            assert page["next_page"] is None
+            assert page.get("next_page") is None  # null, or absent (optional since SDK 3.57.0)
             return
         cursor = page["next_page"]
         assert isinstance(cursor, str)
@@ -80,9 +87,10 @@ def totals(results: list[dict[str, Any]], fields: Sequence[str]) -> dict[str, in
     return {f: sum(r[f] for r in results) for f in fields}
 
 
-# -- a minimal JSON-schema validator, enough for the reference document -------------------------
+# -- a minimal JSON-schema validator, enough for the fragment ----------------------------------
 
 _TESTS = Path(__file__).resolve().parents[1]
+FRAGMENT = _TESTS.parent / "openapi" / "usage.yaml"
 # The repository's tracked copy first; the shared reference beside the checkout otherwise.
 _REFERENCE_CANDIDATES = (
     _TESTS / "tools" / "data" / "openai-usage-upstream.yaml",
@@ -99,6 +107,46 @@ def reference_spec() -> dict[str, Any]:
     return spec
 
 
+@cache
+def fragment_spec() -> dict[str, Any]:
+    """``openapi/usage.yaml``, with every bucket's results narrowed to its own result type.
+
+    ``UnknownUsageResult`` (there so clients survive new result types) accepts any object with
+    an ``object`` string, so a malformed result would pass the fragment's own schema unnoticed.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec: dict[str, Any] = yaml.load(FRAGMENT.read_text(encoding="utf-8"), Loader=loader)
+    strict = copy.deepcopy(spec)
+    for name, schema in strict["components"]["schemas"].items():
+        if name.endswith("Bucket"):
+            items = schema["properties"]["results"]["items"]
+            known = [o for o in items["anyOf"] if not o["$ref"].endswith("/UnknownUsageResult")]
+            assert len(known) == 1, f"{name}: expected one known result type, got {known}"
+            schema["properties"]["results"]["items"] = known[0]
+    return strict
+
+
+def fragment_parameter(path: str, name: str) -> dict[str, Any] | None:
+    """The fragment's query parameter ``name`` of ``path``, or None."""
+    for parameter in fragment_spec()["paths"][path]["get"]["parameters"]:
+        if parameter["name"] == name:
+            found: dict[str, Any] = parameter
+            return found
+    return None
+
+
+def fragment_paths() -> list[str]:
+    """Every operation path of the fragment."""
+    return sorted(fragment_spec()["paths"])
+
+
+def result_schema(path: str) -> dict[str, Any]:
+    """The fragment's result schema of ``path`` (resolved)."""
+    page = _resolve(response_schema(path))
+    bucket = _resolve(page["properties"]["data"]["items"])
+    return _resolve(bucket["properties"]["results"]["items"])
+
+
 def documented_example(path: str) -> dict[str, Any]:
     """The example response the reference documents for ``path`` (``x-oaiMeta``)."""
     raw = reference_spec()["paths"][path]["get"]["x-oaiMeta"]["examples"]["response"]
@@ -109,7 +157,7 @@ def documented_example(path: str) -> dict[str, Any]:
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
-        schema = reference_spec()["components"]["schemas"][name]
+        schema = fragment_spec()["components"]["schemas"][name]
     return schema
 
 
@@ -163,9 +211,9 @@ def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[
 
 
 def response_schema(path: str, status: str = "200") -> dict[str, Any]:
-    """The schema of ``path``'s response with ``status`` in the reference."""
-    response = reference_spec()["paths"][path]["get"]["responses"][status]
+    """The schema of ``path``'s response with ``status`` in the fragment (strict, see above)."""
+    response = fragment_spec()["paths"][path]["get"]["responses"][status]
     if "$ref" in response:
-        response = reference_spec()["components"]["responses"][response["$ref"].rsplit("/")[-1]]
+        response = fragment_spec()["components"]["responses"][response["$ref"].rsplit("/")[-1]]
     schema: dict[str, Any] = response["content"]["application/json"]["schema"]
     return schema

@@ -124,6 +124,7 @@ def known_ids() -> dict[str, tuple[str, ...]]:
         "api_key_ids": org.api_keys,
         "vector_store_ids": org.vector_stores,
         "models": tuple(sorted(org.models)),
+        "line_items": tuple(sorted({line.line_item for line in org.cost_lines})),
     }
 
 

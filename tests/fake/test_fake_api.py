@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,9 +21,13 @@ from _fake_helpers import (
     USAGE_OPS,
     day_start,
     documented_example,
+    fragment_parameter,
+    fragment_paths,
+    fragment_spec,
     get_json,
     reference_spec,
     response_schema,
+    result_schema,
     schema_errors,
     totals,
     walk,
@@ -33,25 +38,30 @@ from hypothesis import strategies as st
 from openai_org_usage.fake import DEFAULT_NOW, TOKEN_PRICES, FakeUsageAPI
 
 COMPLETIONS = "/organization/usage/completions"
+DECISIONS = "/organization/usage/decisions"
 COSTS = "/organization/costs"
+TOKEN_METRICS = (
+    "input_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_cache_write_30m_tokens",
+    "input_cache_write_12h_tokens",
+    "input_uncached_tokens",
+    "output_tokens",
+    "input_text_tokens",
+    "output_text_tokens",
+    "input_cached_text_tokens",
+    "input_audio_tokens",
+    "input_cached_audio_tokens",
+    "output_audio_tokens",
+    "input_image_tokens",
+    "input_cached_image_tokens",
+    "output_image_tokens",
+    "num_model_requests",
+)
 METRICS: dict[str, tuple[str, ...]] = {
-    "completions": (
-        "input_tokens",
-        "input_cached_tokens",
-        "input_cache_write_tokens",
-        "input_uncached_tokens",
-        "output_tokens",
-        "input_text_tokens",
-        "output_text_tokens",
-        "input_cached_text_tokens",
-        "input_audio_tokens",
-        "input_cached_audio_tokens",
-        "output_audio_tokens",
-        "input_image_tokens",
-        "input_cached_image_tokens",
-        "output_image_tokens",
-        "num_model_requests",
-    ),
+    "completions": TOKEN_METRICS,
+    "decisions": TOKEN_METRICS,
     "embeddings": ("input_tokens", "num_model_requests"),
     "moderations": ("input_tokens", "num_model_requests"),
     "images": ("images", "num_model_requests"),
@@ -72,37 +82,52 @@ FILTER_DIMS = {
     "sources": "source",
     "sizes": "size",
     "context_levels": "context_level",
+    "line_items": "line_item",
 }
+# Result fields only the newest SDK (openai 3.57.0) has, beside the documented example's fields.
+SDK_ONLY_FIELDS: dict[str, tuple[str, ...]] = {
+    COMPLETIONS: ("input_cache_write_30m_tokens", "input_cache_write_12h_tokens", "api_source"),
+    COSTS: ("user_id", "api_source"),
+    "/organization/usage/web_search_calls": ("api_source",),
+}
+API_SOURCES = {"agents_api", "unlabeled"}
 # A recent, complete fortnight (ends at a midnight before the fake's "now").
 END = day_start(NOW) - DAY
 START = END - 14 * DAY
 
 
 def _parameter(path: str, name: str) -> dict[str, Any]:
-    for parameter in reference_spec()["paths"][path]["get"]["parameters"]:
-        if parameter["name"] == name:
-            found: dict[str, Any] = parameter
-            return found
-    raise KeyError(name)
+    found = fragment_parameter(path, name)
+    if found is None:
+        raise KeyError(name)
+    return found
 
 
 def allowed_group_by(path: str) -> list[str]:
-    """group_by values the reference allows for ``path``."""
+    """group_by values the fragment allows for ``path``."""
     values: list[str] = _parameter(path, "group_by")["schema"]["items"]["enum"]
     return values
 
 
+def served_group_by(path: str) -> list[str]:
+    """Every group_by value of ``path`` but those the live rules refuse together.
+
+    Costs by ``user_id`` with ``project_id`` gets 400 by default (``test_fake_live.py``).
+    """
+    return [g for g in allowed_group_by(path) if not (path == COSTS and g == "project_id")]
+
+
 def array_filters(path: str) -> list[str]:
-    """Array query parameters of ``path`` other than group_by, from the reference."""
+    """Array query parameters of ``path`` other than group_by, from the fragment."""
     return [
         p["name"]
-        for p in reference_spec()["paths"][path]["get"]["parameters"]
+        for p in fragment_spec()["paths"][path]["get"]["parameters"]
         if p["schema"].get("type") == "array" and p["name"] != "group_by"
     ]
 
 
 def filter_values(fake: FakeUsageAPI, path: str, param: str) -> list[str]:
-    """Candidate values for a filter: the organization's ids, or the reference enum."""
+    """Candidate values for a filter: the organization's ids, or the fragment's enum."""
     enum = _parameter(path, param)["schema"]["items"].get("enum")
     if enum:
         return list(enum)
@@ -113,6 +138,7 @@ def filter_values(fake: FakeUsageAPI, path: str, param: str) -> list[str]:
         "api_key_ids": list(org.api_keys),
         "models": sorted(org.models),
         "vector_store_ids": list(org.vector_stores),
+        "line_items": sorted({line.line_item for line in org.cost_lines}),
     }[param]
 
 
@@ -276,13 +302,20 @@ def test_partial_first_day_equals_its_minutes(client: httpx.Client, offset: int,
     assert totals(first["results"], fields) == summed
 
 
-def test_completions_token_fields_are_consistent(client: httpx.Client) -> None:
+@pytest.mark.parametrize("path", [COMPLETIONS, DECISIONS])
+def test_token_fields_are_consistent(client: httpx.Client, path: str) -> None:
     params = [("start_time", START), ("limit", 14), ("bucket_width", "1d")]
-    params += [("group_by", g) for g in allowed_group_by(COMPLETIONS)]
-    page = get_json(client, COMPLETIONS, params)
+    params += [("group_by", g) for g in allowed_group_by(path)]
+    page = get_json(client, path, params)
     checked = 0
+    twelve_hours = 0
     for result in (r for b in page["data"] for r in b["results"]):
         checked += 1
+        # The total over both cache retentions, as SDK 3.57.0 describes it.
+        assert result["input_cache_write_tokens"] == (
+            result["input_cache_write_30m_tokens"] + result["input_cache_write_12h_tokens"]
+        )
+        twelve_hours += result["input_cache_write_12h_tokens"] > 0
         assert result["input_tokens"] == (
             result["input_cached_tokens"]
             + result["input_uncached_tokens"]
@@ -304,7 +337,9 @@ def test_completions_token_fields_are_consistent(client: httpx.Client) -> None:
             + result["output_image_tokens"]
         )
         assert result["num_model_requests"] > 0
-    assert checked > 100
+        assert result["api_source"] in API_SOURCES
+    assert checked > (100 if path == COMPLETIONS else 40)
+    assert 0 < twelve_hours < checked, "some streams use 12-hour retention, not all"
 
 
 # -- group_by ----------------------------------------------------------------------------------
@@ -318,13 +353,22 @@ def _group_combinations(path: str) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(combos))
 
 
+@pytest.fixture(scope="module")
+def permissive_client() -> Iterator[httpx.Client]:
+    """Like ``client``, but no grouping is refused (costs by ``user_id`` with ``project_id``)."""
+    fake = FakeUsageAPI(seed=0, refused_groupings={})
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as c:
+        yield c
+
+
 @pytest.mark.parametrize(
     ("path", "group_by"),
     [(path, combo) for path in ALL_PATHS for combo in _group_combinations(path)],
 )
 def test_group_by_sums_to_ungrouped_and_nulls_other_fields(
-    client: httpx.Client, path: str, group_by: tuple[str, ...]
+    permissive_client: httpx.Client, path: str, group_by: tuple[str, ...]
 ) -> None:
+    client = permissive_client
     base = {"start_time": START, "end_time": START + 5 * DAY}
     plain = get_json(client, path, base)
     grouped = get_json(client, path, [*base.items(), *(("group_by", g) for g in group_by)])
@@ -526,7 +570,13 @@ ERROR_CASES: list[tuple[str, dict[str, Any] | list[tuple[str, Any]], str]] = [
     (COMPLETIONS, {"start_time": START, "end_time": "later"}, "end_time"),
     (COMPLETIONS, {"start_time": START, "bucket_width": "1w"}, "bucket_width"),
     (COSTS, {"start_time": START, "bucket_width": "1h"}, "bucket_width"),
-    (COSTS, {"start_time": START, "group_by": "user_id"}, "group_by"),
+    (COSTS, {"start_time": START, "group_by": "model"}, "group_by"),
+    (COSTS, {"start_time": START, "group_by": "api_sources"}, "group_by"),
+    (COSTS, {"start_time": START, "line_items": ""}, "line_items"),
+    (COMPLETIONS, {"start_time": START, "line_items": "gpt-4o-2024-08-06, input"}, "line_items"),
+    (DECISIONS, {"start_time": START, "group_by": "context_level"}, "group_by"),
+    (DECISIONS, {"start_time": START, "limit": 32}, "limit"),
+    (DECISIONS, {"start_time": START, "batch": "yes"}, "batch"),
     (COMPLETIONS, {"start_time": START, "group_by": "vector_store_id"}, "group_by"),
     (COMPLETIONS, {"start_time": START, "group_by": "project_id,model"}, "group_by"),
     (COMPLETIONS, {"start_time": START, "limit": 32}, "limit"),
@@ -691,6 +741,119 @@ def test_costs_follow_embeddings_usage(client: httpx.Client) -> None:
             assert math.isclose(line["amount"]["value"], expected, rel_tol=1e-9)
 
 
+def test_costs_follow_decisions_tokens_times_price(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 3 * DAY}
+    usage = get_json(client, DECISIONS, {**base, "group_by": ["model", "batch"]})
+    costs = get_json(client, COSTS, {**base, "group_by": "line_item"})
+    checked = 0
+    for usage_bucket, cost_bucket in zip(usage["data"], costs["data"], strict=True):
+        lines = {r["line_item"]: r for r in cost_bucket["results"]}
+        for u in usage_bucket["results"]:
+            price = TOKEN_PRICES[u["model"]]
+            discount = 0.5 if u["batch"] else 1.0
+            prefix = f"{u['model']}, decisions {'batch ' if u['batch'] else ''}"
+            # Cache writes of both retentions are billed as input.
+            uncached_and_writes = u["input_tokens"] - u["input_cached_tokens"]
+            line = lines[prefix + "input"]
+            assert line["quantity"] == uncached_and_writes - u["input_audio_tokens"]
+            assert math.isclose(
+                line["amount"]["value"],
+                line["quantity"] * price.input * discount / 1e6,
+                rel_tol=1e-9,
+            )
+            assert lines[prefix + "output"]["quantity"] == u["output_tokens"]
+            checked += 1
+    assert checked >= 6
+
+
+def test_costs_by_user_id_sum_to_the_total(client: httpx.Client, fake: FakeUsageAPI) -> None:
+    base = {"start_time": START, "end_time": START + 4 * DAY}
+    total = get_json(client, COSTS, base)
+    by_user = get_json(client, COSTS, {**base, "group_by": ["user_id", "line_item"]})
+    users = set()
+    for plain, grouped in zip(total["data"], by_user["data"], strict=True):
+        assert math.isclose(cost_total(plain), cost_total(grouped), rel_tol=1e-9)
+        for line in grouped["results"]:
+            users.add(line["user_id"])
+            assert line["project_id"] is None
+            # Storage and code interpreter sessions belong to a project, not to a user.
+            if line["line_item"] in ("vector store storage", "code interpreter sessions"):
+                assert line["user_id"] is None
+            else:
+                assert line["user_id"] in fake.org.users
+    assert None in users
+    assert len(users - {None}) == len(fake.org.users)
+
+
+def test_costs_line_items_filter_matches_whole_names_only(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 3 * DAY, "group_by": "line_item"}
+    everything = get_json(client, COSTS, base)
+    names = sorted({r["line_item"] for b in everything["data"] for r in b["results"]})
+    chosen = ["gpt-4o-2024-08-06, input", "vector store storage"]
+    assert set(chosen) <= set(names)
+    only = get_json(client, COSTS, [*base.items(), *(("line_items[]", n) for n in chosen)])
+    for bucket, whole in zip(only["data"], everything["data"], strict=True):
+        assert {r["line_item"] for r in bucket["results"]} == set(chosen)
+        assert bucket["results"] == [r for r in whole["results"] if r["line_item"] in chosen]
+    # The SDK's docstring: each value must equal a complete line_item; no prefix matching.
+    for partial in ("gpt-4o-2024-08-06", "gpt-4o-2024-08-06, inp", "GPT-4O-2024-08-06, INPUT"):
+        page = get_json(client, COSTS, {**base, "line_items": partial})
+        assert all(b["results"] == [] for b in page["data"]), partial
+
+
+@pytest.mark.parametrize("path", [COMPLETIONS, DECISIONS, "/organization/usage/web_search_calls"])
+def test_api_source_splits_usage_into_agents_api_and_unlabeled(
+    client: httpx.Client, path: str
+) -> None:
+    base = {"start_time": START, "end_time": START + 5 * DAY}
+    fields = metric_fields(path)
+    plain = get_json(client, path, base)
+    by_source = get_json(client, path, {**base, "group_by": "api_source"})
+    seen = set()
+    for whole, grouped in zip(plain["data"], by_source["data"], strict=True):
+        assert whole["results"][0]["api_source"] is None
+        seen |= {r["api_source"] for r in grouped["results"]}
+        assert totals(grouped["results"], fields) == totals(whole["results"], fields)
+    assert seen == API_SOURCES
+
+
+def test_costs_by_api_source_follow_the_usage_they_bill(client: httpx.Client) -> None:
+    base = {"start_time": START, "end_time": START + 2 * DAY}
+    costs = get_json(client, COSTS, {**base, "group_by": ["api_source", "line_item"]})
+    usage = get_json(client, COMPLETIONS, {**base, "group_by": ["api_source", "model", "batch"]})
+    for cost_bucket, usage_bucket in zip(costs["data"], usage["data"], strict=True):
+        lines = {(r["api_source"], r["line_item"]): r for r in cost_bucket["results"]}
+        assert {source for source, _ in lines} == API_SOURCES
+        for u in usage_bucket["results"]:
+            item = f"{u['model']}, {'batch ' if u['batch'] else ''}output"
+            assert lines[(u["api_source"], item)]["quantity"] == (
+                u["output_tokens"] - u["output_audio_tokens"]
+            )
+        # Lines of operations without source attribution are unlabeled.
+        storage = [r for (s, i), r in lines.items() if i == "vector store storage"]
+        assert [r["api_source"] for r in storage] == ["unlabeled"]
+
+
+def test_final_next_page_can_be_left_out() -> None:
+    fake = FakeUsageAPI(omit_final_next_page=True, costs_has_more_forever=False)
+    with httpx.Client(transport=fake.transport(), base_url=BASE_URL, headers=AUTH) as c:
+        for path in (COMPLETIONS, DECISIONS, COSTS):
+            pages = list(walk(c, path, {"start_time": START, "end_time": END, "limit": 10}))
+            assert [p["has_more"] for p in pages] == [True, False]
+            assert isinstance(pages[0]["next_page"], str)
+            assert list(pages[-1]) == ["object", "data", "has_more"]
+            # Valid against the fragment, where next_page is optional since SDK 3.57.0.
+            assert schema_errors({**pages[-1], "next_page": None}, response_schema(path)) == []
+            schema = response_schema(path)
+            assert "next_page" not in _page_schema(schema)["required"]
+
+
+def _page_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    page: dict[str, Any] = fragment_spec()["components"]["schemas"][name]
+    return page
+
+
 # -- determinism, now, recording -------------------------------------------------------------
 
 
@@ -698,7 +861,7 @@ def _fingerprint(fake: FakeUsageAPI) -> list[bytes]:
     bodies = []
     for path in ALL_PATHS:
         params = [("start_time", str(START)), ("end_time", str(START + 4 * DAY))]
-        params += [("group_by", g) for g in allowed_group_by(path)]
+        params += [("group_by", g) for g in served_group_by(path)]
         status, _, body = fake.handle("GET", path, params, AUTH)
         assert status == 200
         bodies.append(body)
@@ -736,14 +899,18 @@ def test_requests_are_recorded_as_sent() -> None:
 # -- schema ------------------------------------------------------------------------------------
 
 
+def test_every_operation_of_the_fragment_is_served() -> None:
+    assert sorted(ALL_PATHS) == fragment_paths()
+
+
 @pytest.mark.parametrize("path", ALL_PATHS)
-def test_responses_match_the_reference_schema(client: httpx.Client, path: str) -> None:
+def test_responses_match_the_fragment_schema(client: httpx.Client, path: str) -> None:
     schema = response_schema(path)
     width = "1d" if path == COSTS else "1h"
     queries: list[list[tuple[str, Any]]] = [
         [("start_time", START + 99), ("limit", 3)],
         [("start_time", START), ("bucket_width", width)]
-        + [("group_by", g) for g in allowed_group_by(path)],
+        + [("group_by", g) for g in served_group_by(path)],
         [("start_time", NOW - DAY), ("end_time", NOW + DAY), ("group_by", "project_id")],
     ]
     for params in queries:
@@ -753,7 +920,7 @@ def test_responses_match_the_reference_schema(client: httpx.Client, path: str) -
         assert results, params
 
 
-@pytest.mark.parametrize("path", ALL_PATHS)
+@pytest.mark.parametrize("path", sorted(reference_spec()["paths"]))
 def test_results_match_the_documented_examples(client: httpx.Client, path: str) -> None:
     example = documented_example(path)
     expected = example["data"][0]["results"][0]
@@ -762,5 +929,16 @@ def test_results_match_the_documented_examples(client: httpx.Client, path: str) 
     assert list(body["data"][0]) == list(example["data"][0])
     (result,) = body["data"][0]["results"]
     assert result["object"] == expected["object"]
-    assert list(result) == list(expected), "same fields in the same order"
+    # The documented fields in the same order, and what only the newest SDK has.
+    added = SDK_ONLY_FIELDS.get(path, ())
+    assert [name for name in result if name not in added] == list(expected)
+    assert set(result) - set(expected) == set(added)
     assert list(result.get("amount", {})) == list(expected.get("amount", {}))
+
+
+@pytest.mark.parametrize("path", ALL_PATHS)
+def test_results_have_every_field_of_the_fragment(client: httpx.Client, path: str) -> None:
+    body = get_json(client, path, {"start_time": START, "limit": 1})
+    (result,) = body["data"][0]["results"]
+    # Order follows the documented examples (images: size before source, unlike the fragment).
+    assert sorted(result) == sorted(result_schema(path)["properties"])

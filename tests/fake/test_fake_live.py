@@ -31,7 +31,7 @@ from openai_org_usage.fake import (
     LIVE_REFUSED_GROUPINGS,
     FakeUsageAPI,
 )
-from openai_org_usage.fake._ops import OPERATIONS
+from openai_org_usage.fake._catalog import OPERATIONS
 from openai_org_usage.fake._query import encode_cursor, parse_query
 
 COSTS = "/organization/costs"
@@ -256,11 +256,43 @@ def test_live_rules_refuse_user_id_with_project_id_or_project_ids() -> None:
     assert dict(FakeUsageAPI().refused_groupings) == dict(LIVE_REFUSED_GROUPINGS)
 
 
-def test_costs_user_id_grouping_does_not_exist_yet(client: httpx.Client) -> None:
-    # The spec fragment's costs group_by has no user_id: the value is refused as unknown, and
-    # the live rules take over once the operation accepts it.
-    error = _error(client.get(COSTS, params={"start_time": START, "group_by": "user_id"}))
-    assert (error["param"], error["code"]) == ("group_by", None)
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            [("group_by", "user_id"), ("group_by", "project_id")],
+            "Grouping costs by user_id together with project_id is not supported for this "
+            "organization.",
+        ),
+        (
+            # As the official SDK sends arrays.
+            [("group_by[]", "line_item"), ("group_by[]", "user_id"), ("project_ids[]", "proj_x")],
+            "Grouping costs by user_id with the project_ids filter is not supported for this "
+            "organization.",
+        ),
+    ],
+)
+def test_costs_user_id_grouping_is_refused_with_projects(
+    client: httpx.Client, params: list[tuple[str, str]], message: str
+) -> None:
+    # Costs groups by user_id since the fragment follows SDK 3.57.0; the live rules now fire.
+    error = _error(client.get(COSTS, params=[("start_time", str(START)), *params]))
+    assert (error["param"], error["code"], error["message"]) == (
+        "group_by",
+        "unsupported_group_by",
+        message,
+    )
+
+
+def test_costs_user_id_grouping_alone_is_served(client: httpx.Client) -> None:
+    for params in (
+        [("group_by", "user_id")],
+        [("group_by", "user_id"), ("group_by", "api_source"), ("api_key_ids", "key_x")],
+        [("group_by", "user_id"), ("line_items", "vector store storage")],
+        [("group_by", "project_id"), ("project_ids", "proj_x")],
+    ):
+        response = client.get(COSTS, params=[("start_time", str(START)), *params])
+        assert response.status_code == 200, (params, response.text)
 
 
 def test_default_costs_groupings_are_served(client: httpx.Client) -> None:

@@ -1,4 +1,8 @@
-"""The generated client replays the vendor's documented example of every operation."""
+"""The generated client replays the documented example of every operation.
+
+The vendor documents eleven; ``decisions`` (only in the newest SDK) replays the project's own
+example, tests/generated/examples/usage_decisions.json, whose page has no ``next_page``.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from openai_org_usage_client.models import (
     UsageCodeInterpreterSessionsResult,
     UsageCompletionsPage,
     UsageCompletionsResult,
+    UsageDecisionsPage,
+    UsageDecisionsResult,
     UsageEmbeddingsPage,
     UsageEmbeddingsResult,
     UsageFileSearchCallsPage,
@@ -38,6 +44,7 @@ from openai_org_usage_client.models import (
     UsageWebSearchCallsPage,
     UsageWebSearchCallsResult,
 )
+from openai_org_usage_client.types import UNSET
 
 CASSETTES = TESTS_DIR / "generated" / "cassettes" / "test_examples"
 
@@ -57,6 +64,23 @@ EXPECTED: dict[str, tuple[type[Any], type[Any], dict[str, Any]]] = {
             "model": None,
             "batch": None,
             "service_tier": None,
+            # Newer than the documented example (SDK 3.57.0): absent, not null.
+            "input_cache_write_30m_tokens": UNSET,
+            "api_source": UNSET,
+        },
+    ),
+    "decisions": (
+        UsageDecisionsPage,
+        UsageDecisionsResult,
+        {
+            "input_tokens": 1000,
+            "input_cache_write_tokens": 100,
+            "input_cache_write_30m_tokens": 70,
+            "input_cache_write_12h_tokens": 30,
+            "output_tokens": 500,
+            "num_model_requests": 5,
+            "batch": None,
+            "api_source": None,
         },
     ),
     "embeddings": (
@@ -102,7 +126,8 @@ EXPECTED: dict[str, tuple[type[Any], type[Any], dict[str, Any]]] = {
     "web_search_calls": (
         UsageWebSearchCallsPage,
         UsageWebSearchCallsResult,
-        {"num_requests": 2, "num_model_requests": 2, "context_level": None},
+        # The documented example predates `api_source`: the field is absent, not null.
+        {"num_requests": 2, "num_model_requests": 2, "context_level": None, "api_source": UNSET},
     ),
 }
 
@@ -125,6 +150,14 @@ def check_page(operation: str, page: Any) -> None:
         assert getattr(result, attribute) == value, attribute
     # Nothing the server sent was lost or changed on the way into the models.
     assert page.to_dict() == recorded_body(operation)
+
+
+def test_a_page_without_next_page_parses() -> None:
+    body = recorded_body("decisions")
+    assert "next_page" not in body
+    page = UsageDecisionsPage.from_dict(body)
+    assert page.has_more is False
+    assert page.next_page is UNSET
 
 
 def client(admin_key: str) -> AuthenticatedClient:

@@ -9,13 +9,21 @@ import httpx
 import pytest
 
 from openai_org_usage_client import AuthenticatedClient
-from openai_org_usage_client.api.usage import usage_completions, usage_costs, usage_images
+from openai_org_usage_client.api.usage import (
+    usage_completions,
+    usage_costs,
+    usage_decisions,
+    usage_images,
+)
 from openai_org_usage_client.models import (
     CostsPage,
+    CostsResult,
     UnknownUsageResult,
     UsageCompletionsPage,
     UsageCompletionsResult,
+    UsageDecisionsPage,
 )
+from openai_org_usage_client.types import UNSET
 
 EMPTY_PAGE = {"object": "page", "data": [], "has_more": False, "next_page": None}
 
@@ -73,6 +81,41 @@ def test_enum_filters_and_cursor_go_on_the_wire() -> None:
     assert params["page"] == "page_abc"
 
 
+def test_sdk_only_parameters_go_on_the_wire() -> None:
+    """What only the newest SDK (openai 3.57.0) has: costs by user_id and api_source, the
+    line_items filter (whole line item names, commas and spaces included), decisions."""
+    sent: list[httpx.Request] = []
+    with capturing_client(sent, EMPTY_PAGE) as c:
+        usage_costs.sync(
+            client=c,
+            start_time=1730419200,
+            group_by=["user_id", "api_source", "line_item"],
+            line_items=["gpt-4o-2024-08-06, input", "vector store storage"],
+        )
+        usage_decisions.sync(
+            client=c, start_time=1730419200, group_by=["api_source", "service_tier"], batch=True
+        )
+    costs, decisions = sent
+    assert costs.url.params.get_list("group_by") == ["user_id", "api_source", "line_item"]
+    assert costs.url.params.get_list("line_items") == [
+        "gpt-4o-2024-08-06, input",
+        "vector store storage",
+    ]
+    assert decisions.url.path == "/v1/organization/usage/decisions"
+    assert decisions.url.params.get_list("group_by") == ["api_source", "service_tier"]
+    assert decisions.url.params["batch"] == "true"
+
+
+def test_next_page_may_be_absent() -> None:
+    body = {"object": "page", "data": [], "has_more": False}
+    sent: list[httpx.Request] = []
+    with capturing_client(sent, body) as c:
+        page = usage_decisions.sync(client=c, start_time=1730419200)
+    assert isinstance(page, UsageDecisionsPage)
+    assert page.next_page is UNSET
+    assert page.to_dict() == body
+
+
 def completions_result(**extra: Any) -> dict[str, Any]:
     return {
         "object": "organization.usage.completions.result",
@@ -119,6 +162,47 @@ def test_unknown_result_type_and_new_fields_parse() -> None:
     assert unknown.additional_properties == {"num_jumps": 3}
     # Nothing is lost: the models serialize back to what was received.
     assert page.to_dict() == body
+
+
+def test_sdk_only_result_fields_parse() -> None:
+    grouped = completions_result(
+        input_cache_write_tokens=9,
+        input_cache_write_30m_tokens=None,  # "may be absent or null in older responses"
+        input_cache_write_12h_tokens=9,
+        api_source="agents_api",
+    )
+    # A source the SDK does not list yet is kept as sent, not fatal to the page.
+    newer = completions_result(api_source="realtime_api")
+    body = {
+        "object": "page",
+        "data": [
+            {
+                "object": "bucket",
+                "start_time": 1730419200,
+                "end_time": 1730505600,
+                "results": [grouped, newer],
+            }
+        ],
+        "has_more": False,
+        "next_page": None,
+    }
+    page = UsageCompletionsPage.from_dict(body)
+    first, second = page.data[0].results
+    assert isinstance(first, UsageCompletionsResult)
+    assert (first.input_cache_write_30m_tokens, first.input_cache_write_12h_tokens) == (None, 9)
+    assert first.api_source == "agents_api"
+    assert first.additional_properties == {}
+    assert isinstance(second, UsageCompletionsResult)
+    assert second.api_source == "realtime_api"
+    assert page.to_dict() == body
+    costs = CostsResult.from_dict(
+        {"object": "organization.costs.result", "user_id": "user-x", "api_source": "unlabeled"}
+    )
+    assert (costs.user_id, costs.api_source, costs.additional_properties) == (
+        "user-x",
+        "unlabeled",
+        {},
+    )
 
 
 def test_result_without_object_fails_the_page() -> None:

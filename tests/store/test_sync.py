@@ -132,7 +132,7 @@ def test_first_sync_matches_the_facade(tmp_path: Path) -> None:
     report = sync(client_for(fake), db, since="2026-11-01", now=NOW, progress=pages.append)
 
     sent_requests = list(fake.requests)
-    assert report.requests == len(sent_requests) == 11  # one page per operation
+    assert report.requests == len(sent_requests) == len(OPERATIONS)  # one page per operation
     assert report.start == day(11, 1)
     assert report.end == NOW
     assert [p.operation for p in pages] == list(OPERATIONS)
@@ -176,7 +176,7 @@ def test_second_run_is_idempotent_and_sends_one_request_per_operation(tmp_path: 
     per_path = requests_per_path(fake, sent)
     assert set(per_path) == {r.path for r in fake.requests[:sent]}
     assert max(per_path.values()) <= 1
-    assert report.requests == 11
+    assert report.requests == len(OPERATIONS)
     assert sum(report.deleted.values()) == 0
     # The trailing window: three complete days before synced_until, plus today.
     assert set(report.ranges.values()) == {(TODAY - timedelta(days=3), NOW)}

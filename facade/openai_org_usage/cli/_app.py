@@ -1,24 +1,32 @@
-"""The click commands: ``report``, ``costs``, ``usage ENDPOINT``, ``sync`` and ``fake-server``."""
+"""The click commands: ``report``, one per operation (``costs``, ``usage ENDPOINT``), ``sync``
+and ``fake-server``.
+
+The data commands are made from the operation table when the app is built (``build_cli``):
+an operation under ``/organization/usage/`` is an ENDPOINT of ``usage``, any other is a command
+of its own, named like the client's method. Each gets its options (``_options``), its help
+(the operation's summary and description, if the table has them) and examples from its
+``Operation``; nothing here names an operation.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
 
-from openai_org_usage import OPERATIONS, Paginator, __version__
+from openai_org_usage import OPERATIONS, Operation, Paginator, __version__
+from openai_org_usage.export import columns
 
 from . import _errors
 from ._fetch import fetch_all
 from ._options import (
-    USAGE_OPERATIONS,
     endpoint_reference,
     filter_options,
+    operation_options,
     output_options,
-    query_options,
     range_options,
     source_options,
 )
@@ -35,7 +43,11 @@ from ._rows import records
 from ._source import DEMO_NOTICE, Source, open_source
 from ._timerange import RangeError, TimeRange, parse_since, resolve
 
-_ALL_FILTERS = filter_options(OPERATIONS.values())
+USAGE_GROUP = "usage"
+# Operations under this path are the `usage` group's endpoints; any other is a command.
+USAGE_PATH = "/organization/usage/"
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+_DEFAULT_RANGE = "Without --start or --last: the last 30 days."
 
 
 class App(click.Group):
@@ -61,10 +73,7 @@ class App(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(
-    cls=App,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="""\b
+_ROOT_EPILOG = """\b
 Examples:
   openai-org-usage report --demo
   openai-org-usage report --start 2026-11-01 --end 2026-12-01
@@ -73,11 +82,45 @@ Examples:
   openai-org-usage sync --db usage.duckdb --since 2026-01-01
 
 The admin key is read from OPENAI_ADMIN_KEY only (never an option, never printed).
-Run 'openai-org-usage COMMAND --help' for each command's options.""",
-)
-@click.version_option(__version__, prog_name="openai-org-usage")
-def cli() -> None:
-    """Usage and spend of an OpenAI organization, from the Usage and Costs API."""
+Run 'openai-org-usage COMMAND --help' for each command's options."""
+
+
+def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
+    """The ``openai-org-usage`` command, with one data command per operation of ``operations``.
+
+    Args:
+        operations: The operation table, by client method name (tests pass their own).
+
+    Raises:
+        ValueError: An operation's command or option would clash with another.
+    """
+
+    @click.group(cls=App, context_settings=_CONTEXT, epilog=_ROOT_EPILOG)
+    @click.version_option(__version__, prog_name="openai-org-usage")
+    def cli() -> None:
+        """Usage and spend of an OpenAI organization, from the Usage and Costs API."""
+
+    cli.add_command(report)
+    endpoints = []
+    for op in operations.values():
+        if op.path.startswith(USAGE_PATH):
+            endpoints.append(op)
+            continue
+        if op.name in (USAGE_GROUP, "report", "sync", "fake-server"):
+            raise ValueError(f"operation {op.name!r} would replace the {op.name} command")
+        cli.add_command(operation_command(op, operations.values()))
+    if endpoints:
+        cli.add_command(usage_group(endpoints, operations.values()))
+    cli.add_command(sync_command(operations))
+    cli.add_command(fake_server)
+    return cli
+
+
+def command_words(operation: Operation[Any]) -> tuple[str, ...]:
+    """How the command line names an operation's command: ``("usage", "completions")``."""
+    if operation.path.startswith(USAGE_PATH):
+        return (USAGE_GROUP, operation.name)
+    return (operation.name,)
 
 
 def _stderr(message: str) -> None:
@@ -103,7 +146,7 @@ def _announce(source: Source, time_range: TimeRange, bucket_width: str) -> None:
         _stderr(f"openai-org-usage: note: {note}")
 
 
-@cli.command(
+@click.command(
     epilog="""\b
 Examples:
   openai-org-usage report --demo
@@ -215,23 +258,184 @@ def _write_charts(result: Report, html_path: str | None, png_dir: str | None) ->
         write_pngs(png_dir, charts)
 
 
-def _raw(
-    operation_name: str,
-    options: Mapping[str, Any],
-    call: Callable[[Source, TimeRange], Paginator[Any]],
-) -> None:
-    """Shared body of ``costs`` and ``usage``: fetch rows, render them."""
-    operation = OPERATIONS[operation_name]
+# -- one command per operation ------------------------------------------------------------------
+
+
+class OperationCommand(click.Command):
+    """A data command; names the endpoint when given a filter that only other endpoints have.
+
+    Attributes:
+        operation: The operation the command fetches.
+        foreign_flags: Filter options of the other operations (``--size`` for ``embeddings``).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        operation: Operation[Any],
+        foreign_flags: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.operation = operation
+        self.foreign_flags = frozenset(foreign_flags)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Parse as click does; an option of another endpoint's filter gets its own message."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name not in self.foreign_flags:
+                raise
+            own = " ".join(spec.shown for spec in filter_options(self.operation))
+            raise click.UsageError(
+                f"{exc.option_name} is not valid for endpoint '{self.operation.name}' "
+                f"(its filters: {own or 'none'})",
+                ctx,
+            ) from None
+
+
+def _text(value: object) -> str | None:
+    """A help text from the operation table, if it has one (a str, not only whitespace)."""
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _example_filter(operation: Operation[Any]) -> str | None:
+    """One filter as typed, for the examples: an enum's first value, else a placeholder."""
+    for spec in filter_options(operation):
+        if spec.kind is bool:
+            continue
+        return f"{spec.flag} {spec.allowed[0] if spec.allowed else spec.dest.upper()}"
+    return None
+
+
+def examples(operation: Operation[Any]) -> list[str]:
+    """Command lines for ``--help``, built from what the operation accepts."""
+    command = " ".join(("openai-org-usage", *command_words(operation)))
+    lines = [f"{command} --demo --last 7d"]
+    if operation.group_by:
+        lines.append(
+            f"{command} --last 30d --group-by {operation.group_by[0]} --format csv "
+            f"-o {operation.name}.csv"
+        )
+    example = _example_filter(operation)
+    if example is not None:
+        lines.append(f"{command} --start 2026-11-01 --end 2026-11-08 {example} --format ndjson")
+    finer = [w for w in operation.bucket_widths if w != operation.default_bucket_width]
+    if finer:
+        lines.append(f"{command} --bucket-width {finer[0]} --last 24h --format json")
+    return lines
+
+
+def _help(operation: Operation[Any]) -> tuple[str, str, str]:
+    """``(short help, help, epilog)`` of an operation's command."""
+    summary = (
+        _text(getattr(operation, "summary", None))
+        or f"Raw {operation.name.replace('_', ' ')} rows, one per bucket and group."
+    )
+    description = _text(getattr(operation, "description", None))
+    text = [summary]
+    if description and description != summary:
+        text.append(description)
+    text.append(
+        f"API: GET {operation.path}. One row per result: bucket start and end (UTC) and every "
+        "field of the API's result."
+    )
+    epilog = ["\b", "Examples:", *(f"  {line}" for line in examples(operation)), ""]
+    names = ", ".join(column.name for column in columns(operation))
+    epilog += [f"Columns, in every format: {names}.", "", _DEFAULT_RANGE]
+    return summary, "\n\n".join(text), "\n".join(epilog)
+
+
+def operation_command(
+    operation: Operation[Any], operations: Iterable[Operation[Any]] = ()
+) -> OperationCommand:
+    """The command that fetches ``operation``'s rows, with its options, help and examples.
+
+    Args:
+        operation: The operation.
+        operations: The whole table: their filters that ``operation`` lacks are refused
+            with a message naming the endpoint.
+
+    Raises:
+        ValueError: A filter's option would take the name of another option.
+    """
+    own = {spec.flag for spec in filter_options(operation)}
+    foreign = {
+        opt
+        for other in operations
+        for spec in filter_options(other)
+        for opt in spec.opts
+        if spec.flag not in own
+    }
+
+    def run(**options: Any) -> None:
+        _run_operation(operation, options)
+
+    short_help, help_text, epilog = _help(operation)
+    # Shown in this order: range, query and filters, source, output.
+    decorated = range_options(operation_options(operation)(source_options(output_options(run))))
+    command = click.command(
+        operation.name,
+        cls=OperationCommand,
+        operation=operation,
+        foreign_flags=foreign,
+        help=help_text,
+        short_help=short_help,
+        epilog=epilog,
+        context_settings=_CONTEXT,
+    )(decorated)
+    _refuse_clashes(command)
+    return command
+
+
+def _refuse_clashes(command: click.Command) -> None:
+    # A filter named like a common option ("limits" -> --limit) must fail when the app is
+    # built, not shadow the other option (click only warns).
+    seen: dict[str, str] = {}
+    for param in command.params:
+        names = [param.name or "", *param.opts, *param.secondary_opts]
+        for name in names:
+            if name in seen and seen[name] != param.name:
+                raise ValueError(
+                    f"{command.name}: option {name} is both {seen[name]} and {param.name}"
+                )
+            seen[name] = param.name or ""
+
+
+def _api_filters(operation: Operation[Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """The given filter options as the client's arguments (``project_id`` -> ``project_ids``)."""
+    out: dict[str, Any] = {}
+    for spec in filter_options(operation):
+        value = options.get(spec.dest)
+        if value is None or value == ():
+            continue
+        out[spec.api_name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> None:
+    """The body of every data command: fetch the rows, render them."""
+    filters = _api_filters(operation, options)
     width = options["bucket_width"] or operation.default_bucket_width
     source = open_source(demo=options["demo"], base_url=options["base_url"])
     with source.client:
         time_range = _range(
             source, options["start"], options["end"], options["last"], options["tz"]
         )
-        paginator = call(source, time_range)
+        # The clients have one method per operation, named as in the table.
+        method: Callable[..., Paginator[Any]] = getattr(source.client, operation.name)
+        paginator = method(
+            start=time_range.start,
+            end=time_range.end,
+            bucket_width=options["bucket_width"],
+            group_by=list(options["group_by"]) or None,
+            limit=options["limit"],
+            **filters,
+        )
         _announce(source, time_range, width)
-        (buckets,) = fetch_all([(operation_name, paginator)])
-    rows = records(buckets)
+        (buckets,) = fetch_all([(operation.name, paginator)])
+    rows = records(buckets, operation.name)
     with open_output(options["output"]) as out:
         render_rows(
             options["fmt"],
@@ -244,98 +448,89 @@ def _raw(
         )
 
 
-def _api_filters(operation_name: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """Given filter options as API arguments; a filter the operation lacks is a usage error."""
-    operation = OPERATIONS[operation_name]
-    out: dict[str, Any] = {}
-    for spec in _ALL_FILTERS:
-        value = options.get(spec.dest)
-        if value is None or value == ():
-            continue
-        if spec.api_name not in operation.filters:
-            valid = [s.flag for s in _ALL_FILTERS if s.api_name in operation.filters]
-            raise click.UsageError(
-                f"{spec.flag} is not valid for endpoint '{operation_name}' "
-                f"(its filters: {', '.join(valid) or 'none'})"
-            )
-        out[spec.api_name] = list(value) if isinstance(value, tuple) else value
-    group_by = options.get("group_by") or ()
-    for field in group_by:
-        if field not in operation.group_by:
-            raise click.UsageError(
-                f"--group-by {field} is not valid for endpoint '{operation_name}' "
-                f"(choose from: {', '.join(operation.group_by)})"
-            )
-    return out
+# -- usage ENDPOINT ----------------------------------------------------------------------------
 
 
-def _paginator(
-    operation_name: str, options: Mapping[str, Any]
-) -> Callable[[Source, TimeRange], Paginator[Any]]:
-    filters = _api_filters(operation_name, options)
+class EndpointGroup(click.Group):
+    """``usage``: one subcommand per endpoint, in the table's order.
 
-    def call(source: Source, time_range: TimeRange) -> Paginator[Any]:
-        method: Callable[..., Paginator[Any]] = getattr(source.client, operation_name)
-        return method(
-            start=time_range.start,
-            end=time_range.end,
-            bucket_width=options["bucket_width"],
-            group_by=list(options["group_by"]) or None,
-            limit=options["limit"],
-            **filters,
-        )
+    Options may come before the ENDPOINT (``usage --demo completions``), as when ``usage``
+    was one command taking ENDPOINT as an argument.
+    """
 
-    return call
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The endpoints in the operation table's order (not sorted)."""
+        return list(self.commands)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Move the ENDPOINT in front of the options given before it, then parse as click."""
+        return super().parse_args(ctx, self._endpoint_first(ctx, args))
 
-@cli.command(
-    epilog="""\b
-Examples:
-  openai-org-usage costs --demo --start 2026-11-01 --end 2026-11-08
-  openai-org-usage costs --last 30d --group-by project_id --group-by line_item --format csv
-  openai-org-usage costs --start 2026-10-01 --project-id proj_abc --format ndjson -o costs.ndjson
+    def _endpoint_first(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            opt
+            for command in self.commands.values()
+            for param in command.params
+            if isinstance(param, click.Option) and not param.is_flag and not param.count
+            for opt in param.opts
+        }
+        i = 0
+        while i < len(args) and args[i] != "--":
+            token = args[i]
+            if not token.startswith("-") or token == "-":
+                return [token, *args[:i], *args[i + 1 :]]
+            i += 2 if token in takes_value else 1
+        if ctx.resilient_parsing or set(args) & set(ctx.help_option_names):
+            return args
+        raise click.UsageError(f"missing ENDPOINT: {self._choices()}", ctx)
 
-\b
-One row per result: bucket start and end (UTC) and every field of the API's result.
-Without --start or --last: the last 30 days."""
-)
-@range_options
-@query_options([OPERATIONS["costs"]])
-@source_options
-@output_options
-def costs(**options: Any) -> None:
-    """Raw spend rows, one per daily bucket and group (costs endpoint)."""
-    _raw("costs", options, _paginator("costs", options))
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The endpoint's command; an unknown ENDPOINT is refused with the list of them."""
+        if args and args[0] not in self.commands and not ctx.resilient_parsing:
+            raise click.UsageError(f"unknown ENDPOINT {args[0]!r}: {self._choices()}", ctx)
+        return super().resolve_command(ctx, args)
 
-
-@cli.command(
-    "usage",
-    epilog=endpoint_reference(USAGE_OPERATIONS.values())
-    + """
-
-\b
-Examples:
-  openai-org-usage usage completions --demo --start 2026-11-01 --end 2026-11-08 --group-by model
-  openai-org-usage usage images --last 7d --group-by size --size 1024x1024 --format csv
-  openai-org-usage usage completions --bucket-width 1h --last 24h --no-batch --format ndjson
-
-\b
-Filters and --group-by values must exist for the chosen endpoint (listed above).
-One row per result: bucket start and end (UTC) and every field of the API's result.
-Without --start or --last: the last 30 days.""",
-)
-@click.argument("endpoint", type=click.Choice(tuple(USAGE_OPERATIONS)), metavar="ENDPOINT")
-@range_options
-@query_options(USAGE_OPERATIONS.values())
-@source_options
-@output_options
-def usage_command(endpoint: str, **options: Any) -> None:
-    """Raw usage rows of one ENDPOINT, one per bucket and group."""
-    _raw(endpoint, options, _paginator(endpoint, options))
+    def _choices(self) -> str:
+        return f"one of {', '.join(self.commands)}"
 
 
-@cli.command(
-    epilog="""\b
+def usage_group(
+    endpoints: Sequence[Operation[Any]], operations: Iterable[Operation[Any]] = ()
+) -> EndpointGroup:
+    """``usage ENDPOINT``: a subcommand per operation of ``endpoints``."""
+    first = endpoints[0]
+    group = EndpointGroup(
+        USAGE_GROUP,
+        help="Raw usage rows of one ENDPOINT, one per bucket and group.",
+        subcommand_metavar="ENDPOINT [OPTIONS]",
+        context_settings=_CONTEXT,
+        epilog="\n".join(
+            [
+                endpoint_reference(endpoints),
+                "",
+                "Every endpoint also takes --start, --end, --last, --tz, --bucket-width, "
+                "--group-by, --limit, --demo, --base-url, --format and --output. Filters and "
+                "--group-by values must exist for the chosen endpoint (listed above). One row "
+                "per result: bucket start and end (UTC) and every field of the API's result. "
+                + _DEFAULT_RANGE,
+                "",
+                "\b",
+                "Examples:",
+                *(f"  {line}" for line in examples(first)),
+                "",
+                "Run 'openai-org-usage usage ENDPOINT --help' for an endpoint's options.",
+            ]
+        ),
+    )
+    table = list(operations)
+    for op in endpoints:
+        group.add_command(operation_command(op, table))
+    return group
+
+
+_SYNC_EPILOG = """\b
 Examples:
   openai-org-usage sync --db usage.duckdb --since 2026-01-01
   openai-org-usage sync --db usage.duckdb
@@ -355,94 +550,108 @@ The first run starts at --since (default: 30 days ago); later runs start 3 days
 and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
 The API serves about a year of history: an older --since loads from its earliest day.
 A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so.
-Needs the duckdb extra: pip install 'openai-org-usage[duckdb]'.""",
-)
-@click.option(
-    "--db",
-    "db",
-    required=True,
-    type=click.Path(dir_okay=False),
-    metavar="PATH",
-    help="DuckDB database file (created if missing).",
-)
-@click.option(
-    "--since",
-    metavar="WHEN",
-    help="Where a first sync starts, or an earlier day to backfill from: a date "
-    "(2026-01-01), an ISO datetime (without an offset: UTC) or a span back from now (90d); "
-    "floored to a UTC day. Default: 30 days ago on a first sync, then where the last sync "
-    "stopped. Older than the API serves (about a year): loads from its earliest day, "
-    "and says so.",
-)
-@click.option(
-    "--operation",
-    "operations",
-    multiple=True,
-    type=click.Choice(tuple(OPERATIONS)),
-    metavar="NAME",
-    help=f"Sync only this operation (repeatable). Default: all of {', '.join(OPERATIONS)}.",
-)
-@click.option(
-    "--trailing-days",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    help="Days before the last sync's end fetched again (costs settle over a few days).",
-)
-@source_options
-@output_options
-def sync(
-    db: str,
-    since: str | None,
-    operations: tuple[str, ...],
-    trailing_days: int,
-    demo: bool,
-    base_url: str | None,
-    fmt: str,
-    output: str | None,
-) -> None:
-    """Copy usage and costs into a DuckDB file, fetching only what is new.
-
-    Each operation is stored at its finest grain (daily buckets grouped by every field the
-    API accepts), one table per operation; what is stored is recorded, so the next run
-    resumes from there.
-    """
-    from openai_org_usage.store import sync as store_sync
-
-    from ._sync import SyncWatcher, render_sync, sync_notes
-
-    source = open_source(demo=demo, base_url=base_url)
-    # The table's order, whatever the flags' order (and each operation once).
-    names = [name for name in OPERATIONS if name in operations] or list(OPERATIONS)
-    watcher = SyncWatcher(names)
-    with source.client:
-        try:
-            # Read against the source's clock: the fake's in demo mode, like --start.
-            since_at = None if since is None else parse_since(since, now=source.now)
-        except RangeError as exc:
-            raise click.UsageError(str(exc)) from None
-        with watcher.shown():
-            result = store_sync(
-                source.client,
-                db,
-                since=since_at,
-                operations=names,
-                trailing_days=trailing_days,
-                # The fake's clock in demo mode: its data ends there, whatever today is.
-                now=source.now if source.demo else None,
-                progress=watcher,
-            )
-    if source.demo:
-        # After the run, not before: a refused run (locked, no duckdb, bad --since) then
-        # says one thing on stderr, its error line.
-        _stderr(DEMO_NOTICE)
-    for note in sync_notes(result):
-        _stderr(f"openai-org-usage: note: {note}")
-    with open_output(output) as out:
-        render_sync(fmt, out, result, db=db, demo=source.demo)
+Needs the duckdb extra: pip install 'openai-org-usage[duckdb]'."""
 
 
-@cli.command(
+# -- sync --------------------------------------------------------------------------------------
+
+
+def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
+    """``sync``, its ``--operation`` choices taken from ``operations``."""
+    table = tuple(operations)
+
+    @click.command("sync", epilog=_SYNC_EPILOG, context_settings=_CONTEXT)
+    @click.option(
+        "--db",
+        "db",
+        required=True,
+        type=click.Path(dir_okay=False),
+        metavar="PATH",
+        help="DuckDB database file (created if missing).",
+    )
+    @click.option(
+        "--since",
+        metavar="WHEN",
+        help="Where a first sync starts, or an earlier day to backfill from: a date "
+        "(2026-01-01), an ISO datetime (without an offset: UTC) or a span back from now (90d); "
+        "floored to a UTC day. Default: 30 days ago on a first sync, then where the last sync "
+        "stopped. Older than the API serves (about a year): loads from its earliest day, "
+        "and says so.",
+    )
+    @click.option(
+        "--operation",
+        "operations",
+        multiple=True,
+        type=click.Choice(table),
+        metavar="NAME",
+        help=f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
+    )
+    @click.option(
+        "--trailing-days",
+        type=click.IntRange(min=0),
+        default=3,
+        show_default=True,
+        help="Days before the last sync's end fetched again (costs settle over a few days).",
+    )
+    @source_options
+    @output_options
+    def sync(
+        db: str,
+        since: str | None,
+        operations: tuple[str, ...],
+        trailing_days: int,
+        demo: bool,
+        base_url: str | None,
+        fmt: str,
+        output: str | None,
+    ) -> None:
+        """Copy usage and costs into a DuckDB file, fetching only what is new.
+
+        Each operation is stored at its finest grain (daily buckets grouped by every field the
+        API accepts), one table per operation; what is stored is recorded, so the next run
+        resumes from there.
+        """
+        from openai_org_usage.store import sync as store_sync
+
+        from ._sync import SyncWatcher, render_sync, sync_notes
+
+        source = open_source(demo=demo, base_url=base_url)
+        # The table's order, whatever the flags' order (and each operation once).
+        names = [name for name in table if name in operations] or list(table)
+        watcher = SyncWatcher(names)
+        with source.client:
+            try:
+                # Read against the source's clock: the fake's in demo mode, like --start.
+                since_at = None if since is None else parse_since(since, now=source.now)
+            except RangeError as exc:
+                raise click.UsageError(str(exc)) from None
+            with watcher.shown():
+                result = store_sync(
+                    source.client,
+                    db,
+                    since=since_at,
+                    operations=names,
+                    trailing_days=trailing_days,
+                    # The fake's clock in demo mode: its data ends there, whatever today is.
+                    now=source.now if source.demo else None,
+                    progress=watcher,
+                )
+        if source.demo:
+            # After the run, not before: a refused run (locked, no duckdb, bad --since) then
+            # says one thing on stderr, its error line.
+            _stderr(DEMO_NOTICE)
+        for note in sync_notes(result):
+            _stderr(f"openai-org-usage: note: {note}")
+        with open_output(output) as out:
+            render_sync(fmt, out, result, db=db, demo=source.demo)
+
+    return sync
+
+
+# -- fake-server -------------------------------------------------------------------------------
+
+
+@click.command(
     "fake-server",
     epilog="""\b
 Examples:
@@ -501,3 +710,7 @@ def fake_server(port: int, host: str, seed: int, latency: float) -> None:
         server.serve_forever()
     finally:
         server.server_close()
+
+
+cli = build_cli()
+"""The ``openai-org-usage`` command (``main()`` runs it)."""

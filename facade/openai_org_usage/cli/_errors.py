@@ -22,6 +22,7 @@ from typing import NoReturn
 import click
 
 from openai_org_usage import (
+    OPERATIONS,
     APIError,
     InvalidParameterError,
     MissingAPIKeyError,
@@ -29,6 +30,8 @@ from openai_org_usage import (
     OpenAIUsageError,
     StoreError,
 )
+
+from ._options import filter_option, singular
 
 PREFIX = "openai-org-usage: error: "
 API_KEY_ENV = "OPENAI_ADMIN_KEY"
@@ -40,7 +43,7 @@ INTERRUPTED = 130
 _NO_ARGS_IS_HELP: type[click.UsageError] | None = getattr(
     click.exceptions, "NoArgsIsHelpError", None
 )
-# Facade parameter names as the command line spells them.
+# Facade parameters that are not filters, as the command line spells them.
 _FLAGS = {
     "start": "--start",
     "end": "--end",
@@ -48,16 +51,22 @@ _FLAGS = {
     "bucket_width": "--bucket-width",
     "group_by": "--group-by",
     "limit": "--limit",
-    "batch": "--batch/--no-batch",
 }
 
 
 def flag_for(param: str) -> str:
-    """``project_ids`` -> ``--project-id``; known names from the table above."""
+    """``project_ids`` -> ``--project-id``, ``batch`` -> ``--batch/--no-batch``.
+
+    Filters are named by the same rule as their options (``_options``), so a filter added to
+    the spec is named right here too.
+    """
     if param in _FLAGS:
         return _FLAGS[param]
-    singular = param[:-1] if param.endswith("s") else param
-    return "--" + singular.replace("_", "-")
+    for operation in OPERATIONS.values():
+        spec = operation.filters.get(param)
+        if spec is not None:
+            return "/".join(filter_option(spec).opts)
+    return "--" + singular(param).replace("_", "-")
 
 
 def message_for(exc: InvalidParameterError) -> str:

@@ -10,24 +10,29 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from openai_org_usage import Bucket, Paginator
-from openai_org_usage._pagination import plan_windows
-from openai_org_usage._time import count_buckets
+from openai_org_usage import Bucket, Paginator, count_buckets
 
 from ._source import MAX_CONCURRENCY
 
 
 def expected_pages(paginator: Paginator[Any], max_concurrency: int = MAX_CONCURRENCY) -> int:
-    """Pages the paginator should need, from the same window plan it uses itself.
+    """Pages the paginator should need: one per ``limit`` buckets of its range.
 
-    Each window asks for at most ``limit`` buckets; a server that pages sooner than that only
-    makes the bar's total grow while fetching.
+    The paginator cuts a long range into windows of ``limit`` buckets (the partial first
+    bucket counts as one, as the API counts it), one page each; fetched as one window
+    (``max_concurrency=1``), the server pages at the same ``limit``. So the count is the same
+    either way, and is computed rather than walked: a year at ``1m`` plans thousands of
+    windows. A server that pages sooner only makes the bar's total grow while fetching.
+
+    Args:
+        paginator: Not iterated; only its query is read.
+        max_concurrency: Windows fetched at once; does not change the count (kept so callers
+            can state what they run with).
     """
     query = paginator.query
-    return sum(
-        max(1, math.ceil(count_buckets(start, end, query.bucket_width) / query.limit))
-        for start, end in plan_windows(query, max_concurrency)
-    )
+    buckets = count_buckets(query.start_time, query.end_time, query.bucket_width)
+    # At least one request is sent, even for a range the API answers with no bucket.
+    return max(1, math.ceil(buckets / query.limit))
 
 
 def stderr_is_interactive() -> bool:

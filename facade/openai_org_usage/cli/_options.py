@@ -1,31 +1,28 @@
-"""Options shared by the data commands, built from ``OPERATIONS`` rather than hard-coded.
+"""Options of the commands; a data command's are derived from its ``Operation``, never listed.
 
-Group-by values, bucket widths and filters are read from the facade's operation table (itself
-read from the generated client), so a new filter in the spec becomes a new option here without
-edits. Filter options take the singular of the API name (``project_ids`` -> ``--project-id``)
-because each occurrence names one value; ``batch`` is the one boolean, ``--batch/--no-batch``.
+``--bucket-width`` and ``--group-by`` choices, the filter options and their choices come from
+the operation (itself read from the generated client), so an operation or filter added to the
+spec becomes a command or an option here without edits. One fixed rule names a filter's option:
+a list filter takes the singular of the API name, because each occurrence names one value
+(``project_ids`` -> ``--project-id``, ``categories`` -> ``--category``); a boolean filter is a
+flag pair (``batch`` -> ``--batch/--no-batch``); an enum filter takes only its values.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
 import click
 
-from openai_org_usage import OPERATIONS, InvalidParameterError
-from openai_org_usage._client import _checked_base_url
-from openai_org_usage._operations import Operation
+from openai_org_usage import Filter, InvalidParameterError, Operation, check_base_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "csv", "json", "ndjson")
 DEFAULT_LAST = "30d"
-USAGE_OPERATIONS: Mapping[str, Operation[Any]] = {
-    name: op for name, op in OPERATIONS.items() if name != "costs"
-}
 _SPAN = re.compile(r"[0-9]+[A-Za-z]+")
 
 
@@ -36,9 +33,10 @@ class FilterOption:
     Attributes:
         api_name: The facade/API parameter (``project_ids``).
         dest: The click parameter name (``project_id``).
-        flag: The option as typed (``--project-id``).
+        flag: The option as typed (``--project-id``; ``--batch`` for a flag pair).
         kind: ``str`` (repeatable values) or ``bool`` (``--x/--no-x``).
-        allowed: Accepted values for enum filters, across all operations having the filter.
+        allowed: Accepted values of an enum filter, or None.
+        description: The spec's description of the filter, if the operation carries it.
     """
 
     api_name: str
@@ -46,34 +44,45 @@ class FilterOption:
     flag: str
     kind: type
     allowed: tuple[str, ...] | None
+    description: str | None = None
+
+    @property
+    def opts(self) -> tuple[str, ...]:
+        """Every spelling of the option (``--batch``, ``--no-batch``)."""
+        return (self.flag, f"--no-{self.flag[2:]}") if self.kind is bool else (self.flag,)
+
+    @property
+    def shown(self) -> str:
+        """The option as ``--help`` shows it (``--project-id``, ``--batch / --no-batch``)."""
+        return " / ".join(self.opts)
 
 
-def _singular(api_name: str) -> str:
-    return api_name[:-1] if api_name.endswith("s") else api_name
+def singular(api_name: str) -> str:
+    """A list filter's option name: one value each time (``project_ids`` -> ``project_id``)."""
+    if api_name.endswith("ies"):
+        return api_name[:-3] + "y"
+    if api_name.endswith("s") and not api_name.endswith("ss"):
+        return api_name[:-1]
+    return api_name
 
 
-def filter_options(operations: Iterable[Operation[Any]]) -> list[FilterOption]:
-    """The union of the operations' filters, in first-seen order (enum values merged)."""
-    found: dict[str, FilterOption] = {}
-    for op in operations:
-        for name, spec in op.filters.items():
-            dest = _singular(name)
-            known = found.get(name)
-            allowed = spec.allowed
-            if known is not None and known.allowed is not None and allowed is not None:
-                allowed = known.allowed + tuple(v for v in allowed if v not in known.allowed)
-            found[name] = FilterOption(
-                name, dest, "--" + dest.replace("_", "-"), spec.kind, allowed
-            )
-    return list(found.values())
+def filter_option(spec: Filter) -> FilterOption:
+    """The option of one filter, by the module docstring's rule."""
+    dest = spec.name if spec.kind is bool else singular(spec.name)
+    description = getattr(spec, "description", None)
+    return FilterOption(
+        spec.name,
+        dest,
+        "--" + dest.replace("_", "-"),
+        spec.kind,
+        spec.allowed,
+        description if isinstance(description, str) and description.strip() else None,
+    )
 
 
-def union(values: Iterable[Iterable[str]]) -> tuple[str, ...]:
-    """Every value once, in first-seen order."""
-    out: dict[str, None] = {}
-    for group in values:
-        out.update(dict.fromkeys(group))
-    return tuple(out)
+def filter_options(operation: Operation[Any]) -> list[FilterOption]:
+    """The operation's filters as options, in the spec's order."""
+    return [filter_option(spec) for spec in operation.filters.values()]
 
 
 def _validate_span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -124,7 +133,7 @@ def _validate_base_url(ctx: click.Context, param: click.Parameter, value: str | 
     if value is None or not value.strip():
         return None
     try:
-        _checked_base_url(value.strip().rstrip("/"), allow_insecure_http=False)
+        check_base_url(value.strip())
     except InvalidParameterError as exc:
         example = "" if "api.openai.com" in exc.allowed else ", such as https://api.openai.com/v1"
         raise click.BadParameter(
@@ -172,18 +181,34 @@ def output_options(f: F) -> F:
     return f
 
 
-def query_options(operations: Iterable[Operation[Any]]) -> Callable[[F], F]:
-    """``--bucket-width``, ``--group-by``, ``--limit`` and every filter of ``operations``."""
-    ops = list(operations)
+def _filter_help(spec: FilterOption) -> str:
+    if spec.kind is bool:
+        return f"Only {spec.dest} ({spec.flag}) or only non-{spec.dest} usage. Default: both."
+    what = spec.description or (f"Only this {spec.dest.replace('_', ' ').replace('api ', 'API ')}.")
+    return f"{what.rstrip('.')} (repeatable; API: {spec.api_name})."
+
+
+def _limit_help(operation: Operation[Any]) -> str:
+    maxima = ", ".join(
+        f"{maximum} at {width}" for width, (_default, maximum) in operation.limits.items()
+    )
+    return (
+        f"Buckets per request page (the API's limit; at most {maxima}). Default: the most "
+        "the width allows, i.e. the fewest requests. Does not cap the output."
+    )
+
+
+def operation_options(operation: Operation[Any]) -> Callable[[F], F]:
+    """``--bucket-width``, ``--group-by``, ``--limit`` and every filter of ``operation``."""
 
     def decorate(f: F) -> F:
-        for spec in reversed(filter_options(ops)):
+        for spec in reversed(filter_options(operation)):
             if spec.kind is bool:
                 f = click.option(
                     f"{spec.flag}/--no-{spec.flag[2:]}",
                     spec.dest,
                     default=None,
-                    help=f"Only batch ({spec.flag}) or only non-batch usage. Default: both.",
+                    help=_filter_help(spec),
                 )(f)
             else:
                 f = click.option(
@@ -192,33 +217,24 @@ def query_options(operations: Iterable[Operation[Any]]) -> Callable[[F], F]:
                     multiple=True,
                     metavar="VALUE" if spec.allowed is None else None,
                     type=click.Choice(spec.allowed) if spec.allowed is not None else str,
-                    help=f"Only this {spec.dest.replace('_', ' ').replace('api ', 'API ')} "
-                    f"(repeatable; API: {spec.api_name}).",
+                    help=_filter_help(spec),
                 )(f)
-        f = click.option(
-            "--limit",
-            type=int,
-            metavar="N",
-            help="Buckets per request page (the API's limit). Default: the most the width "
-            "allows, i.e. the fewest requests. Does not cap the output.",
-        )(f)
+        f = click.option("--limit", type=int, metavar="N", help=_limit_help(operation))(f)
         f = click.option(
             "--group-by",
             "group_by",
             multiple=True,
-            metavar="FIELD",
-            type=click.Choice(union(op.group_by for op in ops)),
-            help="Split results by this field (repeatable)"
-            + (f": {', '.join(ops[0].group_by)}." if len(ops) == 1 else "; see below."),
+            type=click.Choice(operation.group_by),
+            help="Split results by this field (repeatable; any combination).",
         )(f)
-        widths = union(op.bucket_widths for op in ops)
+        widths = operation.bucket_widths
         f = click.option(
             "--bucket-width",
             type=click.Choice(widths),
             default=None,
-            help="Bucket size, aligned to UTC. Default: 1d."
+            help=f"Bucket size, aligned to UTC. Default: {operation.default_bucket_width}."
             if len(widths) > 1
-            else "Bucket size (costs are daily only).",
+            else f"Bucket size ({operation.name} has only {widths[0]}).",
         )(f)
         return f
 
@@ -229,8 +245,9 @@ def endpoint_reference(operations: Iterable[Operation[Any]]) -> str:
     """Help text: each endpoint's --group-by fields and filter options (click ``\\b`` block)."""
     lines = ["\b", "Group-by fields and filters by endpoint:"]
     for op in operations:
-        flags = " ".join(spec.flag for spec in filter_options([op]))
+        flags = " ".join(spec.shown for spec in filter_options(op))
         lines.append(f"  {op.name}:")
         lines.append(f"    --group-by {'|'.join(op.group_by)}")
-        lines.append(f"    {flags}")
+        if flags:
+            lines.append(f"    {flags}")
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Human formatting (thousands separators, ``$1,234.56``, dates without midnight times) is
 applied only to tables. The machine formats write raw numbers (floats as their shortest
-round-tripping repr), ISO-8601 UTC times and the API's field names, so nothing is lost.
+round-tripping repr), ISO-8601 UTC times and every field, so nothing is lost; raw rows have
+the package's one row shape (``_rows``): the columns of records, DataFrames and the store.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from openai_org_usage._operations import Operation
+from openai_org_usage import Operation
 
 from ._report import OTHER_METRICS, Report, Spend, Tokens
-from ._rows import Record, breakdown_columns, columns, flatten
+from ._rows import Record, breakdown_columns, header
 
 SYNTHETIC = "synthetic demo data"
 _TABLE_SPEND_ROWS = 15
@@ -45,9 +46,9 @@ _SUMMARY_KEYS = (
     "api_key_count",
     "vector_stores_as_of",
 )
-# Short table headers; the machine formats keep the API's names.
+# Short table headers; the machine formats keep the column names.
 _LABELS = {
-    "amount.value": "amount",
+    "amount_value": "amount",
     "num_model_requests": "requests",
     "num_requests": "calls",
     "num_sessions": "sessions",
@@ -130,11 +131,13 @@ def money(value: float, currency: str) -> str:
 
 
 def number(value: Any) -> str:
-    """Thousands separators; whole floats without decimals; text as is."""
+    """Thousands separators; whole floats without decimals; text as is; objects as JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -196,28 +199,27 @@ def render_rows(
     end: datetime,
     demo: bool,
 ) -> None:
-    """Write raw rows (``_rows.records``) in ``fmt``."""
+    """Write raw rows (``_rows.records``) in ``fmt``; every format has the same columns."""
     if fmt == "json":
         write_json(out, list(rows))
     elif fmt == "ndjson":
         write_ndjson(out, rows)
     else:
-        flat = [flatten(row) for row in rows]
-        header = columns(operation, flat)
+        columns = header(operation.name, rows)
         if fmt == "csv":
-            write_csv(out, header, flat)
+            write_csv(out, columns, rows)
         else:
             title = titled(f"{operation.name}: {describe_range(start, end)}", demo)
-            console_for(out).print(_rows_table(operation, header, flat, title))
+            console_for(out).print(_rows_table(operation.name, columns, rows, title))
 
 
 def _rows_table(
-    operation: Operation[Any], header: Sequence[str], rows: Sequence[Record], title: str
+    operation: str, columns: Sequence[str], rows: Sequence[Record], title: str
 ) -> Table:
-    hidden = breakdown_columns(operation.result_cls) - _TABLE_BREAKDOWNS
-    shown = [c for c in header[2:] if c not in hidden and any(r.get(c) is not None for r in rows)]
-    if "amount.value" in shown and "amount.currency" in shown:
-        shown.remove("amount.currency")  # folded into the amount cell: "$12.34"
+    hidden = breakdown_columns(operation) - _TABLE_BREAKDOWNS
+    shown = [c for c in columns[2:] if c not in hidden and any(r.get(c) is not None for r in rows)]
+    if "amount_value" in shown and "amount_currency" in shown:
+        shown.remove("amount_currency")  # folded into the amount cell: "$12.34"
     # Dimensions first, then numbers: reads like "on this day, this model used N tokens".
     numeric = {
         c
@@ -225,7 +227,10 @@ def _rows_table(
         if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool) for r in rows)
     }
     ordered = [c for c in shown if c not in numeric] + [c for c in shown if c in numeric]
-    bounds = [(datetime.fromisoformat(r["start"]), datetime.fromisoformat(r["end"])) for r in rows]
+    bounds = [
+        (datetime.fromisoformat(r["bucket_start"]), datetime.fromisoformat(r["bucket_end"]))
+        for r in rows
+    ]
     unit = _whole_bucket_unit(bounds)
     table = new_table(title, caption=f"{len(rows):,} rows; times are UTC")
     if unit:
@@ -243,8 +248,8 @@ def _rows_table(
         cells = [when(start)] if unit else [when(start), when(end)]
         for column in ordered:
             value = row.get(column)
-            if column == "amount.value" and isinstance(value, int | float):
-                cells.append(money(value, str(row.get("amount.currency") or "usd")))
+            if column == "amount_value" and isinstance(value, int | float):
+                cells.append(money(value, str(row.get("amount_currency") or "usd")))
             else:
                 cells.append(escape(number(value)))
         table.add_row(*cells)

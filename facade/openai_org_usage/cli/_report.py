@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from openai_org_usage import Bucket, Paginator, UsageClient
-from openai_org_usage_client.types import Unset
+from openai_org_usage.export import to_records
 
 from ._rows import iso_utc
 from ._timerange import TimeRange
@@ -290,13 +290,15 @@ def _amounts(
 ) -> dict[str | None, list[float]]:
     """A costs bucket's amounts by ``field``; results without an amount are skipped."""
     amounts: dict[str | None, list[float]] = defaultdict(list)
-    for result in bucket.results:
-        amount = result.amount
-        if isinstance(amount, Unset) or isinstance(amount.value, Unset):
+    # The rows of the package's row shape: a missing amount is None there, whatever the
+    # API left out (the amount, or its value).
+    for row in to_records("costs", [bucket], extras=False):
+        value, currency = row["amount_value"], row["amount_currency"]
+        if value is None:
             continue
-        if currencies is not None and isinstance(amount.currency, str):
-            currencies.add(amount.currency)
-        amounts[_name(getattr(result, field))].append(amount.value)
+        if currencies is not None and currency is not None:
+            currencies.add(currency)
+        amounts[_name(row[field])].append(value)
     return amounts
 
 

@@ -1,27 +1,23 @@
-"""Raw rows as plain data: one record per result, with its bucket's start and end.
+"""Raw rows as the command writes them: the package's one row shape, in text.
 
-A record is the result's ``to_dict()`` (the API's own field names and values) minus ``object``,
-after ``start`` and ``end`` as ISO-8601 UTC strings. Flat formats (CSV, tables) spell nested
-objects as dotted columns (``amount.value``).
+A record is one result as ``openai_org_usage.export.to_records`` makes it (``bucket_start``,
+``bucket_end``, then the result's fields flattened with ``_``: ``amount_value``; fields the
+API added after this client was generated last), with the bounds as ISO-8601 UTC strings.
+So CSV, JSON and NDJSON have the same keys, in the same order, as records, DataFrames and
+the store's tables. Nothing here reads the generated models: the columns come from
+``openai_org_usage.export.columns``.
 """
 
 from __future__ import annotations
 
-import sys
-import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import attrs
-
-import openai_org_usage_client.models as generated_models
-from openai_org_usage import Bucket
-from openai_org_usage._operations import Operation
-from openai_org_usage_client.types import Unset
+from openai_org_usage import OPERATIONS, Bucket
+from openai_org_usage.export import columns, to_records
 
 Record = dict[str, Any]
-_SKIPPED = {"object_", "additional_properties"}
 
 
 def iso_utc(instant: datetime) -> str:
@@ -29,71 +25,50 @@ def iso_utc(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def records(buckets: Iterable[Bucket[Any]]) -> list[Record]:
-    """One record per result, in bucket order."""
-    out: list[Record] = []
-    for bucket in buckets:
-        bounds = {"start": iso_utc(bucket.start), "end": iso_utc(bucket.end)}
-        for result in bucket.results:
-            fields = result.to_dict()
-            fields.pop("object", None)
-            out.append(bounds | fields)
-    return out
+def records(buckets: Iterable[Bucket[Any]], operation: str | None = None) -> list[Record]:
+    """One record per result, in bucket order, in the row shape (times as ISO-8601 text).
 
-
-def flatten(record: Record) -> Record:
-    """Nested objects as dotted keys: ``{"amount": {"value": 1}}`` -> ``{"amount.value": 1}``."""
-    flat: Record = {}
-    for key, value in record.items():
-        if isinstance(value, dict):
-            for sub_key, sub_value in flatten(value).items():
-                flat[f"{key}.{sub_key}"] = sub_value
-        else:
-            flat[key] = value
-    return flat
-
-
-def declared_columns(result_cls: type[Any]) -> tuple[str, ...]:
-    """The flat columns a result class declares, in the spec's field order.
-
-    Nested model fields (costs' ``amount``) expand to their own fields, so the header of an
-    operation is the same whether or not any row came back, and whatever fields were set.
+    Args:
+        buckets: Buckets of one operation.
+        operation: Its name; default: the operation whose result type the buckets hold.
     """
-    namespace = {**vars(sys.modules[result_cls.__module__]), **vars(generated_models)}
-    hints = typing.get_type_hints(result_cls, globalns=namespace)
-    columns: list[str] = []
-    for field in attrs.fields(result_cls):
-        if field.name in _SKIPPED:
-            continue
-        nested = [arg for arg in typing.get_args(hints[field.name]) or () if attrs.has(arg)]
-        if nested:
-            columns.extend(f"{field.name}.{sub}" for sub in declared_columns(nested[0]))
-        else:
-            columns.append(field.name)
-    return tuple(columns)
+    buckets = list(buckets)
+    name = operation if operation is not None else _operation_of(buckets)
+    if name is None:
+        return []  # no result at all: no row, whatever the operation
+    return [
+        {key: iso_utc(value) if isinstance(value, datetime) else value for key, value in r.items()}
+        for r in to_records(name, buckets)
+    ]
 
 
-def columns(operation: Operation[Any], flat_records: Iterable[Record]) -> list[str]:
-    """A stable header: start, end, the declared fields, then any undeclared ones, sorted.
+def header(operation: str, rows: Iterable[Record]) -> list[str]:
+    """A stable header: the operation's columns, then any fields they lack, sorted.
 
-    Undeclared fields are ones the API added after this client was generated; they are kept
+    Unknown fields are ones the API added after this client was generated; they are kept
     (lossless) rather than dropped.
     """
-    known = ["start", "end", *declared_columns(operation.result_cls)]
-    extra = sorted({key for record in flat_records for key in record} - set(known))
+    known = [c.name for c in columns(operation)]
+    extra = sorted({key for row in rows for key in row} - set(known))
     return known + extra
 
 
-def breakdown_columns(result_cls: type[Any]) -> frozenset[str]:
-    """Optional integer fields: breakdowns of a required total (text/audio/image tokens ...).
+def breakdown_columns(operation: str) -> frozenset[str]:
+    """Optional counts: breakdowns of a required total (text/audio/image tokens ...).
 
     Tables leave them out to stay readable; the machine formats keep every field.
     """
-    namespace = {**vars(sys.modules[result_cls.__module__]), **vars(generated_models)}
-    hints = typing.get_type_hints(result_cls, globalns=namespace)
     return frozenset(
-        field.name
-        for field in attrs.fields(result_cls)
-        if field.default is not attrs.NOTHING
-        and set(typing.get_args(hints[field.name])) - {Unset} == {int}
+        c.name for c in columns(operation) if c.kind == "integer" and not c.required and not c.group
     )
+
+
+def _operation_of(buckets: Sequence[Bucket[Any]]) -> str | None:
+    by_type = {op.result_cls: name for name, op in OPERATIONS.items()}
+    for bucket in buckets:
+        for result in bucket.results:
+            name = by_type.get(type(result))
+            if name is None:
+                raise TypeError(f"{type(result).__name__} is not the result of any operation")
+            return name
+    return None

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, tzinfo
 
 import attrs
 
-from openai_org_usage._errors import InvalidParameterError
-from openai_org_usage._time import (
+from openai_org_usage import (
+    InvalidParameterError,
     align_up,
     bucket_seconds,
     from_unix_seconds,

@@ -1,16 +1,23 @@
-"""An embedded, deterministic fake of OpenAI's Usage and Costs API (stdlib + httpx only).
+"""An embedded, deterministic fake of OpenAI's Usage and Costs API (httpx and this package only).
 
-It serves the eleven GET operations (``/organization/costs`` and ``/organization/usage/*``) with
-the upstream wire format: UTC-aligned buckets (a partial first bucket when ``start_time`` is not
-on a boundary; the last bucket keeps its natural end and full data even when ``end_time`` falls
-inside it, so every bucket's numbers cover exactly its own span), every bucket present even when
-empty, ``limit`` counted in buckets, opaque
+It serves every GET operation of ``openapi/usage.yaml`` (``/organization/costs`` and the eleven
+``/organization/usage/*``, ``decisions`` included; the list is read from the package's
+description of the generated client) with the wire format there: UTC-aligned buckets (a partial
+first bucket when ``start_time`` is not on a boundary; the last bucket keeps its natural end and
+full data even when ``end_time`` falls inside it, so every bucket's numbers cover exactly its
+own span), every bucket present even when empty, ``limit`` counted in buckets, opaque
 ``next_page`` cursors bound to the query, group_by with ungrouped fields ``null``, filters as
 repeated keys or ``key[]=``, and OpenAI-style 400/401/404/405 errors naming ``param``.
 
 Data comes from a synthetic organization (projects, users, API keys, models, vector stores)
 derived from ``seed``; any range is computed on demand, 1m buckets sum exactly to 1h and 1h to
-1d, and costs are usage x a price list. Output never depends on the wall clock.
+1d, and costs are usage x a price list. Output never depends on the wall clock. What only the
+newest SDK (``openai`` 3.57.0) has is served too: ``decisions``, ``api_source`` grouping
+(``agents_api``/``unlabeled``) on completions, web search, decisions and costs, costs by
+``user_id`` and filtered by ``line_items``, and cache writes split into
+``input_cache_write_30m_tokens`` + ``input_cache_write_12h_tokens``. An operation of the
+fragment that has no hand-made model here is served from its result schema (plausible counts,
+amounts and grouped values); ``generic_operations=[...]`` forces that for named operations.
 
 In process::
 
@@ -36,9 +43,12 @@ Like the live API, and unlike the spec, by default (public integrations report t
   400 ``reporting_lookback_exceeded`` naming the earliest date. ``lookback_days=None`` serves any
   start (another number moves the limit).
 - some groupings are refused: costs by ``user_id`` with ``project_id`` or with the
-  ``project_ids`` filter get 400 ``unsupported_group_by`` (dormant until this spec fragment gives
-  costs a ``user_id`` grouping). ``refused_groupings`` replaces the rules (``{}``: none);
+  ``project_ids`` filter get 400 ``unsupported_group_by`` (``user_id`` alone is served).
+  ``refused_groupings`` replaces the rules (``{}``: none);
   ``refuse_costs_api_key_grouping=True`` also refuses costs ``group_by=api_key_id``.
+
+The last page of a query says ``"next_page": null``; ``omit_final_next_page=True`` leaves the
+key out instead (the newest SDK makes it optional).
 
 Faults: ``FakeUsageAPI(faults=FaultSchedule(seed=1, rate_429=0.1, rate_500=0.05))`` or a script
 by request index, ``FakeUsageAPI(faults=[None, "429", None, "500"])``. Besides rate limits and

@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="refuse costs group_by=api_key_id, as one integration reports",
     )
+    parser.add_argument(
+        "--omit-final-next-page",
+        action="store_true",
+        help="leave next_page out of the last page instead of null (the SDK makes it optional)",
+    )
     args = parser.parse_args(argv)
     api = FakeUsageAPI(
         args.seed,
@@ -53,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
         costs_has_more_forever=args.costs_has_more_forever,
         lookback_days=None if args.no_lookback else args.lookback_days,
         refuse_costs_api_key_grouping=args.refuse_costs_api_key_grouping,
+        omit_final_next_page=args.omit_final_next_page,
     )
     server = serve(api, args.host, args.port)
     host, port = server.server_address[:2]

@@ -150,14 +150,27 @@ def costs_page(org: Organization, series: Series, query: Query) -> list[str]:
 
 
 def _costs_fragment(line: CostLine, group_by: tuple[str, ...], by_line: bool) -> str:
-    """JSON after ``amount``; with line items it keeps a ``%r`` slot for the quantity."""
-    parts = [
-        f',"{name}":{json.dumps(getattr(line, name) if name in group_by else None)}'
-        for name in ("line_item", "project_id", "api_key_id")
-    ]
+    """JSON after ``amount``; with line items it keeps a ``%r`` slot for the quantity.
+
+    The documented example's fields first, then the ones only the newer SDK has.
+    """
+
+    def dims(*names: str) -> str:
+        text = "".join(
+            f',"{name}":{json.dumps(getattr(line, name) if name in group_by else None)}'
+            for name in names
+        )
+        # Only the line-item fragment is a %-template (its quantity slot).
+        return text.replace("%", "%%") if by_line else text
+
     if by_line:
         unit = json.dumps(line.quantity_unit).replace("%", "%%")
-        parts.append(f',"quantity":%r,"quantity_unit":{unit}}}')
+        quantity = f',"quantity":%r,"quantity_unit":{unit}'
     else:
-        parts.append(',"quantity":null,"quantity_unit":null}')
-    return "".join(parts)
+        quantity = ',"quantity":null,"quantity_unit":null'
+    return (
+        dims("line_item", "project_id", "api_key_id")
+        + quantity
+        + dims("user_id", "api_source")
+        + "}"
+    )

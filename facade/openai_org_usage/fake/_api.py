@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from urllib.parse import urlencode
 
 from ._aggregate import costs_page, page_bounds, usage_page
+from ._catalog import OPERATIONS, operation_table
 from ._faults import FaultKind, FaultSchedule, InjectedFault, coerce_faults
+from ._generic import with_generic_streams
 from ._hashing import mix64
 from ._live import (
     COSTS_PATH,
@@ -24,7 +26,7 @@ from ._live import (
     check_lookback,
     refusal_rules,
 )
-from ._ops import OPERATIONS
+from ._ops import Operation
 from ._org import Organization, build_organization
 from ._query import ApiError, encode_cursor, parse_query
 from ._series import Series
@@ -102,13 +104,21 @@ class FakeUsageAPI:
       (UTC)." ``None``: any start is served.
     - ``refused_groupings=None`` (the live rules, :data:`LIVE_REFUSED_GROUPINGS`): costs
       grouped by ``user_id`` with ``project_id``, or by ``user_id`` with the ``project_ids``
-      filter, get 400 ``unsupported_group_by`` (``param: group_by``). A mapping of operation
-      path -> rules replaces them (``{}``: refuse nothing); a rule is a collection of
-      ``group_by`` values and filter parameter names refused together, e.g.
-      ``{"/organization/costs": [("line_item", "project_id")]}``. Costs has no ``user_id``
-      grouping in this spec fragment yet, so the live rules apply once it does.
+      filter, get 400 ``unsupported_group_by`` (``param: group_by``); ``user_id`` alone is
+      served. A mapping of operation path -> rules replaces them (``{}``: refuse nothing); a
+      rule is a collection of ``group_by`` values and filter parameter names refused together,
+      e.g. ``{"/organization/costs": [("line_item", "project_id")]}``.
     - ``refuse_costs_api_key_grouping=False``: ``True`` also refuses costs
       ``group_by=api_key_id`` (one integration reports it refused although the spec lists it).
+
+    ``omit_final_next_page=True`` leaves ``next_page`` out of a page that ends the results,
+    instead of sending ``null``: the newest SDK makes the field optional, so a client must
+    cope with both.
+
+    Every operation of the spec fragment is served: from a hand-made model where the fake has
+    one, otherwise from the operation's result schema (plausible counts, amounts and grouped
+    values; see ``_generic``). ``generic_operations`` names operations to serve that way even
+    though they have a model (to test the generic model).
     """
 
     def __init__(
@@ -123,6 +133,8 @@ class FakeUsageAPI:
         lookback_days: int | None = LIVE_LOOKBACK_DAYS,
         refused_groupings: Mapping[str, Collection[Collection[str]]] | None = None,
         refuse_costs_api_key_grouping: bool = False,
+        omit_final_next_page: bool = False,
+        generic_operations: Collection[str] = (),
     ) -> None:
         if now is None:
             now = DEFAULT_NOW
@@ -132,6 +144,8 @@ class FakeUsageAPI:
             raise ValueError("latency must be >= 0")
         if api_key is not None and not api_key:
             raise ValueError("api_key must be non-empty when given")
+        if isinstance(generic_operations, str):
+            raise TypeError("generic_operations must be a collection of operation names")
         if lookback_days is not None and lookback_days < 1:
             raise ValueError("lookback_days must be >= 1, or None to serve any start_time")
         self.seed = seed
@@ -142,11 +156,20 @@ class FakeUsageAPI:
         self.latency = latency
         self.costs_has_more_forever = costs_has_more_forever
         self.lookback_days = lookback_days
+        self.omit_final_next_page = omit_final_next_page
+        self.operations: Mapping[str, Operation] = (
+            operation_table(generic_operations) if generic_operations else OPERATIONS
+        )
+        """Operation path (without ``/v1``) -> what the fake serves there."""
         self.refused_groupings: Mapping[str, tuple[RefusalRule, ...]] = refusal_rules(
-            refused_groupings, refuse_costs_api_key=refuse_costs_api_key_grouping
+            refused_groupings,
+            refuse_costs_api_key=refuse_costs_api_key_grouping,
+            operations=self.operations,
         )
         """Operation path -> the refused combinations in force (normalised)."""
-        self.org: Organization = build_organization(seed)
+        self.org: Organization = with_generic_streams(
+            build_organization(seed), tuple(self.operations.values()), seed
+        )
         self.requests: list[RecordedRequest] = []
         """Every request received, in order (appended by :meth:`handle`)."""
         self._series = Series(seed, self.now_ts)
@@ -274,7 +297,7 @@ class FakeUsageAPI:
         headers: Mapping[str, str],
     ) -> Response:
         path = url_path[3:] if url_path.startswith("/v1/") else url_path
-        op = OPERATIONS.get(path)
+        op = self.operations.get(path)
         if op is None:
             raise ApiError(404, f"Invalid URL ({method} {url_path})")
         if method != "GET":
@@ -299,14 +322,18 @@ class FakeUsageAPI:
             # Only reachable by a past-end costs cursor: an empty page that promises more.
             data, next_position = [], query.position + query.width
         else:
-            data = (costs_page if is_costs else usage_page)(self.org, self._series, query)
+            # Costs are usage x prices, unless costs is served from its schema like any other.
+            by_price = is_costs and not op.generic
+            data = (costs_page if by_price else usage_page)(self.org, self._series, query)
             bounds, next_position = page_bounds(query)
             if next_position is None and past_end:
                 # The live costs endpoint still says has_more after its last bucket; the
                 # cursor points one bucket past the end, and each empty page one further.
                 next_position = bounds[-1][1]
         if next_position is None:
-            tail = '],"has_more":false,"next_page":null}'
+            # Null as the documented examples show; the newest SDK also accepts it absent.
+            ending = "}" if self.omit_final_next_page else ',"next_page":null}'
+            tail = '],"has_more":false' + ending
         else:
             cursor = json.dumps(encode_cursor(next_position, query.fingerprint))
             tail = f'],"has_more":true,"next_page":{cursor}}}'

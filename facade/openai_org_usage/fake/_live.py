@@ -7,7 +7,8 @@ Public integrations that sync this API into warehouses report these; a client mu
   minus :data:`LIVE_LOOKBACK_DAYS` days is refused with 400 ``reporting_lookback_exceeded``.
 - **Some groupings are refused.** Costs grouped by ``user_id`` together with ``project_id``, or
   by ``user_id`` with the ``project_ids`` filter, get 400 ``unsupported_group_by``
-  (:data:`LIVE_REFUSED_GROUPINGS`). One integration also reports costs ``group_by=api_key_id``
+  (:data:`LIVE_REFUSED_GROUPINGS`); the newest SDK documents the same (it depends on the
+  organization and the time range). One integration also reports costs ``group_by=api_key_id``
   refused although the spec lists it (:data:`COSTS_API_KEY_GROUPING`, off by default).
 
 Costs promising more past its end is pagination, handled where pages are built (``_api``).
@@ -20,7 +21,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Final
 
-from ._ops import OPERATIONS, Operation
+from ._ops import Operation
 from ._query import ApiError, Query
 
 DAY: Final = 86_400
@@ -38,9 +39,8 @@ LIVE_REFUSED_GROUPINGS: Final[Mapping[str, tuple[RefusalRule, ...]]] = MappingPr
 )
 """Operation path -> the combinations the live API refuses (for some organizations).
 
-Costs has no ``user_id`` grouping in this project's spec fragment yet (the newest SDK has it), so
-today the fake refuses ``group_by=user_id`` on costs as an unknown value, before these rules;
-they take effect once the operation accepts ``user_id``.
+``group_by=user_id`` alone is served on costs; with ``project_id`` grouping or the
+``project_ids`` filter it is refused.
 """
 
 COSTS_API_KEY_GROUPING: Final[RefusalRule] = ("api_key_id",)
@@ -73,18 +73,22 @@ def check_lookback(start: int, now_ts: int, lookback_days: int | None) -> None:
 
 
 def refusal_rules(
-    refused: Mapping[str, Collection[Collection[str]]] | None, *, refuse_costs_api_key: bool
+    refused: Mapping[str, Collection[Collection[str]]] | None,
+    *,
+    refuse_costs_api_key: bool,
+    operations: Mapping[str, Operation],
 ) -> dict[str, tuple[RefusalRule, ...]]:
     """Check and normalise the ``refused_groupings`` argument of :class:`FakeUsageAPI`.
 
-    ``None`` means :data:`LIVE_REFUSED_GROUPINGS`. Keys are operation paths (a ``/v1`` prefix is
-    accepted). A rule given as a set is ordered by name in messages, a sequence keeps its order.
+    ``None`` means :data:`LIVE_REFUSED_GROUPINGS`. Keys are paths of ``operations`` (a ``/v1``
+    prefix is accepted). A rule given as a set is ordered by name in messages, a sequence keeps
+    its order.
     """
     source = LIVE_REFUSED_GROUPINGS if refused is None else refused
     rules: dict[str, tuple[RefusalRule, ...]] = {}
     for raw_path, raw_rules in source.items():
         path = raw_path[3:] if raw_path.startswith("/v1/") else raw_path
-        op = OPERATIONS.get(path)
+        op = operations.get(path)
         if op is None:
             raise ValueError(f"refused_groupings: unknown operation path {raw_path!r}")
         if isinstance(raw_rules, str):
@@ -130,7 +134,7 @@ def check_groupings(query: Query, rules: Sequence[RefusalRule]) -> None:
 def _refusal_message(op: Operation, rule: RefusalRule) -> str:
     groups = [name for name in rule if not _is_filter(op, name)]
     filters = [name for name in rule if _is_filter(op, name)]
-    subject = "costs" if op.metrics is None else f"{op.name} usage"
+    subject = "costs" if op.path == COSTS_PATH else f"{op.name} usage"
     text = f"Grouping {subject} by {groups[0]}"
     if len(groups) > 1:
         text += " together with " + " and ".join(groups[1:])

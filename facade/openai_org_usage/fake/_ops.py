@@ -1,7 +1,10 @@
-"""The eleven operations: their filters, group_by fields, result objects and metric fields.
+"""The operations the fake has hand-made models for: filters, group_by, results and metrics.
 
-Everything here mirrors ``openai-usage-upstream.yaml`` (parameters, enums, result schemas and
-the field order of the documented examples).
+Everything here mirrors ``openapi/usage.yaml`` (parameters, enums, result schemas), with the
+field order of the documented examples of ``openai-usage-upstream.yaml``; what only the newer
+SDK has (decisions, ``api_source``, costs by ``user_id``, the two cache-write retentions) comes
+after the documented fields. An operation of the fragment without a model here is served from
+its result schema (``_generic``); :data:`HAND_MADE` is what this module contributes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Final
 from . import _org as O
 from ._org import DimValue
 
-Metrics = Callable[[Sequence[int]], tuple[int, ...]]
+Metrics = Callable[[Sequence[int]], tuple[float, ...]]
 
 USAGE_LIMITS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
     {"1d": (7, 31), "1h": (24, 168), "1m": (60, 1440)}
@@ -23,6 +26,21 @@ USAGE_LIMITS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType(
 """bucket_width -> (default limit, max limit) for usage endpoints."""
 COSTS_LIMITS: Final[Mapping[str, tuple[int, int]]] = MappingProxyType({"1d": (7, 180)})
 WIDTH_SECONDS: Final[Mapping[str, int]] = MappingProxyType({"1m": 60, "1h": 3600, "1d": 86400})
+
+
+@dataclass(frozen=True, slots=True)
+class Dimension:
+    """Where a generic operation's streams take the values of one grouped or filtered field.
+
+    ``source`` is one of the organization's identifier kinds (``project_id``, ``user_id``,
+    ``api_key_id``, ``model``, ``vector_store_id``), ``"values"`` (``values`` holds the
+    enum's or the booleans' values, cycled through the streams) or ``"synthetic"`` (made-up
+    identifiers named after the field).
+    """
+
+    name: str
+    source: str
+    values: tuple[DimValue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,17 @@ class Operation:
     metrics: Metrics | None = None
     """Atoms -> values of ``fields``."""
     bool_filters: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    """JSON template of each of ``fields`` (default ``%d``; a nested object takes several
+    values of ``metrics``)."""
+    constants: tuple[tuple[str, str], ...] = ()
+    """(field, JSON) of the result fields that are neither metrics nor grouped: closing it."""
+    generic: bool = False
+    """Served from the result schema (``_generic``) rather than a hand-made model."""
+    dimensions: tuple[Dimension, ...] = ()
+    """Generic operations only: the dimensions their streams are built with."""
+    rates: tuple[float, ...] = ()
+    """Generic operations only: mean daily value of each atom per unit of traffic."""
 
     @property
     def parameters(self) -> frozenset[str]:
@@ -57,12 +86,16 @@ class Operation:
         Rendering results by string formatting is several times faster than ``json.dumps`` on
         dicts and produces the same compact JSON; large pages are dominated by this cost.
         """
-        head = '{"object":' + json.dumps(self.result_object)
-        return head + "".join(f',"{name}":%d' for name in self.fields)
+        head = '{"object":' + json.dumps(self.result_object).replace("%", "%%")
+        formats = self.formats or ("%d",) * len(self.fields)
+        return head + "".join(
+            f',"{name}":{fmt}' for name, fmt in zip(self.fields, formats, strict=True)
+        )
 
     def dims_fragment(self, grouped: Mapping[str, DimValue]) -> str:
         """JSON of the dimension fields (grouped values, others null) closing a result."""
         parts = [f',"{g}":{json.dumps(grouped.get(g))}' for g in self.group_by]
+        parts += [f',"{name}":{value}' for name, value in self.constants]
         return "".join(parts) + "}"
 
 
@@ -70,6 +103,8 @@ _COMPLETIONS_FIELDS: Final = (
     "input_tokens",
     "input_cached_tokens",
     "input_cache_write_tokens",
+    "input_cache_write_30m_tokens",
+    "input_cache_write_12h_tokens",
     "input_uncached_tokens",
     "output_tokens",
     "input_text_tokens",
@@ -88,11 +123,14 @@ _COMPLETIONS_FIELDS: Final = (
 def _completions(a: Sequence[int]) -> tuple[int, ...]:
     cached = a[O.C_CACHED_TEXT] + a[O.C_CACHED_AUDIO] + a[O.C_CACHED_IMAGE]
     uncached = a[O.C_UNCACHED_TEXT] + a[O.C_UNCACHED_AUDIO] + a[O.C_UNCACHED_IMAGE]
-    write = a[O.C_CACHE_WRITE]
+    write_30m, write_12h = a[O.C_CACHE_WRITE_30M], a[O.C_CACHE_WRITE_12H]
+    write = write_30m + write_12h
     return (
         cached + write + uncached,
         cached,
         write,
+        write_30m,
+        write_12h,
         uncached,
         a[O.C_OUT_TEXT] + a[O.C_OUT_AUDIO] + a[O.C_OUT_IMAGE],
         a[O.C_UNCACHED_TEXT],
@@ -128,6 +166,7 @@ def _web_search(a: Sequence[int]) -> tuple[int, ...]:
 _WHO: Final = {"project_ids": "project_id", "user_ids": "user_id", "api_key_ids": "api_key_id"}
 _MODEL_USAGE: Final = _WHO | {"models": "model"}
 _MODEL_GROUPS: Final = ("project_id", "user_id", "api_key_id", "model")
+_TOKEN_GROUPS: Final = (*_MODEL_GROUPS, "batch", "service_tier", "api_source")
 _SIZES: Final = frozenset({"256x256", "512x512", "1024x1024", "1792x1792", "1024x1792"})
 _SOURCES: Final = frozenset({"image.generation", "image.edit", "image.variation"})
 _LEVELS: Final = frozenset({"low", "medium", "high"})
@@ -162,7 +201,7 @@ def _usage(
 
 _TOKENS: Final = ("input_tokens", _REQUESTS)
 
-OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
+HAND_MADE: Final[Mapping[str, Operation]] = MappingProxyType(
     {
         op.path: op
         for op in (
@@ -171,11 +210,15 @@ OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
                 path="/organization/costs",
                 result_object="organization.costs.result",
                 filters=MappingProxyType(
-                    {"project_ids": "project_id", "api_key_ids": "api_key_id"}
+                    {
+                        "project_ids": "project_id",
+                        "api_key_ids": "api_key_id",
+                        "line_items": "line_item",
+                    }
                 ),
                 enums=_NO_ENUMS,
-                # Result field order of the documented costs example.
-                group_by=("line_item", "project_id", "api_key_id"),
+                # Result field order of the documented costs example, then the SDK's additions.
+                group_by=("line_item", "project_id", "api_key_id", "user_id", "api_source"),
                 limits=COSTS_LIMITS,
             ),
             _usage(
@@ -183,7 +226,15 @@ OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
                 _COMPLETIONS_FIELDS,
                 _completions,
                 _MODEL_USAGE,
-                (*_MODEL_GROUPS, "batch", "service_tier"),
+                _TOKEN_GROUPS,
+                bool_filters=("batch",),
+            ),
+            _usage(
+                "decisions",
+                _COMPLETIONS_FIELDS,
+                _completions,
+                _MODEL_USAGE,
+                _TOKEN_GROUPS,
                 bool_filters=("batch",),
             ),
             _usage("embeddings", _TOKENS, _second_then_first, _MODEL_USAGE, _MODEL_GROUPS),
@@ -237,11 +288,11 @@ OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
                 (_REQUESTS, "num_requests"),
                 _web_search,
                 _MODEL_USAGE | {"context_levels": "context_level"},
-                (*_MODEL_GROUPS, "context_level"),
+                (*_MODEL_GROUPS, "context_level", "api_source"),
                 result_object="organization.usage.web_searches.result",
                 enums={"context_levels": _LEVELS},
             ),
         )
     }
 )
-"""Operations by path (without the ``/v1`` prefix)."""
+"""The hand-made operations by path (without the ``/v1`` prefix)."""

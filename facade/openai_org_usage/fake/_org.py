@@ -19,15 +19,17 @@ from types import MappingProxyType
 from typing import Final
 
 from . import _prices as P
-from ._hashing import token
+from ._hashing import lanes, mix64, token
 
 DimValue = str | bool | None
 
-# Atom layout of completions streams; every completions field is a sum of these.
+# Atom layout of completions and decisions streams; every token field is a sum of these. Cache
+# writes are two atoms, one per retention, so their total is exactly 30m + 12h at any grain.
 C_REQUESTS, C_CACHED_TEXT, C_CACHED_AUDIO, C_CACHED_IMAGE = 0, 1, 2, 3
-C_UNCACHED_TEXT, C_UNCACHED_AUDIO, C_UNCACHED_IMAGE, C_CACHE_WRITE = 4, 5, 6, 7
-C_OUT_TEXT, C_OUT_AUDIO, C_OUT_IMAGE = 8, 9, 10
-COMPLETIONS_ATOMS: Final = 11
+C_UNCACHED_TEXT, C_UNCACHED_AUDIO, C_UNCACHED_IMAGE = 4, 5, 6
+C_CACHE_WRITE_30M, C_CACHE_WRITE_12H = 7, 8
+C_OUT_TEXT, C_OUT_AUDIO, C_OUT_IMAGE = 9, 10, 11
+COMPLETIONS_ATOMS: Final = 12
 
 # Each project works in its own timezone, which shifts its hour-of-day traffic peak.
 PROJECT_UTC_OFFSETS: Final = (-5, 1, 0, 8)
@@ -35,6 +37,11 @@ PROJECT_USERS: Final = ((0, 1, 2), (2, 3), (4, 5, 6), (7, 0))
 KEY_PROJECT: Final = (0, 0, 1, 2, 2, 3)
 KEY_USERS: Final = ((0, 1), (1, 2), (2, 3), (4, 5), (5, 6), (7, 0))
 VECTOR_STORE_PROJECT: Final = (0, 0, 1, 2, 2)
+AGENTS_API_KEYS: Final = (1, 4)
+"""API keys whose completions, decisions and web search traffic comes through the Agents API;
+everything else is ``unlabeled`` (``api_source``)."""
+AGENTS_API: Final = "agents_api"
+UNLABELED: Final = "unlabeled"
 
 CHAT_MODELS: Final = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31")
 AUDIO_MODEL: Final = "gpt-4o-audio-preview-2024-12-17"
@@ -83,6 +90,9 @@ class CostLine:
     quantity_unit: str | None
     project_id: str | None
     api_key_id: str | None
+    user_id: str | None
+    api_source: str
+    """``agents_api`` or ``unlabeled``: every line without that attribution is unlabeled."""
     stream: Stream
     atoms: tuple[int, ...]
     unit_price: float
@@ -159,12 +169,16 @@ class _Builder:
     ) -> None:
         project = stream.dims.get("project_id")
         key = stream.dims.get("api_key_id")
+        user = stream.dims.get("user_id")
+        source = stream.dims.get("api_source")
         self.lines.append(
             CostLine(
                 line_item=item,
                 quantity_unit=unit,
                 project_id=project if isinstance(project, str) else None,
                 api_key_id=key if isinstance(key, str) else None,
+                user_id=user if isinstance(user, str) else None,
+                api_source=source if isinstance(source, str) else UNLABELED,
                 stream=stream,
                 atoms=atoms,
                 unit_price=unit_price,
@@ -178,6 +192,20 @@ class _Builder:
             "api_key_id": self.keys[key],
         }
 
+    def twelve_hour_share(self) -> float:
+        """Share of the next stream's cache writes kept for 12 hours (the rest: 30 minutes).
+
+        From the seed's hash rather than ``rng``, so adding the split left every earlier draw,
+        and with it the rest of the organization, as it was.
+        """
+        uses, share, _, _ = lanes(mix64(self.seed, 0xCA12, self.counter + 1))
+        return 0.0 if uses < 0.4 else 0.15 + 0.5 * share
+
+
+def api_source(key: int) -> str:
+    """The ``api_source`` of traffic made with API key number ``key``."""
+    return AGENTS_API if key in AGENTS_API_KEYS else UNLABELED
+
 
 def build_organization(seed: int) -> Organization:
     """Build the organization for ``seed`` (pure: the same seed gives the same organization)."""
@@ -185,6 +213,8 @@ def build_organization(seed: int) -> Organization:
     _completions(b)
     _simple_usage(b)
     _tools_and_storage(b)
+    # Last, so its draws from ``rng`` come after everything that existed before it.
+    _decisions(b)
     models = frozenset(
         str(s.dims["model"]) for ops in b.streams.values() for s in ops if s.dims.get("model")
     )
@@ -217,49 +247,89 @@ def _completions(b: _Builder) -> None:
     ]
     for key, user, model, batch, tier in specs:
         requests = b.rate(40.0, 3000.0) * (4.0 if batch else 1.0)
-        per_in, per_out, image_share = _MODEL_PROFILE[model]
-        if batch:
-            per_in *= 1.8
-        audio_share, audio_out_share = (0.6, 0.7) if model == AUDIO_MODEL else (0.0, 0.0)
-        cached = 0.15 + 0.4 * b.rng.random()
-        write = 0.02 + 0.06 * b.rng.random()
-        tokens_in = requests * per_in
-        by_modality = {
-            "text": tokens_in * (1.0 - image_share - audio_share),
-            "audio": tokens_in * audio_share,
-            "image": tokens_in * image_share,
-        }
-        # Audio input cannot be written to the prompt cache in this model; keep it read-only.
-        cache_write = (by_modality["text"] + by_modality["image"]) * write
-        out = requests * per_out
-        base = [0.0] * COMPLETIONS_ATOMS
-        base[C_REQUESTS] = requests
-        base[C_CACHED_TEXT] = by_modality["text"] * cached
-        base[C_CACHED_AUDIO] = by_modality["audio"] * cached * 0.3
-        base[C_CACHED_IMAGE] = by_modality["image"] * cached
-        base[C_UNCACHED_TEXT] = by_modality["text"] * (1.0 - cached - write)
-        base[C_UNCACHED_AUDIO] = by_modality["audio"] * (1.0 - cached * 0.3)
-        base[C_UNCACHED_IMAGE] = by_modality["image"] * (1.0 - cached - write)
-        base[C_CACHE_WRITE] = cache_write
-        base[C_OUT_TEXT] = out * (1.0 - audio_out_share)
-        base[C_OUT_AUDIO] = out * audio_out_share
-        dims = b.who(key, user) | {"model": model, "batch": batch, "service_tier": tier}
-        stream = b.add(
-            "completions", dims, tuple(base), project=KEY_PROJECT[key], out_from=C_OUT_TEXT
-        )
-        price = P.TOKEN_PRICES[model]
-        factor = (P.BATCH_DISCOUNT if batch else 1.0) / 1e6
-        prefix = f"{model}, batch " if batch else f"{model}, "
-        for item, atoms, unit_price in (
-            ("input", (C_UNCACHED_TEXT, C_UNCACHED_IMAGE, C_CACHE_WRITE), price.input),
-            ("cached input", (C_CACHED_TEXT, C_CACHED_IMAGE), price.cached_input),
-            ("output", (C_OUT_TEXT, C_OUT_IMAGE), price.output),
-            ("audio input", (C_UNCACHED_AUDIO,), price.audio_input),
-            ("cached audio input", (C_CACHED_AUDIO,), price.cached_audio_input),
-            ("audio output", (C_OUT_AUDIO,), price.audio_output),
-        ):
-            if unit_price > 0.0:
-                b.line(stream, prefix + item, "tokens", atoms, unit_price * factor)
+        _token_stream(b, "completions", key, user, model, batch, tier, requests, "")
+
+
+def _token_stream(
+    b: _Builder,
+    op: str,
+    key: int,
+    user: int,
+    model: str,
+    batch: bool,
+    tier: str,
+    requests: float,
+    product: str,
+) -> None:
+    """A completions-shaped stream (completions, decisions) and its cost lines.
+
+    ``product`` names the line items after the model (``""`` for completions, whose line
+    items are ``"<model>, input"``; ``"decisions "`` gives ``"<model>, decisions input"``).
+    """
+    per_in, per_out, image_share = _MODEL_PROFILE[model]
+    if batch:
+        per_in *= 1.8
+    audio_share, audio_out_share = (0.6, 0.7) if model == AUDIO_MODEL else (0.0, 0.0)
+    cached = 0.15 + 0.4 * b.rng.random()
+    write = 0.02 + 0.06 * b.rng.random()
+    twelve_hours = b.twelve_hour_share()
+    tokens_in = requests * per_in
+    by_modality = {
+        "text": tokens_in * (1.0 - image_share - audio_share),
+        "audio": tokens_in * audio_share,
+        "image": tokens_in * image_share,
+    }
+    # Audio input cannot be written to the prompt cache in this model; keep it read-only.
+    cache_write = (by_modality["text"] + by_modality["image"]) * write
+    out = requests * per_out
+    base = [0.0] * COMPLETIONS_ATOMS
+    base[C_REQUESTS] = requests
+    base[C_CACHED_TEXT] = by_modality["text"] * cached
+    base[C_CACHED_AUDIO] = by_modality["audio"] * cached * 0.3
+    base[C_CACHED_IMAGE] = by_modality["image"] * cached
+    base[C_UNCACHED_TEXT] = by_modality["text"] * (1.0 - cached - write)
+    base[C_UNCACHED_AUDIO] = by_modality["audio"] * (1.0 - cached * 0.3)
+    base[C_UNCACHED_IMAGE] = by_modality["image"] * (1.0 - cached - write)
+    base[C_CACHE_WRITE_30M] = cache_write * (1.0 - twelve_hours)
+    base[C_CACHE_WRITE_12H] = cache_write * twelve_hours
+    base[C_OUT_TEXT] = out * (1.0 - audio_out_share)
+    base[C_OUT_AUDIO] = out * audio_out_share
+    dims = b.who(key, user) | {
+        "model": model,
+        "batch": batch,
+        "service_tier": tier,
+        "api_source": api_source(key),
+    }
+    stream = b.add(op, dims, tuple(base), project=KEY_PROJECT[key], out_from=C_OUT_TEXT)
+    price = P.TOKEN_PRICES[model]
+    factor = (P.BATCH_DISCOUNT if batch else 1.0) / 1e6
+    prefix = f"{model}, {product}batch " if batch else f"{model}, {product}"
+    writes = (C_CACHE_WRITE_30M, C_CACHE_WRITE_12H)
+    for item, atoms, unit_price in (
+        # Cache writes, of either retention, are billed as input.
+        ("input", (C_UNCACHED_TEXT, C_UNCACHED_IMAGE, *writes), price.input),
+        ("cached input", (C_CACHED_TEXT, C_CACHED_IMAGE), price.cached_input),
+        ("output", (C_OUT_TEXT, C_OUT_IMAGE), price.output),
+        ("audio input", (C_UNCACHED_AUDIO,), price.audio_input),
+        ("cached audio input", (C_CACHED_AUDIO,), price.cached_audio_input),
+        ("audio output", (C_OUT_AUDIO,), price.audio_output),
+    ):
+        if unit_price > 0.0:
+            b.line(stream, prefix + item, "tokens", atoms, unit_price * factor)
+
+
+def _decisions(b: _Builder) -> None:
+    """Decisions API traffic: completions-shaped, its own streams, smaller and burstier."""
+    for key, user, model, batch, tier in (
+        (1, 1, "gpt-4o-2024-08-06", False, "default"),
+        (1, 2, "o3-mini-2025-01-31", False, "default"),
+        (2, 3, "gpt-4o-mini-2024-07-18", False, "default"),
+        (3, 5, "gpt-4o-mini-2024-07-18", False, "priority"),
+        (4, 6, "gpt-4o-2024-08-06", False, "default"),
+        (5, 7, "gpt-4o-mini-2024-07-18", True, "default"),
+    ):
+        requests = b.rate(15.0, 900.0) * (3.0 if batch else 1.0)
+        _token_stream(b, "decisions", key, user, model, batch, tier, requests, "decisions ")
 
 
 def _simple_usage(b: _Builder) -> None:
@@ -369,7 +439,8 @@ def _tools_and_storage(b: _Builder) -> None:
         requests = b.rate(20.0, 800.0)
         s = b.add(
             "web_search_calls",
-            b.who(key, user) | {"model": model, "context_level": level},
+            b.who(key, user)
+            | {"model": model, "context_level": level, "api_source": api_source(key)},
             # Atom 1: extra calls beyond one per model request (num_requests >= requests).
             (requests, requests * (0.2 + 0.8 * b.rng.random())),
             project=KEY_PROJECT[key],

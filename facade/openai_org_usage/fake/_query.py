@@ -98,7 +98,8 @@ def parse_query(
         key = raw_key[:-2] if raw_key.endswith("[]") else raw_key
         if key not in op.parameters:
             raise bad(raw_key, f"Unrecognized query parameter: '{raw_key}'.")
-        if key in _SCALARS and (raw_key.endswith("[]") or key in values):
+        scalar_param = key in _SCALARS or key in op.bool_filters
+        if scalar_param and (raw_key.endswith("[]") or key in values):
             raise bad(key, f"Parameter '{key}' must be given once, as a single value.")
         values.setdefault(key, []).append(value)
 

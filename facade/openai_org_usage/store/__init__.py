@@ -8,12 +8,13 @@
     with UsageClient() as client:
         report = sync(client, "usage.duckdb", since="2026-01-01")  # later runs: no since
 
-One table per operation (``usage_completions`` ... ``usage_web_search_calls``, ``costs``)
-with the columns of the DataFrames (``openai_org_usage._export``) plus ``row_key``, the primary
-key; ``sync_state`` records, per operation, the range stored without gaps and the group-by
-fields asked for (and refused by the API). See ``_sync`` for
-how a run picks its range and survives crashes, ``_schema`` for the key, and ``_duckdb`` for
-locking. DuckDB (the ``duckdb`` extra) is the built-in backend; others implement ``Backend``.
+One table per operation of ``OPERATIONS`` (``usage_completions`` ... ``usage_web_search_calls``,
+``costs``) with the package's row shape (``openai_org_usage.export.columns``: the columns of
+records and DataFrames) plus ``row_key``, the primary key; ``sync_state`` records, per
+operation, the range stored without gaps and the group-by fields asked for (and refused by the
+API). See ``_sync`` for how a run picks its range and survives crashes, ``_schema`` for the
+key, and ``_duckdb`` for locking. DuckDB (the ``duckdb`` extra) is the built-in backend;
+others implement ``Backend``. The store uses only the package's public API.
 
 Example queries (DuckDB)::
 
@@ -21,7 +22,8 @@ Example queries (DuckDB)::
     FROM costs GROUP BY ALL ORDER BY month, usd DESC;
 """
 
-from .._errors import StoreError
+from openai_org_usage import StoreError
+
 from ._duckdb import DuckDBBackend, lock_path
 from ._schema import ROW_KEY, STATE_TABLE, TABLES, Backend, SyncState, TableSchema, table_name
 from ._sync import (

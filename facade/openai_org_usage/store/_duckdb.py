@@ -40,7 +40,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Self
 
-from .._errors import MissingDependencyError, StoreError, SyncLockedError
+from openai_org_usage import MissingDependencyError, StoreError, SyncLockedError
+
 from ._schema import ROW_KEY, STATE_COLUMNS, STATE_SQL, STATE_TABLE, SyncState, TableSchema
 
 if TYPE_CHECKING:

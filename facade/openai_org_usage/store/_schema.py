@@ -1,8 +1,9 @@
 """The tables a sync writes, its state, and the interface a storage backend implements.
 
-One table per operation (``usage_completions`` ... ``usage_web_search_calls``, and ``costs``)
-with exactly the columns of :func:`openai_org_usage._export.columns`, in the same order, plus
-``row_key``, the primary key.
+One table per operation of ``OPERATIONS`` (``usage_<name>`` for the usage operations, and
+``costs``), so an operation added to the registry gets its table with no edit here, with
+exactly the columns of the package's row shape (:func:`openai_org_usage.export.columns`, the
+columns of records and DataFrames), in the same order, plus ``row_key``, the primary key.
 
 Why ``row_key`` and not ``PRIMARY KEY (bucket_start, <group-by fields>)``: group-by fields are
 legitimately null (a cost with no API key, a field the API leaves out), and SQL refuses nulls
@@ -36,9 +37,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from .._export import Column, ColumnKind, columns, row_key, row_values
-from .._models import Row
-from .._operations import OPERATIONS
+from openai_org_usage import OPERATIONS, Row
+from openai_org_usage.export import Column, ColumnKind, columns, row_key, row_values
 
 __all__ = [
     "ROW_KEY",

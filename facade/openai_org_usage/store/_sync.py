@@ -56,24 +56,24 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from .._client import UsageClient
-from .._errors import (
+from openai_org_usage import (
+    OPERATIONS,
     GroupingRefusedError,
     InvalidParameterError,
     LookbackExceededError,
+    Paginator,
+    Row,
     SyncLockedError,
+    TimeInput,
+    UsageClient,
+    to_unix_seconds,
 )
-from .._models import Row
-from .._operations import OPERATIONS
-from .._time import TimeInput, to_unix_seconds
-from ._schema import TABLES, Backend, SyncState, TableSchema
 
-if TYPE_CHECKING:
-    from .._pagination import Paginator
+from ._schema import TABLES, Backend, SyncState, TableSchema
 
 __all__ = [
     "DEFAULT_SINCE_DAYS",
@@ -212,7 +212,7 @@ def sync(
         since: Where a first sync starts, or an earlier point to backfill from: a date, an
             aware datetime, an ISO string, or a span such as ``"90d"``; floored to a UTC day.
             Default: 30 days before today on a first sync; the stored state afterwards.
-        operations: Operation names (default: all eleven).
+        operations: Operation names (default: every operation of ``OPERATIONS``).
         trailing_days: Days before the stored ``synced_until`` fetched again on each run.
         now: The run's end (aware); default: the current time.
         progress: Called after each committed page. An exception it raises stops the sync;

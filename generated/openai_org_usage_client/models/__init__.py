@@ -6,6 +6,7 @@ from .costs_page import CostsPage
 from .costs_page_object import CostsPageObject
 from .costs_result import CostsResult
 from .costs_result_amount import CostsResultAmount
+from .costs_result_api_source_type_0 import CostsResultApiSourceType0
 from .costs_result_object import CostsResultObject
 from .costs_result_quantity_unit_type_1 import CostsResultQuantityUnitType1
 from .error import Error
@@ -42,9 +43,19 @@ from .usage_completions_group_by_item import UsageCompletionsGroupByItem
 from .usage_completions_page import UsageCompletionsPage
 from .usage_completions_page_object import UsageCompletionsPageObject
 from .usage_completions_result import UsageCompletionsResult
+from .usage_completions_result_api_source_type_0 import UsageCompletionsResultApiSourceType0
 from .usage_completions_result_object import UsageCompletionsResultObject
 from .usage_costs_bucket_width import UsageCostsBucketWidth
 from .usage_costs_group_by_item import UsageCostsGroupByItem
+from .usage_decisions_bucket import UsageDecisionsBucket
+from .usage_decisions_bucket_object import UsageDecisionsBucketObject
+from .usage_decisions_bucket_width import UsageDecisionsBucketWidth
+from .usage_decisions_group_by_item import UsageDecisionsGroupByItem
+from .usage_decisions_page import UsageDecisionsPage
+from .usage_decisions_page_object import UsageDecisionsPageObject
+from .usage_decisions_result import UsageDecisionsResult
+from .usage_decisions_result_api_source_type_0 import UsageDecisionsResultApiSourceType0
+from .usage_decisions_result_object import UsageDecisionsResultObject
 from .usage_embeddings_bucket import UsageEmbeddingsBucket
 from .usage_embeddings_bucket_object import UsageEmbeddingsBucketObject
 from .usage_embeddings_bucket_width import UsageEmbeddingsBucketWidth
@@ -95,6 +106,7 @@ from .usage_web_search_calls_group_by_item import UsageWebSearchCallsGroupByItem
 from .usage_web_search_calls_page import UsageWebSearchCallsPage
 from .usage_web_search_calls_page_object import UsageWebSearchCallsPageObject
 from .usage_web_search_calls_result import UsageWebSearchCallsResult
+from .usage_web_search_calls_result_api_source_type_0 import UsageWebSearchCallsResultApiSourceType0
 from .usage_web_search_calls_result_object import UsageWebSearchCallsResultObject
 
 __all__ = (
@@ -104,6 +116,7 @@ __all__ = (
     "CostsPageObject",
     "CostsResult",
     "CostsResultAmount",
+    "CostsResultApiSourceType0",
     "CostsResultObject",
     "CostsResultQuantityUnitType1",
     "Error",
@@ -140,9 +153,19 @@ __all__ = (
     "UsageCompletionsPage",
     "UsageCompletionsPageObject",
     "UsageCompletionsResult",
+    "UsageCompletionsResultApiSourceType0",
     "UsageCompletionsResultObject",
     "UsageCostsBucketWidth",
     "UsageCostsGroupByItem",
+    "UsageDecisionsBucket",
+    "UsageDecisionsBucketObject",
+    "UsageDecisionsBucketWidth",
+    "UsageDecisionsGroupByItem",
+    "UsageDecisionsPage",
+    "UsageDecisionsPageObject",
+    "UsageDecisionsResult",
+    "UsageDecisionsResultApiSourceType0",
+    "UsageDecisionsResultObject",
     "UsageEmbeddingsBucket",
     "UsageEmbeddingsBucketObject",
     "UsageEmbeddingsBucketWidth",
@@ -193,5 +216,6 @@ __all__ = (
     "UsageWebSearchCallsPage",
     "UsageWebSearchCallsPageObject",
     "UsageWebSearchCallsResult",
+    "UsageWebSearchCallsResultApiSourceType0",
     "UsageWebSearchCallsResultObject",
 )

@@ -6,6 +6,10 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.costs_result_api_source_type_0 import (
+    CostsResultApiSourceType0,
+    check_costs_result_api_source_type_0,
+)
 from ..models.costs_result_object import CostsResultObject, check_costs_result_object
 from ..models.costs_result_quantity_unit_type_1 import (
     CostsResultQuantityUnitType1,
@@ -33,6 +37,10 @@ class CostsResult:
         quantity (float | None | Unset): Billed quantity, when grouped by `line_item`.
         quantity_unit (CostsResultQuantityUnitType1 | None | str | Unset): Unit of `quantity`; null when no single
             listed unit applies. May be a unit not listed here.
+        user_id (None | str | Unset): Set when grouping by `user_id`; null otherwise.
+        api_source (CostsResultApiSourceType0 | None | Unset): Set when grouping by `api_source`; null otherwise.
+            `agents_api`: activity attributed to the Agents API. `unlabeled`: every record without published attribution,
+            historical and unknown origins included; it does not mean direct API use.
     """
 
     object_: CostsResultObject
@@ -42,6 +50,8 @@ class CostsResult:
     api_key_id: None | str | Unset = UNSET
     quantity: float | None | Unset = UNSET
     quantity_unit: CostsResultQuantityUnitType1 | None | str | Unset = UNSET
+    user_id: None | str | Unset = UNSET
+    api_source: CostsResultApiSourceType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,6 +93,20 @@ class CostsResult:
         else:
             quantity_unit = self.quantity_unit
 
+        user_id: None | str | Unset
+        if isinstance(self.user_id, Unset):
+            user_id = UNSET
+        else:
+            user_id = self.user_id
+
+        api_source: None | str | Unset
+        if isinstance(self.api_source, Unset):
+            api_source = UNSET
+        elif isinstance(self.api_source, str):
+            api_source = self.api_source
+        else:
+            api_source = self.api_source
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -102,6 +126,10 @@ class CostsResult:
             field_dict["quantity"] = quantity
         if quantity_unit is not UNSET:
             field_dict["quantity_unit"] = quantity_unit
+        if user_id is not UNSET:
+            field_dict["user_id"] = user_id
+        if api_source is not UNSET:
+            field_dict["api_source"] = api_source
 
         return field_dict
 
@@ -172,6 +200,32 @@ class CostsResult:
 
         quantity_unit = _parse_quantity_unit(d.pop("quantity_unit", UNSET))
 
+        def _parse_user_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user_id = _parse_user_id(d.pop("user_id", UNSET))
+
+        def _parse_api_source(data: object) -> CostsResultApiSourceType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                api_source_type_0 = check_costs_result_api_source_type_0(data)
+
+                return api_source_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CostsResultApiSourceType0 | None | Unset, data)
+
+        api_source = _parse_api_source(d.pop("api_source", UNSET))
+
         costs_result = cls(
             object_=object_,
             amount=amount,
@@ -180,6 +234,8 @@ class CostsResult:
             api_key_id=api_key_id,
             quantity=quantity,
             quantity_unit=quantity_unit,
+            user_id=user_id,
+            api_source=api_source,
         )
 
         costs_result.additional_properties = d

@@ -1,11 +1,12 @@
 from typing import Literal
 
 UsageCompletionsGroupByItem = Literal[
-    "api_key_id", "batch", "model", "project_id", "service_tier", "user_id"
+    "api_key_id", "api_source", "batch", "model", "project_id", "service_tier", "user_id"
 ]
 
 USAGE_COMPLETIONS_GROUP_BY_ITEM_VALUES: set[UsageCompletionsGroupByItem] = {
     "api_key_id",
+    "api_source",
     "batch",
     "model",
     "project_id",

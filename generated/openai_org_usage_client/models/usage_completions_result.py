@@ -6,6 +6,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.usage_completions_result_api_source_type_0 import (
+    UsageCompletionsResultApiSourceType0,
+    check_usage_completions_result_api_source_type_0,
+)
 from ..models.usage_completions_result_object import (
     UsageCompletionsResultObject,
     check_usage_completions_result_object,
@@ -25,7 +29,12 @@ class UsageCompletionsResult:
         output_tokens (int): All output tokens across text, audio and images.
         num_model_requests (int): Requests made to a model.
         input_cached_tokens (int | Unset): Input tokens served from the prompt cache (text, audio and images).
-        input_cache_write_tokens (int | Unset): Input tokens written to the prompt cache.
+        input_cache_write_tokens (int | Unset): Input tokens written to the prompt cache, over both retentions:
+            `input_cache_write_30m_tokens` + `input_cache_write_12h_tokens`.
+        input_cache_write_30m_tokens (int | None | Unset): Input tokens written to the prompt cache with 30-minute
+            retention; may be absent or null in older data.
+        input_cache_write_12h_tokens (int | None | Unset): Input tokens written to the prompt cache with 12-hour
+            retention.
         input_uncached_tokens (int | Unset): Input tokens neither read from nor written to the cache.
         input_text_tokens (int | Unset): Uncached text input tokens, excluding cache writes.
         output_text_tokens (int | Unset): Text output tokens.
@@ -42,6 +51,9 @@ class UsageCompletionsResult:
         model (None | str | Unset): Set when grouping by `model`; null otherwise.
         batch (bool | None | Unset): Set when grouping by `batch`; null otherwise.
         service_tier (None | str | Unset): Set when grouping by `service_tier`; null otherwise.
+        api_source (None | Unset | UsageCompletionsResultApiSourceType0): Set when grouping by `api_source`; null
+            otherwise. `agents_api`: activity attributed to the Agents API. `unlabeled`: every record without published
+            attribution, historical and unknown origins included; it does not mean direct API use.
     """
 
     object_: UsageCompletionsResultObject
@@ -50,6 +62,8 @@ class UsageCompletionsResult:
     num_model_requests: int
     input_cached_tokens: int | Unset = UNSET
     input_cache_write_tokens: int | Unset = UNSET
+    input_cache_write_30m_tokens: int | None | Unset = UNSET
+    input_cache_write_12h_tokens: int | None | Unset = UNSET
     input_uncached_tokens: int | Unset = UNSET
     input_text_tokens: int | Unset = UNSET
     output_text_tokens: int | Unset = UNSET
@@ -66,6 +80,7 @@ class UsageCompletionsResult:
     model: None | str | Unset = UNSET
     batch: bool | None | Unset = UNSET
     service_tier: None | str | Unset = UNSET
+    api_source: None | Unset | UsageCompletionsResultApiSourceType0 = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +95,18 @@ class UsageCompletionsResult:
         input_cached_tokens = self.input_cached_tokens
 
         input_cache_write_tokens = self.input_cache_write_tokens
+
+        input_cache_write_30m_tokens: int | None | Unset
+        if isinstance(self.input_cache_write_30m_tokens, Unset):
+            input_cache_write_30m_tokens = UNSET
+        else:
+            input_cache_write_30m_tokens = self.input_cache_write_30m_tokens
+
+        input_cache_write_12h_tokens: int | None | Unset
+        if isinstance(self.input_cache_write_12h_tokens, Unset):
+            input_cache_write_12h_tokens = UNSET
+        else:
+            input_cache_write_12h_tokens = self.input_cache_write_12h_tokens
 
         input_uncached_tokens = self.input_uncached_tokens
 
@@ -137,6 +164,14 @@ class UsageCompletionsResult:
         else:
             service_tier = self.service_tier
 
+        api_source: None | str | Unset
+        if isinstance(self.api_source, Unset):
+            api_source = UNSET
+        elif isinstance(self.api_source, str):
+            api_source = self.api_source
+        else:
+            api_source = self.api_source
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -151,6 +186,10 @@ class UsageCompletionsResult:
             field_dict["input_cached_tokens"] = input_cached_tokens
         if input_cache_write_tokens is not UNSET:
             field_dict["input_cache_write_tokens"] = input_cache_write_tokens
+        if input_cache_write_30m_tokens is not UNSET:
+            field_dict["input_cache_write_30m_tokens"] = input_cache_write_30m_tokens
+        if input_cache_write_12h_tokens is not UNSET:
+            field_dict["input_cache_write_12h_tokens"] = input_cache_write_12h_tokens
         if input_uncached_tokens is not UNSET:
             field_dict["input_uncached_tokens"] = input_uncached_tokens
         if input_text_tokens is not UNSET:
@@ -183,6 +222,8 @@ class UsageCompletionsResult:
             field_dict["batch"] = batch
         if service_tier is not UNSET:
             field_dict["service_tier"] = service_tier
+        if api_source is not UNSET:
+            field_dict["api_source"] = api_source
 
         return field_dict
 
@@ -200,6 +241,28 @@ class UsageCompletionsResult:
         input_cached_tokens = d.pop("input_cached_tokens", UNSET)
 
         input_cache_write_tokens = d.pop("input_cache_write_tokens", UNSET)
+
+        def _parse_input_cache_write_30m_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        input_cache_write_30m_tokens = _parse_input_cache_write_30m_tokens(
+            d.pop("input_cache_write_30m_tokens", UNSET)
+        )
+
+        def _parse_input_cache_write_12h_tokens(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        input_cache_write_12h_tokens = _parse_input_cache_write_12h_tokens(
+            d.pop("input_cache_write_12h_tokens", UNSET)
+        )
 
         input_uncached_tokens = d.pop("input_uncached_tokens", UNSET)
 
@@ -275,6 +338,23 @@ class UsageCompletionsResult:
 
         service_tier = _parse_service_tier(d.pop("service_tier", UNSET))
 
+        def _parse_api_source(data: object) -> None | Unset | UsageCompletionsResultApiSourceType0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                api_source_type_0 = check_usage_completions_result_api_source_type_0(data)
+
+                return api_source_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UsageCompletionsResultApiSourceType0, data)
+
+        api_source = _parse_api_source(d.pop("api_source", UNSET))
+
         usage_completions_result = cls(
             object_=object_,
             input_tokens=input_tokens,
@@ -282,6 +362,8 @@ class UsageCompletionsResult:
             num_model_requests=num_model_requests,
             input_cached_tokens=input_cached_tokens,
             input_cache_write_tokens=input_cache_write_tokens,
+            input_cache_write_30m_tokens=input_cache_write_30m_tokens,
+            input_cache_write_12h_tokens=input_cache_write_12h_tokens,
             input_uncached_tokens=input_uncached_tokens,
             input_text_tokens=input_text_tokens,
             output_text_tokens=output_text_tokens,
@@ -298,6 +380,7 @@ class UsageCompletionsResult:
             model=model,
             batch=batch,
             service_tier=service_tier,
+            api_source=api_source,
         )
 
         usage_completions_result.additional_properties = d

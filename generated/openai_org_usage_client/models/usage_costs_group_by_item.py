@@ -1,11 +1,13 @@
 from typing import Literal
 
-UsageCostsGroupByItem = Literal["api_key_id", "line_item", "project_id"]
+UsageCostsGroupByItem = Literal["api_key_id", "api_source", "line_item", "project_id", "user_id"]
 
 USAGE_COSTS_GROUP_BY_ITEM_VALUES: set[UsageCostsGroupByItem] = {
     "api_key_id",
+    "api_source",
     "line_item",
     "project_id",
+    "user_id",
 }
 
 

@@ -10,6 +10,7 @@ from ..models.usage_vector_stores_page_object import (
     UsageVectorStoresPageObject,
     check_usage_vector_stores_page_object,
 )
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.usage_vector_stores_bucket import UsageVectorStoresBucket
@@ -26,13 +27,13 @@ class UsageVectorStoresPage:
         object_ (UsageVectorStoresPageObject):
         data (list[UsageVectorStoresBucket]):
         has_more (bool): More buckets remain; fetch them with `page` set to `next_page`.
-        next_page (None | str): Cursor for the next page, null on the last page.
+        next_page (None | str | Unset): Cursor for the next page; null or absent on the last page.
     """
 
     object_: UsageVectorStoresPageObject
     data: list[UsageVectorStoresBucket]
     has_more: bool
-    next_page: None | str
+    next_page: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,8 +46,11 @@ class UsageVectorStoresPage:
 
         has_more = self.has_more
 
-        next_page: None | str
-        next_page = self.next_page
+        next_page: None | str | Unset
+        if isinstance(self.next_page, Unset):
+            next_page = UNSET
+        else:
+            next_page = self.next_page
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -55,9 +59,10 @@ class UsageVectorStoresPage:
                 "object": object_,
                 "data": data,
                 "has_more": has_more,
-                "next_page": next_page,
             }
         )
+        if next_page is not UNSET:
+            field_dict["next_page"] = next_page
 
         return field_dict
 
@@ -77,12 +82,14 @@ class UsageVectorStoresPage:
 
         has_more = d.pop("has_more")
 
-        def _parse_next_page(data: object) -> None | str:
+        def _parse_next_page(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        next_page = _parse_next_page(d.pop("next_page"))
+        next_page = _parse_next_page(d.pop("next_page", UNSET))
 
         usage_vector_stores_page = cls(
             object_=object_,

@@ -1,11 +1,12 @@
 from typing import Literal
 
 UsageWebSearchCallsGroupByItem = Literal[
-    "api_key_id", "context_level", "model", "project_id", "user_id"
+    "api_key_id", "api_source", "context_level", "model", "project_id", "user_id"
 ]
 
 USAGE_WEB_SEARCH_CALLS_GROUP_BY_ITEM_VALUES: set[UsageWebSearchCallsGroupByItem] = {
     "api_key_id",
+    "api_source",
     "context_level",
     "model",
     "project_id",

@@ -6,6 +6,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.usage_web_search_calls_result_api_source_type_0 import (
+    UsageWebSearchCallsResultApiSourceType0,
+    check_usage_web_search_calls_result_api_source_type_0,
+)
 from ..models.usage_web_search_calls_result_object import (
     UsageWebSearchCallsResultObject,
     check_usage_web_search_calls_result_object,
@@ -28,6 +32,9 @@ class UsageWebSearchCallsResult:
         api_key_id (None | str | Unset): Set when grouping by `api_key_id`; null otherwise.
         model (None | str | Unset): Set when grouping by `model`; null otherwise.
         context_level (None | str | Unset): Set when grouping by `context_level`; null otherwise.
+        api_source (None | Unset | UsageWebSearchCallsResultApiSourceType0): Set when grouping by `api_source`; null
+            otherwise. `agents_api`: activity attributed to the Agents API. `unlabeled`: every record without published
+            attribution, historical and unknown origins included; it does not mean direct API use.
     """
 
     object_: UsageWebSearchCallsResultObject
@@ -38,6 +45,7 @@ class UsageWebSearchCallsResult:
     api_key_id: None | str | Unset = UNSET
     model: None | str | Unset = UNSET
     context_level: None | str | Unset = UNSET
+    api_source: None | Unset | UsageWebSearchCallsResultApiSourceType0 = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +85,14 @@ class UsageWebSearchCallsResult:
         else:
             context_level = self.context_level
 
+        api_source: None | str | Unset
+        if isinstance(self.api_source, Unset):
+            api_source = UNSET
+        elif isinstance(self.api_source, str):
+            api_source = self.api_source
+        else:
+            api_source = self.api_source
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -96,6 +112,8 @@ class UsageWebSearchCallsResult:
             field_dict["model"] = model
         if context_level is not UNSET:
             field_dict["context_level"] = context_level
+        if api_source is not UNSET:
+            field_dict["api_source"] = api_source
 
         return field_dict
 
@@ -153,6 +171,25 @@ class UsageWebSearchCallsResult:
 
         context_level = _parse_context_level(d.pop("context_level", UNSET))
 
+        def _parse_api_source(
+            data: object,
+        ) -> None | Unset | UsageWebSearchCallsResultApiSourceType0:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                api_source_type_0 = check_usage_web_search_calls_result_api_source_type_0(data)
+
+                return api_source_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UsageWebSearchCallsResultApiSourceType0, data)
+
+        api_source = _parse_api_source(d.pop("api_source", UNSET))
+
         usage_web_search_calls_result = cls(
             object_=object_,
             num_model_requests=num_model_requests,
@@ -162,6 +199,7 @@ class UsageWebSearchCallsResult:
             api_key_id=api_key_id,
             model=model,
             context_level=context_level,
+            api_source=api_source,
         )
 
         usage_web_search_calls_result.additional_properties = d

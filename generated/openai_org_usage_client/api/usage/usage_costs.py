@@ -21,6 +21,7 @@ def _get_kwargs(
     bucket_width: UsageCostsBucketWidth | Unset = "1d",
     project_ids: list[str] | Unset = UNSET,
     api_key_ids: list[str] | Unset = UNSET,
+    line_items: list[str] | Unset = UNSET,
     group_by: list[UsageCostsGroupByItem] | Unset = UNSET,
     limit: int | Unset = 7,
     page: str | Unset = UNSET,
@@ -49,6 +50,12 @@ def _get_kwargs(
         json_api_key_ids = api_key_ids
 
     params["api_key_ids"] = json_api_key_ids
+
+    json_line_items: list[str] | Unset = UNSET
+    if not isinstance(line_items, Unset):
+        json_line_items = line_items
+
+    params["line_items"] = json_line_items
 
     json_group_by: list[str] | Unset = UNSET
     if not isinstance(group_by, Unset):
@@ -112,6 +119,7 @@ def sync_detailed(
     bucket_width: UsageCostsBucketWidth | Unset = "1d",
     project_ids: list[str] | Unset = UNSET,
     api_key_ids: list[str] | Unset = UNSET,
+    line_items: list[str] | Unset = UNSET,
     group_by: list[UsageCostsGroupByItem] | Unset = UNSET,
     limit: int | Unset = 7,
     page: str | Unset = UNSET,
@@ -124,6 +132,7 @@ def sync_detailed(
         bucket_width (UsageCostsBucketWidth | Unset):  Default: '1d'.
         project_ids (list[str] | Unset):
         api_key_ids (list[str] | Unset):
+        line_items (list[str] | Unset):
         group_by (list[UsageCostsGroupByItem] | Unset):
         limit (int | Unset):  Default: 7.
         page (str | Unset):
@@ -142,6 +151,7 @@ def sync_detailed(
         bucket_width=bucket_width,
         project_ids=project_ids,
         api_key_ids=api_key_ids,
+        line_items=line_items,
         group_by=group_by,
         limit=limit,
         page=page,
@@ -162,6 +172,7 @@ def sync(
     bucket_width: UsageCostsBucketWidth | Unset = "1d",
     project_ids: list[str] | Unset = UNSET,
     api_key_ids: list[str] | Unset = UNSET,
+    line_items: list[str] | Unset = UNSET,
     group_by: list[UsageCostsGroupByItem] | Unset = UNSET,
     limit: int | Unset = 7,
     page: str | Unset = UNSET,
@@ -174,6 +185,7 @@ def sync(
         bucket_width (UsageCostsBucketWidth | Unset):  Default: '1d'.
         project_ids (list[str] | Unset):
         api_key_ids (list[str] | Unset):
+        line_items (list[str] | Unset):
         group_by (list[UsageCostsGroupByItem] | Unset):
         limit (int | Unset):  Default: 7.
         page (str | Unset):
@@ -193,6 +205,7 @@ def sync(
         bucket_width=bucket_width,
         project_ids=project_ids,
         api_key_ids=api_key_ids,
+        line_items=line_items,
         group_by=group_by,
         limit=limit,
         page=page,
@@ -207,6 +220,7 @@ async def asyncio_detailed(
     bucket_width: UsageCostsBucketWidth | Unset = "1d",
     project_ids: list[str] | Unset = UNSET,
     api_key_ids: list[str] | Unset = UNSET,
+    line_items: list[str] | Unset = UNSET,
     group_by: list[UsageCostsGroupByItem] | Unset = UNSET,
     limit: int | Unset = 7,
     page: str | Unset = UNSET,
@@ -219,6 +233,7 @@ async def asyncio_detailed(
         bucket_width (UsageCostsBucketWidth | Unset):  Default: '1d'.
         project_ids (list[str] | Unset):
         api_key_ids (list[str] | Unset):
+        line_items (list[str] | Unset):
         group_by (list[UsageCostsGroupByItem] | Unset):
         limit (int | Unset):  Default: 7.
         page (str | Unset):
@@ -237,6 +252,7 @@ async def asyncio_detailed(
         bucket_width=bucket_width,
         project_ids=project_ids,
         api_key_ids=api_key_ids,
+        line_items=line_items,
         group_by=group_by,
         limit=limit,
         page=page,
@@ -255,6 +271,7 @@ async def asyncio(
     bucket_width: UsageCostsBucketWidth | Unset = "1d",
     project_ids: list[str] | Unset = UNSET,
     api_key_ids: list[str] | Unset = UNSET,
+    line_items: list[str] | Unset = UNSET,
     group_by: list[UsageCostsGroupByItem] | Unset = UNSET,
     limit: int | Unset = 7,
     page: str | Unset = UNSET,
@@ -267,6 +284,7 @@ async def asyncio(
         bucket_width (UsageCostsBucketWidth | Unset):  Default: '1d'.
         project_ids (list[str] | Unset):
         api_key_ids (list[str] | Unset):
+        line_items (list[str] | Unset):
         group_by (list[UsageCostsGroupByItem] | Unset):
         limit (int | Unset):  Default: 7.
         page (str | Unset):
@@ -287,6 +305,7 @@ async def asyncio(
             bucket_width=bucket_width,
             project_ids=project_ids,
             api_key_ids=api_key_ids,
+            line_items=line_items,
             group_by=group_by,
             limit=limit,
             page=page,

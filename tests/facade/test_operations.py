@@ -1,0 +1,329 @@
+"""The seam: ``_operations`` describes exactly what the generated client does.
+
+This is the one place that touches the generator's private ``_get_kwargs``: to check that the
+seam's request builder sends what the generated client would. Everything else checks the
+generated package through its public names (model classes, ``from_dict``, ``to_dict``,
+``attrs.fields``). A failure message says what changed and what to do.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+import openai_org_usage_client.models as models
+import openai_org_usage_client.types as client_types
+from openai_org_usage import OPERATIONS
+from openai_org_usage import _spec as spec_module
+from openai_org_usage._operations import Field, Operation
+from openai_org_usage_client.types import UNSET
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = yaml.safe_load((ROOT / "openapi" / "usage.yaml").read_text())
+FACADE = ROOT / "facade" / "openai_org_usage"
+SPECS = {spec["name"]: spec for spec in spec_module.OPERATIONS}
+NAMES = list(OPERATIONS)
+START = 1793491200  # 2026-11-01T00:00Z
+END = 1794096000
+
+REGENERATE = (
+    "run ./codegen.sh; if this persists, the generator's output changed: update "
+    "tools/gen_facade.py (names, _spec.py) or Operation.build_request in _operations.py"
+)
+
+
+def test_the_table_is_the_spec_file() -> None:
+    assert list(SPECS) == NAMES
+    assert len(NAMES) == sum(len(item) for item in SPEC["paths"].values())
+    assert len(NAMES) >= 11
+
+
+# -- requests -----------------------------------------------------------------------------------
+
+
+def generated_builder(name: str) -> Any:
+    """The generated request builder of an operation (private: only this test uses it)."""
+    module = importlib.import_module(SPECS[name]["api_module"])
+    builder = getattr(module, "_get_kwargs", None)
+    assert builder is not None, (
+        f"{SPECS[name]['api_module']} has no _get_kwargs: the generator's private request "
+        "builder is gone or renamed, so this contract test cannot compare the seam's "
+        "requests with the generated client's; find its replacement and update this test"
+    )
+    return builder
+
+
+def argument_sets(op: Operation[Any]) -> list[dict[str, Any]]:
+    """Calls that reach every parameter, every value of every enum and both booleans."""
+    every: dict[str, Any] = {
+        "start_time": START,
+        "end_time": END,
+        "group_by": list(reversed(op.group_by)),
+        "limit": 5,
+        "page": "page_abc",
+    }
+    for name, spec in op.filters.items():
+        if spec.kind is bool:
+            every[name] = True
+        else:
+            every[name] = list(spec.allowed) if spec.allowed else ["x_1", "x_2"]
+    sets: list[dict[str, Any]] = [{"start_time": START}, every]
+    for width in op.bucket_widths:
+        sets.append({"start_time": START, "bucket_width": width, "group_by": [op.group_by[0]]})
+    for name, spec in op.filters.items():
+        if spec.kind is bool:
+            sets.append({"start_time": START, name: False})
+        else:
+            sets.append({"start_time": START, name: ["only"]})
+    return sets
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_requests_are_the_generated_clients(name: str) -> None:
+    op = OPERATIONS[name]
+    builder = generated_builder(name)
+    for kwargs in argument_sets(op):
+        generated = builder(**kwargs)
+        ours = op.build_request(**kwargs)
+        assert ours == generated, (
+            f"{name}: for {kwargs} the generated client sends\n  {generated}\nbut "
+            f"Operation.build_request gives\n  {ours}\n{REGENERATE}"
+        )
+        # Same order too: the query string is matched as a whole by recorded cassettes.
+        assert list(ours["params"]) == list(generated["params"]), name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_request_parameters_and_defaults_are_the_generated_clients(name: str) -> None:
+    signature = inspect.signature(generated_builder(name))
+    empty = inspect.Parameter.empty
+    generated = {
+        p.name: (p.default is empty, None if p.default in (UNSET, empty) else p.default)
+        for p in signature.parameters.values()
+    }
+    ours = {p.name: (p.required, p.default) for p in OPERATIONS[name].parameters}
+    assert list(ours) == list(generated), f"{name}: parameters changed; {REGENERATE}"
+    assert ours == generated, f"{name}: required/default of a parameter changed; {REGENERATE}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_and_missing_arguments_are_refused(name: str) -> None:
+    op = OPERATIONS[name]
+    with pytest.raises(TypeError, match="colour"):
+        op.build_request(start_time=START, colour="red")
+    with pytest.raises(TypeError, match="start_time"):
+        op.build_request(end_time=END)
+
+
+def test_wire_format_of_a_full_request() -> None:
+    import httpx
+
+    op = OPERATIONS["completions"]
+    kwargs = op.build_request(
+        start_time=START, group_by=["model", "project_id"], models=["gpt-4o"], batch=False, limit=7
+    )
+    request = httpx.Client(base_url="https://api.openai.com/v1").build_request(**kwargs)
+    assert request.method == "GET"
+    assert request.url.path == "/v1/organization/usage/completions"
+    assert request.url.query.decode() == (
+        f"start_time={START}&bucket_width=1d&models=gpt-4o&batch=false"
+        "&group_by=model&group_by=project_id&limit=7"
+    )
+
+
+# -- classes and fields ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_classes_named_in_the_spec_are_public_generated_models(name: str) -> None:
+    spec = SPECS[name]
+    op = OPERATIONS[name]
+    for key, cls in (("page_class", op.page_cls), ("result_class", op.result_cls)):
+        assert spec[key] in models.__all__, f"{spec[key]} is not exported; {REGENERATE}"
+        assert cls is getattr(models, spec[key])
+
+
+def sample(fields: tuple[Field, ...], *, everything: bool) -> dict[str, Any]:
+    """A JSON object with the required fields (or all of them), of the right types."""
+    scalars = {"string": "s", "integer": 3, "number": 1.5, "boolean": True}
+    out: dict[str, Any] = {}
+    for field in fields:
+        if not (field.required or everything):
+            continue
+        if field.kind == "object":
+            out[field.key] = sample(field.nested, everything=everything)
+        elif field.enum:
+            out[field.key] = field.enum[0]
+        else:
+            out[field.key] = scalars[field.kind]
+    return out
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("everything", [False, True], ids=["required", "all"])
+def test_a_page_parses_into_the_result_class(name: str, everything: bool) -> None:
+    op = OPERATIONS[name]
+    result = sample(op.fields, everything=everything)
+    assert result["object"] == op.result_object
+    page = op.page_cls.from_dict(
+        {
+            "object": "page",
+            "data": [
+                {"object": "bucket", "start_time": START, "end_time": END, "results": [result]}
+            ],
+            "has_more": False,
+            "next_page": None,
+        }
+    )
+    [parsed] = page.data[0].results
+    assert type(parsed) is op.result_cls, f"{name}: results parse as {type(parsed).__name__}"
+    # The JSON names round-trip: each field's key is the generated model's key.
+    assert parsed.to_dict() == result
+    assert parsed.additional_properties == {}
+
+
+def hints(cls: type[Any]) -> dict[str, Any]:
+    # Generated modules import some annotation types under TYPE_CHECKING only.
+    namespace = {**vars(sys.modules[cls.__module__]), **vars(client_types), **vars(models)}
+    return typing.get_type_hints(cls, globalns=namespace)
+
+
+def check_fields(cls: type[Any], fields: tuple[Field, ...], where: str) -> None:
+    attributes = {a.name: a for a in attrs.fields(cls) if a.init}
+    assert set(attributes) == {f.name for f in fields}, (
+        f"{where}: the generated {cls.__name__} has fields {sorted(attributes)}, the seam "
+        f"{sorted(f.name for f in fields)}; {REGENERATE}"
+    )
+    annotations = hints(cls)
+    python = {"string": str, "integer": int, "number": float, "boolean": bool}
+    for field in fields:
+        at = f"{where}.{field.key}"
+        attribute = attributes[field.name]
+        assert (attribute.default is attrs.NOTHING) == field.required, f"{at}: required"
+        hint = annotations[field.name]
+        union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+        args = set(typing.get_args(hint) if union else (hint,))
+        assert (type(None) in args) == field.nullable, f"{at}: nullable"
+        assert (client_types.Unset in args) == (not field.required), f"{at}: Unset"
+        present = args - {type(None), client_types.Unset}
+        literals = {a for a in present if typing.get_origin(a) is typing.Literal}
+        plain = present - literals
+        values = {v for lit in literals for v in typing.get_args(lit)}
+        if field.kind == "object":
+            assert plain == {field.model}, f"{at}: {present} is not the model {field.model}"
+            assert field.model is not None
+            check_fields(field.model, field.nested, at)
+        elif field.enum:
+            assert not plain, f"{at}: an enum, but the generated type also allows {plain}"
+            assert values == set(field.enum), f"{at}: enum {sorted(values)}"
+        else:
+            assert plain == {python[field.kind]}, f"{at}: {present} is not {field.kind}"
+            assert field.model is None
+            assert not field.nested
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fields_are_the_generated_result_models(name: str) -> None:
+    op = OPERATIONS[name]
+    check_fields(op.result_cls, op.fields, name)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fields_are_in_spec_order(name: str) -> None:
+    op = OPERATIONS[name]
+    schema = result_schema(spec_operation(op.path))
+    assert [f.key for f in op.fields] == list(schema["properties"])
+    assert op.fields[0].key == "object"
+    assert op.fields[0].enum == (op.result_object,)
+
+
+# -- against the fragment ----------------------------------------------------------------------
+
+
+def spec_operation(path: str) -> dict[str, Any]:
+    item: dict[str, Any] = SPEC["paths"][path]["get"]
+    return item
+
+
+def result_schema(operation: dict[str, Any]) -> dict[str, Any]:
+    schemas = SPEC["components"]["schemas"]
+    page_ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schemas[page_ref.rsplit("/", 1)[-1]]
+    bucket = schemas[page["properties"]["data"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    first = bucket["properties"]["results"]["items"]["anyOf"][0]["$ref"]
+    result: dict[str, Any] = schemas[first.rsplit("/", 1)[-1]]
+    return result
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_limits_are_the_specs_x_limits(name: str) -> None:
+    op = OPERATIONS[name]
+    params = {p["name"]: p for p in spec_operation(op.path)["parameters"]}
+    x_limits = params["limit"]["x-limits"]
+    assert set(x_limits) == set(op.bucket_widths)
+    assert op.limits == {w: (v["default"], v["maximum"]) for w, v in x_limits.items()}
+    assert all(v["minimum"] == 1 for v in x_limits.values())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_are_the_specs(name: str) -> None:
+    op = OPERATIONS[name]
+    operation = spec_operation(op.path)
+    params = {p["name"]: p for p in operation["parameters"]}
+    assert op.summary == operation["summary"]
+    assert set(op.group_by) == set(params["group_by"]["schema"]["items"]["enum"])
+    assert set(op.bucket_widths) == set(params["bucket_width"]["schema"]["enum"])
+    assert op.default_bucket_width == params["bucket_width"]["schema"]["default"]
+    common = {"start_time", "end_time", "bucket_width", "group_by", "limit", "page"}
+    assert list(op.filters) == [p for p in params if p not in common]
+    for filter_name, spec in op.filters.items():
+        schema = params[filter_name]["schema"]
+        assert spec.description == params[filter_name]["description"]
+        if schema["type"] == "boolean":
+            assert spec.kind is bool
+            assert spec.allowed is None
+        else:
+            assert spec.kind is str
+            enum = schema["items"].get("enum")
+            assert (set(spec.allowed) if spec.allowed else None) == (set(enum) if enum else None)
+
+
+# -- no private generator names in the package -------------------------------------------------
+
+PRIVATE = {"_get_kwargs", "_parse_response", "_build_response", "__kwdefaults__"}
+
+
+def facade_modules() -> list[Path]:
+    return sorted(FACADE.rglob("*.py"))
+
+
+def test_the_package_uses_no_private_generator_names() -> None:
+    found = []
+    for path in facade_modules():
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Attribute):
+                name = node.attr
+            elif isinstance(node, ast.Name):
+                name = node.id
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                name = node.value if node.value in PRIVATE else None
+            if name in PRIVATE:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "openai_org_usage_client.api"
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: imports {node.module}")
+    assert not found, "private generator names used in the package:\n" + "\n".join(found)
+    assert len(facade_modules()) > 10
