@@ -6,6 +6,11 @@
 #   ./codegen.sh --check                  exit 1 and list the files when either is stale
 #   ./codegen.sh --compare-upstream FILE  report client-relevant drift between a full upstream
 #                                         OpenAPI description and openapi/usage.yaml
+#   ./codegen.sh --compare-sdk WHEEL      report drift between the official `openai` SDK's types
+#                                         (its wheel or unpacked package, parsed, not imported)
+#                                         and openapi/usage.yaml
+#   ./codegen.sh --compare-all FILE WHEEL both of the above: what changed upstream, in one
+#                                         command; exit 1 if either finds drift
 #
 # Tools come from $PYTHON (default: .venv/bin/python if present, else python3) and must be the
 # pinned versions below (`pip install -e '.[dev]'`). Nothing is downloaded: this works offline.
@@ -30,8 +35,23 @@ case "${1:-}" in
   --compare-upstream)
     [[ $# -eq 2 ]] || die "usage: codegen.sh --compare-upstream UPSTREAM_OPENAPI_FILE"
     exec "$PYTHON" tools/compare_upstream.py "$2" openapi/usage.yaml ;;
-  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) die "unknown argument '$1' (expected --check, --compare-upstream FILE or nothing)" ;;
+  --compare-sdk)
+    [[ $# -eq 2 ]] || die "usage: codegen.sh --compare-sdk OPENAI_WHEEL_OR_DIR"
+    exec "$PYTHON" tools/compare_sdk.py "$2" openapi/usage.yaml ;;
+  --compare-all)
+    [[ $# -eq 3 ]] || die "usage: codegen.sh --compare-all UPSTREAM_OPENAPI_FILE OPENAI_WHEEL_OR_DIR"
+    upstream_status=0 sdk_status=0
+    echo "== Published OpenAPI description ($2) vs openapi/usage.yaml"
+    "$PYTHON" tools/compare_upstream.py "$2" openapi/usage.yaml || upstream_status=$?
+    echo
+    echo "== Official SDK ($3) vs openapi/usage.yaml"
+    "$PYTHON" tools/compare_sdk.py "$3" openapi/usage.yaml || sdk_status=$?
+    # An input error (2) outranks drift (1), which outranks none (0).
+    if ((upstream_status == 2 || sdk_status == 2)); then exit 2; fi
+    if ((upstream_status == 1 || sdk_status == 1)); then exit 1; fi
+    exit 0 ;;
+  -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) die "unknown argument '$1' (expected --check, --compare-upstream FILE, --compare-sdk WHEEL, --compare-all FILE WHEEL or nothing)" ;;
 esac
 
 have_generator="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("openapi-python-client"))' 2>/dev/null || true)"

@@ -136,3 +136,28 @@ def test_fragment_the_facade_cannot_describe_fails_with_a_message(copy: Path) ->
     result = run(copy)
     assert result.returncode == 2
     assert "GET /organization/costs: limit needs x-limits" in result.stderr
+
+
+SDK_FIXTURE = ROOT / "tests" / "tools" / "data" / "sdk"
+UPSTREAM = ROOT / "tests" / "tools" / "data" / "openai-usage-upstream.yaml"
+
+
+def test_compare_sdk_reads_an_sdk_package_against_the_fragment(copy: Path) -> None:
+    # The fixture SDK knows two operations with the same surface as its own fragment; against
+    # the project's fragment it must report the other operations as drift (exit 1), naming one.
+    result = run(copy, "--compare-sdk", str(SDK_FIXTURE))
+    assert result.returncode == 1, result.stderr
+    assert "/organization/usage/" in result.stdout
+
+
+def test_compare_all_runs_both_reports(copy: Path) -> None:
+    result = run(copy, "--compare-all", str(UPSTREAM), str(SDK_FIXTURE))
+    assert "== Published OpenAPI description" in result.stdout
+    assert "== Official SDK" in result.stdout
+    assert result.returncode == 1, result.stderr
+
+
+def test_compare_all_needs_both_sources(copy: Path) -> None:
+    result = run(copy, "--compare-all", str(UPSTREAM))
+    assert result.returncode == 2
+    assert "usage: codegen.sh --compare-all" in result.stderr
