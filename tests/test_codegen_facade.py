@@ -3,9 +3,11 @@
 A copy of the repository gets a made-up operation (``/organization/usage/synthetic_things``,
 with its own page, bucket and result schemas, two integer metrics, a string group-by field and
 an enum filter); the copied ``codegen.sh`` regenerates the client and the facade's modules;
-then, against the copy only, a subprocess checks the new method: signature and docstring from
-the spec, the request it sends, the pages it parses, validation before any request; and
-``mypy --strict`` accepts a correct call and refuses a wrong ``group_by`` literal.
+then, against the copy only, subprocesses check everything a user meets: the new method
+(signature and docstring from the spec, the request it sends, the pages it parses, validation
+before any request; ``mypy --strict`` accepts a correct call and refuses a wrong ``group_by``
+literal), the fake serving it from its schema alone, its export columns, a CLI subcommand with
+its options and ``--help``, and a sync table.
 """
 
 from __future__ import annotations
@@ -394,3 +396,111 @@ def test_type_checker_knows_the_allowed_values(repo: Path) -> None:
     assert by_file["good.py"] == []
     assert any('"group_by"' in e and "Literal['model']" in e for e in by_file["bad_group_by.py"])
     assert any("Literal['triangle']" in e for e in by_file["bad_kind.py"])
+
+
+def test_the_fake_serves_it_and_exports_and_the_cli_show_it(repo: Path) -> None:
+    # No hand-made model exists for the new operation: the fake derives it from the schema.
+    found = in_copy(
+        repo,
+        """
+        import json
+        from openai_org_usage import OPERATIONS, UsageClient
+        from openai_org_usage.export import columns
+        from openai_org_usage.fake import FakeUsageAPI
+
+        fake = FakeUsageAPI(seed=0)
+        with UsageClient("sk-admin-synthetic", transport=fake.transport()) as client:
+            pager = client.synthetic_things(
+                start="2026-11-01", end="2026-11-08", group_by="thing_kind", thing_kinds="round"
+            )
+            records = pager.to_records()
+        op = OPERATIONS["synthetic_things"]
+        print(json.dumps({
+            "columns": [c.name for c in columns(op)],
+            "keys": sorted({k for r in records for k in r}),
+            "kinds": sorted({r["thing_kind"] for r in records}),
+            "days": len({r["bucket_start"].isoformat() for r in records}),
+            "things": sum(r["num_things"] for r in records),
+        }))
+        """,
+    )
+    assert found["columns"][:2] == ["bucket_start", "bucket_end"]
+    assert {"num_things", "num_corners", "thing_kind", "project_id"} <= set(found["columns"])
+    assert found["keys"] == sorted(found["columns"])
+    assert found["kinds"] == ["round"]  # the enum filter reached the fake and was applied
+    assert found["days"] == 7
+    assert found["things"] > 0
+
+
+def test_the_cli_has_a_subcommand_with_its_options(repo: Path) -> None:
+    found = in_copy(
+        repo,
+        """
+        import json
+        from click.testing import CliRunner
+        from openai_org_usage.cli._app import cli
+
+        runner = CliRunner()
+        usage_help = runner.invoke(cli, ["usage", "--help"])
+        own_help = runner.invoke(cli, ["usage", "synthetic_things", "--help"])
+        run = runner.invoke(
+            cli,
+            ["usage", "synthetic_things", "--demo", "--start", "2026-11-01", "--end",
+             "2026-11-03", "--group-by", "thing_kind", "--format", "csv"],
+        )
+        bad = runner.invoke(
+            cli,
+            ["usage", "synthetic_things", "--demo", "--last", "2d", "--thing-kind", "hexagonal"],
+        )
+        print(json.dumps({
+            "usage_help": usage_help.output, "own_help": own_help.output,
+            "run_code": run.exit_code, "run_out": run.stdout,
+            "bad_code": bad.exit_code, "bad_out": bad.output,
+        }))
+        """,
+    )
+    assert "synthetic_things" in found["usage_help"]
+    own = " ".join(found["own_help"].split())
+    assert SUMMARY in own
+    assert "--thing-kind [round|square]" in own
+    assert "--group-by [project_id|thing_kind]" in own
+    assert found["run_code"] == 0, found["run_out"]
+    header = found["run_out"].splitlines()[0]
+    assert header.startswith("bucket_start,bucket_end")
+    assert "num_things" in header
+    assert found["bad_code"] == 2
+    assert "hexagonal" in found["bad_out"]
+
+
+def test_the_sync_makes_a_table_for_it(repo: Path, tmp_path: Path) -> None:
+    database = tmp_path / "synthetic.duckdb"
+    found = in_copy(
+        repo,
+        f"""
+        import json
+        from datetime import UTC, datetime
+        import duckdb
+        from openai_org_usage import UsageClient
+        from openai_org_usage.fake import FakeUsageAPI
+        from openai_org_usage.store import sync
+
+        fake = FakeUsageAPI(seed=0)
+        with UsageClient("sk-admin-synthetic", transport=fake.transport()) as client:
+            report = sync(
+                client, {str(database)!r}, since="2026-11-10", operations=["synthetic_things"],
+                now=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+        with duckdb.connect({str(database)!r}, read_only=True) as con:
+            query = "SELECT table_name FROM duckdb_tables()"
+            tables = [r[0] for r in con.execute(query).fetchall()]
+            table = [t for t in tables if "synthetic_things" in t][0]
+            columns = [r[0] for r in con.execute(f"DESCRIBE {{table}}").fetchall()]
+            rows = con.execute(f"SELECT count(*), sum(num_things) FROM {{table}}").fetchone()
+        print(json.dumps({{"rows": report.rows["synthetic_things"], "table": table,
+                           "columns": columns, "count": rows[0], "things": rows[1]}}))
+        """,
+    )
+    assert found["table"] == "usage_synthetic_things"
+    assert {"bucket_start", "num_things", "num_corners", "thing_kind"} <= set(found["columns"])
+    assert found["count"] == found["rows"] > 0
+    assert found["things"] > 0
