@@ -16,6 +16,8 @@ nothing else): the operation table (``OPERATIONS`` of ``Operation``, described b
 ``to_unix_seconds``, ``count_buckets`` ...) and ``check_base_url``.
 """
 
+import logging
+
 from ._client import AsyncUsageClient, UsageClient, _checked_base_url
 from ._errors import (
     APIConnectionError,
@@ -83,6 +85,10 @@ def check_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
         raise InvalidParameterError("base_url", url, "an http(s) URL")
     return _checked_base_url(url.rstrip("/"), allow_insecure_http=allow_insecure_http)
 
+
+# A library logs; the application decides where it goes. Without a handler, Python's
+# last-resort handler would print the library's warnings raw on stderr.
+logging.getLogger("openai_org_usage").addHandler(logging.NullHandler())
 
 __all__ = [
     "OPERATIONS",

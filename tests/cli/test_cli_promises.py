@@ -16,9 +16,10 @@ import httpx
 import pytest
 from click.testing import Result
 
-from openai_org_usage import UsageClient
+from openai_org_usage import OPERATIONS, UsageClient
 from openai_org_usage.cli import _source
 from openai_org_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage.store import table_name
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 ERROR_PREFIX = "openai-org-usage: error: "
@@ -242,15 +243,15 @@ def test_key_echoed_in_a_401_over_loopback_is_never_printed(invoke: Invoke) -> N
 def test_key_echoed_during_a_sync_reaches_neither_output_nor_database(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakeUsageAPI().transport()
+    duckdb = pytest.importorskip("duckdb")
+    # The sync runs in the operation table's order: the first is served and stored, the last
+    # answers with the key in its error.
+    first, last = [name for name in OPERATIONS if name in ("images", "costs")]
+    fake = FakeUsageAPI(refused_groupings={}).transport()
 
     def handler(request: httpx.Request) -> httpx.Response:
-        # Usage pages are served; costs, synced last, answers with the key in its error.
-        return (
-            _echoing(request)
-            if request.url.path.endswith("/costs")
-            else fake.handle_request(request)
-        )
+        echo = request.url.path.endswith(OPERATIONS[last].path)
+        return _echoing(request) if echo else fake.handle_request(request)
 
     def make(*args: Any, **kwargs: Any) -> UsageClient:
         return UsageClient(*args, transport=httpx.MockTransport(handler), **kwargs)
@@ -272,7 +273,10 @@ def test_key_echoed_during_a_sync_reaches_neither_output_nor_database(
     assert result.exit_code == 1
     _one_error_line(result.stderr)
     assert KEY not in result.output
-    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir())
-    assert b"usage_images" in stored or db.stat().st_size > 0  # images were stored
-    assert KEY.encode() not in stored
-    assert KEY[-12:].encode() not in stored
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute(f"SELECT count(*) FROM {table_name(first)}").fetchone()
+    assert stored is not None
+    assert stored[0] > 0  # the first operation was stored before the echo
+    files = b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    assert KEY.encode() not in files
+    assert KEY[-12:].encode() not in files

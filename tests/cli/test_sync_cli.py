@@ -3,15 +3,21 @@
 The demo uses the fake's fixed clock, 2026-11-25T12:00Z, so ``--since 2026-11-01`` stores the
 daily buckets from 2026-11-01 through the (partial-day, full-data) bucket of 2026-11-25: the
 same buckets ``report --demo --start 2026-11-01`` (ending at that clock) sums.
+
+The demo's fake refuses costs grouped by ``user_id`` with ``project_id``, as the live API does
+for some organizations, so a demo sync of costs says so (``USER_ID_NOTE``) and stores costs by
+every other field. Tests about something else (tables, lock files, damaged files, times) run
+the demo as an organization that refuses no grouping (the ``accepting`` fixture).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +25,7 @@ import duckdb
 import pytest
 from click.testing import Result
 
+import openai_org_usage.fake
 from openai_org_usage import OPERATIONS
 from openai_org_usage.cli import _sync
 from openai_org_usage.store import DuckDBBackend, table_name
@@ -29,6 +36,13 @@ ERROR_PREFIX = "openai-org-usage: error: "
 DEMO_NOTICE = (
     "Demo mode: synthetic data from the embedded fake API; no request leaves this machine."
 )
+# What the demo's costs are stored by: every group-by field but the refused user_id.
+COSTS_GRAIN = ("api_key_id", "api_source", "line_item", "project_id")
+USER_ID_NOTE = (
+    "openai-org-usage: note: costs: the API refused grouping by user_id; stored grouped by "
+    "api_key_id, api_source, line_item, project_id (that field is empty in these rows; later "
+    "runs do not ask for it again)."
+)
 
 
 @pytest.fixture
@@ -36,12 +50,31 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "usage.duckdb"
 
 
-def _sync_json(invoke: Invoke, db: Path, *args: str) -> dict[str, Any]:
+def _demo_fake(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
+    """Make ``--demo`` build its fake with ``options`` (it builds ``FakeUsageAPI(seed=0)``)."""
+    made = functools.partial(openai_org_usage.fake.FakeUsageAPI, **options)
+    monkeypatch.setattr(openai_org_usage.fake, "FakeUsageAPI", made)
+
+
+@pytest.fixture
+def accepting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo as an organization whose API refuses no grouping: no note, finest grain."""
+    _demo_fake(monkeypatch, refused_groupings={})
+
+
+def _sync_json(invoke: Invoke, db: Path, *args: str, notes: Sequence[str] = ()) -> dict[str, Any]:
     result = invoke("sync", "--demo", "--db", str(db), *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    assert result.stderr.strip() == DEMO_NOTICE  # no progress line: stderr is not a terminal
+    # No progress line: stderr is not a terminal; only the notice and the run's notes.
+    assert result.stderr.splitlines() == [DEMO_NOTICE, *notes]
     data: dict[str, Any] = json.loads(result.stdout)
     return data
+
+
+def _operation(data: dict[str, Any], name: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [op for op in data["operations"] if op["operation"] == name]
+    assert len(found) == 1, name
+    return found[0]
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -65,27 +98,36 @@ def _one_error_line(stderr: str) -> str:
 def test_second_sync_sends_one_request_per_operation_and_changes_no_count(
     invoke: Invoke, db: Path
 ) -> None:
-    first = _sync_json(invoke, db, *SINCE)
+    # The first run: one page per operation (25 days fit in one); costs after one refused
+    # request (not a page, not counted), and the note says what was stored.
+    first = _sync_json(invoke, db, *SINCE, notes=[USER_ID_NOTE])
     assert [op["operation"] for op in first["operations"]] == list(OPERATIONS)
     assert all(op["rows"] > 0 for op in first["operations"])
     assert all(op["start"] == "2026-11-01T00:00:00Z" for op in first["operations"])
     assert all(op["synced_until"] == "2026-11-25T00:00:00Z" for op in first["operations"])
-    assert first["requests"] == sum(op["requests"] for op in first["operations"])
+    assert all(op["requests"] == 1 for op in first["operations"])
+    assert first["requests"] == len(OPERATIONS)
+    costs = _operation(first, "costs")
+    assert (costs["group_by"], costs["refused_group_by"]) == (" ".join(COSTS_GRAIN), "user_id")
     before = _counts(db)
     assert before == {op["operation"]: op["rows"] for op in first["operations"]}
 
-    second = _sync_json(invoke, db)
+    # The second: one request per operation, the refused grouping not asked again (the note
+    # repeats what is stored).
+    second = _sync_json(invoke, db, notes=[USER_ID_NOTE])
     for op in second["operations"]:
-        assert op["requests"] <= 1, op
+        assert op["requests"] == 1, op
         assert op["deleted"] == 0
         assert op["start"] == "2026-11-22T00:00:00Z"  # 3 trailing days before 2026-11-25
         assert op["end"] == "2026-11-25T12:00:00Z"
-    assert second["requests"] <= len(OPERATIONS)
+    assert second["requests"] == len(OPERATIONS)
+    assert _operation(second, "costs")["group_by"] == " ".join(COSTS_GRAIN)
     assert _counts(db) == before
 
 
 def test_synced_costs_equal_the_report_total(invoke: Invoke, db: Path) -> None:
-    _sync_json(invoke, db, *SINCE, "--operation", "costs")
+    # Stored without user_id (refused): every cost still counted once.
+    _sync_json(invoke, db, *SINCE, "--operation", "costs", notes=[USER_ID_NOTE])
     report = json.loads(
         invoke("report", "--demo", "--start", "2026-11-01", "--format", "json").stdout
     )
@@ -102,9 +144,12 @@ def test_synced_costs_equal_the_report_total(invoke: Invoke, db: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("accepting")
 def test_operation_option_limits_the_tables(invoke: Invoke, db: Path) -> None:
-    data = _sync_json(invoke, db, *SINCE, "--operation", "costs", "--operation", "images")
-    assert [op["operation"] for op in data["operations"]] == ["images", "costs"]
+    data = _sync_json(invoke, db, *SINCE, "--operation", "images", "--operation", "costs")
+    # In the operation table's order, not the options'.
+    expected = [name for name in OPERATIONS if name in ("images", "costs")]
+    assert [op["operation"] for op in data["operations"]] == expected == ["costs", "images"]
     with duckdb.connect(str(db), read_only=True) as con:
         tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
     assert tables == {"costs", "usage_images", "sync_state"}
@@ -130,6 +175,7 @@ def test_progress_goes_to_stderr_when_it_is_a_terminal(
     assert json.loads(result.stdout)["requests"] == len(OPERATIONS)  # stdout stays clean
 
 
+@pytest.mark.usefixtures("accepting")
 def test_concurrent_sync_is_refused_with_one_line(invoke: Invoke, db: Path) -> None:
     _sync_json(invoke, db, *SINCE, "--operation", "costs")
     with DuckDBBackend(db):  # holds the store's lock, as a running sync does
@@ -191,11 +237,13 @@ def test_since_older_than_the_api_serves_loads_from_its_earliest_day(
     args = ("--since", "2024-01-01", "--operation", "costs", "--operation", "vector_stores")
     result = invoke("sync", "--demo", "--db", str(db), *args, "--format", "json")
     assert result.exit_code == 0, result.output
-    # The demo's fake serves a year back from its clock (2026-11-25): from 2025-11-25.
+    # The demo's fake serves a year back from its clock (2026-11-25): from 2025-11-25; one
+    # note for both operations, and the costs grouping refused as in every first demo sync.
     assert result.stderr.splitlines() == [
         DEMO_NOTICE,
         "openai-org-usage: note: The API serves data from 2025-11-25; loaded from there "
         "(asked for 2024-01-01).",
+        USER_ID_NOTE,
     ]
     data = json.loads(result.stdout)
     for op in data["operations"]:
@@ -210,35 +258,55 @@ def test_since_older_than_the_api_serves_loads_from_its_earliest_day(
 def test_refused_grouping_is_noted_and_shown(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import functools
-
-    import openai_org_usage.fake
-
-    refusing = functools.partial(
-        openai_org_usage.fake.FakeUsageAPI, refuse_costs_api_key_grouping=True
-    )
-    monkeypatch.setattr(openai_org_usage.fake, "FakeUsageAPI", refusing)  # what --demo builds
+    """The plain demo: costs by user_id with project_id refused, as by the live API."""
     monkeypatch.chdir(tmp_path)
     args = ("sync", "--demo", "--db", "u.duckdb", *SINCE, "--operation", "costs")
     result = invoke(*args, "--operation", "images")
     assert result.exit_code == 0, result.output
-    note = (
-        "openai-org-usage: note: costs: the API refused grouping by api_key_id; stored grouped by "
-        "line_item, project_id (that field is empty in these rows; later runs do not ask for "
-        "it again)."
-    )
-    assert result.stderr.splitlines() == [DEMO_NOTICE, note]
+    assert result.stderr.splitlines() == [DEMO_NOTICE, USER_ID_NOTE]
     assert "grouped by" in result.stdout  # the table's extra column
-    assert "line_item, project_id" in result.stdout
+    cell = " ".join(result.stdout.split())  # the cell may wrap
+    assert "api_key_id, api_source, line_item, project_id" in cell
+    assert "user_id" not in result.stdout
     assert "all fields" in result.stdout  # images: every field
+    with duckdb.connect("u.duckdb", read_only=True) as con:
+        filled = con.execute("SELECT count(user_id), count(api_key_id) FROM costs").fetchone()
+    assert filled is not None
+    assert filled[0] == 0
+    assert filled[1] > 0
 
     again = invoke(*args, "--format", "json")
     (costs,) = json.loads(again.stdout)["operations"]
-    assert costs["group_by"] == "line_item project_id"
-    assert costs["refused_group_by"] == "api_key_id"
+    assert costs["group_by"] == " ".join(COSTS_GRAIN)
+    assert costs["refused_group_by"] == "user_id"
     assert costs["requests"] == 1  # the refusal is remembered: no refused request again
 
 
+def test_every_refused_field_is_noted(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An organization refusing costs by api_key_id too: two refusals, one line."""
+    _demo_fake(monkeypatch, refuse_costs_api_key_grouping=True)
+    monkeypatch.chdir(tmp_path)
+    args = ("sync", "--demo", "--db", "u.duckdb", *SINCE, "--operation", "costs")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    note = (
+        "openai-org-usage: note: costs: the API refused grouping by user_id, api_key_id; stored "
+        "grouped by api_source, line_item, project_id (those fields are empty in these rows; "
+        "later runs do not ask for it again)."
+    )
+    assert result.stderr.splitlines() == [DEMO_NOTICE, note]
+    assert "api_source, line_item, project_id" in " ".join(result.stdout.split())
+
+    again = invoke(*args, "--format", "json")
+    (costs,) = json.loads(again.stdout)["operations"]
+    assert costs["group_by"] == "api_source line_item project_id"
+    assert costs["refused_group_by"] == "user_id api_key_id"
+    assert costs["requests"] == 1
+
+
+@pytest.mark.usefixtures("accepting")
 def test_the_table_has_no_grain_column_when_nothing_was_refused(
     invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,11 +315,16 @@ def test_the_table_has_no_grain_column_when_nothing_was_refused(
     assert result.exit_code == 0, result.output
     assert "grouped by" not in result.stdout
     assert result.stderr.strip() == DEMO_NOTICE
+    with duckdb.connect("u.duckdb", read_only=True) as con:
+        filled = con.execute("SELECT count(user_id) FROM costs").fetchone()
+    assert filled is not None
+    assert filled[0] > 0  # user_id was asked for, and served
 
 
 # -- database files -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("accepting")
 def test_no_lock_file_is_left_behind(invoke: Invoke, db: Path) -> None:
     _sync_json(invoke, db, *SINCE, "--operation", "costs")
     assert sorted(p.name for p in db.parent.iterdir()) == ["usage.duckdb"]
@@ -294,6 +367,7 @@ def test_unusable_database_is_one_line_exit_1_and_left_unchanged(
     assert sorted(p.name for p in db.parent.iterdir()) == ["usage.duckdb"]
 
 
+@pytest.mark.usefixtures("accepting")
 def test_truncated_database_is_one_line_exit_1_and_left_unchanged(invoke: Invoke, db: Path) -> None:
     _sync_json(invoke, db, *SINCE, "--operation", "costs")
     with db.open("r+b") as handle:
@@ -320,6 +394,7 @@ def test_db_that_is_a_directory_is_a_usage_error(invoke: Invoke, tmp_path: Path)
     assert list(tmp_path.iterdir()) == []  # not even a lock file beside it
 
 
+@pytest.mark.usefixtures("accepting")
 def test_since_offsetless_time_is_utc(invoke: Invoke, db: Path) -> None:
     data = _sync_json(invoke, db, "--since", "2026-11-20T09:00", "--operation", "costs")
     assert data["operations"][0]["start"] == "2026-11-20T00:00:00Z"  # floored to its UTC day

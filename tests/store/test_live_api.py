@@ -1,6 +1,7 @@
 """Sync against what the live API does and no spec says: a one-year lookback, refused groupings.
 
-The fake does both by default (``FakeUsageAPI``: ``lookback_days=365``, refusals by switch);
+The fake does both by default (``FakeUsageAPI``: ``lookback_days=365``; costs by ``user_id``
+with ``project_id`` refused, more refusals by switch, none with ``refused_groupings={}``);
 cases it cannot express (a refusal without a date, one that depends on the time range, one
 that never ends) go through a small transport in front of it. Its clock is fixed at
 2026-11-25T12:00Z, so it serves starts from 2025-11-25 on.
@@ -27,6 +28,7 @@ from openai_org_usage import (
 from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
 from openai_org_usage.store import TABLES, LookbackClamp, sync
 from openai_org_usage.store._sync import _next_to_drop
+from openai_org_usage_client.types import Unset
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -34,6 +36,11 @@ NOW = DEFAULT_NOW  # 2026-11-25T12:00Z
 TODAY = datetime(2026, 11, 25, tzinfo=UTC)
 EARLIEST = datetime(2025, 11, 25, tzinfo=UTC)  # midnight(NOW) - 365 days, the fake's limit
 COSTS = "/v1/organization/costs"
+ALL_COSTS = OPERATIONS["costs"].group_by  # api_key_id, api_source, line_item, project_id, user_id
+# What costs are fetched by when the API refuses user_id with project_id (the live default) ...
+NO_USER = tuple(f for f in ALL_COSTS if f != "user_id")
+# ... and when it refuses api_key_id too (refuse_costs_api_key_grouping=True).
+NO_USER_NO_KEY = ("api_source", "line_item", "project_id")
 Handler = Callable[[httpx.Request], httpx.Response | None]
 
 
@@ -99,7 +106,12 @@ def state_of(db: Path, operation: str) -> tuple[Any, ...]:
 
 def spend(fake: FakeUsageAPI, start: datetime, end: datetime) -> float:
     client = UsageClient("sk-admin-test", transport=fake.transport())
-    return sum(r.result.amount.value for r in client.costs(start=start, end=end).results())
+    total = 0.0
+    for row in client.costs(start=start, end=end).results():
+        assert not isinstance(row.result.amount, Unset)
+        assert isinstance(row.result.amount.value, float)
+        total += row.result.amount.value
+    return total
 
 
 def total(db: Path, table: str = "costs", column: str = "amount_value") -> float:
@@ -111,6 +123,16 @@ def facade_keys(fake: FakeUsageAPI, op: str, start: datetime, end: datetime) -> 
     client = UsageClient("sk-admin-test", transport=fake.transport())
     paginator = getattr(client, op)(start=start, end=end, group_by=list(OPERATIONS[op].group_by))
     return {TABLES[op].row(row)[-1] for row in paginator.results()}
+
+
+def facade_keys_by(
+    fake: FakeUsageAPI, group_by: Iterable[str], start: datetime, end: datetime
+) -> set[str]:
+    """The costs row keys of ``[start, end)`` fetched by ``group_by`` (others null)."""
+    client = UsageClient("sk-admin-test", transport=fake.transport())
+    fields: list[Any] = list(group_by)
+    paginator = client.costs(start=start, end=end, group_by=fields)
+    return {TABLES["costs"].row(row)[-1] for row in paginator.results()}
 
 
 # -- the lookback -------------------------------------------------------------------------------
@@ -237,45 +259,89 @@ def test_a_range_stored_over_a_year_ago_restarts_at_the_earliest_day(tmp_path: P
 # -- refused groupings --------------------------------------------------------------------------
 
 
-def test_refused_costs_grouping_falls_back_and_is_recorded(tmp_path: Path) -> None:
-    fake = FakeUsageAPI(refuse_costs_api_key_grouping=True)
+def test_the_live_costs_refusal_costs_one_request_and_only_user_id(tmp_path: Path) -> None:
+    """The default fake, as the live API: costs by user_id with project_id refused."""
+    fake = FakeUsageAPI()
     front = Front(fake)
     db = tmp_path / "u.duckdb"
     report = sync(front.client(), db, since="2026-11-01", operations=["costs"], now=NOW)
 
-    assert front.group_bys(COSTS)[0] == ("api_key_id", "line_item", "project_id")
-    assert set(front.group_bys(COSTS)[1:]) == {("line_item", "project_id")}
-    assert report.group_by == {"costs": ("line_item", "project_id")}
-    assert report.refused == {"costs": ("api_key_id",)}
-    assert report.requests == len(front.sent) - 1  # the refused request is not a page
-    assert state_of(db, "costs") == (day(2026, 11, 1), TODAY, "line_item,project_id", "api_key_id")
-    assert rows(db, "SELECT count(*) FROM costs WHERE api_key_id IS NOT NULL") == [(0,)]
+    assert front.group_bys(COSTS) == [ALL_COSTS, NO_USER]  # one refused request, one page
+    assert report.group_by == {"costs": NO_USER}
+    assert report.refused == {"costs": ("user_id",)}
+    assert report.requests == report.pages["costs"] == 1
+    assert state_of(db, "costs") == (day(2026, 11, 1), TODAY, ",".join(NO_USER), "user_id")
+    assert rows(db, "SELECT count(*) FROM costs WHERE user_id IS NOT NULL") == [(0,)]
+    # Every other field is kept: keys and the Agents API split are still there.
+    ((keys, sources),) = rows(
+        db, "SELECT count(DISTINCT api_key_id), count(DISTINCT api_source) FROM costs"
+    )
+    assert keys > 1
+    assert sources == 2
+    stored = {key for (key,) in rows(db, "SELECT row_key FROM costs")}
+    assert stored == facade_keys_by(fake, NO_USER, day(2026, 11, 1), NOW)
+    assert total(db) == pytest.approx(spend(fake, day(2026, 11, 1), NOW))
+
+    # A later run remembers: one request per operation, never the refused grouping again.
+    sent = len(front.sent)
+    again = sync(front.client(), db, operations=["costs"], now=NOW)
+    assert front.group_bys(COSTS)[sent:] == [NO_USER]
+    assert again.requests == 1
+    assert again.refused == {"costs": ("user_id",)}
+    assert total(db) == pytest.approx(spend(fake, day(2026, 11, 1), NOW))
+
+
+def test_refused_costs_groupings_fall_back_field_by_field_and_are_recorded(
+    tmp_path: Path,
+) -> None:
+    fake = FakeUsageAPI(refuse_costs_api_key_grouping=True)  # the live rule, and api_key_id
+    front = Front(fake)
+    db = tmp_path / "u.duckdb"
+    report = sync(front.client(), db, since="2026-11-01", operations=["costs"], now=NOW)
+
+    asked = front.group_bys(COSTS)
+    assert asked[:2] == [ALL_COSTS, NO_USER]  # refused: user_id with project_id, then api_key_id
+    assert set(asked[2:]) == {NO_USER_NO_KEY}
+    assert report.group_by == {"costs": NO_USER_NO_KEY}
+    assert report.refused == {"costs": ("user_id", "api_key_id")}
+    assert report.requests == len(front.sent) - 2  # the refused requests are not pages
+    assert state_of(db, "costs") == (
+        day(2026, 11, 1),
+        TODAY,
+        ",".join(NO_USER_NO_KEY),
+        "user_id,api_key_id",
+    )
+    assert rows(
+        db, "SELECT count(*) FROM costs WHERE api_key_id IS NOT NULL OR user_id IS NOT NULL"
+    ) == [(0,)]
+    assert rows(db, "SELECT count(*) FROM costs WHERE api_source IS NULL") == [(0,)]
     assert total(db) == pytest.approx(spend(fake, day(2026, 11, 1), NOW))
 
     # Later runs remember: no refused request again.
     sent = len(front.sent)
     again = sync(front.client(), db, operations=["costs"], now=NOW)
-    assert set(front.group_bys(COSTS)[sent:]) == {("line_item", "project_id")}
+    assert set(front.group_bys(COSTS)[sent:]) == {NO_USER_NO_KEY}
     assert again.requests == len(front.sent) - sent
-    assert again.refused == {"costs": ("api_key_id",)}
+    assert again.refused == {"costs": ("user_id", "api_key_id")}
 
 
 def test_no_refusal_no_change(tmp_path: Path) -> None:
     db = tmp_path / "u.duckdb"
-    report = sync(
-        Front(FakeUsageAPI()).client(), db, since="2026-11-20", operations=["costs"], now=NOW
-    )
-    assert report.group_by == {"costs": OPERATIONS["costs"].group_by}
+    front = Front(FakeUsageAPI(refused_groupings={}))  # an organization that refuses nothing
+    report = sync(front.client(), db, since="2026-11-20", operations=["costs"], now=NOW)
+    assert front.group_bys(COSTS) == [ALL_COSTS]
+    assert report.group_by == {"costs": ALL_COSTS}
     assert report.refused == {}
-    assert state_of(db, "costs")[2:] == ("api_key_id,line_item,project_id", "")
+    assert state_of(db, "costs")[2:] == (",".join(ALL_COSTS), "")
+    assert rows(db, "SELECT count(*) FROM costs WHERE user_id IS NOT NULL") != [(0,)]
 
 
 @pytest.mark.parametrize("direction", ["fine_then_coarse", "coarse_then_fine"])
 def test_a_bucket_fetched_again_at_another_grain_is_never_counted_twice(
     tmp_path: Path, direction: str
 ) -> None:
-    fine = FakeUsageAPI()
-    coarse = FakeUsageAPI(refuse_costs_api_key_grouping=True)
+    fine = FakeUsageAPI(refused_groupings={})  # every field
+    coarse = FakeUsageAPI(refuse_costs_api_key_grouping=True)  # neither user_id nor api_key_id
     first, second = (fine, coarse) if direction == "fine_then_coarse" else (coarse, fine)
     db = tmp_path / "u.duckdb"
     sync(Front(first).client(), db, since="2026-11-01", operations=["costs"], now=NOW)
@@ -295,8 +361,11 @@ def test_a_bucket_fetched_again_at_another_grain_is_never_counted_twice(
     old_keys = {k for start, k in stored if start < window}
     second_grain = second is coarse
     api_key_id = TABLES["costs"].key_columns.index("api_key_id")
-    coarse_keys = new_keys if second_grain else old_keys
+    user_id = TABLES["costs"].key_columns.index("user_id")
+    coarse_keys, fine_keys = (new_keys, old_keys) if second_grain else (old_keys, new_keys)
     assert all(json.loads(k)[api_key_id] is None for k in coarse_keys)
+    assert all(json.loads(k)[user_id] is None for k in coarse_keys)
+    assert any(json.loads(k)[user_id] is not None for k in fine_keys)
     assert new_keys == _keys_at_grain(second, window, NOW, coarse=second_grain)
     assert old_keys == _keys_at_grain(first, day(2026, 11, 1), window, coarse=not second_grain)
     # Nothing counted twice: the table sums to the API's total, whatever the grains.
@@ -304,10 +373,7 @@ def test_a_bucket_fetched_again_at_another_grain_is_never_counted_twice(
 
 
 def _keys_at_grain(fake: FakeUsageAPI, start: datetime, end: datetime, *, coarse: bool) -> set[str]:
-    client = UsageClient("sk-admin-test", transport=fake.transport())
-    group_by = ["line_item", "project_id"] if coarse else list(OPERATIONS["costs"].group_by)
-    paginator = client.costs(start=start, end=end, group_by=group_by)
-    return {TABLES["costs"].row(row)[-1] for row in paginator.results()}
+    return facade_keys_by(fake, NO_USER_NO_KEY if coarse else ALL_COSTS, start, end)
 
 
 def test_a_refusal_mid_run_goes_on_from_the_first_bucket_not_written(tmp_path: Path) -> None:
@@ -366,14 +432,30 @@ def test_fields_are_dropped_in_the_documented_order_and_then_raised(tmp_path: Pa
         sync(front.client(), tmp_path / "u.duckdb", operations=["completions"], now=NOW)
     asked = front.group_bys("/v1/organization/usage/completions")
     dropped = [next(iter(set(a) - set(b))) for a, b in itertools.pairwise(asked)]
-    assert dropped == ["user_id", "api_key_id", "service_tier", "batch", "model", "project_id"]
+    assert dropped == [
+        "user_id",
+        "api_key_id",
+        "service_tier",
+        "api_source",
+        "batch",
+        "model",
+        "project_id",
+    ]
     assert asked[-1] == ()  # asked without any grouping, refused too: raised, not looped
     assert len(asked) == len(OPERATIONS["completions"].group_by) + 1
 
 
 def test_drop_order_of_each_operation() -> None:
-    assert _next_to_drop(["api_key_id", "line_item", "project_id"]) == "api_key_id"
+    # Costs, field by field, as a run that is refused every time would drop them.
+    assert _next_to_drop(ALL_COSTS) == "user_id"
+    assert _next_to_drop(NO_USER) == "api_key_id"
+    assert _next_to_drop(NO_USER_NO_KEY) == "api_source"
     assert _next_to_drop(["line_item", "project_id"]) == "line_item"
     assert _next_to_drop(["project_id"]) == "project_id"
-    assert _next_to_drop(["api_source", "model", "project_id"]) == "api_source"  # unknown: early
     assert _next_to_drop([]) is None
+    # api_source is a coarse attribute, kept like batch: after service_tier, before batch ...
+    assert _next_to_drop(["api_source", "batch", "service_tier"]) == "service_tier"
+    assert _next_to_drop(["api_source", "batch", "model"]) == "api_source"
+    # ... and after a field the order does not name (one the spec may gain), dropped early.
+    assert _next_to_drop(["api_source", "model", "project_id", "region"]) == "region"
+    assert _next_to_drop(["api_key_id", "region"]) == "api_key_id"

@@ -15,14 +15,24 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from openai_org_usage import InternalServerError, StoreError, SyncLockedError, UsageClient
+from openai_org_usage import (
+    OPERATIONS,
+    InternalServerError,
+    StoreError,
+    SyncLockedError,
+    UsageClient,
+)
+from openai_org_usage.export import row_key, row_values
 from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
 from openai_org_usage.store import TABLES, DuckDBBackend, lock_path, sync
 from openai_org_usage.store import _duckdb as store_duckdb
+from openai_org_usage_client.types import Unset
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -133,7 +143,26 @@ def test_a_table_of_our_name_that_we_did_not_make_is_left_alone(
 
 
 def test_our_own_older_tables_are_upgraded_not_refused(tmp_path: Path) -> None:
+    """A file of the release before the grain columns and the November API, synced once."""
     db = tmp_path / "old.duckdb"
+    table = TABLES["costs"]
+    # That release's costs table: no user_id or api_source (the November API's fields), and
+    # rows keyed by the group-by fields it had, as it stored them.
+    old_cols = tuple(c for c in table.columns if c.name not in ("user_id", "api_source"))
+    old_ddl = table.create_sql().replace("    user_id TEXT,\n", "")
+    old_ddl = old_ddl.replace("    api_source TEXT,\n", "")
+    assert "user_id" not in old_ddl
+    assert "api_source" not in old_ddl
+    fake = FakeUsageAPI(refused_groupings={})  # an organization that refuses no grouping
+    fetched = client_for(fake).costs(
+        start=datetime(2026, 11, 1, tzinfo=UTC),
+        end=datetime(2026, 11, 20, tzinfo=UTC),
+        group_by=["api_key_id", "line_item", "project_id"],
+    )
+    old_rows = []
+    for row in fetched.results():
+        values = row_values(old_cols, row)
+        old_rows.append((*values, row_key(old_cols, values)))
     con = duckdb.connect(str(db))
     # The state table as releases before the grain columns made it, with one synced range.
     con.execute(
@@ -145,16 +174,40 @@ def test_our_own_older_tables_are_upgraded_not_refused(tmp_path: Path) -> None:
         "INSERT INTO sync_state VALUES ('costs', '2026-11-01 00:00:00+00', "
         "'2026-11-20 00:00:00+00', '2026-11-20 06:00:00+00')"
     )
-    con.execute(TABLES["costs"].create_sql())
+    con.execute(old_ddl)
+    names = ", ".join([*(c.name for c in old_cols), "row_key"])
+    marks = ", ".join("?" * (len(old_cols) + 1))
+    con.executemany(f"INSERT INTO costs ({names}) VALUES ({marks})", old_rows)
     con.close()
-    report = sync(client_for(FakeUsageAPI()), db, operations=["costs"], now=NOW)
-    assert report.ranges["costs"][0].isoformat() == "2026-11-17T00:00:00+00:00"
+
+    report = sync(client_for(fake), db, operations=["costs"], now=NOW)
+
+    window = datetime(2026, 11, 17, tzinfo=UTC)  # 3 trailing days before synced_until
+    assert report.ranges["costs"][0] == window
     con = duckdb.connect(str(db), read_only=True)
     try:
-        row = con.execute("SELECT group_by, group_by_refused FROM sync_state").fetchone()
+        state = con.execute("SELECT group_by, group_by_refused FROM sync_state").fetchone()
+        stored = con.execute("SELECT bucket_start, row_key, user_id FROM costs").fetchall()
+        (amount,) = con.execute("SELECT sum(amount_value) FROM costs").fetchone()
     finally:
         con.close()
-    assert row == ("api_key_id,line_item,project_id", "")
+    assert state == (",".join(OPERATIONS["costs"].group_by), "")
+    # The old rows before the window stay as they were; the window is at the new grain (the
+    # new columns filled), its old rows deleted: nothing counted twice.
+    old_keys = {row[-1] for row in old_rows if row[0] < window}
+    assert {key for start, key, _ in stored if start < window} == old_keys
+    new_keys = {key for start, key, _ in stored if start >= window}
+    every_field: list[Any] = list(OPERATIONS["costs"].group_by)
+    fetched_again = client_for(fake).costs(start=window, end=NOW, group_by=every_field)
+    assert new_keys == {table.row(row)[-1] for row in fetched_again.results()}
+    assert any(user is not None for start, _, user in stored if start >= window)
+    every_cost = client_for(fake).costs(start=datetime(2026, 11, 1, tzinfo=UTC), end=NOW)
+    expected = 0.0
+    for row in every_cost.results():
+        assert not isinstance(row.result.amount, Unset)
+        assert isinstance(row.result.amount.value, float)
+        expected += row.result.amount.value
+    assert amount == pytest.approx(expected)
 
 
 # -- paths --------------------------------------------------------------------------------------
@@ -267,7 +320,7 @@ def test_a_lock_file_deleted_by_its_holder_while_waited_on_is_not_shared(
     first = store_duckdb._FileLock(lock_path(db))
     first.acquire()
     real_try_lock = store_duckdb._try_lock
-    raced = []
+    raced: list[bool] = []
 
     def release_first_then_lock(file: object) -> None:
         if not raced:

@@ -1,12 +1,16 @@
 """Incremental sync into DuckDB: idempotence, crash resume, revisions, locking, plain readers.
 
 Every test syncs from the embedded fake (its clock fixed at ``DEFAULT_NOW``) into a DuckDB
-file under ``tmp_path`` and compares table contents read back with plain ``duckdb``.
+file under ``tmp_path`` and compares table contents read back with plain ``duckdb``. The fake
+plays an organization whose API accepts every grouping (:func:`accepting`), so every run gets
+the finest grain and sends only the requests counted here; what a sync does when the API
+refuses a grouping (as the fake does by default) is ``test_live_api.py``'s subject.
 """
 
 from __future__ import annotations
 
 import collections
+import json
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -22,6 +26,7 @@ from openai_org_usage import (
     InvalidParameterError,
     MissingDependencyError,
     OpenAIUsageError,
+    Row,
     UsageClient,
 )
 from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
@@ -53,6 +58,11 @@ Dump = dict[str, list[tuple[Any, ...]]]
 
 def day(month: int, dom: int) -> datetime:
     return datetime(2026, month, dom, tzinfo=UTC)
+
+
+def accepting(**options: Any) -> FakeUsageAPI:
+    """The fake as an organization whose API refuses no grouping (costs by user_id too)."""
+    return FakeUsageAPI(refused_groupings={}, **options)
 
 
 def client_for(fake: FakeUsageAPI, **options: Any) -> UsageClient:
@@ -115,9 +125,7 @@ def normalized(rows: Iterable[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
 def clean_crash_run(tmp_path_factory: pytest.TempPathFactory) -> Dump:
     """The reference: one uninterrupted sync of CRASH_OPS."""
     path = tmp_path_factory.mktemp("clean") / "usage.duckdb"
-    report = sync(
-        client_for(FakeUsageAPI()), path, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW
-    )
+    report = sync(client_for(accepting()), path, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
     assert report.requests == CRASH_PAGES
     return dump(path, CRASH_OPS)
 
@@ -126,7 +134,7 @@ def clean_crash_run(tmp_path_factory: pytest.TempPathFactory) -> Dump:
 
 
 def test_first_sync_matches_the_facade(tmp_path: Path) -> None:
-    fake = FakeUsageAPI()
+    fake = accepting()
     db = tmp_path / "usage.duckdb"
     pages: list[SyncProgress] = []
     report = sync(client_for(fake), db, since="2026-11-01", now=NOW, progress=pages.append)
@@ -155,7 +163,7 @@ def test_first_sync_matches_the_facade(tmp_path: Path) -> None:
 
 
 def test_default_since_is_30_days(tmp_path: Path) -> None:
-    report = sync(client_for(FakeUsageAPI()), tmp_path / "u.duckdb", operations=["costs"], now=NOW)
+    report = sync(client_for(accepting()), tmp_path / "u.duckdb", operations=["costs"], now=NOW)
     assert report.ranges == {"costs": (TODAY - timedelta(days=30), NOW)}
 
 
@@ -163,7 +171,7 @@ def test_default_since_is_30_days(tmp_path: Path) -> None:
 
 
 def test_second_run_is_idempotent_and_sends_one_request_per_operation(tmp_path: Path) -> None:
-    fake = FakeUsageAPI()
+    fake = accepting()
     client = client_for(fake)
     db = tmp_path / "usage.duckdb"
     sync(client, db, since="2026-10-01", now=NOW)
@@ -205,7 +213,7 @@ def test_resume_after_crash_at_every_page_boundary(
 
     with pytest.raises(Crash):
         sync(
-            client_for(FakeUsageAPI()),
+            client_for(accepting()),
             db,
             since=CRASH_SINCE,
             operations=CRASH_OPS,
@@ -217,7 +225,7 @@ def test_resume_after_crash_at_every_page_boundary(
     last = seen[-1]
     assert state[last.operation][1] == last.synced_until
 
-    sync(client_for(FakeUsageAPI()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
+    sync(client_for(accepting()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
     assert dump(db, CRASH_OPS) == clean_crash_run
 
 
@@ -227,7 +235,7 @@ def test_resume_after_api_failure_at_every_page(
 ) -> None:
     """Request ``failing_request`` fails with a 500 and no retries; a later run completes."""
     db = tmp_path / "usage.duckdb"
-    faulty = FakeUsageAPI(faults=[None] * failing_request + ["500"])
+    faulty = accepting(faults=[None] * failing_request + ["500"])
     with pytest.raises(InternalServerError):
         sync(
             client_for(faulty, max_retries=0, max_concurrency=1),
@@ -236,7 +244,7 @@ def test_resume_after_api_failure_at_every_page(
             operations=CRASH_OPS,
             now=NOW,
         )
-    sync(client_for(FakeUsageAPI()), db, operations=CRASH_OPS, since=CRASH_SINCE, now=NOW)
+    sync(client_for(accepting()), db, operations=CRASH_OPS, since=CRASH_SINCE, now=NOW)
     assert dump(db, CRASH_OPS) == clean_crash_run
 
 
@@ -256,14 +264,14 @@ def test_crash_inside_a_page_transaction_rolls_the_page_back(
 
     monkeypatch.setattr(DuckDBBackend, "write_state", failing_write_state)
     with pytest.raises(Crash):
-        sync(client_for(FakeUsageAPI()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
+        sync(client_for(accepting()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
     monkeypatch.undo()
 
-    page_one = facade_rows(FakeUsageAPI(), "completions", day(9, 15), day(10, 16))
+    page_one = facade_rows(accepting(), "completions", day(9, 15), day(10, 16))
     assert normalized(dump(db, ["completions"])["usage_completions"]) == page_one
     assert states(db) == {"completions": (day(9, 15), day(10, 16))}
 
-    sync(client_for(FakeUsageAPI()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
+    sync(client_for(accepting()), db, since=CRASH_SINCE, operations=CRASH_OPS, now=NOW)
     assert dump(db, CRASH_OPS) == clean_crash_run
 
 
@@ -273,8 +281,8 @@ def test_crash_inside_a_page_transaction_rolls_the_page_back(
 def test_revised_days_replace_old_values_and_drop_vanished_rows(tmp_path: Path) -> None:
     """Seed 1 stands for the API having revised everything: only the window is re-read."""
     db = tmp_path / "usage.duckdb"
-    sync(client_for(FakeUsageAPI(seed=0)), db, since="2026-11-01", now=NOW)
-    report = sync(client_for(FakeUsageAPI(seed=1)), db, now=NOW)
+    sync(client_for(accepting(seed=0)), db, since="2026-11-01", now=NOW)
+    report = sync(client_for(accepting(seed=1)), db, now=NOW)
 
     window = TODAY - timedelta(days=3)
     assert sum(report.deleted.values()) > 0  # seed 0's groups that seed 1 does not have
@@ -283,14 +291,14 @@ def test_revised_days_replace_old_values_and_drop_vanished_rows(tmp_path: Path) 
         rows = normalized(tables[TABLES[op].name])
         old = {r for r in rows if r[0] < window}
         new = {r for r in rows if r[0] >= window}
-        assert old == facade_rows(FakeUsageAPI(seed=0), op, day(11, 1), window), op
-        assert new == facade_rows(FakeUsageAPI(seed=1), op, window, NOW), op
+        assert old == facade_rows(accepting(seed=0), op, day(11, 1), window), op
+        assert new == facade_rows(accepting(seed=1), op, window, NOW), op
 
 
 def test_partial_day_is_completed_on_the_next_run(tmp_path: Path) -> None:
     """Synced at noon on the 20th, the 20th's costs are half a day; five days later, whole."""
     db = tmp_path / "usage.duckdb"
-    early = FakeUsageAPI(now=datetime(2026, 11, 20, 12, tzinfo=UTC))
+    early = accepting(now=datetime(2026, 11, 20, 12, tzinfo=UTC))
     sync(client_for(early), db, since="2026-11-01", operations=["costs"], now=early.now)
     assert states(db)["costs"] == (day(11, 1), day(11, 20))
 
@@ -305,7 +313,7 @@ def test_partial_day_is_completed_on_the_next_run(tmp_path: Path) -> None:
         return float(value)
 
     partial = total_on_20th()
-    late = FakeUsageAPI()
+    late = accepting()
     report = sync(client_for(late), db, operations=["costs"], now=NOW)
     assert report.ranges["costs"] == (day(11, 17), NOW)
     full = spend(client_for(late), day(11, 20), day(11, 21))
@@ -314,7 +322,7 @@ def test_partial_day_is_completed_on_the_next_run(tmp_path: Path) -> None:
     assert states(db)["costs"] == (day(11, 1), TODAY)
 
     clean = tmp_path / "clean.duckdb"
-    sync(client_for(FakeUsageAPI()), clean, since="2026-11-01", operations=["costs"], now=NOW)
+    sync(client_for(accepting()), clean, since="2026-11-01", operations=["costs"], now=NOW)
     assert normalized(dump(db, ["costs"])["costs"]) == normalized(dump(clean, ["costs"])["costs"])
 
 
@@ -323,7 +331,7 @@ def test_partial_day_is_completed_on_the_next_run(tmp_path: Path) -> None:
 
 def test_earlier_since_backfills(tmp_path: Path) -> None:
     db = tmp_path / "usage.duckdb"
-    client = client_for(FakeUsageAPI())
+    client = client_for(accepting())
     sync(client, db, since="2026-11-01", operations=["embeddings"], now=NOW)
     later = sync(client, db, since="2026-11-10", operations=["embeddings"], now=NOW)
     assert later.ranges["embeddings"][0] == TODAY - timedelta(days=3)  # max(since, window)
@@ -331,7 +339,7 @@ def test_earlier_since_backfills(tmp_path: Path) -> None:
     assert report.ranges["embeddings"] == (day(9, 1), NOW)
     assert states(db)["embeddings"] == (day(9, 1), TODAY)
     assert normalized(dump(db, ["embeddings"])["usage_embeddings"]) == facade_rows(
-        FakeUsageAPI(), "embeddings", day(9, 1), NOW
+        accepting(), "embeddings", day(9, 1), NOW
     )
 
 
@@ -374,7 +382,7 @@ def test_advance_state_keeps_one_contiguous_range() -> None:
 
 def test_concurrent_sync_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "usage.duckdb"
-    fake = FakeUsageAPI()
+    fake = accepting()
     with DuckDBBackend(db):  # another sync holds the database
         with pytest.raises(SyncLockedError, match="another sync is running") as info:
             sync(client_for(fake), db, operations=["costs"], now=NOW)
@@ -404,10 +412,10 @@ def test_database_open_in_another_process_is_refused(tmp_path: Path) -> None:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(SyncLockedError, match="open in another process"):
-            sync(client_for(FakeUsageAPI()), db, operations=["costs"], now=NOW)
+            sync(client_for(accepting()), db, operations=["costs"], now=NOW)
     finally:
         holder.communicate("")
-    sync(client_for(FakeUsageAPI()), db, operations=["costs"], now=NOW)
+    sync(client_for(accepting()), db, operations=["costs"], now=NOW)
     with DuckDBBackend(db):  # our own lock was released after the refusal too
         pass
 
@@ -432,7 +440,7 @@ README_QUERIES = [
 
 
 def test_database_is_readable_by_plain_duckdb(tmp_path: Path) -> None:
-    fake = FakeUsageAPI()
+    fake = accepting()
     db = tmp_path / "usage.duckdb"
     sync(client_for(fake), db, since="2026-11-01", now=NOW)
     con = duckdb.connect(str(db), read_only=True)
@@ -466,7 +474,7 @@ def test_tables_gain_columns_newer_models_have(tmp_path: Path) -> None:
     assert "quantity_unit" not in old_sql
     con.execute(old_sql)
     con.close()
-    sync(client_for(FakeUsageAPI()), db, operations=["costs"], now=NOW)
+    sync(client_for(accepting()), db, operations=["costs"], now=NOW)
     con = duckdb.connect(str(db), read_only=True)
     try:
         (units,) = con.execute("SELECT count(quantity_unit) FROM costs").fetchone()
@@ -491,7 +499,7 @@ def test_tables_gain_columns_newer_models_have(tmp_path: Path) -> None:
 def test_bad_arguments_fail_before_anything(
     tmp_path: Path, kwargs: dict[str, Any], param: str
 ) -> None:
-    fake = FakeUsageAPI()
+    fake = accepting()
     db = tmp_path / "usage.duckdb"
     options: dict[str, Any] = {"now": NOW, **kwargs}
     with pytest.raises(InvalidParameterError) as info:
@@ -502,7 +510,7 @@ def test_bad_arguments_fail_before_anything(
 
 
 def test_missing_duckdb_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeUsageAPI()
+    fake = accepting()
     monkeypatch.setitem(sys.modules, "duckdb", None)
     with pytest.raises(MissingDependencyError, match=r"openai-org-usage\[duckdb\]") as info:
         sync(client_for(fake), tmp_path / "usage.duckdb", now=NOW)
@@ -512,21 +520,32 @@ def test_missing_duckdb_names_the_extra(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_rows_are_keyed_by_bucket_and_every_group_field() -> None:
     table = TABLES["costs"]
-    assert table.key_columns == ("bucket_start", "line_item", "project_id", "api_key_id")
-    rows = list(
-        client_for(FakeUsageAPI())
-        .costs(start=day(11, 1), end=day(11, 2), group_by=list(OPERATIONS["costs"].group_by))
-        .results()
+    assert table.key_columns == (
+        "bucket_start",
+        "line_item",
+        "project_id",
+        "api_key_id",
+        "user_id",
+        "api_source",
     )
+    assert set(table.key_columns[1:]) == set(OPERATIONS["costs"].group_by)
+    every_field: list[Any] = list(OPERATIONS["costs"].group_by)
+    one_day = client_for(accepting()).costs(start=day(11, 1), end=day(11, 2), group_by=every_field)
+    rows = list(one_day.results())
     keys = [table.row(row)[-1] for row in rows]
     assert len(set(keys)) == len(keys)
     with_null = next(k for k, r in zip(keys, rows, strict=True) if r.result.api_key_id is None)
     assert with_null.startswith('["2026-11-01T00:00:00Z",')
-    assert with_null.endswith(",null]")
+    decoded = json.loads(with_null)
+    assert len(decoded) == len(table.key_columns)
+    assert decoded[table.key_columns.index("api_key_id")] is None  # null, not ""
+    assert decoded[table.key_columns.index("api_source")] in ("agents_api", "unlabeled")
+    # The same group in two buckets: the bucket start tells the keys apart.
+    assert table.row(Row(day(11, 2), day(11, 3), rows[0].result))[-1] != keys[0]
 
 
 def test_report_counts_pages_per_operation(tmp_path: Path) -> None:
-    fake = FakeUsageAPI(seed=0)
+    fake = accepting(seed=0)
     with UsageClient("sk-admin-test-dummy", transport=fake.transport()) as client:
         report = sync(
             client,

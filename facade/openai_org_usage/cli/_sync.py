@@ -159,10 +159,11 @@ def sync_notes(result: SyncReport) -> list[str]:
             )
     for operation, refused in result.refused.items():
         kept = ", ".join(_grain(result, operation)) or "nothing (totals only)"
+        several = len(refused) > 1
         notes.append(
             f"{operation}: the API refused grouping by {', '.join(refused)}; stored grouped by "
-            f"{kept} ({'those fields are' if len(refused) > 1 else 'that field is'} empty in "
-            "these rows; later runs do not ask for it again)."
+            f"{kept} ({'those fields are' if several else 'that field is'} empty in these "
+            f"rows; later runs do not ask for {'them' if several else 'it'} again)."
         )
     return notes
 

@@ -1,9 +1,9 @@
 """Incremental sync: fetch what is new (and what may have been revised), upsert it, remember.
 
 Each operation is fetched at its finest grain (grouped by *every* field it allows; costs by
-``project_id``, ``line_item`` and ``api_key_id``; fewer where the API refuses a combination,
-see below) in one-day buckets, so a row's identity is stable from run to run, and any coarser
-view is a ``GROUP BY`` away.
+``project_id``, ``line_item``, ``api_key_id``, ``user_id`` and ``api_source``; fewer where
+the API refuses a combination, see below) in one-day buckets, so a row's identity is stable
+from run to run, and any coarser view is a ``GROUP BY`` away.
 
 Where a run starts, per operation (all times UTC, days aligned to midnight):
 
@@ -42,12 +42,16 @@ extra requests; anything else refused is raised):
   with ``project_id``, or by ``api_key_id``). The run asks again without one field, then
   another, until the API accepts, in this order: ``user_id``, ``api_key_id``, any field not
   named here, then ``vector_store_id``, ``context_level``, ``source``, ``size``,
-  ``service_tier``, ``batch``, ``model``, ``line_item`` and ``project_id`` last. It goes on
-  from the first bucket not yet written. The refused fields are stored
-  (``sync_state.group_by_refused``) and not asked for by later runs, so a refusal costs one
-  request once, not on every run; clear that column to try them again. A dropped field is
-  null in the rows fetched without it (see ``_schema`` on why a bucket never has rows of
-  two grains). ``SyncReport.group_by`` is what each operation was fetched by.
+  ``service_tier``, ``api_source``, ``batch``, ``model``, ``line_item`` and ``project_id``
+  last (``api_source``, Agents API or not, is a coarse attribute like ``batch``: it splits a
+  group in two at most, so it is kept longer than a field not named here). So costs, where
+  the live API refuses ``user_id`` with ``project_id``, are stored by every other field
+  after one refused request. It goes on from the first bucket not yet written. The refused
+  fields are stored (``sync_state.group_by_refused``) and not asked for by later runs, so a
+  refusal costs one request once, not on every run; clear that column to try them again. A
+  dropped field is null in the rows fetched without it (see ``_schema`` on why a bucket
+  never has rows of two grains). ``SyncReport.group_by`` is what each operation was fetched
+  by.
 """
 
 from __future__ import annotations
@@ -99,12 +103,15 @@ _DAY = timedelta(days=1)
 # show refused (user_id with project_id; costs by api_key_id) ...
 _DROP_FIRST = ("user_id", "api_key_id")
 # ... and, after any field not named in either list, these in reverse: project_id is kept
-# longest, as every report splits spend by project.
+# longest, as every report splits spend by project. api_source (agents_api or unlabeled) is a
+# coarse attribute of a request like batch and service_tier: it multiplies rows by at most
+# two, so it is kept longer than a field of unknown cardinality.
 _KEEP_LONGEST = (
     "project_id",
     "line_item",
     "model",
     "batch",
+    "api_source",
     "service_tier",
     "size",
     "source",
