@@ -36,6 +36,9 @@ def fake_server(latency: float = 0.0, seed: int = 0) -> Iterator[str]:
     try:
         assert process.stdout is not None
         line = process.stdout.readline()  # "fake OpenAI Usage API on http://127.0.0.1:PORT/v1 ..."
+        if " on http://" not in line:
+            process.wait(timeout=10)
+            raise RuntimeError(f"the fake API did not start (exit status {process.returncode})")
         base_url = line.split(" on ", 1)[1].split()[0]
         yield base_url
     finally:

@@ -19,14 +19,18 @@ from datetime import UTC, datetime, timedelta
 from _common import KEY, best_of, fake_server, machine
 
 from openai_org_usage import AsyncUsageClient, UsageClient
+from openai_org_usage.fake import DEFAULT_NOW, LIVE_LOOKBACK_DAYS
 from openai_org_usage_client import AuthenticatedClient
 from openai_org_usage_client.api.usage import usage_completions
 
-END = datetime(2026, 11, 24, tzinfo=UTC)
+# The fake's data ends at its fixed "now" (DEFAULT_NOW, 2026-11-25 12:00 UTC) and, like the live
+# API, it refuses a start more than a year before that: ranges end at the last whole day.
+END = datetime.combine(DEFAULT_NOW.date(), datetime.min.time(), UTC) - timedelta(days=1)
 SCENARIOS = [
     ("90 days at 1h", END - timedelta(days=90), "1h", 168),
     ("7 days at 1m", END - timedelta(days=7), "1m", 1440),
 ]
+assert all(END - start < timedelta(days=LIVE_LOOKBACK_DAYS) for _, start, _, _ in SCENARIOS)
 
 
 def generated_loop(

@@ -3,7 +3,8 @@
     python bench/parsing.py [--repeat 5] [--upstream-client DIR]
 
 Pages: completions (31 buckets x 1000 grouped results) and costs (180 buckets x 200 results),
-the same bytes for every method. Methods: bare ``json.loads``; the generated client's
+the same bytes for every method, each result with every field of the November 2026 API
+(ungrouped ones null), as the API sends them. Methods: bare ``json.loads``; the generated client's
 ``<Page>.from_dict(json.loads(...))``; the facade (``parse_page``, typed results). With
 ``--upstream-client DIR`` (a client generated from the unmodified upstream description, whose
 buckets hold the 11-way result union), that client's ``UsageResponse.from_dict`` too.
@@ -24,7 +25,7 @@ from typing import Any
 import httpx
 from _common import best_of, machine
 
-from openai_org_usage._operations import COMPLETIONS, COSTS, Operation
+from openai_org_usage._operations import OPERATIONS, Operation
 from openai_org_usage._parse import parse_page
 
 
@@ -32,12 +33,15 @@ def completions_page(buckets: int = 31, per_bucket: int = 1000) -> bytes:
     rnd = random.Random(0)
     data = []
     for b in range(buckets):
+        writes = [(rnd.randint(0, 10**4), rnd.randint(0, 10**3)) for _ in range(per_bucket)]
         results = [
             {
                 "object": "organization.usage.completions.result",
                 "input_tokens": rnd.randint(0, 10**6),
                 "input_cached_tokens": rnd.randint(0, 10**5),
-                "input_cache_write_tokens": rnd.randint(0, 10**4),
+                "input_cache_write_tokens": sum(writes[i]),
+                "input_cache_write_30m_tokens": writes[i][0],
+                "input_cache_write_12h_tokens": writes[i][1],
                 "input_uncached_tokens": rnd.randint(0, 10**5),
                 "output_tokens": rnd.randint(0, 10**5),
                 "input_text_tokens": rnd.randint(0, 10**5),
@@ -56,6 +60,7 @@ def completions_page(buckets: int = 31, per_bucket: int = 1000) -> bytes:
                 "model": "gpt-4o-mini-2024-07-18",
                 "batch": i % 2 == 0,
                 "service_tier": "default",
+                "api_source": None,
             }
             for i in range(per_bucket)
         ]
@@ -80,6 +85,8 @@ def costs_page(buckets: int = 180, per_bucket: int = 200) -> bytes:
                 "api_key_id": None,
                 "quantity": float(rnd.randint(0, 10**7)),
                 "quantity_unit": "tokens",
+                "user_id": None,
+                "api_source": None,
             }
             for i in range(per_bucket)
         ]
@@ -112,10 +119,15 @@ def main() -> None:
         upstream = importlib.import_module("upstream_usage_client.models").UsageResponse
     print(f"parsing benchmark: best of {args.repeat}; {machine()}")
     for title, operation, body in (
-        ("completions page, 31 x 1000", COMPLETIONS, completions_page()),
-        ("costs page, 180 x 200", COSTS, costs_page()),
+        ("completions page, 31 x 1000", OPERATIONS["completions"], completions_page()),
+        ("costs page, 180 x 200", OPERATIONS["costs"], costs_page()),
     ):
-        results = sum(len(b["results"]) for b in json.loads(body)["data"])
+        decoded = json.loads(body)
+        keys = set(decoded["data"][0]["results"][0])
+        if keys != {f.key for f in operation.fields}:
+            # A result without every field takes the builders' slower general path.
+            sys.exit(f"{title}: results are not the API's full field set; update this script")
+        results = sum(len(b["results"]) for b in decoded["data"])
         methods: list[tuple[str, Callable[[], object]]] = [
             ("json.loads (bare)", lambda body=body: json.loads(body)),
             (

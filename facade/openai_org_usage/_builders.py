@@ -7,67 +7,78 @@ count all pass through into a typed model. For the result models, whose fields a
 JSON values (plus one nested object in costs), the builder compiled here checks each value's
 JSON type and builds the instance with one call to the attrs ``__init__``.
 
-Each builder is compiled once from ``attrs.fields`` of the generated class and the types
-annotated on it (``int``, ``float``, ``str``, ``bool``, ``None``, ``Literal`` aliases and
-nested models), so it follows the spec through regeneration; a type it does not know fails
-at compile time rather than passing unchecked. ``tests/facade/test_builders.py`` checks it
-against ``from_dict`` on generated valid and invalid inputs.
+Each builder is compiled once from the seam's description of the result's fields
+(``Operation.fields`` in ``_operations``: attribute name, JSON key, JSON kind, nullable,
+required, enum values, an object's model and fields), not from the generated classes'
+annotations: ``_operations`` stays the one module that reads the generated package's
+structure, and the builders follow the spec through regeneration. A kind without a check here
+fails at compile time rather than passing unchecked. ``tests/facade/test_builders.py`` checks
+the builders against ``from_dict`` on generated valid and invalid inputs, reading the
+generated annotations itself.
 
-What a builder accepts, by annotated type (JSON decoders produce exact ``int``, ``float``,
-``str``, ``bool``, ``list``, ``dict``, so exact type checks are both right and cheap):
+What a builder accepts, by the field's description (JSON decoders produce exact ``int``,
+``float``, ``str``, ``bool``, ``list``, ``dict``, so exact type checks are both right and
+cheap):
 
-- ``int``: an ``int`` of any size, not a ``bool``; ``float``: a ``float`` or an ``int``;
-  ``str``: a ``str``; ``bool``: a ``bool``;
-- a ``Literal`` alias (the ``object`` discriminator): one of its values;
-- a nested model: an object (``dict``), built and checked by that model's own builder;
-- ``None`` in the annotation: also ``null``; ``Unset`` in it: the key may be absent (the
-  attribute is then ``UNSET``), otherwise a missing key raises ``KeyError(key)``.
+- ``integer``: an ``int`` of any size, not a ``bool``; ``number``: a ``float`` or an ``int``;
+  ``string``: a ``str``; ``boolean``: a ``bool``;
+- a string with ``enum`` values (the ``object`` discriminator, ``api_source``): one of them;
+- ``object``: an object (``dict``), built and checked by the builder of its model, compiled
+  from the field's ``nested`` descriptions;
+- ``nullable``: also ``null``; not ``required``: the key may be absent (the attribute is then
+  ``UNSET``), otherwise a missing key raises ``KeyError(key)``.
 
 Everything ``from_dict`` refuses is refused too, plus wrong JSON types that it lets through.
-A wrong type raises ``TypeError``, a wrong literal value ``ValueError``, a missing required
-key ``KeyError``; messages name the field (``amount.value`` inside a nested object) and what
-was found. Keys the model does not know go to ``additional_properties``, as with ``from_dict``.
+A wrong type raises ``TypeError``, a wrong enum value ``ValueError``, a missing required key
+``KeyError``; messages name the field (``amount.value`` inside a nested object) and what was
+found. Fields are checked in the order the constructor takes them (required ones first, then
+optional ones, each in spec order), so the first field at fault is the one named. Keys the
+model does not know go to ``additional_properties``, as with ``from_dict``.
 """
 
 from __future__ import annotations
 
-import sys
-import typing
-from collections.abc import Callable, Mapping
-from types import NoneType, UnionType
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import attrs
 
-import openai_org_usage_client.models as generated_models
-from openai_org_usage_client.types import UNSET, Unset
+from openai_org_usage_client.models import UnknownUsageResult
+from openai_org_usage_client.types import UNSET
+
+from ._operations import OPERATIONS, Field
 
 Builder = Callable[[dict[str, Any]], Any]
 
 _cache: dict[type, Builder] = {}
-_schemas: dict[type, tuple[FieldSchema, ...]] = {}
 
-# The exact Python types a JSON decoder produces for each annotated scalar type.
-_SCALARS: Mapping[type, tuple[type, ...]] = {
-    int: (int,),
-    float: (float, int),
-    str: (str,),
-    bool: (bool,),
+# The exact Python types a JSON decoder produces for each scalar kind.
+_SCALARS: Mapping[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (float, int),
+    "string": (str,),
+    "boolean": (bool,),
 }
-_EXPECTED = {int: "an integer", float: "a number", str: "a string", bool: "a boolean"}
+_EXPECTED = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "a boolean",
+    "object": "an object",
+}
 
 
 @attrs.frozen
-class FieldSchema:
-    """What one field of a generated model accepts, read from its annotation."""
+class FieldCheck:
+    """What one field accepts, compiled from its seam description."""
 
     name: str  # the attribute (object_)
     key: str  # the JSON key (object)
     required: bool  # no default: the key must be present
     nullable: bool  # null is allowed
     types: tuple[type, ...]  # exact Python types accepted (before nullability)
-    literals: frozenset[str] | None  # the allowed values, for a Literal alias
-    nested: type[Any] | None  # a generated model, for an object
+    literals: frozenset[str] | None  # the allowed values, for an enum
+    nested: tuple[type[Any], tuple[FieldCheck, ...]] | None  # an object's model and fields
     expected: str  # what is accepted, for messages
 
     def check_source(self, var: str) -> str:
@@ -75,7 +86,7 @@ class FieldSchema:
         if self.nested is not None:
             test = f"type({var}) is _dict"
         elif self.literals is not None and len(self.literals) == 1:
-            # The usual literal, the `object` discriminator: one comparison, no hashing.
+            # The usual enum, the `object` discriminator: one comparison, no hashing.
             test = f"(type({var}) is _str and {var} == {next(iter(self.literals))!r})"
         elif self.literals is not None:
             test = f"(type({var}) is _str and {var} in _lit_{self.name})"
@@ -85,101 +96,142 @@ class FieldSchema:
         return f"({var} is None or {test})" if self.nullable else test
 
 
-def json_key(field_name: str) -> str:
-    """The JSON key of a generated field (the generator appends ``_`` to builtins: object_)."""
-    return field_name[:-1] if field_name.endswith("_") else field_name
-
-
 def builder_for(cls: type[Any]) -> Builder:
     """A function ``dict -> cls`` that checks JSON types, several times faster than from_dict.
+
+    ``cls`` is an operation's result class, a model nested in one, or ``UnknownUsageResult``:
+    the classes the seam describes.
+
+    Raises:
+        TypeError: ``cls`` is not described by the seam, or a field has no check here.
 
     Raises (from the returned function):
         KeyError: a required key is missing (the key, with its path, is the argument).
         TypeError: a value of the wrong JSON type (the message names the field).
-        ValueError: a value outside a ``Literal`` (the message names the field).
+        ValueError: a value outside an enum (the message names the field).
     """
     built = _cache.get(cls)
     if built is None:
-        built = _cache[cls] = _compile(cls)
+        fields = _described().get(cls)
+        if fields is None:
+            raise TypeError(
+                f"{cls.__name__} is no result model the operations describe (_operations.py); "
+                "builders are compiled from those descriptions only"
+            )
+        built = _cache[cls] = compile_builder(cls, fields)
     return built
 
 
-def field_schemas(cls: type[Any]) -> tuple[FieldSchema, ...]:
-    """The fields of a generated model and what each accepts, in ``__init__`` order."""
-    found = _schemas.get(cls)
-    if found is None:
-        fields = [f for f in attrs.fields(cls) if f.init]
-        if any(f.kw_only for f in fields):
-            raise TypeError(f"{cls.__name__}: keyword-only fields are not supported")
-        found = _schemas[cls] = tuple(_schema(cls, f) for f in fields)
-    return found
+def unknown_result_fields() -> tuple[Field, ...]:
+    """``UnknownUsageResult``'s one field: the ``object`` discriminator, any string.
+
+    The catch-all of each bucket's results is no operation's result, so the seam has no
+    description of it. Its schema is a required string ``object`` and nothing else (every other
+    key goes to ``additional_properties``): the ``object`` field every result starts with, as
+    the seam describes it, without the enum.
+    """
+    first = next(iter(OPERATIONS.values())).fields[0]
+    if first.key != "object" or first.kind != "string":
+        raise TypeError(f"a result's first field is {first.key!r}, expected the string 'object'")
+    return (attrs.evolve(first, enum=(), nullable=False, required=True, description=""),)
 
 
-def _resolve(cls: type[Any], annotation: object) -> Any:
-    if not isinstance(annotation, str):
-        return annotation
-    # Nested models are imported under TYPE_CHECKING only: look them up in the package too.
-    namespace = {**vars(generated_models), **vars(sys.modules[cls.__module__])}
-    return eval(annotation, namespace)
+_descriptions: dict[type, tuple[Field, ...]] = {}
 
 
-def _schema(cls: type[Any], field: attrs.Attribute[Any]) -> FieldSchema:
-    hint = _resolve(cls, field.type)
-    if typing.get_origin(hint) in (typing.Union, UnionType):
-        alternatives = typing.get_args(hint)
-    else:
-        alternatives = (hint,)
-    nullable = False
-    types: list[type] = []
-    literals: set[str] = set()
-    nested: type[Any] | None = None
-    for alternative in alternatives:
-        if alternative is Unset:
-            continue
-        if alternative is NoneType:
-            nullable = True
-        elif alternative in _SCALARS:
-            types.extend(t for t in _SCALARS[alternative] if t not in types)
-        elif typing.get_origin(alternative) is typing.Literal:
-            for value in typing.get_args(alternative):
-                if type(value) is not str:
-                    raise TypeError(f"{cls.__name__}.{field.name}: non-string literal {value!r}")
-                literals.add(value)
-        elif isinstance(alternative, type) and attrs.has(alternative) and nested is None:
-            nested = alternative
-        else:
+def _described() -> dict[type, tuple[Field, ...]]:
+    """Every model the seam describes: results, the models nested in them, the catch-all."""
+    if not _descriptions:
+
+        def add(cls: type[Any], fields: tuple[Field, ...]) -> None:
+            _descriptions.setdefault(cls, fields)
+            for field in fields:
+                if field.model is not None:
+                    add(field.model, field.nested)
+
+        for operation in OPERATIONS.values():
+            add(operation.result_cls, operation.fields)
+        add(UnknownUsageResult, unknown_result_fields())
+    return _descriptions
+
+
+def _compile_checks(cls: type[Any], fields: Sequence[Field]) -> tuple[FieldCheck, ...]:
+    """The checks of ``cls``'s fields, in the order its constructor takes them.
+
+    attrs puts mandatory attributes before defaulted ones, and the generator keeps the schema's
+    order within each: required fields first, then optional ones, each in spec order. The
+    builders call the constructor positionally (keywords cost ~3x per call), so that order is
+    checked here once, by building one instance from distinct markers and reading each field
+    back by its name.
+    """
+    ordered = sorted(fields, key=lambda f: not f.required)  # stable: spec order kept
+    checks = tuple(_field_check(cls, f) for f in ordered)
+    _check_positions(cls, ordered)
+    return checks
+
+
+def _check_positions(cls: type[Any], ordered: Sequence[Field]) -> None:
+    markers = [object() for _ in ordered]
+    try:
+        probe = cls(*markers)
+    except TypeError as exc:
+        raise TypeError(
+            f"{cls.__name__} does not take its {len(ordered)} described fields positionally "
+            f"({exc}); run ./codegen.sh, or teach _builders.py the generator's new constructor"
+        ) from exc
+    for marker, field in zip(markers, ordered, strict=True):
+        if getattr(probe, field.name, None) is not marker:
+            order = ", ".join(f.name for f in ordered)
             raise TypeError(
-                f"{cls.__name__}.{field.name}: no builder check for {alternative!r} "
-                f"(annotation {field.type!r}); teach _builders.py this type"
+                f"{cls.__name__}.__init__ does not take {field.name!r} where expected (order "
+                f"{order}: required fields first, each group in spec order); teach "
+                "_builders.py the generator's new constructor"
             )
-    if nested is not None and (types or literals):
-        raise TypeError(f"{cls.__name__}.{field.name}: a model mixed with scalars is unsupported")
-    if literals and str in types:
-        literals = set()  # "any string" already admits every listed value
-    if literals and types:
-        raise TypeError(f"{cls.__name__}.{field.name}: literals mixed with non-strings")
-    if not (types or literals or nested):
-        raise TypeError(f"{cls.__name__}.{field.name}: no type to check in {field.type!r}")
-    if nested is not None:
-        expected = "an object"
-    elif literals:
-        expected = "one of " + ", ".join(repr(v) for v in sorted(literals))
+
+
+def _field_check(cls: type[Any], field: Field) -> FieldCheck:
+    where = f"{cls.__name__}.{field.name}"
+    nested: tuple[type[Any], tuple[FieldCheck, ...]] | None = None
+    types: tuple[type, ...] = ()
+    literals: frozenset[str] | None = None
+    if field.kind == "object":
+        if field.model is None or not field.nested or field.enum:
+            raise TypeError(f"{where}: an object needs its model and fields, and no enum")
+        nested = (field.model, _compile_checks(field.model, field.nested))
+        expected = _EXPECTED["object"]
+    elif field.kind in _SCALARS:
+        if field.model is not None or field.nested:
+            raise TypeError(f"{where}: a {field.kind} field with a model")
+        types = _SCALARS[field.kind]
+        expected = _EXPECTED[field.kind]
+        if field.enum:
+            if field.kind != "string" or not all(type(v) is str for v in field.enum):
+                raise TypeError(f"{where}: only string enums are checked, not {field.kind}")
+            literals = frozenset(field.enum)
+            expected = "one of " + ", ".join(repr(v) for v in sorted(literals))
     else:
-        expected = " or ".join(_EXPECTED[t] for t in types if not (t is int and float in types))
-    return FieldSchema(
+        raise TypeError(
+            f"{where}: no builder check for fields of kind {field.kind!r}; "
+            "teach _builders.py this kind"
+        )
+    return FieldCheck(
         name=field.name,
-        key=json_key(field.name),
-        required=field.default is attrs.NOTHING,
-        nullable=nullable,
-        types=tuple(types),
-        literals=frozenset(literals) if literals else None,
+        key=field.key,
+        required=field.required,
+        nullable=field.nullable,
+        types=types,
+        literals=literals,
         nested=nested,
-        expected=expected + (" or null" if nullable else ""),
+        expected=expected + (" or null" if field.nullable else ""),
     )
 
 
-def _compile(cls: type[Any]) -> Builder:
-    schemas = field_schemas(cls)
+def compile_builder(cls: type[Any], fields: Sequence[Field]) -> Builder:
+    """Compile the builder of ``cls`` from its fields' descriptions (``builder_for`` caches)."""
+    return _compile(cls, _compile_checks(cls, fields))
+
+
+def _compile(cls: type[Any], schemas: tuple[FieldCheck, ...]) -> Builder:
     namespace: dict[str, Any] = {
         "_cls": cls,
         "_UNSET": UNSET,
@@ -189,7 +241,7 @@ def _compile(cls: type[Any]) -> Builder:
         "_float": float,
         "_bool": bool,
         "_known": frozenset(s.key for s in schemas),
-        "_explain": lambda d: explain(cls, d),
+        "_explain": lambda d: _explain(cls, schemas, d),
     }
     reads: list[str] = []  # every key present, none unknown
     gets: list[str] = []  # otherwise: optional keys may be absent
@@ -208,7 +260,7 @@ def _compile(cls: type[Any]) -> Builder:
         maybe_checks.append(check if schema.required else f"({var} is _UNSET or {check})")
         arg = maybe_arg = var
         if schema.nested is not None:
-            namespace[f"_nested{index}"] = builder_for(schema.nested)
+            namespace[f"_nested{index}"] = _compile(*schema.nested)
             # After the checks the value is an object, or null / UNSET where those are allowed.
             maybe_arg = f"(_nested{index}({var}) if type({var}) is _dict else {var})"
             arg = maybe_arg if schema.nullable else f"_nested{index}({var})"
@@ -262,15 +314,15 @@ def _compile(cls: type[Any]) -> Builder:
     return build
 
 
-def explain(cls: type[Any], data: dict[str, Any]) -> NoReturn:
+def _explain(cls: type[Any], checks: tuple[FieldCheck, ...], data: dict[str, Any]) -> NoReturn:
     """Raise the error for the first field of ``data`` that ``cls``'s builder refuses."""
-    _check(cls, data, "")
+    _check(checks, data, "")
     # Unreachable while explain() and the compiled checks agree; a test holds them to it.
     raise TypeError(f"{cls.__name__}: refused by the builder for no reason explain() can name")
 
 
-def _check(cls: type[Any], data: dict[str, Any], where: str) -> None:
-    for schema in field_schemas(cls):
+def _check(checks: tuple[FieldCheck, ...], data: dict[str, Any], where: str) -> None:
+    for schema in checks:
         path = where + schema.key
         if schema.key not in data:
             if schema.required:
@@ -282,7 +334,7 @@ def _check(cls: type[Any], data: dict[str, Any], where: str) -> None:
         if schema.nested is not None:
             if type(value) is not dict:
                 raise TypeError(f"{path} is {_found(value)}, expected {schema.expected}")
-            _check(schema.nested, value, path + ".")
+            _check(schema.nested[1], value, path + ".")
         elif schema.literals is not None:
             if type(value) is not str:
                 raise TypeError(f"{path} is {_found(value)}, expected {schema.expected}")

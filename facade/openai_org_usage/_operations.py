@@ -281,8 +281,3 @@ OPERATIONS: Final[Mapping[str, Operation[Any]]] = {
     spec["name"]: _operation(spec) for spec in _spec.OPERATIONS
 }
 """Every operation by client method name (also the CLI's endpoint names), in spec order."""
-
-# Kept for tests/facade/test_validation.py, which predates x-limits in the spec: the ranges
-# of the usage operations and of costs, now read from the spec like every other range.
-USAGE_LIMITS: Final = OPERATIONS["completions"].limits
-COSTS_LIMITS: Final = OPERATIONS["costs"].limits

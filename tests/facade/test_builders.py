@@ -1,11 +1,12 @@
 """The compiled result constructors agree with the generated from_dict, and check JSON types.
 
-Each field's schema is read here from the generated model's own annotation (``int | Unset``,
-``None | str | Unset``, a ``Literal`` alias, a nested model), independently of how
-``_builders`` reads it. Generated dicts mix valid values with wrong JSON types, nulls and
-missing keys; the oracle ``problem`` says whether a dict conforms and, if not, which field is
-first at fault. A conforming dict must build, equal to ``from_dict``'s result; any other must
-be refused with an error naming that field.
+``_builders`` compiles each builder from the seam's field descriptions (``Operation.fields``);
+here each field's schema is read from the generated model's own annotation instead (``int |
+Unset``, ``None | str | Unset``, a ``Literal`` alias, a nested model), independently of both.
+Generated dicts mix valid values with wrong JSON types, nulls and missing keys; the oracle
+``problem`` says whether a dict conforms and, if not, which field is first at fault (in the
+constructor's order: required fields first). A conforming dict must build, equal to
+``from_dict``'s result; any other must be refused with an error naming that field.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from hypothesis import strategies as st
 
 import openai_org_usage_client.models as generated_models
 from openai_org_usage import OPERATIONS
-from openai_org_usage._builders import builder_for, json_key
+from openai_org_usage._builders import builder_for, compile_builder
+from openai_org_usage._operations import Field
 from openai_org_usage_client.models import CostsResultAmount, UnknownUsageResult
 from openai_org_usage_client.types import UNSET
 
@@ -41,6 +43,11 @@ JSON_TYPES: dict[str, st.SearchStrategy[Any]] = {
     "object": st.dictionaries(st.text(max_size=3), st.integers() | st.none(), max_size=2),
 }
 json_values = st.one_of(list(JSON_TYPES.values()))
+
+
+def json_key(field_name: str) -> str:
+    """The JSON key of a generated field (the generator appends ``_`` to builtins: object_)."""
+    return field_name[:-1] if field_name.endswith("_") else field_name
 
 
 @attrs.frozen
@@ -333,11 +340,14 @@ def test_long_strings_are_quoted_short() -> None:
 
 def test_as_many_keys_as_fields_but_not_the_same_keys() -> None:
     # The fast path trusts a key count only once every field's key was found.
-    full = COST | {"line_item": None, "project_id": None, "api_key_id": None, "quantity": 1.0}
-    full |= {"quantity_unit": "tokens"}
     cls = OPERATIONS["costs"].result_cls
-    assert len(full) == len(attrs.fields(cls)) - 1  # every init field, no extras
+    optional = [s for s in specs(cls) if s.key not in COST]
+    assert all(s.nullable for s in optional), "null is a valid value of every other field"
+    full = COST | {s.key: None for s in optional} | {"quantity": 1.0}
+    assert set(full) == {s.key for s in specs(cls)}  # every init field, no extras
+    assert builder_for(cls)(dict(full)) == cls.from_dict(dict(full))
     swapped = {k: v for k, v in full.items() if k != "quantity"} | {"extra": 1}
+    assert len(swapped) == len(full)
     built = builder_for(cls)(swapped)
     assert built == cls.from_dict(swapped)
     assert built.quantity is UNSET
@@ -349,20 +359,79 @@ def test_as_many_keys_as_fields_but_not_the_same_keys() -> None:
 
 
 @attrs.define
-class _ListModel:
-    counts: list[int]
+class _Model:
+    value: Any
+    additional_properties: dict[str, Any] = attrs.field(init=False, factory=dict)
+
+
+def _field(kind: Any, **changes: Any) -> Field:
+    return Field(name="value", key="value", kind=kind, nullable=False, required=True, **changes)
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        _field("array"),
+        _field("null"),
+        _field("object"),  # no model or fields to build it with
+        _field("integer", enum=("1", "2")),
+        _field("string", model=CostsResultAmount),
+    ],
+    ids=["array", "null", "object-without-model", "integer-enum", "string-with-model"],
+)
+def test_a_field_without_a_check_fails_when_compiled(field: Field) -> None:
+    # A future spec change the builders cannot check must not pass values through unchecked.
+    with pytest.raises(TypeError, match=r"teach _builders\.py|needs its model|only string|with a"):
+        compile_builder(_Model, (field,))
+
+
+def test_a_described_field_compiles() -> None:
+    built = compile_builder(_Model, (_field("integer"),))({"value": 3, "x": 1})
+    assert (built.value, built.additional_properties) == (3, {"x": 1})
+    with pytest.raises(TypeError, match="value is a string"):
+        compile_builder(_Model, (_field("integer"),))({"value": "3"})
+
+
+def test_only_models_the_seam_describes_have_builders() -> None:
+    with pytest.raises(TypeError, match="no result model the operations describe"):
+        builder_for(_Model)
 
 
 @attrs.define
-class _NoneModel:
-    nothing: None
+class _Swapped:
+    second: Any = None
+    first: Any = None
 
 
-@pytest.mark.parametrize("cls", [_ListModel, _NoneModel])
-def test_a_type_without_a_check_fails_when_compiled(cls: type[Any]) -> None:
-    # A future spec change the builders cannot check must not pass values through unchecked.
-    with pytest.raises(TypeError, match=r"teach _builders\.py|no type to check"):
-        builder_for(cls)
+@attrs.define
+class _KeywordOnly:
+    value: Any = attrs.field(kw_only=True)
+
+
+def test_a_constructor_in_another_order_fails_when_compiled() -> None:
+    # Builders call the constructor positionally: required fields first, then spec order.
+    fields = (
+        Field("first", "first", "integer", nullable=True, required=False),
+        Field("second", "second", "integer", nullable=True, required=False),
+    )
+    with pytest.raises(TypeError, match="does not take 'first' where expected"):
+        compile_builder(_Swapped, fields)
+    with pytest.raises(TypeError, match="positionally"):
+        compile_builder(_KeywordOnly, (_field("integer"),))
+
+
+def test_required_fields_are_passed_first() -> None:
+    # Spec order differs from the constructor's when a required field follows an optional one.
+    operation = OPERATIONS["completions"]
+    keys = [f.key for f in operation.fields]
+    assert keys.index("input_cached_tokens") < keys.index("output_tokens")
+    raw = {f.key: 7 for f in operation.fields if f.kind == "integer"} | {
+        "object": operation.result_object,
+        "output_tokens": 5,
+    }
+    built = builder_for(operation.result_cls)(dict(raw))
+    assert built == operation.result_cls.from_dict(dict(raw))
+    assert (built.output_tokens, built.input_cached_tokens) == (5, 7)
 
 
 def test_unknown_fields_are_kept() -> None:

@@ -45,20 +45,40 @@ START_S = int(START.timestamp())
 END_S = int(END.timestamp())
 Handler = Callable[[httpx.Request], httpx.Response]
 
+# A value of each JSON kind, for the samples below.
+SCALARS: dict[str, Any] = {"integer": 10, "number": 1.25, "string": "s", "boolean": True}
+
+
+def required_fields(op: str) -> dict[str, Any]:
+    """The required fields of the operation's result besides ``object``, with valid values.
+
+    Derived from the operation's fields (spec order), so every operation of the spec fragment,
+    present or future, has its sample; ``test_operations`` holds those fields to the
+    generated models.
+    """
+    return {
+        f.key: f.enum[0] if f.enum else SCALARS[f.kind]
+        for f in OPERATIONS[op].fields
+        if f.required and f.key != "object"
+    }
+
+
 # One valid result per operation (only the required fields).
-RESULTS: dict[str, dict[str, Any]] = {
-    "completions": {"input_tokens": 10, "output_tokens": 5, "num_model_requests": 1},
-    "embeddings": {"input_tokens": 10, "num_model_requests": 1},
-    "moderations": {"input_tokens": 10, "num_model_requests": 1},
-    "images": {"images": 2, "num_model_requests": 1},
-    "audio_speeches": {"characters": 100, "num_model_requests": 1},
-    "audio_transcriptions": {"seconds": 30, "num_model_requests": 1},
-    "vector_stores": {"usage_bytes": 1024},
-    "code_interpreter_sessions": {"num_sessions": 3},
-    "file_search_calls": {"num_requests": 4},
-    "web_search_calls": {"num_model_requests": 1, "num_requests": 2},
-    "costs": {"amount": {"value": 1.25, "currency": "usd"}},
-}
+RESULTS: dict[str, dict[str, Any]] = {op: required_fields(op) for op in OPERATIONS}
+
+
+def test_the_samples_hold_the_known_required_fields() -> None:
+    # Written down, so a seam that lost its required fields does not pass as an empty sample.
+    assert RESULTS["completions"] == {
+        "input_tokens": 10,
+        "output_tokens": 10,
+        "num_model_requests": 10,
+    }
+    assert RESULTS["decisions"] == RESULTS["completions"]
+    assert RESULTS["vector_stores"] == {"usage_bytes": 10}
+    assert RESULTS["costs"] == {}  # every costs field but `object` is optional
+    assert all(RESULTS[op] for op in OPERATIONS if op != "costs")
+
 
 OPENAI_400 = {
     "error": {
@@ -280,7 +300,7 @@ def test_wrong_page_shapes_are_refused(body: Any, problem: str) -> None:
     assert handler.calls == 1, "an invalid page is not retried"
 
 
-@pytest.mark.parametrize("op", [name for name in OPERATIONS if name != "costs"])
+@pytest.mark.parametrize("op", [name for name in OPERATIONS if RESULTS[name]])
 def test_own_result_type_missing_required_fields_is_refused(op: str) -> None:
     broken = result(op)
     required = next(iter(RESULTS[op]))
@@ -413,7 +433,7 @@ def test_unknown_result_type_is_kept_and_warned_once(
         first, second = client.completions(start=START, end=START_S + 2 * day)
     assert len(first.results) == 1
     assert isinstance(first.results[0], UsageCompletionsResult)
-    assert first.results[0].input_tokens == 10
+    assert first.results[0].input_tokens == RESULTS["completions"]["input_tokens"]
     assert [u.object_ for u in first.unknown_results] == ["organization.usage.teleports.result"]
     assert first.unknown_results[0].additional_properties == {"num_teleports": 3}
     assert second.results == []

@@ -21,7 +21,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openai_org_usage import OPERATIONS, BucketWidth, InvalidParameterError, UsageClient
-from openai_org_usage._operations import COSTS_LIMITS, USAGE_LIMITS
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 KEY = "sk-admin-test-dummy"
@@ -32,6 +31,9 @@ WIDTH_SECONDS = {"1m": 60, "1h": 3_600, "1d": 86_400}
 # Written down here, not read from the code under test.
 USAGE_MAX = {"1d": 31, "1h": 168, "1m": 1440}
 COSTS_MAX = {"1d": 180}
+# The documented (default, maximum) buckets per page by width.
+USAGE_LIMITS = {"1m": (60, 1440), "1h": (24, 168), "1d": (7, 31)}
+COSTS_LIMITS = {"1d": (7, 180)}
 COMMON_PARAMS = {"start_time", "end_time", "bucket_width", "group_by", "limit", "page"}
 ALL_FILTERS = sorted({name for op in OPERATIONS.values() for name in op.filters})
 SETTINGS = settings(deadline=None, max_examples=60)
@@ -454,9 +456,13 @@ def spec_operations() -> dict[str, dict[str, dict[str, Any]]]:
 SPEC_OPS = spec_operations()
 
 
-def test_spec_has_exactly_the_eleven_operations() -> None:
+def test_spec_has_exactly_the_operations_of_the_table() -> None:
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     assert sorted(SPEC_OPS) == sorted(OPERATIONS)
-    assert len(OPERATIONS) == 11
+    assert len(OPERATIONS) == sum(len(item) for item in spec["paths"].values())
+    # The eleven of the published description, and decisions since November 2026.
+    assert len(OPERATIONS) == 12
+    assert OPERATIONS["decisions"].path == "/organization/usage/decisions"
 
 
 @pytest.mark.parametrize("op", list(OPERATIONS))
@@ -488,13 +494,22 @@ def test_filters_equal_the_spec_parameters(op: str) -> None:
 @pytest.mark.parametrize("op", list(OPERATIONS))
 def test_limits_equal_the_spec_x_limits(op: str) -> None:
     x_limits = SPEC_OPS[op]["limit"]["x-limits"]
-    expected = COSTS_LIMITS if op == "costs" else USAGE_LIMITS
-    assert OPERATIONS[op].limits is expected
-    assert {w: (v["default"], v["maximum"]) for w, v in x_limits.items()} == dict(expected)
+    assert dict(OPERATIONS[op].limits) == {
+        w: (v["default"], v["maximum"]) for w, v in x_limits.items()
+    }
     assert {v["minimum"] for v in x_limits.values()} == {1}
     assert set(x_limits) == set(OPERATIONS[op].bucket_widths)
 
 
-def test_limit_tables_are_the_documented_values() -> None:
-    assert dict(USAGE_LIMITS) == {"1m": (60, 1440), "1h": (24, 168), "1d": (7, 31)}
-    assert dict(COSTS_LIMITS) == {"1d": (7, 180)}
+@pytest.mark.parametrize("op", list(OPERATIONS))
+def test_limit_tables_are_the_documented_values(op: str) -> None:
+    assert dict(OPERATIONS[op].limits) == (COSTS_LIMITS if op == "costs" else USAGE_LIMITS)
+    assert {w: m for w, (_, m) in OPERATIONS[op].limits.items()} == max_limits(op)
+
+
+def test_operations_with_the_same_limits_share_one_table() -> None:
+    tables: dict[tuple[tuple[str, tuple[int, int]], ...], object] = {}
+    for operation in OPERATIONS.values():
+        shared = tables.setdefault(tuple(operation.limits.items()), operation.limits)
+        assert operation.limits is shared, operation.name
+    assert len(tables) == 2  # the usage operations' and costs'

@@ -11,7 +11,8 @@ import functools
 import importlib.util
 import json
 import sys
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE = Path(__file__).parent / "data" / "openai-usage-upstream.yaml"
+OURS = REPO / "openapi" / "usage.yaml"
 
 _spec = importlib.util.spec_from_file_location(
     "compare_upstream", REPO / "tools" / "compare_upstream.py"
@@ -31,13 +33,22 @@ sys.modules["compare_upstream"] = compare_upstream
 _spec.loader.exec_module(compare_upstream)
 
 Doc = dict[str, Any]
-OPERATIONS = 11
 
 
 @functools.cache
 def _parsed_reference() -> Doc:
     doc: Doc = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
     return doc
+
+
+@functools.cache
+def _parsed_ours() -> Doc:
+    doc: Doc = yaml.safe_load(OURS.read_text(encoding="utf-8"))
+    return doc
+
+
+# The operations both descriptions have: the upstream description's eleven (ours adds one).
+OPERATIONS = len(_parsed_reference()["paths"])
 
 
 def reference() -> Doc:
@@ -72,6 +83,110 @@ def schema(doc: Doc, name: str) -> Doc:
     return found
 
 
+def x_source_nodes(node: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """(location, node) of every node of ours marked ``x-source`` (added from the SDK)."""
+    if isinstance(node, dict):
+        if "x-source" in node:
+            yield where, node
+        for key, value in node.items():
+            yield from x_source_nodes(value, (*where, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from x_source_nodes(value, (*where, index))
+
+
+def referenced_schemas(node: Any, doc: Doc, found: set[str] | None = None) -> set[str]:
+    """The names of every schema ``node`` refers to, directly or through other schemas."""
+    found = set() if found is None else found
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in found:
+                found.add(name)
+                referenced_schemas(doc["components"]["schemas"][name], doc, found)
+        for value in node.values():
+            referenced_schemas(value, doc, found)
+    elif isinstance(node, list):
+        for value in node:
+            referenced_schemas(value, doc, found)
+    return found
+
+
+def sdk_additions() -> Counter[str]:
+    """The deviation lines ours' ``x-source`` additions must cause, counted by kind.
+
+    Read from the fragment's ``x-source`` markers (what the SDK has and the published
+    description lags behind on) and the reference: an operation upstream lacks is one line,
+    and nothing inside it is compared (so its schemas add none); a parameter upstream lacks is
+    one line; a marked enum is one line per value upstream lacks; a marked property of a
+    compared schema is one line: a result field upstream lacks, or ``next_page`` of a page,
+    optional in ours and required upstream. A marker without ``x-deviation`` (a newer meaning,
+    the same wire format) causes none.
+    """
+    ours, upstream = _parsed_ours(), _parsed_reference()
+    new_paths = [path for path in ours["paths"] if path not in upstream["paths"]]
+    compared = referenced_schemas([ours["paths"][p] for p in upstream["paths"]], ours)
+    new_only = referenced_schemas([ours["paths"][p] for p in new_paths], ours) - compared
+    counts: Counter[str] = Counter()
+    for where, node in x_source_nodes(ours):
+        if "x-deviation" not in node:
+            continue
+        match where:
+            case ("paths", path, "get") if path in new_paths:
+                counts["operation"] += 1
+            case ("paths", path, *_) if path in new_paths:
+                pass  # inside a new operation, which is reported as a whole
+            case ("paths", path, "get", "parameters", int()):
+                upstream_names = {p["name"] for p in upstream["paths"][path]["get"]["parameters"]}
+                assert node["name"] not in upstream_names
+                counts["parameter"] += 1
+            case ("paths", path, "get", "parameters", int(i), "schema", "items"):
+                name = ours["paths"][path]["get"]["parameters"][i]["name"]
+                upstream_enum = param(upstream, path, name)["schema"]["items"]["enum"]
+                added = set(node["enum"]) - set(upstream_enum)
+                assert added, f"{path} {name}: an x-source enum with nothing new"
+                counts[f"{name} value"] += len(added)
+            case ("components", "schemas", name, *_) if name in new_only:
+                pass  # inside a new operation, which is reported as a whole
+            case ("components", "schemas", name, "properties", "next_page"):
+                copied = schema(ours, name)["x-upstream"]
+                assert name in compared
+                assert "next_page" in schema(upstream, copied)["required"]
+                assert "next_page" not in schema(ours, name).get("required", [])
+                counts["next_page optional"] += 1
+            case ("components", "schemas", name, "properties", prop):
+                assert name in compared
+                assert prop not in schema(upstream, name)["properties"]
+                counts["result field"] += 1
+            case _:
+                pytest.fail(f"an x-source marker this test cannot count at {where}")
+    return counts
+
+
+def expected_deviations() -> int:
+    """Every deliberate deviation compare_upstream reports for ours against the reference.
+
+    Per operation both have: its own page schema, its own bucket schema and the results union
+    narrowed to its type plus UnknownUsageResult (3 lines); UnknownUsageResult itself (1 line);
+    and what ours adds from the SDK (``sdk_additions``).
+    """
+    return 3 * OPERATIONS + 1 + sum(sdk_additions().values())
+
+
+def test_the_sdk_additions_are_the_november_2026_api() -> None:
+    # Written down, so that a marker the count above misses or miscounts shows here.
+    assert OPERATIONS == 11
+    assert sdk_additions() == {
+        "operation": 1,  # decisions
+        "parameter": 1,  # costs line_items
+        "group_by value": 4,  # api_source x3 (costs, completions, web_search_calls), user_id
+        "result field": 6,  # api_source x3, costs user_id, two cache-write retentions
+        "next_page optional": OPERATIONS,  # in every page of an operation upstream has
+    }
+    assert expected_deviations() == 34 + 23
+
+
 def test_reference_matches_ours_apart_from_the_marked_deviations(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -97,7 +212,16 @@ def test_reference_matches_ours_apart_from_the_marked_deviations(
         "DEVIATION schema UnknownUsageResult: not in upstream "
         "(Fallback for result types this description does not know yet.)"
     ]
-    assert len(deviations) == 3 * OPERATIONS + 1
+    # Each SDK addition is explained by its own marker, which names the SDK.
+    from_sdk = [line for line in deviations if "(from the openai 3.57.0 SDK" in line]
+    assert len(from_sdk) == sum(sdk_additions().values())
+    assert (
+        "DEVIATION operation GET /organization/usage/decisions: removed upstream (ours: "
+        "operationId usage-decisions) (Newer than upstream: the decisions operation (from the "
+        "openai 3.57.0 SDK, 2026-11-19; the published description lags).)"
+    ) in from_sdk
+    assert sum("next_page' now required upstream" in line for line in from_sdk) == OPERATIONS
+    assert len(deviations) == expected_deviations()
 
 
 def add_realtime_operation(doc: Doc) -> None:
@@ -316,7 +440,7 @@ def test_full_description_is_narrowed_to_the_usage_operations(
 
     assert status == 0
     assert not any("chat" in line or "projects" in line for line in lines)
-    assert lines[-1] == f"0 drift, {3 * OPERATIONS + 1} deliberate deviations"
+    assert lines[-1] == f"0 drift, {expected_deviations()} deliberate deviations"
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
