@@ -366,9 +366,14 @@ def test_loopback_server_with_faults_yields_each_bucket_once() -> None:
         faults=FaultSchedule(seed=3, rate_500=0.2, rate_disconnect=0.1), latency=0.0
     )
     fetch = FETCHES["1d-pages-of-1"]
+    # Faults go by the server's request number, and which window gets which number depends on
+    # thread timing: with 5 retries a window could meet six faults now and then. Each attempt
+    # takes a new number, and the first 200 numbers hold only 61 faults (while 92 windows need
+    # at most 92 + 61 numbers), so with 64 retries no window can run out: never flaky.
+    assert sum(fake.faults.fault_for(i) is not None for i in range(200)) == 61
     with running_server(fake) as base_url:
         client = UsageClient(
-            KEY, base_url=base_url, max_concurrency=MAX_CONCURRENCY, max_retries=MAX_RETRIES
+            KEY, base_url=base_url, max_concurrency=MAX_CONCURRENCY, max_retries=64
         )
         sleep = SleepRecorder()
         client._sender.sleep = sleep
