@@ -59,9 +59,14 @@ def use_cassette(
     """Open a named cassette from the ``cassettes/<test module>/`` folder beside the test."""
     module_path = Path(str(request.node.fspath))
     cassette_dir = module_path.parent / "cassettes" / module_path.stem
-    recorder = make_vcr(cassette_dir, record_mode)
+    # pytest-recording's "rewrite" means: drop the old recording, then record afresh; vcrpy
+    # itself only knows "all" for recording every request.
+    recorder = make_vcr(cassette_dir, "all" if record_mode == "rewrite" else record_mode)
 
     def _open(name: str) -> AbstractContextManager[Any]:
+        if record_mode == "rewrite":
+            (cassette_dir / f"{name}.yaml").unlink(missing_ok=True)
+            (cassette_dir / name).unlink(missing_ok=True)
         return recorder.use_cassette(name)
 
     return _open
