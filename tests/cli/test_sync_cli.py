@@ -294,7 +294,7 @@ def test_every_refused_field_is_noted(
     note = (
         "openai-org-usage: note: costs: the API refused grouping by user_id, api_key_id; stored "
         "grouped by api_source, line_item, project_id (those fields are empty in these rows; "
-        "later runs do not ask for it again)."
+        "later runs do not ask for them again)."
     )
     assert result.stderr.splitlines() == [DEMO_NOTICE, note]
     assert "api_source, line_item, project_id" in " ".join(result.stdout.split())
