@@ -196,7 +196,7 @@ def test_expected_pages_match_the_pages_fetched(
     client: UsageClient, operation: str, width: str, start: str, end: str, limit: int | None
 ) -> None:
     paginator = getattr(client, operation)(start=start, end=end, bucket_width=width, limit=limit)
-    assert expected_pages(paginator, max_concurrency=4) == len(list(paginator.pages()))
+    assert expected_pages(paginator) == len(list(paginator.pages()))
 
 
 def test_progress_bar_when_stderr_is_a_terminal(

@@ -12,22 +12,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openai_org_usage import Bucket, Paginator, count_buckets
 
-from ._source import MAX_CONCURRENCY
 
-
-def expected_pages(paginator: Paginator[Any], max_concurrency: int = MAX_CONCURRENCY) -> int:
+def expected_pages(paginator: Paginator[Any]) -> int:
     """Pages the paginator should need: one per ``limit`` buckets of its range.
 
     The paginator cuts a long range into windows of ``limit`` buckets (the partial first
     bucket counts as one, as the API counts it), one page each; fetched as one window
     (``max_concurrency=1``), the server pages at the same ``limit``. So the count is the same
-    either way, and is computed rather than walked: a year at ``1m`` plans thousands of
-    windows. A server that pages sooner only makes the bar's total grow while fetching.
+    at any concurrency, and is computed rather than walked: a year at ``1m`` plans thousands
+    of windows. A server that pages sooner only makes the bar's total grow while fetching.
 
     Args:
         paginator: Not iterated; only its query is read.
-        max_concurrency: Windows fetched at once; does not change the count (kept so callers
-            can state what they run with).
     """
     query = paginator.query
     buckets = count_buckets(query.start_time, query.end_time, query.bucket_width)
