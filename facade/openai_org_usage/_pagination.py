@@ -295,7 +295,7 @@ class Paginator(Generic[R]):
 
             rows = client.costs(start="7d", group_by="project_id").to_records()
         """
-        from ._export import to_records
+        from .export import to_records
 
         return to_records(self.query.operation, self.results())
 
@@ -310,7 +310,7 @@ class Paginator(Generic[R]):
             df = client.completions(start="30d", group_by="model").to_pandas()
             df.groupby("model")["input_tokens"].sum()
         """
-        from ._export import to_pandas
+        from .export import to_pandas
 
         return to_pandas(self.query.operation, self.results())
 
@@ -475,13 +475,13 @@ class AsyncPaginator(Generic[R]):
 
     async def to_records(self) -> list[dict[str, Any]]:
         """Every result as a plain dict (see ``Paginator.to_records``)."""
-        from ._export import to_records
+        from .export import to_records
 
         return to_records(self.query.operation, [row async for row in self.results()])
 
     async def to_pandas(self) -> pd.DataFrame:
         """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
-        from ._export import to_pandas
+        from .export import to_pandas
 
         return to_pandas(self.query.operation, [row async for row in self.results()])
 

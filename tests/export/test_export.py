@@ -83,13 +83,6 @@ def test_public_names_are_pinned() -> None:
     assert all(getattr(export, name) is not None for name in export.__all__)
 
 
-def test_private_alias_is_the_same_module_contents() -> None:
-    from openai_org_usage import _export
-
-    assert _export.__all__ == export.__all__
-    assert all(getattr(_export, n) is getattr(export, n) for n in export.__all__)
-
-
 def test_completions_and_costs_columns_are_pinned() -> None:
     """The contract, spelled out for two operations; the others follow the same rules."""
     assert [c.name for c in columns("costs")] == [
