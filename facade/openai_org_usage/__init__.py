@@ -18,7 +18,7 @@ nothing else): the operation table (``OPERATIONS`` of ``Operation``, described b
 
 import logging
 
-from ._client import AsyncUsageClient, UsageClient, _checked_base_url
+from ._client import AsyncUsageClient, UsageClient, check_base_url
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -60,31 +60,6 @@ from ._time import (
     to_unix_seconds,
 )
 from ._version import __version__
-
-
-def check_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
-    """Check a base URL the way the clients do, before any key is read or request sent.
-
-    Args:
-        url: The API base URL, e.g. ``https://api.openai.com/v1`` (a trailing ``/`` is dropped).
-        allow_insecure_http: Accept plain ``http://`` to a host other than this machine (the
-            admin key would cross the network unencrypted).
-
-    Returns:
-        The URL as a client would use it (without a trailing ``/``).
-
-    Raises:
-        InvalidParameterError: Not an http(s) URL with a host, or plain http to another machine
-            without ``allow_insecure_http``; ``allowed`` says what would be accepted.
-
-    Example:
-        >>> check_base_url("http://127.0.0.1:8089/v1/")
-        'http://127.0.0.1:8089/v1'
-    """
-    if not isinstance(url, str):
-        raise InvalidParameterError("base_url", url, "an http(s) URL")
-    return _checked_base_url(url.rstrip("/"), allow_insecure_http=allow_insecure_http)
-
 
 # A library logs; the application decides where it goes. Without a handler, Python's
 # last-resort handler would print the library's warnings raw on stderr.

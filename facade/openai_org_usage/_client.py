@@ -25,7 +25,7 @@ from ._pagination import AsyncPaginator, Paginator
 from ._params import Query, build_query
 from ._version import __version__
 
-__all__ = ["AsyncUsageClient", "UsageClient"]
+__all__ = ["AsyncUsageClient", "UsageClient", "check_base_url"]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 API_KEY_ENV = "OPENAI_ADMIN_KEY"
@@ -47,8 +47,8 @@ class _ClientConfig:
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         if not key:
             raise MissingAPIKeyError()
-        self.base_url = _checked_base_url(
-            (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/"),
+        self.base_url = check_base_url(
+            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             allow_insecure_http=allow_insecure_http,
         )
         _positive_number("timeout", timeout)
@@ -104,12 +104,31 @@ def _is_loopback(host: str) -> bool:
         return host.lower() in _LOOPBACK_HOSTS or host.lower().endswith(".localhost")
 
 
-def _checked_base_url(url: str, *, allow_insecure_http: bool) -> str:
-    """The base URL, if the admin key may be sent to it.
+def check_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
+    """Check a base URL the way the clients do, before any key is read or request sent.
 
     Plain http is for a fake or a proxy on this machine: anywhere else the key would cross
     the network unencrypted, so it takes an explicit ``allow_insecure_http=True``.
+
+    Args:
+        url: The API base URL, e.g. ``https://api.openai.com/v1`` (a trailing ``/`` is dropped).
+        allow_insecure_http: Accept plain ``http://`` to a host other than this machine (the
+            admin key would cross the network unencrypted).
+
+    Returns:
+        The URL as a client would use it (without a trailing ``/``).
+
+    Raises:
+        InvalidParameterError: Not an http(s) URL with a host, or plain http to another machine
+            without ``allow_insecure_http``; ``allowed`` says what would be accepted.
+
+    Example:
+        >>> check_base_url("http://127.0.0.1:8089/v1/")
+        'http://127.0.0.1:8089/v1'
     """
+    if not isinstance(url, str):
+        raise InvalidParameterError("base_url", url, "an http(s) URL")
+    url = url.rstrip("/")
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
