@@ -23,12 +23,14 @@ from openai_org_usage.export import columns
 from . import _errors
 from ._fetch import fetch_all
 from ._options import (
+    CONTEXT_SETTINGS,
     endpoint_reference,
     filter_options,
     operation_options,
     output_options,
     range_options,
     source_options,
+    stderr_line,
 )
 from ._render import open_output, render_report, render_rows
 from ._report import (
@@ -41,12 +43,12 @@ from ._report import (
 )
 from ._rows import records
 from ._source import DEMO_NOTICE, Source, open_source
-from ._timerange import RangeError, TimeRange, parse_since, resolve
+from ._sync import sync_command
+from ._timerange import RangeError, TimeRange, resolve
 
 USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
 USAGE_PATH = "/organization/usage/"
-_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 _DEFAULT_RANGE = "Without --start or --last: the last 30 days."
 
 
@@ -95,7 +97,7 @@ def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
         ValueError: An operation's command or option would clash with another.
     """
 
-    @click.group(cls=App, context_settings=_CONTEXT, epilog=_ROOT_EPILOG)
+    @click.group(cls=App, context_settings=CONTEXT_SETTINGS, epilog=_ROOT_EPILOG)
     @click.version_option(__version__, prog_name="openai-org-usage")
     def cli() -> None:
         """Usage and spend of an OpenAI organization, from the Usage and Costs API."""
@@ -123,10 +125,6 @@ def command_words(operation: Operation[Any]) -> tuple[str, ...]:
     return (operation.name,)
 
 
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
-
-
 def _range(
     source: Source, start: str | None, end: str | None, last: str | None, tz: str | None
 ) -> TimeRange:
@@ -140,10 +138,10 @@ def _range(
 def _announce(source: Source, time_range: TimeRange, bucket_width: str) -> None:
     """Say what the data is, once every parameter has been validated, before fetching."""
     if source.demo:
-        _stderr(DEMO_NOTICE)
+        stderr_line(DEMO_NOTICE)
     note = time_range.boundary_note(bucket_width)
     if note:
-        _stderr(f"openai-org-usage: note: {note}")
+        stderr_line(f"openai-org-usage: note: {note}")
 
 
 @click.command(
@@ -383,7 +381,7 @@ def operation_command(
         help=help_text,
         short_help=short_help,
         epilog=epilog,
-        context_settings=_CONTEXT,
+        context_settings=CONTEXT_SETTINGS,
     )(decorated)
     _refuse_clashes(command)
     return command
@@ -505,7 +503,7 @@ def usage_group(
         USAGE_GROUP,
         help="Raw usage rows of one ENDPOINT, one per bucket and group.",
         subcommand_metavar="ENDPOINT [OPTIONS]",
-        context_settings=_CONTEXT,
+        context_settings=CONTEXT_SETTINGS,
         epilog="\n".join(
             [
                 endpoint_reference(endpoints),
@@ -528,124 +526,6 @@ def usage_group(
     for op in endpoints:
         group.add_command(operation_command(op, table))
     return group
-
-
-_SYNC_EPILOG = """\b
-Examples:
-  openai-org-usage sync --db usage.duckdb --since 2026-01-01
-  openai-org-usage sync --db usage.duckdb
-  openai-org-usage sync --db usage.duckdb --operation costs --operation completions
-  openai-org-usage sync --db usage.duckdb --since 2025-06-01     (backfill older days)
-  openai-org-usage sync --demo --db demo.duckdb --format json
-
-\b
-Then query the tables (costs, usage_completions, usage_embeddings, ...), e.g. with the
-duckdb command or Python's duckdb package; spend per month and project:
-  duckdb usage.duckdb "SELECT date_trunc('month', bucket_start) AS month, project_id,
-    round(sum(amount_value), 2) AS usd FROM costs GROUP BY ALL ORDER BY month, usd DESC"
-
-\b
-The first run starts at --since (default: 30 days ago); later runs start 3 days
-(--trailing-days) before where the last one stopped, to pick up late revisions of costs,
-and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
-The API serves about a year of history: an older --since loads from its earliest day.
-A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so.
-Needs the duckdb extra: pip install 'openai-org-usage[duckdb]'."""
-
-
-# -- sync --------------------------------------------------------------------------------------
-
-
-def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
-    """``sync``, its ``--operation`` choices taken from ``operations``."""
-    table = tuple(operations)
-
-    @click.command("sync", epilog=_SYNC_EPILOG, context_settings=_CONTEXT)
-    @click.option(
-        "--db",
-        "db",
-        required=True,
-        type=click.Path(dir_okay=False),
-        metavar="PATH",
-        help="DuckDB database file (created if missing).",
-    )
-    @click.option(
-        "--since",
-        metavar="WHEN",
-        help="Where a first sync starts, or an earlier day to backfill from: a date "
-        "(2026-01-01), an ISO datetime (without an offset: UTC) or a span back from now (90d); "
-        "floored to a UTC day. Default: 30 days ago on a first sync, then where the last sync "
-        "stopped. Older than the API serves (about a year): loads from its earliest day, "
-        "and says so.",
-    )
-    @click.option(
-        "--operation",
-        "operations",
-        multiple=True,
-        type=click.Choice(table),
-        metavar="NAME",
-        help=f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
-    )
-    @click.option(
-        "--trailing-days",
-        type=click.IntRange(min=0),
-        default=3,
-        show_default=True,
-        help="Days before the last sync's end fetched again (costs settle over a few days).",
-    )
-    @source_options
-    @output_options
-    def sync(
-        db: str,
-        since: str | None,
-        operations: tuple[str, ...],
-        trailing_days: int,
-        demo: bool,
-        base_url: str | None,
-        fmt: str,
-        output: str | None,
-    ) -> None:
-        """Copy usage and costs into a DuckDB file, fetching only what is new.
-
-        Each operation is stored at its finest grain (daily buckets grouped by every field the
-        API accepts), one table per operation; what is stored is recorded, so the next run
-        resumes from there.
-        """
-        from openai_org_usage.store import sync as store_sync
-
-        from ._sync import SyncWatcher, render_sync, sync_notes
-
-        source = open_source(demo=demo, base_url=base_url)
-        # The table's order, whatever the flags' order (and each operation once).
-        names = [name for name in table if name in operations] or list(table)
-        watcher = SyncWatcher(names)
-        with source.client:
-            try:
-                # Read against the source's clock: the fake's in demo mode, like --start.
-                since_at = None if since is None else parse_since(since, now=source.now)
-            except RangeError as exc:
-                raise click.UsageError(str(exc)) from None
-            with watcher.shown():
-                result = store_sync(
-                    source.client,
-                    db,
-                    since=since_at,
-                    operations=names,
-                    trailing_days=trailing_days,
-                    # The fake's clock in demo mode: its data ends there, whatever today is.
-                    now=source.now if source.demo else None,
-                    progress=watcher,
-                )
-        if source.demo:
-            # After the run, not before: a refused run (locked, no duckdb, bad --since) then
-            # says one thing on stderr, its error line.
-            _stderr(DEMO_NOTICE)
-        for note in sync_notes(result):
-            _stderr(f"openai-org-usage: note: {note}")
-        with open_output(output) as out:
-            render_sync(fmt, out, result, db=db, demo=source.demo)
-
-    return sync
 
 
 # -- fake-server -------------------------------------------------------------------------------

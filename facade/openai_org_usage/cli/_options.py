@@ -25,6 +25,14 @@ FORMATS = ("table", "csv", "json", "ndjson")
 DEFAULT_LAST = "30d"
 _SPAN = re.compile(r"[0-9]+[A-Za-z]+")
 
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+"""Every command's click context settings: ``-h`` as well as ``--help``, help 100 columns wide."""
+
+
+def stderr_line(message: str) -> None:
+    """One line for a person on stderr (notes, the demo notice), never mixed into the output."""
+    click.echo(message, err=True)
+
 
 @attrs.frozen
 class FilterOption:

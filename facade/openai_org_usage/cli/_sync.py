@@ -6,12 +6,13 @@ The store does the work (``openai_org_usage.store.sync``); this module only watc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
+import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -24,13 +25,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from openai_org_usage import OPERATIONS
+from openai_org_usage import OPERATIONS, Operation
 
 from ._fetch import stderr_is_interactive
+from ._options import CONTEXT_SETTINGS, output_options, source_options, stderr_line
 from ._render import (
     console_for,
     new_table,
     number,
+    open_output,
     titled,
     when,
     write_csv,
@@ -38,6 +41,8 @@ from ._render import (
     write_ndjson,
 )
 from ._rows import Record, iso_utc
+from ._source import DEMO_NOTICE, open_source
+from ._timerange import RangeError, parse_since
 
 if TYPE_CHECKING:
     from openai_org_usage.store import SyncProgress, SyncReport
@@ -234,3 +239,121 @@ def _sync_table(result: SyncReport, *, db: str, demo: bool) -> Table:
             )
         table.add_row(*cells)
     return table
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+_SYNC_EPILOG = """\b
+Examples:
+  openai-org-usage sync --db usage.duckdb --since 2026-01-01
+  openai-org-usage sync --db usage.duckdb
+  openai-org-usage sync --db usage.duckdb --operation costs --operation completions
+  openai-org-usage sync --db usage.duckdb --since 2025-06-01     (backfill older days)
+  openai-org-usage sync --demo --db demo.duckdb --format json
+
+\b
+Then query the tables (costs, usage_completions, usage_embeddings, ...), e.g. with the
+duckdb command or Python's duckdb package; spend per month and project:
+  duckdb usage.duckdb "SELECT date_trunc('month', bucket_start) AS month, project_id,
+    round(sum(amount_value), 2) AS usd FROM costs GROUP BY ALL ORDER BY month, usd DESC"
+
+\b
+The first run starts at --since (default: 30 days ago); later runs start 3 days
+(--trailing-days) before where the last one stopped, to pick up late revisions of costs,
+and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
+The API serves about a year of history: an older --since loads from its earliest day.
+A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so.
+Needs the duckdb extra: pip install 'openai-org-usage[duckdb]'."""
+
+
+# -- sync --------------------------------------------------------------------------------------
+
+
+def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
+    """``sync``, its ``--operation`` choices taken from ``operations``."""
+    table = tuple(operations)
+
+    @click.command("sync", epilog=_SYNC_EPILOG, context_settings=CONTEXT_SETTINGS)
+    @click.option(
+        "--db",
+        "db",
+        required=True,
+        type=click.Path(dir_okay=False),
+        metavar="PATH",
+        help="DuckDB database file (created if missing).",
+    )
+    @click.option(
+        "--since",
+        metavar="WHEN",
+        help="Where a first sync starts, or an earlier day to backfill from: a date "
+        "(2026-01-01), an ISO datetime (without an offset: UTC) or a span back from now (90d); "
+        "floored to a UTC day. Default: 30 days ago on a first sync, then where the last sync "
+        "stopped. Older than the API serves (about a year): loads from its earliest day, "
+        "and says so.",
+    )
+    @click.option(
+        "--operation",
+        "operations",
+        multiple=True,
+        type=click.Choice(table),
+        metavar="NAME",
+        help=f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
+    )
+    @click.option(
+        "--trailing-days",
+        type=click.IntRange(min=0),
+        default=3,
+        show_default=True,
+        help="Days before the last sync's end fetched again (costs settle over a few days).",
+    )
+    @source_options
+    @output_options
+    def sync(
+        db: str,
+        since: str | None,
+        operations: tuple[str, ...],
+        trailing_days: int,
+        demo: bool,
+        base_url: str | None,
+        fmt: str,
+        output: str | None,
+    ) -> None:
+        """Copy usage and costs into a DuckDB file, fetching only what is new.
+
+        Each operation is stored at its finest grain (daily buckets grouped by every field the
+        API accepts), one table per operation; what is stored is recorded, so the next run
+        resumes from there.
+        """
+        from openai_org_usage.store import sync as store_sync
+
+        source = open_source(demo=demo, base_url=base_url)
+        # The table's order, whatever the flags' order (and each operation once).
+        names = [name for name in table if name in operations] or list(table)
+        watcher = SyncWatcher(names)
+        with source.client:
+            try:
+                # Read against the source's clock: the fake's in demo mode, like --start.
+                since_at = None if since is None else parse_since(since, now=source.now)
+            except RangeError as exc:
+                raise click.UsageError(str(exc)) from None
+            with watcher.shown():
+                result = store_sync(
+                    source.client,
+                    db,
+                    since=since_at,
+                    operations=names,
+                    trailing_days=trailing_days,
+                    # The fake's clock in demo mode: its data ends there, whatever today is.
+                    now=source.now if source.demo else None,
+                    progress=watcher,
+                )
+        if source.demo:
+            # After the run, not before: a refused run (locked, no duckdb, bad --since) then
+            # says one thing on stderr, its error line.
+            stderr_line(DEMO_NOTICE)
+        for note in sync_notes(result):
+            stderr_line(f"openai-org-usage: note: {note}")
+        with open_output(output) as out:
+            render_sync(fmt, out, result, db=db, demo=source.demo)
+
+    return sync
