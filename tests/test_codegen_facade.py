@@ -129,7 +129,79 @@ def synthetic_spec(spec: dict[str, Any]) -> dict[str, Any]:
         },
         "required": ["object", "num_things", "num_corners"],
     }
+    add_synthetic_list(spec)
     return spec
+
+
+LIST_PATH = "/organization/projects/{project_id}/widgets"
+
+
+def add_synthetic_list(spec: dict[str, Any]) -> None:
+    """A made-up admin list: a page of objects without buckets, paged by ``after``."""
+    spec["paths"][LIST_PATH] = {
+        "get": {
+            "operationId": "list-project-widgets",
+            "tags": ["Projects"],
+            "summary": "Returns the widgets of a project.",
+            "security": [{"AdminApiKeyAuth": []}],
+            "parameters": [
+                {
+                    "name": "project_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "default": 10, "minimum": 1, "maximum": 50},
+                },
+                {
+                    "name": "after",
+                    "in": "query",
+                    "required": False,
+                    "x-cursor": "last_id",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "colors",
+                    "in": "query",
+                    "description": "Only widgets of these colors.",
+                    "required": False,
+                    "schema": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": ["red", "blue"]},
+                    },
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "One page of widgets.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/WidgetListResponse"}
+                        }
+                    },
+                }
+            },
+        }
+    }
+    schemas = spec["components"]["schemas"]
+    page = copying.deepcopy(schemas["ProjectListResponse"])
+    page["description"] = "One page of widgets."
+    page["properties"]["data"]["items"] = {"$ref": "#/components/schemas/Widget"}
+    schemas["WidgetListResponse"] = page
+    schemas["Widget"] = {
+        "type": "object",
+        "description": "A widget of a project.",
+        "properties": {
+            "id": {"type": "string"},
+            "object": {"type": "string", "enum": ["organization.project.widget"]},
+            "name": {"type": "string"},
+        },
+        "required": ["id", "object", "name"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -504,3 +576,57 @@ def test_the_sync_makes_a_table_for_it(repo: Path, tmp_path: Path) -> None:
     assert {"bucket_start", "num_things", "num_corners", "thing_kind"} <= set(found["columns"])
     assert found["count"] == found["rows"] > 0
     assert found["things"] > 0
+
+
+def test_a_list_added_to_the_fragment_is_a_list_method(repo: Path) -> None:
+    found = in_copy(
+        repo,
+        """
+        import inspect, json, typing
+        import httpx
+        from openai_org_usage import LISTS, OPERATIONS, InvalidParameterError, UsageClient
+
+        op = LISTS["project_widgets"]
+        seen = []
+
+        def handler(request):
+            seen.append(str(request.url))
+            after = request.url.params.get("after")
+            ids = ["w_1", "w_2"] if after is None else ["w_3"]
+            data = [{"id": i, "object": "organization.project.widget", "name": i.upper()}
+                    for i in ids]
+            return httpx.Response(200, json={
+                "object": "list", "data": data, "first_id": ids[0], "last_id": ids[-1],
+                "has_more": after is None,
+            })
+
+        with UsageClient("sk-admin-test", transport=httpx.MockTransport(handler)) as client:
+            names = [w.name for w in client.project_widgets("proj_1", colors="red", limit=2)]
+            try:
+                client.project_widgets("proj_1", colors=["green"])
+            except InvalidParameterError as exc:
+                refused = [exc.param, exc.allowed]
+        hints = typing.get_type_hints(UsageClient.project_widgets)
+        print(json.dumps({
+            "in_operations": "project_widgets" in OPERATIONS,
+            "op": [op.path, op.item_cls.__name__, op.cursor, list(op.page_size),
+                   list(op.filters)],
+            "params": list(inspect.signature(UsageClient.project_widgets).parameters),
+            "colors": repr(hints["colors"]),
+            "names": names,
+            "seen": seen,
+            "refused": refused,
+        }))
+        """,
+    )
+    assert found["in_operations"] is False
+    assert found["op"] == [LIST_PATH, "Widget", "last_id", [10, 50], ["colors"]]
+    assert found["params"] == ["self", "project_id", "limit", "after", "colors"]
+    assert "Literal['blue', 'red']" in found["colors"]
+    assert found["names"] == ["W_1", "W_2", "W_3"]
+    assert found["seen"] == [
+        "https://api.openai.com/v1/organization/projects/proj_1/widgets?limit=2&colors=red",
+        "https://api.openai.com/v1/organization/projects/proj_1/widgets?limit=2&after=w_2&colors=red",
+    ]
+    assert found["refused"][0] == "colors"
+    assert "'red'" in found["refused"][1]

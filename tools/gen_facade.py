@@ -118,21 +118,67 @@ class Fragment:
 
 
 def operations(fragment: Fragment) -> list[Node]:
-    """Every operation of the fragment, described, in the fragment's order."""
+    """Every bucketed (usage and costs) operation of the fragment, in the fragment's order."""
+    return describe_all(fragment)[0]
+
+
+def describe_all(fragment: Fragment) -> tuple[list[Node], list[Node]]:
+    """(bucketed operations, list operations), each in the fragment's order.
+
+    What an operation is comes from the shape of its 200 page, not from its name: a page whose
+    ``data`` items hold ``results`` is a page of time buckets; one whose ``data`` items are
+    objects without ``results``, beside a boolean ``has_more``, is a list paged by object ID.
+    """
     paths = fragment.doc.get("paths")
     if not isinstance(paths, dict) or not paths:
         raise SpecError("the fragment has no paths")
-    found: list[Node] = []
+    bucketed: list[Node] = []
+    lists: list[Node] = []
     for path, raw_item in paths.items():
         item = fragment.resolve(raw_item, path)
         for method in HTTP_METHODS:
-            if method in item:
-                found.append(describe_operation(fragment, str(path), method, item))
-    names = [op["name"] for op in found]
+            if method not in item:
+                continue
+            if page_shape(fragment, str(path), method, item) == "buckets":
+                bucketed.append(describe_operation(fragment, str(path), method, item))
+            else:
+                lists.append(describe_list_operation(fragment, str(path), method, item))
+    names = [op["name"] for op in [*bucketed, *lists]]
     for name in names:
         if names.count(name) > 1:
             raise SpecError(f"two operations would both be the facade method {name!r}")
-    return found
+    return bucketed, lists
+
+
+def page_schema(fragment: Fragment, where: str, op: Node) -> tuple[str, Node]:
+    """(name, schema) of the operation's 200 JSON page."""
+    try:
+        page_ref = op["responses"]["200"]["content"]["application/json"]["schema"]
+    except (KeyError, TypeError):
+        raise SpecError(f"{where}: no application/json schema for 200") from None
+    page_name = fragment.ref_name(page_ref)
+    if page_name is None:
+        raise SpecError(f"{where}: the 200 schema must be a $ref to a named page schema")
+    return page_name, fragment.resolve(page_ref, f"{where} page")
+
+
+def page_shape(fragment: Fragment, path: str, method: str, item: Node) -> str:
+    """``"buckets"`` or ``"list"``, from the 200 page's schema."""
+    where = f"{method.upper()} {path}"
+    op = fragment.resolve(item[method], where)
+    _, page = page_schema(fragment, where, op)
+    props = page.get("properties", {})
+    data = fragment.resolve(props.get("data"), f"{where} page data")
+    entry = fragment.resolve(data.get("items"), f"{where} page data items")
+    if "results" in entry.get("properties", {}):
+        return "buckets"
+    has_more = fragment.resolve(props.get("has_more"), f"{where} page has_more")
+    if data.get("type") == "array" and has_more.get("type") == "boolean":
+        return "list"
+    raise SpecError(
+        f"{where}: the page is neither time buckets (data items with results) nor a list "
+        "(a data array beside a boolean has_more)"
+    )
 
 
 def describe_operation(fragment: Fragment, path: str, method: str, item: Node) -> Node:
@@ -283,14 +329,7 @@ def describe_parameter(fragment: Fragment, where: str, param: Node) -> Node:
 
 def page_and_result(fragment: Fragment, where: str, op: Node) -> tuple[str, str, str, Node]:
     """(page class, result class, result ``object`` literal, result schema)."""
-    try:
-        page_ref = op["responses"]["200"]["content"]["application/json"]["schema"]
-    except (KeyError, TypeError):
-        raise SpecError(f"{where}: no application/json schema for 200") from None
-    page_name = fragment.ref_name(page_ref)
-    if page_name is None:
-        raise SpecError(f"{where}: the 200 schema must be a $ref to a named page schema")
-    page = fragment.resolve(page_ref, f"{where} page")
+    page_name, page = page_schema(fragment, where, op)
     data = fragment.resolve(page.get("properties", {}).get("data"), f"{where} page data")
     bucket = fragment.resolve(data.get("items"), f"{where} bucket")
     results = fragment.resolve(bucket.get("properties", {}).get("results"), f"{where} results")
@@ -385,6 +424,161 @@ def describe_field(
     return field
 
 
+# -- list operations ---------------------------------------------------------------------------
+
+# Paging parameters of a list operation; the rest of its query parameters are filters.
+LIST_PAGING = ("limit", "after")
+# Where the next `after` comes from (the `after` parameter's `x-cursor`): the page's `last_id`,
+# or the `id` of the page's last item.
+CURSOR_SOURCES = ("last_id", "item_id")
+
+
+def list_method_name(path: str) -> str:
+    """The facade name of a list: the path's segments after ``/organization``, joined.
+
+    Every segment but the last is singular (a trailing ``s`` dropped) and path parameters are
+    left out: ``/organization/projects/{project_id}/api_keys`` is ``project_api_keys``.
+    """
+    parts = [p for p in path.strip("/").split("/") if p and not p.startswith("{")]
+    if parts and parts[0] == "organization":
+        parts = parts[1:]
+    if not parts:
+        raise SpecError(f"{path}: no segment to name a list method after")
+    words = [p[:-1] if p.endswith("s") and len(p) > 1 else p for p in parts[:-1]] + parts[-1:]
+    return "_".join(words).replace("-", "_")
+
+
+def describe_list_operation(fragment: Fragment, path: str, method: str, item: Node) -> Node:
+    where = f"{method.upper()} {path}"
+    op = fragment.resolve(item[method], where)
+    name = fragment.identifier(list_method_name(path))
+    if not name.isidentifier() or name.startswith("_") or name in RESERVED_NAMES:
+        raise SpecError(f"{where}: {name!r} cannot be a client method name")
+    operation_id = op.get("operationId")
+    if not isinstance(operation_id, str) or not operation_id:
+        raise SpecError(f"{where}: no operationId (it names the generated module)")
+    tags = op.get("tags") or ["default"]
+    api_module = ".".join(
+        (
+            fragment.package,
+            "api",
+            fragment.identifier(str(tags[0]), prefix="tag"),
+            fragment.identifier(operation_id),
+        )
+    )
+    path_params: list[str] = []
+    query: dict[str, Node] = {}
+    for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
+        param = fragment.resolve(raw, f"{where} parameter")
+        pname = str(param.get("name"))
+        if fragment.identifier(pname) != pname:
+            raise SpecError(f"{where}: parameter {pname!r} is not a plain snake_case name")
+        schema = fragment.resolve(param.get("schema"), f"{where} {pname}")
+        if param.get("in") == "path":
+            if not param.get("required") or schema.get("type") != "string":
+                raise SpecError(f"{where}: path parameter {pname!r} must be a required string")
+            if "{" + pname + "}" not in path:
+                raise SpecError(f"{where}: path parameter {pname!r} is not in the path")
+            if pname not in path_params:
+                path_params.append(pname)
+        elif param.get("in") == "query":
+            query[pname] = param
+        else:
+            raise SpecError(f"{where}: parameter {pname!r} is in {param.get('in')!r}")
+    in_path = [p[1:-1] for p in path.split("/") if p.startswith("{") and p.endswith("}")]
+    if sorted(in_path) != sorted(path_params):
+        raise SpecError(f"{where}: path parameters {in_path} are not all described")
+    missing = [p for p in LIST_PAGING if p not in query]
+    if missing:
+        raise SpecError(f"{where}: missing the list paging parameters {missing}")
+
+    limit = fragment.resolve(query["limit"].get("schema"), f"{where} limit")
+    size = {k: limit.get(k) for k in ("default", "minimum", "maximum")}
+    if limit.get("type") != "integer" or type(size["default"]) is not int:
+        raise SpecError(f"{where}: limit must be an integer with a default")
+    if size["minimum"] != 1 or (size["maximum"] is not None and type(size["maximum"]) is not int):
+        raise SpecError(f"{where}: limit needs minimum 1 (and an integer maximum, if any)")
+    if size["maximum"] is not None and not 1 <= size["default"] <= size["maximum"]:
+        raise SpecError(f"{where}: limit needs minimum <= default <= maximum")
+    after = query["after"]
+    if fragment.resolve(after.get("schema"), f"{where} after").get("type") != "string":
+        raise SpecError(f"{where}: after must be a string")
+    cursor = after.get("x-cursor")
+    if cursor not in CURSOR_SOURCES:
+        raise SpecError(f"{where}: after needs x-cursor, one of {list(CURSOR_SOURCES)}")
+
+    page_name, page = page_schema(fragment, where, op)
+    props = page.get("properties", {})
+    if "has_more" not in page.get("required", []):
+        raise SpecError(f"{where}: the page must require has_more")
+    if cursor == "last_id" and "last_id" not in props:
+        raise SpecError(f"{where}: x-cursor is last_id but the page has no last_id")
+    data = fragment.resolve(props.get("data"), f"{where} page data")
+    item_ref = data.get("items")
+    item_name = fragment.ref_name(item_ref)
+    item_schema = fragment.resolve(item_ref, f"{where} item")
+    obj = item_schema.get("properties", {}).get("object", {})
+    values = obj.get("enum") if isinstance(obj, dict) else None
+    if item_name is None or not isinstance(values, list) or len(values) != 1:
+        raise SpecError(
+            f"{where}: data items must be a $ref'd schema whose `object` is a one-value enum"
+        )
+    id_schema = fragment.resolve(item_schema.get("properties", {}).get("id"), f"{where} item id")
+    if id_schema.get("type") != "string" or "id" not in item_schema.get("required", []):
+        raise SpecError(f"{where}: data items need a required string id")
+
+    return {
+        "name": name,
+        "operation_id": operation_id,
+        "path": path,
+        "method": method,
+        "api_module": api_module,
+        "page_class": fragment.class_name(page_name),
+        "item_class": fragment.class_name(item_name),
+        "item_object": str(values[0]),
+        "summary": " ".join(str(op.get("summary") or "").split()),
+        "description": str(op.get("description") or "").strip(),
+        "path_parameters": tuple(path_params),
+        "cursor": cursor,
+        "page_size": size,
+        "filters": tuple(
+            describe_list_filter(fragment, where, param)
+            for key, param in query.items()
+            if key not in LIST_PAGING
+        ),
+        "parameters": tuple(describe_parameter(fragment, where, p) for p in query.values()),
+    }
+
+
+def describe_list_filter(fragment: Fragment, where: str, param: Node) -> Node:
+    name = str(param["name"])
+    schema = fragment.resolve(param.get("schema"), f"{where} {name}")
+    entry: Node = {
+        "name": name,
+        "kind": "",
+        "values": (),
+        "default": schema.get("default"),
+        "description": " ".join(str(param.get("description") or "").split()),
+    }
+    kind = schema.get("type")
+    if kind == "boolean":
+        return {**entry, "kind": "boolean"}
+    if kind == "string":
+        if "enum" in schema:
+            return {**entry, "kind": "choice", "values": enum_values(schema, f"{where} {name}")}
+        return {**entry, "kind": "string"}
+    if kind == "array":
+        items = fragment.resolve(schema.get("items"), f"{where} {name} items")
+        if items.get("type") == "string" and "enum" in items:
+            values = enum_values(items, f"{where} {name}")
+            return {**entry, "kind": "choices", "values": values, "default": None}
+        if items.get("type") == "string":
+            return {**entry, "kind": "strings", "default": None}
+    raise SpecError(
+        f"{where}: filter {name!r} must be a boolean, a string (enum or not) or an array of them"
+    )
+
+
 # -- writing _spec.py ------------------------------------------------------------------------
 
 
@@ -434,22 +628,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from ._operations import OperationSpec
+    from ._operations import ListOperationSpec, OperationSpec
 
-__all__ = ["OPERATIONS"]
+__all__ = ["LISTS", "OPERATIONS"]
 
 OPERATIONS: Final[tuple[OperationSpec, ...]] = (
 {entries}
 )
+"""The operations that page through time buckets (usage and costs)."""
+
+LISTS: Final[tuple[ListOperationSpec, ...]] = (
+{list_entries}
+)
+"""The operations that list objects, paged by object ID (projects, users, keys ...)."""
 '''
 
 
-def spec_module(ops: Sequence[Node]) -> str:
+def spec_module(ops: Sequence[Node], lists: Sequence[Node] = ()) -> str:
     entries = []
     for op in ops:
         public = {k: v for k, v in op.items() if k != "parameter_descriptions"}
         entries.append(py(public) + ",")
-    return SPEC_TEMPLATE.format(header=HEADER, entries="\n".join(entries))
+    return SPEC_TEMPLATE.format(
+        header=HEADER,
+        entries="\n".join(entries),
+        list_entries="\n".join(py(op) + "," for op in lists),
+    )
 
 
 # -- writing _methods.py ---------------------------------------------------------------------
@@ -458,8 +662,9 @@ def spec_module(ops: Sequence[Node]) -> str:
 METHODS_TEMPLATE = '''\
 {header}"""One typed method per operation of openapi/usage.yaml, for both clients.
 
-``UsageClient`` and ``AsyncUsageClient`` inherit these; each method hands its arguments to the
-client's ``_paginate``. Regenerate with ``./codegen.sh`` (``tools/gen_facade.py``).
+``UsageClient`` and ``AsyncUsageClient`` inherit these; each usage method hands its arguments
+to the client's ``_paginate``, each list method to its ``_list``. Regenerate with
+``./codegen.sh`` (``tools/gen_facade.py``).
 """
 
 from __future__ import annotations
@@ -472,6 +677,7 @@ from {package}.models import (
 {result_imports}
 )
 
+from ._listing import AsyncListPaginator, ListPaginator
 from ._pagination import AsyncPaginator, Paginator
 from ._params import BucketWidth
 from ._time import TimeInput
@@ -486,6 +692,9 @@ class UsageMethods:
 
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
         raise NotImplementedError  # UsageClient provides it
+
+    def _list(self, name: str, arguments: Mapping[str, Any], /) -> ListPaginator[Any]:
+        raise NotImplementedError  # UsageClient provides it
 {sync_methods}
 
 
@@ -493,6 +702,9 @@ class AsyncUsageMethods:
     """The operations as methods of ``AsyncUsageClient``."""
 
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
+        raise NotImplementedError  # AsyncUsageClient provides it
+
+    def _list(self, name: str, arguments: Mapping[str, Any], /) -> AsyncListPaginator[Any]:
         raise NotImplementedError  # AsyncUsageClient provides it
 {async_methods}
 '''
@@ -653,16 +865,139 @@ def method(op: Node, is_async: bool) -> str:
     )
 
 
-def methods_module(ops: Sequence[Node], package: str) -> str:
+def methods_module(ops: Sequence[Node], package: str, lists: Sequence[Node] = ()) -> str:
     alias_lines = [f"{name} = {value}" for op in ops for name, value in aliases(op)]
-    results = sorted({op["result_class"] for op in ops})
+    alias_lines += [f"{name} = {value}" for op in lists for name, value in list_aliases(op)]
+    results = sorted({op["result_class"] for op in ops} | {op["item_class"] for op in lists})
     return METHODS_TEMPLATE.format(
         header=HEADER,
         package=package,
         result_imports="\n".join(f"    {r}," for r in results),
         aliases="\n".join(alias_lines),
-        sync_methods="".join(method(op, is_async=False) for op in ops),
-        async_methods="".join(method(op, is_async=True) for op in ops),
+        sync_methods="".join(method(op, is_async=False) for op in ops)
+        + "".join(list_method(op, is_async=False) for op in lists),
+        async_methods="".join(method(op, is_async=True) for op in ops)
+        + "".join(list_method(op, is_async=True) for op in lists),
+    )
+
+
+def list_aliases(op: Node) -> Iterator[tuple[str, str]]:
+    """(alias, Literal type) for a list operation's enum filters."""
+    for f in op["filters"]:
+        if f["kind"] in ("choice", "choices"):
+            yield alias_name(op, f["name"]), literal(f["values"])
+
+
+def list_signature(op: Node, paginator: str) -> str:
+    lines = ["self,"]
+    lines += [f"{p}: str," for p in op["path_parameters"]]
+    lines += ["*,", "limit: int | None = None,", "after: str | None = None,"]
+    for f in op["filters"]:
+        kind = f["kind"]
+        if kind == "boolean":
+            annotation = "bool | None"
+        elif kind == "choice":
+            annotation = f"{alias_name(op, f['name'])} | None"
+        elif kind == "choices":
+            alias = alias_name(op, f["name"])
+            annotation = f"{alias} | Iterable[{alias}] | None"
+        elif kind == "strings":
+            annotation = "str | Iterable[str] | None"
+        else:
+            annotation = "str | None"
+        lines.append(f"{f['name']}: {annotation} = None,")
+    params = "\n".join(" " * 8 + line for line in lines)
+    return f"def {op['name']}(\n{params}\n    ) -> {paginator}[{op['item_class']}]:"
+
+
+def list_docstring(op: Node, is_async: bool) -> str:
+    size = op["page_size"]
+    if size["maximum"] is not None:
+        limit_text = (
+            f"Items per page, 1 to {size['maximum']}. Default: {size['maximum']}, so the "
+            "fewest requests."
+        )
+    else:
+        limit_text = f"Items per page, 1 or more. Default: {size['default']}, the API's."
+    args: list[tuple[str, str]] = [
+        (p, f"The ``{p}`` of the path (sent URL-encoded).") for p in op["path_parameters"]
+    ]
+    args += [
+        ("limit", limit_text),
+        (
+            "after",
+            "Start after this object ID (a cursor from an earlier listing). Default: from "
+            "the first object.",
+        ),
+    ]
+    for f in op["filters"]:
+        text = f["description"] or f"The {f['name']} filter."
+        if f["kind"] == "choice":
+            text += f" One of {quoted(f['values'])}."
+        elif f["kind"] == "choices":
+            text += f" Any of {quoted(f['values'])}; one value or a list."
+        elif f["kind"] == "strings":
+            text += " One string or a list."
+        if f["default"] is not None:
+            default = str(f["default"]).lower() if isinstance(f["default"], bool) else f["default"]
+            text += f" The API's default: ``{default}``."
+        args.append((f["name"], text))
+    paragraphs = [op["summary"] or f"The {op['name']} list."]
+    if op["description"]:
+        paragraphs.extend(p for p in op["description"].split("\n\n") if p.strip())
+    paragraphs.append(
+        "Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a "
+        "cursor the server repeats is a ``PaginationError``, never a loop."
+    )
+    out: list[str] = []
+    for paragraph in paragraphs:
+        out.extend(textwrap.wrap(" ".join(paragraph.split()), DOC_WIDTH) or [""])
+        out.append("")
+    out.append("Args:")
+    for name, text in args:
+        out.extend(
+            textwrap.wrap(
+                f"{name}: {text}",
+                DOC_WIDTH,
+                initial_indent="    ",
+                subsequent_indent="        ",
+                break_on_hyphens=False,
+            )
+        )
+    paginator = "AsyncListPaginator" if is_async else "ListPaginator"
+    out += ["", "Returns:"]
+    out += textwrap.wrap(
+        f"A lazy ``{paginator}`` of ``{op['item_class']}`` objects.",
+        DOC_WIDTH,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    out += [
+        "",
+        "Raises:",
+        "    InvalidParameterError: an argument is not allowed (raised before any request).",
+        "",
+        "Example::",
+        "",
+    ]
+    loop = "async for" if is_async else "for"
+    call_args = ", ".join(f'"{p.removesuffix("_id")}_abc"' for p in op["path_parameters"])
+    out += [
+        f"    {loop} item in client.{op['name']}({call_args}):",
+        "        print(item.id)",
+    ]
+    body = "\n".join(("        " + line) if line else "" for line in out)
+    return '"""' + escape_docstring(body.lstrip()) + '\n        """'
+
+
+def list_method(op: Node, is_async: bool) -> str:
+    paginator = "AsyncListPaginator" if is_async else "ListPaginator"
+    names = [*op["path_parameters"], "limit", "after", *(f["name"] for f in op["filters"])]
+    arguments = "".join(f'"{n}": {n}, ' for n in names)
+    return (
+        f"\n    {list_signature(op, paginator)}\n"
+        f"        {list_docstring(op, is_async)}\n"
+        f'        return self._list("{op["name"]}", {{{arguments}}})\n'
     )
 
 
@@ -675,10 +1010,10 @@ def generate(spec_path: Path, config_path: Path) -> dict[str, str]:
     if not isinstance(doc, dict):
         raise SpecError(f"{spec_path}: not an OpenAPI document")
     fragment = Fragment(doc, ConfigFile.load_from_path(config_path))
-    ops = operations(fragment)
+    ops, lists = describe_all(fragment)
     return {
-        "_spec.py": spec_module(ops),
-        "_methods.py": methods_module(ops, fragment.package),
+        "_spec.py": spec_module(ops, lists),
+        "_methods.py": methods_module(ops, fragment.package, lists),
     }
 
 

@@ -12,7 +12,9 @@ Results are the generated client's typed models (``openai_org_usage_client.model
 per operation; every error is an ``OpenAIUsageError`` (see ``openai_org_usage._errors``).
 Also public, for tools built on the clients (the ``openai-org-usage`` command and the store use
 nothing else): the operation table (``OPERATIONS`` of ``Operation``, described by ``Filter``,
-``Field`` and ``Parameter``), the time rules the clients apply (``resolve_range``,
+``Field`` and ``Parameter``), the admin lists' table (``LISTS`` of ``ListOperation`` and
+``ListFilter``; their methods return a ``ListPaginator`` or ``AsyncListPaginator`` of
+``ListPage``s), the time rules the clients apply (``resolve_range``,
 ``to_unix_seconds``, ``count_buckets`` ...) and ``check_base_url``.
 """
 
@@ -44,8 +46,18 @@ from ._errors import (
     StoreError,
     SyncLockedError,
 )
+from ._listing import AsyncListPaginator, ListPage, ListPaginator
 from ._models import Bucket, Page, Row
-from ._operations import OPERATIONS, Field, Filter, Operation, Parameter
+from ._operations import (
+    LISTS,
+    OPERATIONS,
+    Field,
+    Filter,
+    ListFilter,
+    ListOperation,
+    Operation,
+    Parameter,
+)
 from ._pagination import AsyncPaginator, Paginator
 from ._params import BucketWidth
 from ._time import (
@@ -66,11 +78,13 @@ from ._version import __version__
 logging.getLogger("openai_org_usage").addHandler(logging.NullHandler())
 
 __all__ = [
+    "LISTS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncListPaginator",
     "AsyncPaginator",
     "AsyncUsageClient",
     "AuthenticationError",
@@ -83,6 +97,10 @@ __all__ = [
     "GroupingRefusedError",
     "InternalServerError",
     "InvalidParameterError",
+    "ListFilter",
+    "ListOperation",
+    "ListPage",
+    "ListPaginator",
     "LookbackExceededError",
     "MissingAPIKeyError",
     "MissingDependencyError",

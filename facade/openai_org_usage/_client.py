@@ -19,8 +19,9 @@ from openai_org_usage_client import AuthenticatedClient
 
 from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
+from ._listing import AsyncListPaginator, ListPaginator, build_list_query
 from ._methods import AsyncUsageMethods, UsageMethods
-from ._operations import OPERATIONS
+from ._operations import LISTS, OPERATIONS
 from ._pagination import AsyncPaginator, Paginator
 from ._params import Query, build_query
 from ._version import __version__
@@ -241,8 +242,21 @@ class UsageClient(UsageMethods):
         """Close the connection pool."""
         self._config.generated.get_httpx_client().close()
 
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests go to (without a trailing ``/``)."""
+        return self._config.base_url
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this client sends at once for one call (windows, or a directory's lists)."""
+        return self._config.max_concurrency
+
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
         return Paginator(_query(name, arguments), self._sender, self._config.max_concurrency)
+
+    def _list(self, name: str, arguments: Mapping[str, Any], /) -> ListPaginator[Any]:
+        return ListPaginator(build_list_query(LISTS[name], arguments), self._sender)
 
 
 class AsyncUsageClient(AsyncUsageMethods):
@@ -304,5 +318,18 @@ class AsyncUsageClient(AsyncUsageMethods):
         """Close the connection pool."""
         await self._config.generated.get_async_httpx_client().aclose()
 
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests go to (without a trailing ``/``)."""
+        return self._config.base_url
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this client sends at once for one call (windows, or a directory's lists)."""
+        return self._config.max_concurrency
+
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
         return AsyncPaginator(_query(name, arguments), self._sender, self._config.max_concurrency)
+
+    def _list(self, name: str, arguments: Mapping[str, Any], /) -> AsyncListPaginator[Any]:
+        return AsyncListPaginator(build_list_query(LISTS[name], arguments), self._sender)

@@ -4,6 +4,12 @@ Everything the rest of the package knows about an operation comes from here: its
 bucket widths, ``limit`` ranges, ``group_by`` values and filters it allows, how its request's
 query is encoded, its generated page and result classes, and its result schema's fields.
 
+Two tables: ``OPERATIONS``, the operations that page through time buckets (usage and costs:
+what the CLI, the store, export and the fake's usage models iterate), and ``LISTS``, the admin
+lists paged by object ID (projects, users, API keys, service accounts), described by
+``ListOperation``. Which table an operation of the fragment lands in is decided by
+``tools/gen_facade.py`` from its page's shape, not its name.
+
 The data is ``_spec.py``, written by ``codegen.sh`` (``tools/gen_facade.py``) from the spec
 fragment. The only thing read from the generated package is its *public* model classes, looked
 up by the names in ``_spec.py`` (``openai_org_usage_client.models.<Name>``); none of the
@@ -17,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
+from urllib.parse import quote
 
 import attrs
 
@@ -24,7 +31,16 @@ import openai_org_usage_client.models as _models
 
 from . import _spec
 
-__all__ = ["OPERATIONS", "Field", "Filter", "Operation", "Parameter"]
+__all__ = [
+    "LISTS",
+    "OPERATIONS",
+    "Field",
+    "Filter",
+    "ListFilter",
+    "ListOperation",
+    "Operation",
+    "Parameter",
+]
 
 R = TypeVar("R")
 
@@ -94,6 +110,44 @@ class OperationSpec(TypedDict):
     filters: tuple[FilterSpec, ...]
     parameters: tuple[ParameterSpec, ...]
     fields: tuple[FieldSpec, ...]
+
+
+class PageSizeSpec(TypedDict):
+    """``limit`` of a list operation: the API's default and the allowed range."""
+
+    default: int
+    minimum: int
+    maximum: int | None
+
+
+class ListFilterSpec(TypedDict):
+    """One filter parameter of a list operation."""
+
+    name: str
+    kind: Literal["boolean", "string", "strings", "choice", "choices"]
+    values: tuple[str, ...]
+    default: str | int | bool | None
+    description: str
+
+
+class ListOperationSpec(TypedDict):
+    """One list operation of the spec fragment (paged by object ID, not in time buckets)."""
+
+    name: str
+    operation_id: str
+    path: str
+    method: str
+    api_module: str
+    page_class: str
+    item_class: str
+    item_object: str
+    summary: str
+    description: str
+    path_parameters: tuple[str, ...]
+    cursor: Literal["last_id", "item_id"]
+    page_size: PageSizeSpec
+    filters: tuple[ListFilterSpec, ...]
+    parameters: tuple[ParameterSpec, ...]
 
 
 # -- what the package uses --------------------------------------------------------------------
@@ -281,3 +335,125 @@ OPERATIONS: Final[Mapping[str, Operation[Any]]] = {
     spec["name"]: _operation(spec) for spec in _spec.OPERATIONS
 }
 """Every operation by client method name (also the CLI's endpoint names), in spec order."""
+
+
+# -- list operations ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ListFilter:
+    """One filter of a list operation.
+
+    Attributes:
+        name: The query parameter (also the method's keyword argument).
+        kind: ``boolean``; ``string`` (one string); ``strings`` (one or a list); ``choice``
+            (one of ``allowed``); ``choices`` (one or a list of ``allowed``).
+        allowed: The allowed values of a ``choice`` or ``choices`` filter, sorted; else empty.
+        default: What the API assumes when the filter is not sent.
+        description: From the spec.
+    """
+
+    name: str
+    kind: Literal["boolean", "string", "strings", "choice", "choices"]
+    allowed: tuple[str, ...] = ()
+    default: str | int | bool | None = None
+    description: str = ""
+
+
+@attrs.frozen
+class ListOperation(Generic[R]):
+    """Everything the package knows about one list operation (projects, users, keys ...).
+
+    Attributes:
+        name: The client method name.
+        path: The URL path template below the base URL (``{project_id}`` placeholders).
+        method: The HTTP method, lower case.
+        summary: The spec's summary line.
+        description: The spec's description (may be empty).
+        page_cls: The generated page model.
+        item_cls: The generated model of one listed object.
+        item_object: The objects' ``object`` value.
+        path_parameters: The placeholders of ``path``, in order.
+        cursor: Where the next ``after`` comes from: ``last_id`` (the page's) or ``item_id``
+            (the ``id`` of the page's last object).
+        page_size: ``(default, maximum)`` objects per page; maximum None when the API
+            documents none. The minimum is 1.
+        filters: The filter parameters by name, in spec order.
+        parameters: Every query parameter, in the order they are sent.
+    """
+
+    name: str
+    path: str
+    method: str
+    summary: str
+    description: str
+    page_cls: type[Any]
+    item_cls: type[R]
+    item_object: str
+    path_parameters: tuple[str, ...]
+    cursor: Literal["last_id", "item_id"]
+    page_size: tuple[int, int | None]
+    filters: Mapping[str, ListFilter]
+    parameters: tuple[Parameter, ...]
+
+    def build_request(self, **kwargs: Any) -> dict[str, Any]:
+        """Method, URL and query of one request, as the generated client would send it.
+
+        Path parameters are URL-encoded into the path (a ``/`` in an ID cannot reach another
+        endpoint); query parameters as in ``Operation.build_request``.
+
+        Raises:
+            TypeError: an unknown or missing required argument.
+        """
+        names = set(self.path_parameters) | {p.name for p in self.parameters}
+        unknown = set(kwargs) - names
+        if unknown:
+            raise TypeError(f"{self.name}: unknown request parameters {sorted(unknown)}")
+        url = self.path
+        for name in self.path_parameters:
+            value = kwargs.get(name)
+            if not isinstance(value, str) or not value:
+                raise TypeError(f"{self.name}: missing path parameter {name!r}")
+            url = url.replace("{" + name + "}", quote(value, safe=""))
+        params: dict[str, Any] = {}
+        for param in self.parameters:
+            value = kwargs.get(param.name, param.default)
+            if value is None:
+                if param.required:
+                    raise TypeError(f"{self.name}: missing required parameter {param.name!r}")
+                continue
+            params[param.name] = list(value) if param.array else value
+        return {"method": self.method, "url": url, "params": params}
+
+
+def _list_operation(spec: ListOperationSpec) -> ListOperation[Any]:
+    size = spec["page_size"]
+    return ListOperation(
+        name=spec["name"],
+        path=spec["path"],
+        method=spec["method"],
+        summary=spec["summary"],
+        description=spec["description"],
+        page_cls=_model(spec["page_class"]),
+        item_cls=_model(spec["item_class"]),
+        item_object=spec["item_object"],
+        path_parameters=spec["path_parameters"],
+        cursor=spec["cursor"],
+        page_size=(size["default"], size["maximum"]),
+        filters={
+            f["name"]: ListFilter(f["name"], f["kind"], f["values"], f["default"], f["description"])
+            for f in spec["filters"]
+        },
+        parameters=tuple(
+            Parameter(p["name"], p["required"], p["default"], p["array"])
+            for p in spec["parameters"]
+        ),
+    )
+
+
+LISTS: Final[Mapping[str, ListOperation[Any]]] = {
+    spec["name"]: _list_operation(spec) for spec in _spec.LISTS
+}
+"""Every list operation by client method name, in spec order: kept apart from ``OPERATIONS``,
+whose operations page through time buckets (the CLI, the store, export and the fake's usage
+models iterate that one)."""

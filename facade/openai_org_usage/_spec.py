@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from ._operations import OperationSpec
+    from ._operations import ListOperationSpec, OperationSpec
 
-__all__ = ["OPERATIONS"]
+__all__ = ["LISTS", "OPERATIONS"]
 
 OPERATIONS: Final[tuple[OperationSpec, ...]] = (
     {
@@ -2110,3 +2110,154 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
         ),
     },
 )
+"""The operations that page through time buckets (usage and costs)."""
+
+LISTS: Final[tuple[ListOperationSpec, ...]] = (
+    {
+        "name": "projects",
+        "operation_id": "list-projects",
+        "path": "/organization/projects",
+        "method": "get",
+        "api_module": "openai_org_usage_client.api.projects.list_projects",
+        "page_class": "ProjectListResponse",
+        "item_class": "Project",
+        "item_object": "organization.project",
+        "summary": "Returns a list of projects.",
+        "description": (
+            "Projects of the organization; archived ones only with `include_archived`."
+        ),
+        "path_parameters": (),
+        "cursor": "last_id",
+        "page_size": {"default": 20, "minimum": 1, "maximum": 100},
+        "filters": (
+            {
+                "name": "include_archived",
+                "kind": "boolean",
+                "values": (),
+                "default": False,
+                "description": "Also list archived projects (left out by default).",
+            },
+        ),
+        "parameters": (
+            {"name": "limit", "required": False, "default": 20, "array": False},
+            {"name": "after", "required": False, "default": None, "array": False},
+            {"name": "include_archived", "required": False, "default": False, "array": False},
+        ),
+    },
+    {
+        "name": "users",
+        "operation_id": "list-users",
+        "path": "/organization/users",
+        "method": "get",
+        "api_module": "openai_org_usage_client.api.users.list_users",
+        "page_class": "UserListResponse",
+        "item_class": "OrganizationUser",
+        "item_object": "organization.user",
+        "summary": "Lists all of the users in the organization.",
+        "description": "",
+        "path_parameters": (),
+        "cursor": "last_id",
+        "page_size": {"default": 20, "minimum": 1, "maximum": 100},
+        "filters": (
+            {
+                "name": "emails",
+                "kind": "strings",
+                "values": (),
+                "default": None,
+                "description": "Only users with these email addresses.",
+            },
+        ),
+        "parameters": (
+            {"name": "limit", "required": False, "default": 20, "array": False},
+            {"name": "after", "required": False, "default": None, "array": False},
+            {"name": "emails", "required": False, "default": None, "array": True},
+        ),
+    },
+    {
+        "name": "project_api_keys",
+        "operation_id": "list-project-api-keys",
+        "path": "/organization/projects/{project_id}/api_keys",
+        "method": "get",
+        "api_module": "openai_org_usage_client.api.projects.list_project_api_keys",
+        "page_class": "ProjectApiKeyListResponse",
+        "item_class": "ProjectApiKey",
+        "item_object": "organization.project.api_key",
+        "summary": "Returns a list of API keys in the project.",
+        "description": (
+            "The keys usage rows name in `api_key_id`. An archived "
+            "project may answer 400 or 403 instead."
+        ),
+        "path_parameters": ("project_id",),
+        "cursor": "last_id",
+        "page_size": {"default": 20, "minimum": 1, "maximum": 100},
+        "filters": (
+            {
+                "name": "owner_project_access",
+                "kind": "choice",
+                "values": ("active", "any", "inactive"),
+                "default": None,
+                "description": (
+                    "`active`: keys whose owner can use the project; "
+                    "`inactive`: keys whose owner cannot; `any`: every "
+                    "enabled key. Left out, membership-based visibility rules "
+                    "apply, which may hide some enabled keys."
+                ),
+            },
+        ),
+        "parameters": (
+            {"name": "limit", "required": False, "default": 20, "array": False},
+            {"name": "after", "required": False, "default": None, "array": False},
+            {"name": "owner_project_access", "required": False, "default": None, "array": False},
+        ),
+    },
+    {
+        "name": "admin_api_keys",
+        "operation_id": "admin-api-keys-list",
+        "path": "/organization/admin_api_keys",
+        "method": "get",
+        "api_module": "openai_org_usage_client.api.default.admin_api_keys_list",
+        "page_class": "ApiKeyList",
+        "item_class": "AdminApiKey",
+        "item_object": "organization.admin_api_key",
+        "summary": "List organization API keys",
+        "description": ("Retrieve a paginated list of organization admin API keys."),
+        "path_parameters": (),
+        "cursor": "item_id",
+        "page_size": {"default": 20, "minimum": 1, "maximum": None},
+        "filters": (
+            {
+                "name": "order",
+                "kind": "choice",
+                "values": ("asc", "desc"),
+                "default": "asc",
+                "description": "Order results by creation time, ascending or descending.",
+            },
+        ),
+        "parameters": (
+            {"name": "after", "required": False, "default": None, "array": False},
+            {"name": "order", "required": False, "default": "asc", "array": False},
+            {"name": "limit", "required": False, "default": 20, "array": False},
+        ),
+    },
+    {
+        "name": "project_service_accounts",
+        "operation_id": "list-project-service-accounts",
+        "path": "/organization/projects/{project_id}/service_accounts",
+        "method": "get",
+        "api_module": "openai_org_usage_client.api.projects.list_project_service_accounts",
+        "page_class": "ProjectServiceAccountListResponse",
+        "item_class": "ProjectServiceAccount",
+        "item_object": "organization.project.service_account",
+        "summary": "Returns a list of service accounts in the project.",
+        "description": "",
+        "path_parameters": ("project_id",),
+        "cursor": "last_id",
+        "page_size": {"default": 20, "minimum": 1, "maximum": 100},
+        "filters": (),
+        "parameters": (
+            {"name": "limit", "required": False, "default": 20, "array": False},
+            {"name": "after", "required": False, "default": None, "array": False},
+        ),
+    },
+)
+"""The operations that list objects, paged by object ID (projects, users, keys ...)."""

@@ -25,7 +25,7 @@ import openai_org_usage_client.models as models
 import openai_org_usage_client.types as client_types
 from openai_org_usage import OPERATIONS
 from openai_org_usage import _spec as spec_module
-from openai_org_usage._operations import Field, Operation
+from openai_org_usage._operations import LISTS, Field, Operation
 from openai_org_usage_client.types import UNSET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,9 @@ REGENERATE = (
 
 def test_the_table_is_the_spec_file() -> None:
     assert list(SPECS) == NAMES
-    assert len(NAMES) == sum(len(item) for item in SPEC["paths"].values())
+    # Every operation of the fragment is in one table or the other, never both.
+    assert len(NAMES) + len(LISTS) == sum(len(item) for item in SPEC["paths"].values())
+    assert not set(NAMES) & set(LISTS)
     assert len(NAMES) >= 11
 
 
@@ -148,9 +150,12 @@ def test_wire_format_of_a_full_request() -> None:
 def test_classes_named_in_the_spec_are_public_generated_models(name: str) -> None:
     spec = SPECS[name]
     op = OPERATIONS[name]
-    for key, cls in (("page_class", op.page_cls), ("result_class", op.result_cls)):
-        assert spec[key] in models.__all__, f"{spec[key]} is not exported; {REGENERATE}"
-        assert cls is getattr(models, spec[key])
+    for class_name, cls in (
+        (spec["page_class"], op.page_cls),
+        (spec["result_class"], op.result_cls),
+    ):
+        assert class_name in models.__all__, f"{class_name} is not exported; {REGENERATE}"
+        assert cls is getattr(models, class_name)
 
 
 def sample(fields: tuple[Field, ...], *, everything: bool) -> dict[str, Any]:
@@ -320,10 +325,144 @@ def test_the_package_uses_no_private_generator_names() -> None:
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 name = node.value if node.value in PRIVATE else None
             if name in PRIVATE:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+                found.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', '?')}: {name}")
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
                 "openai_org_usage_client.api"
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: imports {node.module}")
     assert not found, "private generator names used in the package:\n" + "\n".join(found)
     assert len(facade_modules()) > 10
+
+
+# -- the list registry (admin lists, paged by object ID) --------------------------------------
+
+LIST_SPECS = {spec["name"]: spec for spec in spec_module.LISTS}
+LIST_NAMES = list(LISTS)
+
+
+def fragment_page_items(path: str) -> dict[str, Any]:
+    """The resolved item schema of ``path``'s 200 page."""
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = SPEC["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    op = SPEC["paths"][path]["get"]
+    page = resolve(op["responses"]["200"]["content"]["application/json"]["schema"])
+    return resolve(page["properties"]["data"]["items"])
+
+
+def test_lists_are_the_fragment_paths_whose_pages_have_no_buckets() -> None:
+    # Told apart by shape: a page of buckets has data items with `results`; a list does not.
+    bucketed = [p for p in SPEC["paths"] if "results" in fragment_page_items(p)["properties"]]
+    listed = [p for p in SPEC["paths"] if "results" not in fragment_page_items(p)["properties"]]
+    assert [op.path for op in OPERATIONS.values()] == bucketed
+    assert [op.path for op in LISTS.values()] == listed
+    assert list(LIST_SPECS) == LIST_NAMES
+    assert set(LIST_NAMES) >= {
+        "projects",
+        "users",
+        "project_api_keys",
+        "admin_api_keys",
+        "project_service_accounts",
+    }
+
+
+def list_argument_sets(name: str) -> list[dict[str, Any]]:
+    op = LISTS[name]
+    path = {p: f"{p}_1" for p in op.path_parameters}
+    every: dict[str, Any] = {**path, "limit": 7, "after": "obj_9"}
+    for f in op.filters.values():
+        if f.kind == "boolean":
+            every[f.name] = True
+        elif f.kind in ("choice", "string"):
+            every[f.name] = f.allowed[-1] if f.allowed else "x"
+        else:
+            every[f.name] = list(f.allowed) if f.allowed else ["a@x.io", "b@x.io"]
+    sets = [dict(path), every, {**path, "limit": 1}]
+    for f in op.filters.values():
+        if f.kind == "boolean":
+            sets.append({**path, f.name: False})
+        for value in f.allowed:
+            sets.append({**path, f.name: [value] if f.kind == "choices" else value})
+    return sets
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_list_requests_are_the_generated_clients(name: str) -> None:
+    op = LISTS[name]
+    module = importlib.import_module(LIST_SPECS[name]["api_module"])
+    builder = getattr(module, "_get_kwargs", None)
+    assert builder is not None, f"{LIST_SPECS[name]['api_module']} has no _get_kwargs"
+    for kwargs in list_argument_sets(name):
+        generated = builder(**kwargs)
+        ours = op.build_request(**kwargs)
+        assert ours == generated, f"{name}: {kwargs}: {generated} != {ours}; {REGENERATE}"
+        assert list(ours["params"]) == list(generated["params"]), name
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_list_parameters_and_defaults_are_the_generated_clients(name: str) -> None:
+    module = importlib.import_module(LIST_SPECS[name]["api_module"])
+    signature = inspect.signature(module._get_kwargs)
+    empty = inspect.Parameter.empty
+    generated = {
+        p.name: (p.default is empty, None if p.default in (UNSET, empty) else p.default)
+        for p in signature.parameters.values()
+    }
+    op = LISTS[name]
+    ours: dict[str, tuple[bool, str | int | bool | None]] = {
+        p: (True, None) for p in op.path_parameters
+    }
+    ours |= {p.name: (p.required, p.default) for p in op.parameters}
+    assert ours == generated, f"{name}: parameters changed; {REGENERATE}"
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_list_classes_and_paging_come_from_the_fragment(name: str) -> None:
+    op = LISTS[name]
+    assert op.page_cls is getattr(models, LIST_SPECS[name]["page_class"])
+    assert op.item_cls is getattr(models, LIST_SPECS[name]["item_class"])
+    raw = SPEC["paths"][op.path]["get"]
+    params = {p["name"]: p for p in raw["parameters"]}
+    item = fragment_page_items(op.path)
+    assert op.item_object == item["properties"]["object"]["enum"][0]
+    assert op.cursor == params["after"]["x-cursor"]
+    limit = params["limit"]["schema"]
+    assert op.page_size == (limit["default"], limit.get("maximum"))
+    assert limit["minimum"] == 1
+    assert op.path_parameters == tuple(p["name"] for p in raw["parameters"] if p["in"] == "path")
+    assert set(op.filters) == {p["name"] for p in raw["parameters"] if p["in"] == "query"} - {
+        "limit",
+        "after",
+    }
+    assert "id" in {f.name for f in attrs.fields(op.item_cls)}
+
+
+def test_list_requests_refuse_unknown_and_missing_arguments() -> None:
+    op = LISTS["project_api_keys"]
+    with pytest.raises(TypeError, match="colour"):
+        op.build_request(project_id="proj_1", colour="red")
+    with pytest.raises(TypeError, match="project_id"):
+        op.build_request(limit=3)
+
+
+def test_list_methods_are_generated_on_both_clients() -> None:
+    from openai_org_usage._methods import AsyncUsageMethods, UsageMethods
+
+    for name in LIST_NAMES:
+        for cls in (UsageMethods, AsyncUsageMethods):
+            method = getattr(cls, name)
+            params = inspect.signature(method).parameters
+            op = LISTS[name]
+            assert list(params) == [
+                "self",
+                *op.path_parameters,
+                "limit",
+                "after",
+                *op.filters,
+            ], name
+            assert all(params[p].kind is inspect.Parameter.KEYWORD_ONLY for p in op.filters)
+            assert LIST_SPECS[name]["summary"].split()[0] in (method.__doc__ or "")
+        assert name not in OPERATIONS

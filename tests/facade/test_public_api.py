@@ -15,20 +15,30 @@ import pytest
 import yaml
 
 import openai_org_usage
-from openai_org_usage import OPERATIONS, AsyncPaginator, AsyncUsageClient, Paginator, UsageClient
+from openai_org_usage import (
+    LISTS,
+    OPERATIONS,
+    AsyncPaginator,
+    AsyncUsageClient,
+    Paginator,
+    UsageClient,
+)
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
+LIST_PATHS = {op.path for op in LISTS.values()}
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 2, tzinfo=UTC)
 
 PUBLIC_NAMES = [
+    "LISTS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncListPaginator",
     "AsyncPaginator",
     "AsyncUsageClient",
     "AuthenticationError",
@@ -41,6 +51,10 @@ PUBLIC_NAMES = [
     "GroupingRefusedError",
     "InternalServerError",
     "InvalidParameterError",
+    "ListFilter",
+    "ListOperation",
+    "ListPage",
+    "ListPaginator",
     "LookbackExceededError",
     "MissingAPIKeyError",
     "MissingDependencyError",
@@ -111,8 +125,9 @@ def test_star_import_gives_exactly_all() -> None:
 
 
 def test_operations_are_the_spec_paths_in_order() -> None:
-    # One method per path of the fragment, named by its last segment, in the fragment's order.
-    paths = yaml.safe_load(SPEC.read_text())["paths"]
+    # One method per usage path of the fragment, named by its last segment, in the fragment's
+    # order; the admin lists (pages of objects, not buckets) are in LISTS.
+    paths = [p for p in yaml.safe_load(SPEC.read_text())["paths"] if p not in LIST_PATHS]
     assert list(OPERATIONS) == [path.rsplit("/", 1)[-1] for path in paths]
     assert [op.path for op in OPERATIONS.values()] == list(paths)
     # The operations this package started with are all still there.

@@ -135,9 +135,29 @@ def fragment_parameter(path: str, name: str) -> dict[str, Any] | None:
     return None
 
 
+def _page_items(path: str) -> dict[str, Any]:
+    page = _resolve(
+        fragment_spec()["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
+    )
+    return _resolve(page["properties"]["data"]["items"])
+
+
 def fragment_paths() -> list[str]:
-    """Every operation path of the fragment."""
-    return sorted(fragment_spec()["paths"])
+    """Every path of the fragment that pages through time buckets (usage and costs).
+
+    Told apart from the admin lists by the page's shape, as ``tools/gen_facade.py`` does: a
+    bucket has ``results``.
+    """
+    return sorted(p for p in fragment_spec()["paths"] if "results" in _page_items(p)["properties"])
+
+
+def list_paths() -> list[str]:
+    """Every admin list path of the fragment (pages of objects without ``results``)."""
+    return sorted(
+        p for p in fragment_spec()["paths"] if "results" not in _page_items(p)["properties"]
+    )
 
 
 def result_schema(path: str) -> dict[str, Any]:

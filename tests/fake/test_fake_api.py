@@ -36,6 +36,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openai_org_usage.fake import DEFAULT_NOW, TOKEN_PRICES, FakeUsageAPI
+from openai_org_usage.fake._prices import token_price
 
 COMPLETIONS = "/organization/usage/completions"
 DECISIONS = "/organization/usage/decisions"
@@ -690,16 +691,17 @@ def test_costs_line_items_sum_to_the_total(client: httpx.Client) -> None:
 
 def test_costs_follow_completions_tokens_times_price(client: httpx.Client) -> None:
     base = {"start_time": START, "end_time": START + 3 * DAY}
-    usage = get_json(client, COMPLETIONS, {**base, "group_by": ["model", "batch"]})
+    usage = get_json(client, COMPLETIONS, {**base, "group_by": ["model", "batch", "service_tier"]})
     costs = get_json(client, COSTS, {**base, "group_by": "line_item"})
     checked = 0
     for usage_bucket, cost_bucket in zip(usage["data"], costs["data"], strict=True):
         lines = {r["line_item"]: r for r in cost_bucket["results"]}
+        # A line item holds every service tier of its model and batch flag: sum over them.
+        expected: dict[str, list[float]] = {}
         for u in usage_bucket["results"]:
-            price = TOKEN_PRICES[u["model"]]
-            discount = 0.5 if u["batch"] else 1.0
+            price = token_price(u["model"], batch=u["batch"], service_tier=u["service_tier"])
             prefix = f"{u['model']}, {'batch ' if u['batch'] else ''}"
-            expected = {
+            for item, (quantity, per_million) in {
                 "input": (
                     u["input_tokens"] - u["input_cached_tokens"] - u["input_audio_tokens"],
                     price.input,
@@ -712,19 +714,23 @@ def test_costs_follow_completions_tokens_times_price(client: httpx.Client) -> No
                 "audio input": (u["input_audio_tokens"], price.audio_input),
                 "cached audio input": (u["input_cached_audio_tokens"], price.cached_audio_input),
                 "audio output": (u["output_audio_tokens"], price.audio_output),
-            }
-            for item, (quantity, per_million) in expected.items():
-                line = lines.get(prefix + item)
-                if not quantity or not per_million:
-                    assert line is None
-                    continue
-                assert line is not None, prefix + item
-                assert line["quantity"] == quantity
-                assert line["quantity_unit"] == "tokens"
-                assert math.isclose(
-                    line["amount"]["value"], quantity * per_million * discount / 1e6, rel_tol=1e-9
-                )
-                checked += 1
+            }.items():
+                if quantity and per_million:
+                    acc = expected.setdefault(prefix + item, [0.0, 0.0])
+                    acc[0] += quantity
+                    acc[1] += quantity * per_million / 1e6
+        for name, (quantity, amount) in expected.items():
+            line = lines.get(name)
+            assert line is not None, name
+            assert line["quantity"] == quantity
+            assert line["quantity_unit"] == "tokens"
+            assert math.isclose(line["amount"]["value"], amount, rel_tol=1e-9)
+            checked += 1
+        token_lines = {n for n, r in lines.items() if r["quantity_unit"] == "tokens"}
+        completions_lines = {
+            n for n in token_lines if "decisions" not in n and "embedding" not in n
+        }
+        assert completions_lines == set(expected)
     assert checked >= 20
 
 
@@ -743,26 +749,28 @@ def test_costs_follow_embeddings_usage(client: httpx.Client) -> None:
 
 def test_costs_follow_decisions_tokens_times_price(client: httpx.Client) -> None:
     base = {"start_time": START, "end_time": START + 3 * DAY}
-    usage = get_json(client, DECISIONS, {**base, "group_by": ["model", "batch"]})
+    usage = get_json(client, DECISIONS, {**base, "group_by": ["model", "batch", "service_tier"]})
     costs = get_json(client, COSTS, {**base, "group_by": "line_item"})
     checked = 0
     for usage_bucket, cost_bucket in zip(usage["data"], costs["data"], strict=True):
         lines = {r["line_item"]: r for r in cost_bucket["results"]}
+        inputs: dict[str, list[float]] = {}
+        outputs: dict[str, int] = {}
         for u in usage_bucket["results"]:
-            price = TOKEN_PRICES[u["model"]]
-            discount = 0.5 if u["batch"] else 1.0
+            price = token_price(u["model"], batch=u["batch"], service_tier=u["service_tier"])
             prefix = f"{u['model']}, decisions {'batch ' if u['batch'] else ''}"
             # Cache writes of both retentions are billed as input.
-            uncached_and_writes = u["input_tokens"] - u["input_cached_tokens"]
-            line = lines[prefix + "input"]
-            assert line["quantity"] == uncached_and_writes - u["input_audio_tokens"]
-            assert math.isclose(
-                line["amount"]["value"],
-                line["quantity"] * price.input * discount / 1e6,
-                rel_tol=1e-9,
-            )
-            assert lines[prefix + "output"]["quantity"] == u["output_tokens"]
+            quantity = u["input_tokens"] - u["input_cached_tokens"] - u["input_audio_tokens"]
+            acc = inputs.setdefault(prefix + "input", [0.0, 0.0])
+            acc[0] += quantity
+            acc[1] += quantity * price.input / 1e6
+            outputs[prefix + "output"] = outputs.get(prefix + "output", 0) + u["output_tokens"]
+        for name, (quantity, amount) in inputs.items():
+            assert lines[name]["quantity"] == quantity
+            assert math.isclose(lines[name]["amount"]["value"], amount, rel_tol=1e-9)
             checked += 1
+        for name, quantity in outputs.items():
+            assert lines[name]["quantity"] == quantity
     assert checked >= 6
 
 

@@ -19,6 +19,13 @@ newest SDK (``openai`` 3.57.0) has is served too: ``decisions``, ``api_source`` 
 fragment that has no hand-made model here is served from its result schema (plausible counts,
 amounts and grouped values); ``generic_operations=[...]`` forces that for named operations.
 
+The organization has names too: the admin lists (``/organization/projects``, ``/users``,
+``/projects/{id}/api_keys``, ``/projects/{id}/service_accounts``, ``/admin_api_keys``) serve
+its projects, users, keys and service accounts under the IDs its usage data carries, paged by
+``limit`` and ``after`` like the live API, with ``include_archived``, ``emails``,
+``owner_project_access`` and ``order``. One archived project answers its keys list with 403 and
+its service accounts list with 400, as the live API can (``fake.directory`` holds it all).
+
 In process::
 
     fake = FakeUsageAPI(seed=0)
@@ -60,6 +67,7 @@ client's defences, a 401 echoing the ``Authorization`` header (``"echo_auth"``) 
 """
 
 from ._api import DEFAULT_NOW, FakeUsageAPI, RecordedRequest
+from ._directory import FakeDirectory
 from ._faults import FaultKind, FaultSchedule, InjectedFault
 from ._live import LIVE_LOOKBACK_DAYS, LIVE_REFUSED_GROUPINGS
 from ._org import Organization
@@ -72,6 +80,7 @@ __all__ = [
     "LIVE_LOOKBACK_DAYS",
     "LIVE_REFUSED_GROUPINGS",
     "TOKEN_PRICES",
+    "FakeDirectory",
     "FakeTransport",
     "FakeUsageAPI",
     "FaultKind",

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from ._aggregate import costs_page, page_bounds, usage_page
 from ._catalog import OPERATIONS, operation_table
+from ._directory import FakeDirectory, build_directory, is_list_path, serve_list
 from ._faults import FaultKind, FaultSchedule, InjectedFault, coerce_faults
 from ._generic import with_generic_streams
 from ._hashing import mix64
@@ -170,6 +171,8 @@ class FakeUsageAPI:
         self.org: Organization = with_generic_streams(
             build_organization(seed), tuple(self.operations.values()), seed
         )
+        self.directory: FakeDirectory = build_directory(self.org)
+        """Projects, users, keys and service accounts, served by the admin list endpoints."""
         self.requests: list[RecordedRequest] = []
         """Every request received, in order (appended by :meth:`handle`)."""
         self._series = Series(seed, self.now_ts)
@@ -298,13 +301,19 @@ class FakeUsageAPI:
     ) -> Response:
         path = url_path[3:] if url_path.startswith("/v1/") else url_path
         op = self.operations.get(path)
-        if op is None:
+        listed = op is None and is_list_path(path)
+        if op is None and not listed:
             raise ApiError(404, f"Invalid URL ({method} {url_path})")
         if method != "GET":
             raise ApiError(
                 405, f"Method {method} not allowed for {url_path}.", headers={"allow": "GET"}
             )
         self._authenticate(headers)
+        if op is None:
+            # An admin list: small and cheap, so not cached.
+            listing = serve_list(self.directory, path, query_pairs)
+            assert listing is not None  # is_list_path said it is one
+            return 200, {"content-type": _JSON}, listing
         key = (path, tuple(query_pairs))
         with self._lock:
             cached = self._pages.get(key)

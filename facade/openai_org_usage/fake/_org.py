@@ -301,8 +301,8 @@ def _token_stream(
         "api_source": api_source(key),
     }
     stream = b.add(op, dims, tuple(base), project=KEY_PROJECT[key], out_from=C_OUT_TEXT)
-    price = P.TOKEN_PRICES[model]
-    factor = (P.BATCH_DISCOUNT if batch else 1.0) / 1e6
+    price = P.token_price(model, batch=batch, service_tier=tier)
+    factor = 1.0 / 1e6
     prefix = f"{model}, {product}batch " if batch else f"{model}, {product}"
     writes = (C_CACHE_WRITE_30M, C_CACHE_WRITE_12H)
     for item, atoms, unit_price in (

@@ -1,5 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .admin_api_key import AdminApiKey
+from .admin_api_key_object import AdminApiKeyObject
+from .admin_api_key_owner import AdminApiKeyOwner
+from .admin_api_keys_list_order import AdminApiKeysListOrder
+from .api_key_list import ApiKeyList
+from .api_key_list_object import ApiKeyListObject
 from .costs_bucket import CostsBucket
 from .costs_bucket_object import CostsBucketObject
 from .costs_page import CostsPage
@@ -11,6 +17,33 @@ from .costs_result_object import CostsResultObject
 from .costs_result_quantity_unit_type_1 import CostsResultQuantityUnitType1
 from .error import Error
 from .error_response import ErrorResponse
+from .list_project_api_keys_owner_project_access import ListProjectApiKeysOwnerProjectAccess
+from .organization_user import OrganizationUser
+from .organization_user_object import OrganizationUserObject
+from .organization_user_projects_type_0 import OrganizationUserProjectsType0
+from .organization_user_projects_type_0_data_item import OrganizationUserProjectsType0DataItem
+from .organization_user_projects_type_0_object import OrganizationUserProjectsType0Object
+from .organization_user_user import OrganizationUserUser
+from .organization_user_user_object import OrganizationUserUserObject
+from .project import Project
+from .project_api_key import ProjectApiKey
+from .project_api_key_list_response import ProjectApiKeyListResponse
+from .project_api_key_list_response_object import ProjectApiKeyListResponseObject
+from .project_api_key_object import ProjectApiKeyObject
+from .project_api_key_owner import ProjectApiKeyOwner
+from .project_api_key_owner_project_access import ProjectApiKeyOwnerProjectAccess
+from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
+from .project_api_key_owner_type import ProjectApiKeyOwnerType
+from .project_api_key_owner_user import ProjectApiKeyOwnerUser
+from .project_list_response import ProjectListResponse
+from .project_list_response_object import ProjectListResponseObject
+from .project_object import ProjectObject
+from .project_service_account import ProjectServiceAccount
+from .project_service_account_list_response import ProjectServiceAccountListResponse
+from .project_service_account_list_response_object import ProjectServiceAccountListResponseObject
+from .project_service_account_object import ProjectServiceAccountObject
+from .project_service_account_role import ProjectServiceAccountRole
+from .public_project_residency import PublicProjectResidency
 from .unknown_usage_result import UnknownUsageResult
 from .usage_audio_speeches_bucket import UsageAudioSpeechesBucket
 from .usage_audio_speeches_bucket_object import UsageAudioSpeechesBucketObject
@@ -108,8 +141,16 @@ from .usage_web_search_calls_page_object import UsageWebSearchCallsPageObject
 from .usage_web_search_calls_result import UsageWebSearchCallsResult
 from .usage_web_search_calls_result_api_source_type_0 import UsageWebSearchCallsResultApiSourceType0
 from .usage_web_search_calls_result_object import UsageWebSearchCallsResultObject
+from .user_list_response import UserListResponse
+from .user_list_response_object import UserListResponseObject
 
 __all__ = (
+    "AdminApiKey",
+    "AdminApiKeyObject",
+    "AdminApiKeyOwner",
+    "AdminApiKeysListOrder",
+    "ApiKeyList",
+    "ApiKeyListObject",
     "CostsBucket",
     "CostsBucketObject",
     "CostsPage",
@@ -121,6 +162,33 @@ __all__ = (
     "CostsResultQuantityUnitType1",
     "Error",
     "ErrorResponse",
+    "ListProjectApiKeysOwnerProjectAccess",
+    "OrganizationUser",
+    "OrganizationUserObject",
+    "OrganizationUserProjectsType0",
+    "OrganizationUserProjectsType0DataItem",
+    "OrganizationUserProjectsType0Object",
+    "OrganizationUserUser",
+    "OrganizationUserUserObject",
+    "Project",
+    "ProjectApiKey",
+    "ProjectApiKeyListResponse",
+    "ProjectApiKeyListResponseObject",
+    "ProjectApiKeyObject",
+    "ProjectApiKeyOwner",
+    "ProjectApiKeyOwnerProjectAccess",
+    "ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerType",
+    "ProjectApiKeyOwnerUser",
+    "ProjectListResponse",
+    "ProjectListResponseObject",
+    "ProjectObject",
+    "ProjectServiceAccount",
+    "ProjectServiceAccountListResponse",
+    "ProjectServiceAccountListResponseObject",
+    "ProjectServiceAccountObject",
+    "ProjectServiceAccountRole",
+    "PublicProjectResidency",
     "UnknownUsageResult",
     "UsageAudioSpeechesBucket",
     "UsageAudioSpeechesBucketObject",
@@ -218,4 +286,6 @@ __all__ = (
     "UsageWebSearchCallsResult",
     "UsageWebSearchCallsResultApiSourceType0",
     "UsageWebSearchCallsResultObject",
+    "UserListResponse",
+    "UserListResponseObject",
 )

@@ -1,0 +1,345 @@
+"""Lazy paginators for the admin lists (projects, users, API keys, service accounts ...).
+
+These operations page by object ID, not in time buckets: each page holds ``data`` (the
+objects), ``has_more`` and usually ``first_id``/``last_id``; the next page is asked for with
+``after`` set to the page's ``last_id`` or, where the operation says so (``cursor`` of its
+``ListOperation``, from ``x-cursor`` in the fragment), to the last object's ``id``.
+
+A listing ends when ``has_more`` is false, when a page is empty, or when there is no cursor to
+follow (what the official SDK's page classes do); a cursor that was already sent, or an
+object that was already listed, is a ``PaginationError``: a server cannot lead the client
+round in a loop or make it count an object twice.
+
+Requests go through the clients' senders (``_http``): the same retries, deadlines, redaction
+and error classes as the usage operations.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from ._errors import InvalidParameterError, PaginationError, ResponseValidationError, status_error
+from ._http import AsyncSender, SyncSender
+from ._operations import ListOperation
+from ._params import _strings
+
+_loads: Callable[[bytes], Any]
+try:
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - orjson is a dependency; this keeps odd platforms working
+    _loads = json.loads
+
+__all__ = ["AsyncListPaginator", "ListPage", "ListPaginator", "ListQuery", "build_list_query"]
+
+logger = logging.getLogger("openai_org_usage")
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class ListPage(Generic[T]):
+    """One page of a listing.
+
+    Attributes:
+        items: The page's objects (generated models), in the server's order.
+        has_more: The server says more objects follow.
+        first_id: The page's ``first_id``, if it sent one.
+        last_id: The page's ``last_id``, if it sent one.
+        attempts: How many times the request was sent, retries included.
+    """
+
+    items: tuple[T, ...]
+    has_more: bool
+    first_id: str | None
+    last_id: str | None
+    attempts: int = 1
+
+
+@attrs.frozen
+class ListQuery:
+    """One validated call of a list operation."""
+
+    operation: ListOperation[Any]
+    path: Mapping[str, str]
+    limit: int
+    after: str | None
+    filters: Mapping[str, Any]
+
+    def request_kwargs(self, after: str | None) -> dict[str, Any]:
+        """The arguments of ``operation.build_request`` for the page after ``after``."""
+        return {**self.path, "limit": self.limit, "after": after, **self.filters}
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _id_text(param: str, value: object, example: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidParameterError(param, value, f"a non-empty ID string such as {example!r}")
+    return value
+
+
+def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]) -> ListQuery:
+    """Validate one list call's arguments (as ``_methods`` passes them), before any request.
+
+    Raises:
+        InvalidParameterError: naming the parameter, the value and what is allowed.
+    """
+    args = dict(arguments)
+    path = {
+        name: _id_text(name, args.pop(name, None), f"{name.removesuffix('_id')}_abc")
+        for name in operation.path_parameters
+    }
+    default, maximum = operation.page_size
+    limit = args.pop("limit", None)
+    if limit is None:
+        # The largest page the API documents: the fewest requests. Without a documented
+        # maximum, the API's own default: a larger page might be refused.
+        limit = maximum if maximum is not None else default
+    elif (
+        isinstance(limit, bool)
+        or not isinstance(limit, int)
+        or limit < 1
+        or (maximum is not None and limit > maximum)
+    ):
+        raise InvalidParameterError("limit", limit, _limit_range(maximum))
+    after = args.pop("after", None)
+    if after is not None:
+        after = _id_text("after", after, "an object ID from an earlier listing")
+    filters: dict[str, Any] = {}
+    for name, value in args.items():
+        spec = operation.filters.get(name)
+        if spec is None:
+            known = ", ".join(operation.filters) or "none"
+            raise InvalidParameterError(
+                name, value, f"one of the {operation.name} filters: {known}"
+            )
+        if value is None:
+            continue
+        plain = _plain(value)
+        if spec.kind == "boolean":
+            if not isinstance(value, bool):
+                raise InvalidParameterError(name, value, "True, False or None")
+            filters[name] = value
+        elif spec.kind == "choice":
+            if not isinstance(plain, str) or plain not in spec.allowed:
+                allowed = ", ".join(repr(v) for v in spec.allowed)
+                raise InvalidParameterError(name, value, f"one of {allowed}, or None")
+            filters[name] = plain
+        elif spec.kind == "string":
+            if not isinstance(plain, str) or not plain:
+                raise InvalidParameterError(name, value, "a non-empty string, or None")
+            filters[name] = plain
+        else:
+            allowed_values = spec.allowed if spec.kind == "choices" else None
+            strings = _strings(name, value, allowed=allowed_values, what=f"{operation.name}")
+            if not strings:
+                raise InvalidParameterError(
+                    name,
+                    value,
+                    "a non-empty list of strings",
+                    hint=f"None (the default) means no filter; an empty {name} would match "
+                    "everything, not nothing",
+                )
+            filters[name] = list(strings)
+    return ListQuery(operation, path, limit, after, filters)
+
+
+def _limit_range(maximum: int | None) -> str:
+    return f"an integer from 1 to {maximum}" if maximum is not None else "an integer >= 1"
+
+
+def parse_list_page(
+    operation: ListOperation[Any], response: httpx.Response, *, attempts: int = 1
+) -> ListPage[Any]:
+    """Parse a response of a list operation into a page.
+
+    Raises:
+        APIStatusError: for a non-2xx status.
+        ResponseValidationError: for a body that is not a valid page of this operation.
+    """
+    if not 200 <= response.status_code < 300:
+        raise status_error(response, attempts=attempts)
+
+    def invalid(problem: str) -> ResponseValidationError:
+        return ResponseValidationError(
+            f"invalid {operation.name} page: {problem}", request=response.request, attempts=attempts
+        )
+
+    try:
+        body = _loads(response.content)
+    except ValueError as exc:
+        raise invalid(f"body is not JSON ({exc})") from exc
+    if not isinstance(body, dict):
+        raise invalid(f"expected a JSON object, found {type(body).__name__}")
+    data = body.get("data")
+    if not isinstance(data, list):
+        raise invalid(f"data must be a list, found {_found(data)}")
+    has_more = body.get("has_more")
+    if not isinstance(has_more, bool):
+        raise invalid(f"has_more must be true or false, found {_found(has_more)}")
+    ids: dict[str, str | None] = {}
+    for key in ("first_id", "last_id"):
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise invalid(f"{key} must be a string or null, found {_found(value)}")
+        ids[key] = value or None
+    items: list[Any] = []
+    for index, raw in enumerate(data):
+        if not isinstance(raw, dict):
+            raise invalid(f"data[{index}] must be an object, found {_found(raw)}")
+        item_id = raw.get("id")
+        if not isinstance(item_id, str) or not item_id:
+            raise invalid(f"data[{index}].id must be a non-empty string, found {_found(item_id)}")
+        try:
+            items.append(operation.item_cls.from_dict(raw))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            problem = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise invalid(f"data[{index}] ({item_id}): {problem}") from exc
+    return ListPage(tuple(items), has_more, ids["first_id"], ids["last_id"], attempts)
+
+
+def _found(value: object) -> str:
+    if value is None:
+        return "null"
+    return type(value).__name__
+
+
+class _Cursors:
+    """Follows one listing's cursors; refuses a repeated cursor or object."""
+
+    def __init__(self, query: ListQuery) -> None:
+        self.query = query
+        self.sent: set[str] = set() if query.after is None else {query.after}
+        self.listed: set[str] = set()
+
+    def next_after(self, page: ListPage[Any]) -> str | None:
+        """Check ``page``; the ``after`` of the next page, or None when the listing is done."""
+        for item in page.items:
+            item_id: str = item.id
+            if item_id in self.listed:
+                raise self._error(f"object {item_id!r} was already listed")
+            self.listed.add(item_id)
+        if not page.has_more or not page.items:
+            return None
+        operation = self.query.operation
+        cursor = page.last_id if operation.cursor == "last_id" else page.items[-1].id
+        if not cursor:
+            # What the SDK does too; said out loud, since objects may be missing.
+            logger.warning(
+                "%s: has_more is true but the page has no last_id to continue from; "
+                "stopping after %d objects",
+                operation.name,
+                len(self.listed),
+            )
+            return None
+        if cursor in self.sent:
+            raise self._error(f"cursor {cursor[:40]!r} was already followed")
+        self.sent.add(cursor)
+        return cursor
+
+    def _error(self, problem: str) -> PaginationError:
+        where = ", ".join(f"{k}={v}" for k, v in self.query.path.items())
+        label = f"{self.query.operation.name}({where})" if where else self.query.operation.name
+        return PaginationError(f"{label} pages do not chain: {problem}", request=None)
+
+
+def _describe(query: ListQuery) -> str:
+    parts = [query.operation.name, *(f"{k}={v}" for k, v in query.path.items())]
+    parts.append(f"limit={query.limit}")
+    parts.extend(f"{k}={v}" for k, v in query.filters.items())
+    return " ".join(parts)
+
+
+class ListPaginator(Generic[T]):
+    """Every object of one listing, fetched lazily, page by page.
+
+    Nothing is requested until iteration starts; each iteration fetches afresh. Iterate for
+    the objects, or use ``pages()``; ``list(paginator)`` and ``to_list()`` collect them.
+
+    Example::
+
+        for project in client.projects(include_archived=True):
+            print(project.id, project.name, project.status)
+    """
+
+    def __init__(self, query: ListQuery, sender: SyncSender) -> None:
+        self.query = query
+        self._sender = sender
+
+    def __repr__(self) -> str:
+        return f"<ListPaginator {_describe(self.query)}>"
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def pages(self) -> Iterator[ListPage[T]]:
+        """Every page, in the server's order."""
+        cursors = _Cursors(self.query)
+        after = self.query.after
+        # The senders' request type is the usage operations'; a list operation builds its
+        # request the same way (``build_request``), which is all they use.
+        operation: Any = self.query.operation
+        while True:
+            response, attempts = self._sender.send_page(operation, self.query.request_kwargs(after))
+            page = parse_list_page(self.query.operation, response, attempts=attempts)
+            next_after = cursors.next_after(page)
+            yield page
+            if next_after is None:
+                return
+            after = next_after
+
+    def to_list(self) -> list[T]:
+        """Every object, collected."""
+        return list(self)
+
+
+class AsyncListPaginator(Generic[T]):
+    """Every object of one listing, fetched lazily; use with ``async for``.
+
+    Example::
+
+        async for user in client.users():
+            print(user.id, user.email)
+    """
+
+    def __init__(self, query: ListQuery, sender: AsyncSender) -> None:
+        self.query = query
+        self._sender = sender
+
+    def __repr__(self) -> str:
+        return f"<AsyncListPaginator {_describe(self.query)}>"
+
+    async def __aiter__(self) -> AsyncGenerator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def pages(self) -> AsyncGenerator[ListPage[T]]:
+        """Every page, in the server's order."""
+        cursors = _Cursors(self.query)
+        after = self.query.after
+        operation: Any = self.query.operation
+        while True:
+            response, attempts = await self._sender.send_page(
+                operation, self.query.request_kwargs(after)
+            )
+            page = parse_list_page(self.query.operation, response, attempts=attempts)
+            next_after = cursors.next_after(page)
+            yield page
+            if next_after is None:
+                return
+            after = next_after
+
+    async def to_list(self) -> list[T]:
+        """Every object, collected (``list()`` for async code)."""
+        return [item async for item in self]
