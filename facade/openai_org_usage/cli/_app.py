@@ -10,6 +10,7 @@ of its own, named like the client's method. Each gets its options (``_options``)
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -21,11 +22,13 @@ from openai_org_usage import OPERATIONS, Operation, Paginator, __version__
 from openai_org_usage.export import columns
 
 from . import _errors
+from ._attribute import attribute_command
 from ._fetch import fetch_all
 from ._options import (
     CONTEXT_SETTINGS,
     endpoint_reference,
     filter_options,
+    names_options,
     operation_options,
     output_options,
     range_options,
@@ -41,8 +44,8 @@ from ._report import (
     fetch_report,
     report_jobs,
 )
-from ._rows import records
-from ._source import DEMO_NOTICE, Source, open_source
+from ._rows import name_fields, records, with_names
+from ._source import DEMO_NOTICE, LoadedNames, Source, load_names, open_source
 from ._sync import sync_command
 from ._timerange import RangeError, TimeRange, resolve
 
@@ -79,6 +82,7 @@ _ROOT_EPILOG = """\b
 Examples:
   openai-org-usage report --demo
   openai-org-usage report --start 2026-11-01 --end 2026-12-01
+  openai-org-usage attribute --by user_id --last 30d
   openai-org-usage costs --last 7d --group-by project_id --format csv -o costs.csv
   openai-org-usage usage completions --group-by model --model gpt-4o --format json
   openai-org-usage sync --db usage.duckdb --since 2026-01-01
@@ -103,12 +107,13 @@ def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
         """Usage and spend of an OpenAI organization, from the Usage and Costs API."""
 
     cli.add_command(report)
+    cli.add_command(attribute_command)
     endpoints = []
     for op in operations.values():
         if op.path.startswith(USAGE_PATH):
             endpoints.append(op)
             continue
-        if op.name in (USAGE_GROUP, "report", "sync", "fake-server"):
+        if op.name in (USAGE_GROUP, "report", "attribute", "sync", "fake-server"):
             raise ValueError(f"operation {op.name!r} would replace the {op.name} command")
         cli.add_command(operation_command(op, operations.values()))
     if endpoints:
@@ -184,6 +189,11 @@ Sums are over daily (UTC) buckets; vector store bytes are the latest day's level
 )
 @source_options
 @output_options
+@click.option(
+    "--ids",
+    is_flag=True,
+    help="Show raw project, user and API key IDs instead of names (no directory lookup).",
+)
 def report(
     start: str | None,
     end: str | None,
@@ -196,11 +206,14 @@ def report(
     base_url: str | None,
     fmt: str,
     output: str | None,
+    ids: bool,
 ) -> None:
     """Summary of a range: spend, tokens by model, top users and keys, other endpoints.
 
-    Spend by project and by line item comes from the costs endpoint; tokens and requests
-    from completions grouped by model, user and API key; then totals of every other endpoint.
+    Spend by project and by line item comes from the costs endpoint; spend by user and by
+    API key is usage at list prices reconciled to that bill (see 'attribute'); tokens and
+    requests from completions grouped by model, user and API key; then totals of every other
+    endpoint. Projects, users and keys are shown by name (--ids: raw IDs).
     With --html or --png, also charts: daily spend by project and by line item, tokens by
     model, requests by endpoint. The --format output is written as usual either way
     (with --html -, the page takes standard output and --format goes only to --output).
@@ -221,8 +234,13 @@ def report(
         time_range = _range(source, start, end, last, tz)
         jobs = report_jobs(source.client, time_range)
         _announce(source, time_range, REPORT_BUCKET_WIDTH)
+        loaded = LoadedNames(None) if ids else load_names(source)
+        if loaded.summary:
+            stderr_line(loaded.summary)
         data = fetch_report(jobs, fetch_all)
-    result = build_report(data, time_range, demo=source.demo, top=top)
+    result = build_report(
+        data, time_range, demo=source.demo, top=top, names=loaded.names, notes=loaded.notes
+    )
     if charts_wanted:
         _write_charts(result, html_path, png_dir)
     if html_to_stdout and output is None:
@@ -372,7 +390,9 @@ def operation_command(
 
     short_help, help_text, epilog = _help(operation)
     # Shown in this order: range, query and filters, source, output.
-    decorated = range_options(operation_options(operation)(source_options(output_options(run))))
+    decorated = range_options(
+        operation_options(operation)(source_options(output_options(names_options(run))))
+    )
     command = click.command(
         operation.name,
         cls=OperationCommand,
@@ -433,7 +453,14 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
         )
         _announce(source, time_range, width)
         (buckets,) = fetch_all([(operation.name, paginator)])
-    rows = records(buckets, operation.name)
+        rows = records(buckets, operation.name)
+        # Tables are read by people: names beside IDs. Exports stay exact unless --names.
+        if options["names"] or (options["fmt"] == "table" and not options["ids"]):
+            loaded = load_names(source) if _has_ids(rows) else LoadedNames(None)
+            if loaded.summary:
+                stderr_line(loaded.summary)
+            if loaded.names is not None or options["names"]:
+                rows = with_names(rows, loaded.names)
     with open_output(options["output"]) as out:
         render_rows(
             options["fmt"],
@@ -444,6 +471,10 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
             end=time_range.end,
             demo=source.demo,
         )
+
+
+def _has_ids(rows: Sequence[Mapping[str, Any]]) -> bool:
+    return bool(name_fields(rows))
 
 
 # -- usage ENDPOINT ----------------------------------------------------------------------------
@@ -573,7 +604,20 @@ def fake_server(port: int, host: str, seed: int, latency: float) -> None:
     from openai_org_usage.fake import FakeUsageAPI, serve
 
     api = FakeUsageAPI(seed, latency=latency)
-    server = serve(api, host, port)
+    try:
+        server = serve(api, host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"port {port} is in use on {host}: stop what holds it, or pick another "
+                "with --port (--port 0 takes any free port)"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise click.ClickException(
+                f"port {port} on {host} needs privileges this user lacks: pick a port "
+                "above 1023 with --port"
+            ) from None
+        raise
     try:
         bound_host, bound_port = server.server_address[:2]
         shown = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)

@@ -189,6 +189,30 @@ def output_options(f: F) -> F:
     return f
 
 
+def _not_with_ids(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value and ctx.params.get("ids"):
+        raise click.UsageError("--ids shows raw IDs and --names adds names: give one of them")
+    return value
+
+
+def names_options(f: F) -> F:
+    """``--ids`` (tables show raw IDs) and ``--names`` (exports gain ``*_name`` columns)."""
+    f = click.option(
+        "--names",
+        is_flag=True,
+        callback=_not_with_ids,
+        help="csv/json/ndjson: add a <field>_name column after each project, user and API key "
+        "ID (read from the organization's directory). Tables show names unless --ids.",
+    )(f)
+    f = click.option(
+        "--ids",
+        is_flag=True,
+        is_eager=True,  # read before --names, which refuses to be given with it
+        help="Tables show raw IDs only (no directory lookup).",
+    )(f)
+    return f
+
+
 def _filter_help(spec: FilterOption) -> str:
     if spec.kind is bool:
         return f"Only {spec.dest} ({spec.flag}) or only non-{spec.dest} usage. Default: both."

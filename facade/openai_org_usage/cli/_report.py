@@ -11,11 +11,19 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from openai_org_usage import Bucket, Paginator, UsageClient
+from openai_org_usage.attribution import (
+    JOB_OPERATIONS,
+    Attribution,
+    Names,
+    attribution_jobs,
+    reconcile,
+)
 from openai_org_usage.export import to_records
 
 from ._rows import iso_utc
@@ -48,6 +56,10 @@ OTHER_METRICS: Mapping[str, tuple[str, ...]] = {
     "web_search_calls": ("num_requests", "num_model_requests"),
 }
 """Per other endpoint, the result fields the report totals."""
+
+ATTRIBUTION_BY = ("user_id", "api_key_id")
+"""Usage is priced at this grain once; spend by user and by key are its two sums."""
+_ATTRIBUTION_PREFIX = "attribution:"
 
 GAUGES = frozenset({"vector_stores"})
 """Endpoints whose value is a level, not a flow: the latest bucket counts, never the sum."""
@@ -106,6 +118,40 @@ class Tokens:
 
 
 @attrs.frozen
+class AttributedSpend:
+    """Spend of one user or API key, estimated from usage and reconciled to the bill.
+
+    Attributes:
+        id: The user or API key id (None: usage the API reported without one).
+        label: What a person reads: the name (else email) from the directory, else the id;
+            None when no id.
+        estimated: List-price estimate of its usage (before reconciliation).
+        amount: Its share of the billed amount (reconciled): these and ``unattributed`` sum
+            to ``total_spend`` to the cent.
+    """
+
+    id: str | None
+    label: str | None
+    estimated: float
+    amount: float
+
+
+@attrs.frozen
+class Unattributed:
+    """Billed spend that no user or API key can be given, with the reason.
+
+    Attributes:
+        reason: Why (an unpriced model, a line item not priced from usage, ...).
+        amount: The billed amount left unattributed for that reason.
+        line_items: The line items it comes from, largest first.
+    """
+
+    reason: str
+    amount: float
+    line_items: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class Report:
     """Everything the ``report`` command shows.
 
@@ -129,6 +175,14 @@ class Report:
         daily_spend_by_project: Per day, per project (days in order, largest first within
             a day); days or projects without spend are absent. What the HTML report charts.
         daily_spend_by_line_item: The same per line item.
+        spend_by_user: Billed spend attributed to users (estimated from usage, reconciled to
+            the bill), largest first.
+        spend_by_api_key: The same per API key.
+        unattributed: What of the bill no user or key can be given, by reason; with
+            ``spend_by_user`` it sums to ``total_spend`` (and so with ``spend_by_api_key``).
+        labels: Display names by id (projects, users, API keys); empty with ``--ids`` or
+            when no directory could be read. ``label(id)`` reads it.
+        notes: Things a reader should know (a directory that could not be read in full).
     """
 
     start: datetime
@@ -150,6 +204,17 @@ class Report:
     # Defaults: a Report built without the daily series (older callers) still constructs.
     daily_spend_by_project: tuple[DailySpend, ...] = ()
     daily_spend_by_line_item: tuple[DailySpend, ...] = ()
+    spend_by_user: tuple[AttributedSpend, ...] = ()
+    spend_by_api_key: tuple[AttributedSpend, ...] = ()
+    unattributed: tuple[Unattributed, ...] = ()
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def label(self, value: str | None) -> str | None:
+        """What a person reads for an id: its name if the report has one, else the id."""
+        if value is None:
+            return None
+        return self.labels.get(value, value)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: raw numbers, ISO-8601 UTC times, the API's field names."""
@@ -180,7 +245,22 @@ class Report:
             # Appended after the totals: consumers of the earlier keys see no change.
             "daily_spend_by_project": _daily_dicts(self.daily_spend_by_project, "project_id"),
             "daily_spend_by_line_item": _daily_dicts(self.daily_spend_by_line_item, "line_item"),
+            "spend_by_user": _attributed_dicts(self.spend_by_user, "user_id"),
+            "spend_by_api_key": _attributed_dicts(self.spend_by_api_key, "api_key_id"),
+            "unattributed": [
+                {"reason": u.reason, "amount": u.amount, "line_items": list(u.line_items)}
+                for u in self.unattributed
+            ],
+            "names": dict(self.labels),
+            "notes": list(self.notes),
         }
+
+
+def _attributed_dicts(entries: Sequence[AttributedSpend], id_field: str) -> list[dict[str, Any]]:
+    return [
+        {id_field: a.id, "name": a.label, "estimated": a.estimated, "amount": a.amount}
+        for a in entries
+    ]
 
 
 def _daily_dicts(entries: Sequence[DailySpend], name_field: str) -> list[dict[str, Any]]:
@@ -207,12 +287,21 @@ def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, P
                 ),
             )
         )
+    for operation, paginator in attribution_jobs(
+        client, start=time_range.start, end=time_range.end, by=ATTRIBUTION_BY
+    ):
+        label = f"{operation.replace('_', ' ')} for attribution"
+        jobs.append((label, paginator))
     return jobs
 
 
 def report_keys() -> list[str]:
     """The keys of ``fetch_report``'s result, in call order."""
-    return [key for key, *_ in _QUERIES] + list(OTHER_METRICS)
+    return (
+        [key for key, *_ in _QUERIES]
+        + list(OTHER_METRICS)
+        + [_ATTRIBUTION_PREFIX + op for op in JOB_OPERATIONS]
+    )
 
 
 def fetch_report(
@@ -228,8 +317,20 @@ def build_report(
     *,
     demo: bool,
     top: int = DEFAULT_TOP,
+    names: Names | None = None,
+    notes: Sequence[str] = (),
 ) -> Report:
-    """Aggregate fetched buckets (``fetch_report``'s result) into a :class:`Report`."""
+    """Aggregate fetched buckets (``fetch_report``'s result) into a :class:`Report`.
+
+    Args:
+        data: Buckets by key; without the ``attribution:`` keys the report has no spend by
+            user or key.
+        time_range: The range asked.
+        demo: Whether the data is synthetic.
+        top: Users and keys listed by tokens.
+        names: Where labels come from (None: ids only, as with ``--ids``).
+        notes: Lines for the reader (a directory read in part).
+    """
     currencies: set[str] = set()
     by_project = _spend(data["spend_by_project"], "project_id", currencies)
     by_line_item = _spend(data["spend_by_line_item"], "line_item", currencies)
@@ -248,6 +349,24 @@ def build_report(
             field: sum(_int(getattr(r, field)) for b in buckets for r in b.results)
             for field in fields
         }
+    attribution_data = {
+        key.removeprefix(_ATTRIBUTION_PREFIX): buckets
+        for key, buckets in data.items()
+        if key.startswith(_ATTRIBUTION_PREFIX)
+    }
+    attribution = (
+        reconcile(attribution_data, by=ATTRIBUTION_BY, names=names) if attribution_data else None
+    )
+    by_user = _attributed(attribution, "user_id", names)
+    by_key = _attributed(attribution, "api_key_id", names)
+    labels = _labels(
+        names,
+        {
+            "project_id": [s.name for s in by_project],
+            "user_id": [u.name for u in users[:top]] + [a.id for a in by_user],
+            "api_key_id": [k.name for k in keys[:top]] + [a.id for a in by_key],
+        },
+    )
     return Report(
         start=time_range.start,
         end=time_range.end,
@@ -270,7 +389,55 @@ def build_report(
         vector_stores_as_of=as_of,
         daily_spend_by_project=_daily_spend(data["spend_by_project"], "project_id"),
         daily_spend_by_line_item=_daily_spend(data["spend_by_line_item"], "line_item"),
+        spend_by_user=by_user,
+        spend_by_api_key=by_key,
+        unattributed=tuple(
+            Unattributed(reason, float(amount), items)
+            for reason, amount, items in (attribution.remainder_by_reason() if attribution else [])
+        ),
+        labels=labels,
+        notes=tuple(notes),
     )
+
+
+def _attributed(
+    attribution: Attribution | None, field: str, names: Names | None
+) -> tuple[AttributedSpend, ...]:
+    """Spend per value of ``field`` (summed over the other grouping), largest first."""
+    if attribution is None:
+        return ()
+    sums: dict[str | None, list[Decimal]] = {}
+    for group, estimated, attributed in attribution.by_group():
+        value = group.get(field)
+        key = value if isinstance(value, str) else None
+        acc = sums.setdefault(key, [Decimal(0), Decimal(0)])
+        acc[0] += estimated
+        acc[1] += attributed
+    out = [
+        AttributedSpend(
+            id=key,
+            label=(names.label(field, key) if names is not None else key) if key else None,
+            estimated=float(estimated),
+            amount=float(attributed),
+        )
+        for key, (estimated, attributed) in sums.items()
+    ]
+    return tuple(sorted(out, key=lambda a: (-a.amount, -a.estimated, a.id or "")))
+
+
+def _labels(names: Names | None, ids: Mapping[str, Sequence[str | None]]) -> dict[str, str]:
+    """Display names of the ids a report shows (those a name source knows)."""
+    if names is None:
+        return {}
+    labels: dict[str, str] = {}
+    for kind, values in ids.items():
+        for value in values:
+            if value is None or value in labels:
+                continue
+            label = names.label(kind, value)
+            if label and label != value:
+                labels[value] = label
+    return labels
 
 
 def _currency(seen: set[str]) -> str:

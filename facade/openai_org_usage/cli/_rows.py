@@ -10,12 +10,15 @@ the store's tables. Nothing here reads the generated models: the columns come fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from openai_org_usage import OPERATIONS, Bucket
+from openai_org_usage.attribution import NAME_KINDS, Names
 from openai_org_usage.export import columns, to_records
+
+NAME_SUFFIX = "_name"
 
 Record = dict[str, Any]
 
@@ -49,8 +52,45 @@ def header(operation: str, rows: Iterable[Record]) -> list[str]:
     (lossless) rather than dropped.
     """
     known = [c.name for c in columns(operation)]
-    extra = sorted({key for row in rows for key in row} - set(known))
-    return known + extra
+    keys = {key for row in rows for key in row}
+    named = {f"{c}{NAME_SUFFIX}" for c in known if f"{c}{NAME_SUFFIX}" in keys}
+    extra = sorted(keys - set(known) - named)
+    out: list[str] = []
+    for column in known:
+        out.append(column)
+        if f"{column}{NAME_SUFFIX}" in named:
+            out.append(f"{column}{NAME_SUFFIX}")  # a name beside the id it names
+    return out + extra
+
+
+def name_fields(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The ID fields of ``rows`` a directory names (``project_id``, ``user_id`` ...) that
+    hold a value in some row, in column order."""
+    rows = list(rows)
+    if not rows:
+        return []
+    return [f for f in rows[0] if f in NAME_KINDS and any(r.get(f) for r in rows)]
+
+
+def with_names(rows: Sequence[Record], names: Names | None) -> list[Record]:
+    """``rows`` with a ``<field>_name`` after each ID field a directory names.
+
+    The name is None where the directory does not know the id (or there is none): the id
+    column stays as it was, so nothing of the row changes but the added columns.
+    """
+    fields = name_fields(rows)
+    if not fields:
+        return list(rows)
+    out: list[Record] = []
+    for row in rows:
+        named: Record = {}
+        for key, value in row.items():
+            named[key] = value
+            if key in fields:
+                known = names.name(key, value) if names and isinstance(value, str) else None
+                named[f"{key}{NAME_SUFFIX}"] = known
+        out.append(named)
+    return out
 
 
 def breakdown_columns(operation: str) -> frozenset[str]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
+from typing import cast
 
 import attrs
 
-from openai_org_usage import UsageClient
+from openai_org_usage import OpenAIUsageError, UsageClient
+from openai_org_usage.attribution import Names
 
 DEMO_NOTICE = (
     "Demo mode: synthetic data from the embedded fake API; no request leaves this machine."
@@ -49,3 +52,45 @@ def open_source(*, demo: bool, base_url: str | None) -> Source:
     # The key is read by the facade from OPENAI_ADMIN_KEY: it never passes through the CLI.
     client = UsageClient(base_url=base_url or None, max_concurrency=MAX_CONCURRENCY)
     return Source(client, datetime.now(UTC), demo=False)
+
+
+@attrs.frozen
+class LoadedNames:
+    """The names the CLI shows for IDs, and what a reader should know about them.
+
+    Attributes:
+        names: The directory (None: not available, or not asked for).
+        notes: Lines for stderr: parts of the directory that could not be read.
+    """
+
+    names: Names | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str | None:
+        """The notes as one stderr line (the first in full, the count of the others)."""
+        if not self.notes:
+            return None
+        more = len(self.notes) - 1
+        tail = f" (and {more} more like it)" if more else ""
+        return f"openai-org-usage: note: {self.notes[0]}{tail}"
+
+
+def load_names(source: Source) -> LoadedNames:
+    """The organization's directory of projects, users and keys, read once for a command.
+
+    Names are a help, never a condition: a key without the right to list users, or a
+    package without the directory, gives IDs and a note instead of an error.
+    """
+    try:
+        # Looked up by name: the directory module is optional for the commands.
+        directory = importlib.import_module("openai_org_usage.directory")
+    except ImportError:
+        return LoadedNames(None)
+    try:
+        loaded = directory.Directory.load(source.client)
+    except OpenAIUsageError as exc:
+        return LoadedNames(None, (f"names unavailable, showing IDs: {exc}",))
+    problems = tuple(str(p) for p in getattr(loaded, "problems", ()) or ())
+    notes = tuple(f"names: {p}" for p in problems)
+    return LoadedNames(cast(Names, loaded), notes)

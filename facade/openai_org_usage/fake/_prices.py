@@ -1,15 +1,32 @@
 """The fake organization's price list (USD), from which ``/organization/costs`` is computed.
 
-The figures are modelled on OpenAI's public list prices; what matters for tests is that costs are
-exactly ``quantity x unit price`` of the usage the other endpoints report.
+Token, character, transcription-second and web-search prices come from the same price data
+the package's cost attribution reads (``genai-prices``, through ``openai_org_usage._pricing``),
+as of :data:`PRICE_DAY`, so attributing the fake's usage at list price reproduces its bill.
+What the price data has no price for keeps a figure of its own here, modelled on OpenAI's
+public list prices, and is named as such: images (priced per image by size), the
+``gpt-4o-mini-transcribe`` model per second (the data prices it per token), file search calls,
+code interpreter sessions and vector storage. Attribution shows those as unattributed spend
+with the reason.
+
+What matters for tests is that costs are exactly ``quantity x unit price`` of the usage the
+other endpoints report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from types import MappingProxyType
 from typing import Final
+
+from openai_org_usage._pricing import PriceBook
+
+PRICE_DAY: Final = date(2026, 11, 25)
+"""The day whose prices the fake bills at, whatever the day of the usage (its ``now``)."""
+
+_BOOK: Final = PriceBook()
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,23 +41,64 @@ class TokenPrice:
     audio_output: float = 0.0
 
 
-TOKEN_PRICES: Final[Mapping[str, TokenPrice]] = MappingProxyType(
-    {
-        "gpt-4o-2024-08-06": TokenPrice(2.50, 1.25, 10.00),
-        "gpt-4o-mini-2024-07-18": TokenPrice(0.15, 0.075, 0.60),
-        "o3-mini-2025-01-31": TokenPrice(1.10, 0.55, 4.40),
-        "gpt-4o-audio-preview-2024-12-17": TokenPrice(2.50, 1.25, 10.00, 40.00, 2.50, 80.00),
-        "text-embedding-3-small": TokenPrice(0.02, 0.0, 0.0),
-        "text-embedding-3-large": TokenPrice(0.13, 0.0, 0.0),
-    }
+def _per_million(model: str, unit: str, *, batch: bool = False, tier: str | None = None) -> float:
+    prices = _BOOK.unit_prices(model, batch=batch, service_tier=tier, day=PRICE_DAY)
+    if prices is None:
+        raise LookupError(f"the fake's model {model} is not in the price data")
+    return float(prices[unit] * 1_000_000)
+
+
+AUDIO_MODELS: Final = frozenset({"gpt-4o-audio-preview-2024-12-17"})
+"""The fake's models that take and give audio. Only they have audio prices here (so audio
+line items): the price data prices any model's audio tokens, as input or output when it has
+no audio price of its own, but the other models have no audio usage to bill."""
+
+
+def token_price(model: str, *, batch: bool = False, service_tier: str | None = None) -> TokenPrice:
+    """A model's token prices from the price data, with its batch and service-tier prices.
+
+    Raises:
+        LookupError: The price data does not have the model.
+    """
+
+    def price(unit: str) -> float:
+        return _per_million(model, unit, batch=batch, tier=service_tier)
+
+    audio = model in AUDIO_MODELS
+    return TokenPrice(
+        input=price("input"),
+        cached_input=price("cached input"),
+        output=price("output"),
+        audio_input=price("audio input") if audio else 0.0,
+        cached_audio_input=price("cached audio input") if audio else 0.0,
+        audio_output=price("audio output") if audio else 0.0,
+    )
+
+
+_TOKEN_MODELS: Final = (
+    "gpt-4o-2024-08-06",
+    "gpt-4o-mini-2024-07-18",
+    "o3-mini-2025-01-31",
+    "gpt-4o-audio-preview-2024-12-17",
+    "text-embedding-3-small",
+    "text-embedding-3-large",
 )
-"""Per-model token prices (USD per 1M tokens); embeddings use ``input`` only."""
+
+TOKEN_PRICES: Final[Mapping[str, TokenPrice]] = MappingProxyType(
+    {model: token_price(model) for model in _TOKEN_MODELS}
+)
+"""Per-model token prices (USD per 1M tokens, standard tier); embeddings use ``input`` only.
+Cache writes and image tokens are billed as the data prices them for these models: as input
+(and cached image tokens as cached input)."""
 
 BATCH_DISCOUNT: Final = 0.5
-"""Batch API requests cost this fraction of the list price."""
+"""Batch API requests cost this fraction of the list price (the fake's rule when it prices a
+batch stream from ``TOKEN_PRICES``; ``token_price(model, batch=True)`` has the data's batch
+prices, which leave cached input at its standard price for some models)."""
 
 IMAGE_PRICES: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
     {
+        # Not in the price data (per image by size): the fake's own figures.
         ("dall-e-3", "1024x1024"): 0.040,
         ("dall-e-3", "1024x1792"): 0.080,
         ("dall-e-3", "1792x1792"): 0.120,
@@ -51,16 +109,30 @@ IMAGE_PRICES: Final[Mapping[tuple[str, str], float]] = MappingProxyType(
 )
 """USD per image by (model, size)."""
 
-SPEECH_PRICES: Final[Mapping[str, float]] = MappingProxyType({"tts-1": 15.0, "tts-1-hd": 30.0})
+SPEECH_PRICES: Final[Mapping[str, float]] = MappingProxyType(
+    {model: _per_million(model, "characters") for model in ("tts-1", "tts-1-hd")}
+)
 """USD per 1M characters of text-to-speech."""
 
 TRANSCRIPTION_PRICES: Final[Mapping[str, float]] = MappingProxyType(
-    {"whisper-1": 0.006 / 60, "gpt-4o-mini-transcribe": 0.003 / 60}
+    {
+        "whisper-1": _per_million("whisper-1", "audio seconds") / 1_000_000,
+        # The price data prices this model per token only; the usage endpoint reports seconds.
+        "gpt-4o-mini-transcribe": 0.003 / 60,
+    }
 )
 """USD per second of transcribed audio."""
 
+
+def web_search_price(model: str) -> float:
+    """USD per 1000 web search calls made by ``model``, from the price data."""
+    return _per_million(model, "web searches") / 1000
+
+
 WEB_SEARCH_PRICES: Final[Mapping[str, float]] = MappingProxyType(
-    {"low": 25.0, "medium": 27.5, "high": 30.0}
+    # The price data prices web search per call and model, not by context size: every level
+    # bills as the fake's web search models do (the same price for both).
+    dict.fromkeys(("low", "medium", "high"), web_search_price("gpt-4o-2024-08-06"))
 )
 """USD per 1000 web search calls by search context size."""
 

@@ -1,0 +1,238 @@
+"""List prices of usage, from the ``genai-prices`` data (provider ``openai``).
+
+One place turns a usage result into money: :func:`quantities` splits a result into priced
+units (uncached, cached and cache-write input, audio and image tokens, characters, seconds,
+web searches), :class:`PriceBook` looks up what one unit of each costs for a model, a batch
+flag, a service tier and a day, and :func:`estimate` multiplies. The fake API prices its
+synthetic usage with the same :class:`PriceBook`, so the two agree by construction.
+
+Prices are linear in usage here: a tiered price (a higher rate past a per-request input size)
+is read at its base rate, because the usage endpoints report sums over many requests.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+
+from ._errors import MissingDependencyError
+
+PROVIDER: Final = "openai"
+
+_PER: Final = 1_000_000
+"""Units priced at once when reading a unit price (prices are per million tokens, per
+thousand searches, per hour): a round count keeps the per-unit price an exact decimal."""
+
+UNIT_USAGE: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        # Each unit as genai-prices' usage keys: a descendant key needs its ancestors too
+        # (cached audio is input, audio input and cache-read tokens at once).
+        "input": ("input_tokens",),
+        "cached input": ("input_tokens", "cache_read_tokens"),
+        "cache write": ("input_tokens", "cache_write_tokens"),
+        "audio input": ("input_tokens", "input_audio_tokens"),
+        "cached audio input": (
+            "input_tokens",
+            "input_audio_tokens",
+            "cache_read_tokens",
+            "cache_audio_read_tokens",
+        ),
+        "image input": ("input_tokens", "input_image_tokens"),
+        "cached image input": (
+            "input_tokens",
+            "input_image_tokens",
+            "cache_read_tokens",
+            "cache_image_read_tokens",
+        ),
+        "output": ("output_tokens",),
+        "audio output": ("output_tokens", "output_audio_tokens"),
+        "image output": ("output_tokens", "output_image_tokens"),
+        "characters": ("input_characters",),
+        "audio seconds": ("audio_seconds", "input_audio_seconds"),
+        "web searches": ("web_searches",),
+    }
+)
+"""The priced units and the genai-prices usage keys one unit of each counts in."""
+
+PRICED_OPERATIONS: Final = (
+    "completions",
+    "decisions",
+    "embeddings",
+    "audio_speeches",
+    "audio_transcriptions",
+    "web_search_calls",
+)
+"""Usage endpoints whose results carry a model and units the price data prices."""
+
+UNPRICED_OPERATIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "images": "images are billed per image by size; the price data has no per-image prices",
+        "moderations": "moderations are free",
+        "vector_stores": "storage is reported per project only, with no model, user or key",
+        "code_interpreter_sessions": "sessions are reported per project only",
+        "file_search_calls": "file search calls carry no model to price them by",
+    }
+)
+"""Usage endpoints that cannot be priced per row, and why."""
+
+
+def price_data_version() -> str:
+    """``genai-prices <version>``: the price data every estimate comes from."""
+    try:
+        return f"genai-prices {version('genai-prices')}"
+    except PackageNotFoundError as exc:
+        raise MissingDependencyError("Cost estimates", "prices", "genai-prices") from exc
+
+
+@attrs.frozen
+class Estimate:
+    """What a result costs at list price.
+
+    Attributes:
+        amount: USD, or None when it cannot be priced (``reason`` says why).
+        reason: Why it is unpriced (None when priced).
+    """
+
+    amount: Decimal | None
+    reason: str | None = None
+
+
+def _int(value: object) -> int:
+    # Optional fields may be unset (older API versions) or null: they count as zero.
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def quantities(operation: str, result: Any) -> dict[str, int]:
+    """A result's priced units (``UNIT_USAGE`` keys) with a non-zero count.
+
+    Token fields follow the API's definitions: ``input_tokens`` is uncached + cached +
+    cache-write input; ``input_text/audio/image_tokens`` are uncached; the cached ones are
+    split by modality; what no breakdown claims is text. Negative remainders (a result whose
+    parts exceed its total) count as zero rather than as a credit.
+    """
+    if operation in ("completions", "decisions"):
+        cached = _int(result.input_cached_tokens)
+        writes = _int(getattr(result, "input_cache_write_tokens", None))
+        cached_audio = _int(result.input_cached_audio_tokens)
+        cached_image = _int(result.input_cached_image_tokens)
+        audio_in = _int(result.input_audio_tokens)
+        image_in = _int(result.input_image_tokens)
+        audio_out = _int(result.output_audio_tokens)
+        image_out = _int(result.output_image_tokens)
+        counts = {
+            "input": _int(result.input_tokens) - cached - writes - audio_in - image_in,
+            "cached input": cached - cached_audio - cached_image,
+            "cache write": writes,
+            "audio input": audio_in,
+            "cached audio input": cached_audio,
+            "image input": image_in,
+            "cached image input": cached_image,
+            "output": _int(result.output_tokens) - audio_out - image_out,
+            "audio output": audio_out,
+            "image output": image_out,
+        }
+    elif operation == "embeddings":
+        counts = {"input": _int(result.input_tokens)}
+    elif operation == "audio_speeches":
+        counts = {"characters": _int(result.characters)}
+    elif operation == "audio_transcriptions":
+        counts = {"audio seconds": _int(result.seconds)}
+    elif operation == "web_search_calls":
+        counts = {"web searches": _int(result.num_requests)}
+    else:
+        return {}
+    return {unit: count for unit, count in counts.items() if count > 0}
+
+
+class PriceBook:
+    """Unit prices (USD per unit) by model, batch, service tier and day, read once each."""
+
+    def __init__(self) -> None:
+        self._prices: dict[tuple[str, bool, str | None, date], Mapping[str, Decimal] | None] = {}
+
+    def unit_prices(
+        self, model: str, *, batch: bool = False, service_tier: str | None = None, day: date
+    ) -> Mapping[str, Decimal] | None:
+        """USD per unit of each ``UNIT_USAGE`` unit; None if the price data lacks the model.
+
+        Args:
+            model: As the API names it (``gpt-4o-2024-08-06``); genai-prices matches it.
+            batch: Batch API prices where the data has them.
+            service_tier: ``priority``, ``flex`` ... where the data has them.
+            day: Prices in force that day (the data dates its changes).
+        """
+        key = (model, batch, service_tier, day)
+        if key not in self._prices:
+            self._prices[key] = _unit_prices(model, batch, service_tier, day)
+        return self._prices[key]
+
+    def estimate(self, operation: str, result: Any, day: date) -> Estimate:
+        """What ``result`` of ``operation`` costs at list price on ``day``."""
+        if operation in UNPRICED_OPERATIONS:
+            return Estimate(None, UNPRICED_OPERATIONS[operation])
+        counts = quantities(operation, result)
+        if not counts:
+            return Estimate(Decimal(0))
+        model = getattr(result, "model", None)
+        if not isinstance(model, str):
+            return Estimate(None, "usage reported without its model (group by model to price it)")
+        batch = getattr(result, "batch", None) is True
+        tier = getattr(result, "service_tier", None)
+        prices = self.unit_prices(
+            model, batch=batch, service_tier=tier if isinstance(tier, str) else None, day=day
+        )
+        if prices is None:
+            return Estimate(None, f"model {model} is not in the price data")
+        amount = sum((prices[unit] * count for unit, count in counts.items()), Decimal(0))
+        if amount == 0:
+            units = ", ".join(counts)
+            return Estimate(None, f"the price data has no price for {units} of {model}")
+        return Estimate(amount)
+
+
+@lru_cache(maxsize=4096)
+def _unit_prices(
+    model: str, batch: bool, service_tier: str | None, day: date
+) -> Mapping[str, Decimal] | None:
+    try:
+        # Imported here: the price data is an optional extra, loaded on the first price.
+        from genai_prices import Usage, calc_price
+    except ImportError as exc:
+        raise MissingDependencyError("Cost estimates", "prices", "genai-prices") from exc
+
+    context: dict[str, str] = {}
+    if batch:
+        context["processing"] = "batch"
+    if service_tier:
+        context["service_tier"] = service_tier
+    when = datetime.combine(day, time(12), tzinfo=UTC)
+    prices: dict[str, Decimal] = {}
+    for unit, keys in UNIT_USAGE.items():
+        usage = Usage(**dict.fromkeys(keys, _PER))
+        try:
+            with warnings.catch_warnings():
+                # The data warns about price keys of other providers' units: not ours.
+                warnings.simplefilter("ignore")
+                calc = calc_price(
+                    usage,
+                    model,
+                    provider_id=PROVIDER,
+                    genai_request_timestamp=when,
+                    price_context=context or None,
+                )
+        except LookupError:
+            return None
+        except ValueError:
+            # A unit the data cannot combine for this model: unpriced, not fatal.
+            prices[unit] = Decimal(0)
+            continue
+        prices[unit] = calc.total_price / _PER
+    return MappingProxyType(prices)
