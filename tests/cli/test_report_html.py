@@ -1,7 +1,9 @@
-"""``report --html`` and ``--png``: a self-contained page, four charts, the same numbers.
+"""``report --html`` and ``--png``: a self-contained page, its charts, the same numbers.
 
-The demo report is rendered once per module (drawing four charts takes a few seconds), with
-``--format json`` so the same run also shows that the usual output still reaches stdout.
+The demo report is rendered once per module (drawing the PNG charts takes a few seconds),
+with ``--format json`` so the same run also shows that the usual output still reaches
+stdout. What the page does once its scripts run is checked in a real browser
+(``test_report_browser.py``); here, what the file holds.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from click.testing import CliRunner, Result
 
 from openai_org_usage import Bucket
 from openai_org_usage.cli._app import cli
-from openai_org_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
+from openai_org_usage.cli._charts import (
+    CHART_NAMES,
+    MAX_SERIES,
+    _compact,
+    _label,
+    render_charts,
+    top_count,
+)
+from openai_org_usage.cli._figures import partial_days
 from openai_org_usage.cli._html import render_html
 from openai_org_usage.cli._render import describe_range, money
 from openai_org_usage.cli._report import Report, build_report, report_keys
@@ -76,28 +86,50 @@ def _one_error_line(stderr: str) -> str:
 def test_html_is_self_contained(rendered: Rendered) -> None:
     page = rendered.html
     assert page.startswith("<!DOCTYPE html>")
-    assert "http://" not in page
-    assert "https://" not in page
-    assert "<script" not in page
-    assert "<link" not in page
-    assert "url(" not in page  # no CSS fetches either
-    sources = re.findall(r'\bsrc="([^"]*)"', page)
-    assert len(sources) == 4
-    assert all(s.startswith("data:image/png;base64,") for s in sources)
-    assert re.findall(r'\bhref="', page) == []
+    tags = re.findall(r"<(script|link|img|iframe|object|embed)\b([^>]*)>", page, re.IGNORECASE)
+    # Scripts inline only: plotly.js once, then one per chart and the print resize.
+    assert {tag.lower() for tag, _ in tags} == {"script"}
+    assert all(attributes.strip() == "" or "src" not in attributes for _, attributes in tags)
+    assert len(re.findall(r"\* plotly\.js v\d", page)) == 1
+    # Outside the scripts (plotly.js holds URLs in strings it never fetches for these charts;
+    # the browser test shows no request is made), nothing points elsewhere.
+    markup = re.sub(r"<script>.*?</script>", "", page, flags=re.DOTALL)
+    assert not re.search(r"\b(src|href)\s*=|url\(|@import|https?://", markup)
+    for name in CHART_NAMES:
+        assert f'id="{name}"' in page
+
+
+def test_html_size_stays_reasonable(rendered: Rendered) -> None:
+    # plotly.js (about 4.8 MB) dominates; the figures and tables add tens of kB.
+    size = len(rendered.html.encode("utf-8"))
+    assert 4_000_000 < size < 6_000_000, size
+
+
+def test_headline_numbers_come_before_the_charts(rendered: Rendered) -> None:
+    page, report = rendered.html, rendered.report
+    headline = page.index('class="headline"')
+    assert headline < page.index(f'id="{CHART_NAMES[0]}"')
+    assert page.index(money(report["total_spend"], report["currency"]), headline) < page.index(
+        f'id="{CHART_NAMES[0]}"'
+    )
 
 
 def test_html_shows_the_same_totals_as_json(rendered: Rendered) -> None:
     page, report = rendered.html, rendered.report
+    # Names where the report has them (the JSON keeps the ids, and the names by id).
+    names = report.get("names") or {}
     assert money(report["total_spend"], report["currency"]) in page
     for entry in report["spend_by_project"]:
-        assert entry["project_id"] in page
+        assert html.escape(names.get(entry["project_id"], entry["project_id"])) in page
         assert money(entry["amount"], "usd") in page
     for entry in report["models"]:
         assert entry["model"] in page
         assert f"{entry['input_tokens']:,}" in page
     for user in report["top_users"]:
-        assert user["user_id"] in page
+        assert html.escape(names.get(user["user_id"], user["user_id"])) in page
+    for key in ("spend_by_user", "spend_by_api_key"):
+        for entry in report.get(key) or []:
+            assert money(entry["amount"], "usd") in page
 
 
 def test_html_has_every_table_the_range_the_time_and_the_demo_tag(rendered: Rendered) -> None:
@@ -138,7 +170,7 @@ def test_png_files_are_valid_images_of_the_stated_size(rendered: Rendered, name:
     assert (width, height) == (1000, 450)
 
 
-def test_png_dir_holds_exactly_the_four_charts(rendered: Rendered) -> None:
+def test_png_dir_holds_exactly_the_png_charts(rendered: Rendered) -> None:
     assert sorted(p.name for p in rendered.png_dir.iterdir()) == sorted(
         f"{name}.png" for name in CHART_NAMES
     )
@@ -150,7 +182,8 @@ def test_png_dir_holds_exactly_the_four_charts(rendered: Rendered) -> None:
 def test_json_daily_series_add_up_to_the_totals(rendered: Rendered) -> None:
     report = rendered.report
     keys = list(report)
-    assert keys[-2:] == ["daily_spend_by_project", "daily_spend_by_line_item"]  # appended
+    # Appended after the totals: consumers of the earlier keys see no change.
+    assert keys.index("daily_spend_by_project") > keys.index("vector_stores_as_of")
     for daily_key, total_key, name in (
         ("daily_spend_by_project", "spend_by_project", "project_id"),
         ("daily_spend_by_line_item", "spend_by_line_item", "line_item"),
@@ -169,11 +202,12 @@ def test_json_daily_series_add_up_to_the_totals(rendered: Rendered) -> None:
 # -- missing extra -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("module", ["matplotlib", "plotly"])
 @pytest.mark.parametrize("flag", ["--html", "--png"])
-def test_missing_matplotlib_exits_2_naming_the_extra(
-    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flag: str
+def test_missing_chart_library_exits_2_naming_the_extra(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flag: str, module: str
 ) -> None:
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import <module>` fail
     target = tmp_path / "out"
     result = invoke("report", "--demo", *RANGE, flag, str(target))
     assert result.exit_code == 2
@@ -213,7 +247,7 @@ def test_html_escapes_names_and_charts_draw_them_literally() -> None:
     charts = render_charts(report)  # "$a$" would be mathtext if not escaped
     assert [c.name for c in charts] == list(CHART_NAMES)
     page = render_html(report, charts, datetime(2026, 11, 2, tzinfo=UTC))
-    assert "<script>" not in page
+    assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'quote" onload' not in page
     assert "quote&quot; onload=&quot;x" in page
@@ -240,3 +274,52 @@ def test_labels_wrap_instead_of_cutting_and_numbers_are_compact() -> None:
         "1M",
         "441M",
     ]
+
+
+def test_top_count_leaves_no_other_larger_than_the_largest_series() -> None:
+    # One large series and a long tail: named until the tail is no larger than the largest.
+    totals = [30.0] + [3.0] * 20
+    count = top_count([[t] for t in totals])
+    assert math.fsum(totals[count:]) <= totals[0]
+    assert math.fsum(totals[count - 1 :]) > totals[0]
+    assert top_count([[5.0], [4.0], [3.0]]) == 3
+    # A single leftover is named rather than called "other (1)".
+    assert top_count([[10.0]] * 7) == 7
+    # A flat tail too long to name stops at the cap.
+    assert top_count([[1.0]] * 100) == MAX_SERIES
+
+
+def test_top_count_looks_at_every_day() -> None:
+    # The largest series in total is absent on day 2, where the tail adds up: more are named.
+    big = [100.0, 0.0]
+    tail = [[1.0, 3.0]] * 10
+    count = top_count([big, *tail])
+    day_two = [s[1] for s in [big, *tail]]
+    assert math.fsum(day_two[count:]) <= max(day_two[:count])
+    assert count > top_count([[sum(s)] for s in [big, *tail]])
+
+
+def test_partial_days_are_the_edges_of_a_noon_to_noon_range() -> None:
+    start = datetime(2026, 11, 1, 12, tzinfo=UTC)
+    day = timedelta(days=1)
+    data: dict[str, list[Bucket[Any]]] = {key: [] for key in report_keys()}
+    report = build_report(data, TimeRange(start, start + 3 * day), demo=False)
+    assert partial_days(report, ()) == {
+        start.date(): "partial day: 12:00 to 24:00 UTC",
+        (start + 3 * day).date(): "partial day: 00:00 to 12:00 UTC",
+    }
+    whole = build_report(
+        data,
+        TimeRange(start - 12 * timedelta(hours=1), start + 12 * timedelta(hours=1) + day),
+        demo=False,
+    )
+    assert partial_days(whole, ()) == {}
+
+
+def test_projects_are_shown_by_name_when_the_report_has_names() -> None:
+    report, _ = _hostile_report()
+    if not hasattr(report, "labels"):
+        pytest.skip("this report has no names (older report data)")
+    named = attrs.evolve(report, labels={"cost $a$ & $b$": "Research team"})
+    page = render_html(named, render_charts(named), datetime(2026, 11, 2, tzinfo=UTC))
+    assert "Research team" in page

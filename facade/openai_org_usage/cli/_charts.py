@@ -1,17 +1,25 @@
-"""The report's charts as PNG images, drawn with matplotlib (the optional ``charts`` extra).
+"""The report's charts: interactive plotly figures for the HTML page, PNG images for ``--png``.
 
-matplotlib is imported only when a chart is asked for (``report --html`` or ``--png``), so the
-command works without it; :func:`require` fails early, before any request, naming the extra.
-Figures are drawn on an explicit Agg canvas rather than through ``pyplot``: no display is
-needed, and no global backend or figure registry is touched (the CLI can run in-process).
+Both come from the optional ``charts`` extra. The page's charts are plotly figures (values on
+hover, series toggled from the legend; plotly.js is embedded inline by ``_html``, so the page
+works offline). The PNG files stay matplotlib drawings: plotly's static export needs kaleido
+and a Chrome, too much for a few still images. Each :class:`Chart` draws its PNG only when
+asked, so ``--html`` alone draws nothing with matplotlib. Both libraries are imported only
+when a chart is asked for, so the command works without them; :func:`require` fails early,
+before any request, naming the extra.
 
-Every chart is 10 x 4.5 inches at 100 dpi (1000 x 450 pixels), titled with the range, with
-units on the value axis and the legend outside the plotting area so it never covers bars.
+The PNG figures are drawn on an explicit Agg canvas rather than through ``pyplot``: no
+display is needed, and no global backend or figure registry is touched (the CLI can run
+in-process). Every PNG chart is 10 x 4.5 inches at 100 dpi (1000 x 450 pixels), titled with
+the range, with units on the value axis and the legend outside the plotting area so it never
+covers bars.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -27,6 +35,7 @@ from ._report import DailySpend, Report
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.ticker import Formatter
+    from plotly.graph_objects import Figure as PlotlyFigure  # type: ignore[import-untyped]
 
 CHART_NAMES = (
     "daily_spend_by_project",
@@ -35,10 +44,12 @@ CHART_NAMES = (
     "requests_by_endpoint",
 )
 """Chart names, in report order; ``--png`` writes ``<name>.png``."""
+MIN_SERIES = 6
+"""Series a stacked chart names at least (when it has them); see :func:`top_count`."""
+MAX_SERIES = 20
+"""Series a chart names at most; the rest are summed into "other"."""
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 4.5, 100
-TOP_SERIES = 8
-"""Named series of a stacked chart; the rest are summed into "other"."""
 TOP_MODELS = 12
 BARS_UP_TO_DAYS = 92
 """Daily spend is drawn as bars up to this many days, as stacked areas beyond."""
@@ -56,6 +67,16 @@ _PALETTE = (
     "#e377c2",
     "#bcbd22",
     "#17becf",
+    # Then tab20's light twins (grey again left out), for charts naming up to MAX_SERIES.
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#dbdb8d",
+    "#9edae5",
 )
 _LABEL_CHARS = 34
 _NONE = "(none)"
@@ -73,35 +94,68 @@ REQUEST_COUNTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 class Chart:
-    """One rendered chart.
+    """One chart of the report.
 
     Attributes:
-        name: Stable file stem (one of ``CHART_NAMES``).
-        title: What it shows (also the image's alt text).
-        png: The PNG file's bytes.
+        name: Stable id and file stem (``CHART_NAMES``; then, on the page only, the spend by
+            user and by API key when the report has them).
+        title: What it shows.
+        figure: The interactive figure (plotly), as the page embeds it.
+        draw_png: Draws the static image (matplotlib); None for a chart with no PNG form.
     """
 
     name: str
     title: str
-    png: bytes
+    figure: PlotlyFigure
+    draw_png: Callable[[], bytes] | None = None
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        """The PNG file's bytes, drawn on first use (1000 x 450 pixels)."""
+        if self.draw_png is None:
+            raise ValueError(f"chart {self.name!r} has no PNG form")
+        return self.draw_png()
 
 
 def require() -> None:
-    """Fail now, before any request, if matplotlib is missing.
+    """Fail now, before any request, if plotly or matplotlib is missing.
 
     Raises:
         MissingDependencyError: naming ``pip install 'openai-org-usage[charts]'``.
     """
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as exc:
-        raise MissingDependencyError(_FEATURE, "charts", "matplotlib") from exc
+    for module in ("plotly", "matplotlib"):
+        try:
+            __import__(module)
+        except ImportError as exc:
+            raise MissingDependencyError(_FEATURE, "charts", module) from exc
+
+
+def top_count(series: Sequence[Sequence[float]]) -> int:
+    """How many of the series (largest total first) a chart names; the rest are "other".
+
+    Each series is its values per bar (per day; one value for a single bar). The fewest
+    series, from ``MIN_SERIES`` up to ``MAX_SERIES``, that leave an "other" no larger than
+    the largest named series in any bar: "other" is never the biggest slice of a day. Never
+    an "other" of a single series.
+    """
+
+    def other_is_smaller(count: int) -> bool:
+        return all(
+            math.fsum(values[count:]) <= max(values[:count], default=0.0)
+            for values in zip(*series, strict=True)
+        )
+
+    count = min(len(series), MIN_SERIES)
+    while count < min(len(series), MAX_SERIES) and not other_is_smaller(count):
+        count += 1
+    return len(series) if len(series) - count <= 1 else count
 
 
 def render_charts(report: Report) -> list[Chart]:
-    """The four charts of ``report``, in ``CHART_NAMES`` order."""
+    """The charts of ``report``: ``CHART_NAMES`` in order (each with a PNG form), then the
+    page-only charts of spend by user and by API key when the report attributes spend."""
     require()
     drawers: list[tuple[str, str, Callable[[Axes], None]]] = [
         (
@@ -127,7 +181,19 @@ def render_charts(report: Report) -> list[Chart]:
     subtitle = describe_range(report.start, report.end)
     if report.demo:
         subtitle += f" - {SYNTHETIC}"
-    return [Chart(name, title, _png(title, subtitle, draw)) for name, title, draw in drawers]
+    from . import _figures
+
+    figures = _figures.figures(report)
+    charts = [
+        Chart(name, title, figures[name], functools.partial(_png, title, subtitle, draw))
+        for name, title, draw in drawers
+    ]
+    charts.extend(
+        Chart(name, title, figures[name])
+        for name, title in _figures.ATTRIBUTION_TITLES.items()
+        if name in figures
+    )
+    return charts
 
 
 def _png(title: str, subtitle: str, draw: Callable[[Axes], None]) -> bytes:
@@ -155,7 +221,7 @@ def _daily_stacked(
     ranked: Sequence[str | None],
     report: Report,
 ) -> None:
-    """Spend per UTC day, stacked: the ``TOP_SERIES`` largest names, then "other".
+    """Spend per UTC day, stacked: the largest names (``top_count``), then "other".
 
     Bars up to ``BARS_UP_TO_DAYS`` days; past that, bars a pixel or two wide alias into
     stripes, so the same stack is drawn as areas (one step per day).
@@ -171,8 +237,13 @@ def _daily_stacked(
     if not entries:
         _empty(ax, "No spend in this range")
         return
-    # Folding a single leftover into "other" would hide its name for nothing.
-    named = list(ranked) if len(ranked) <= TOP_SERIES + 1 else list(ranked[:TOP_SERIES])
+    per_day: dict[tuple[str | None, date], float] = {}
+    for e in entries:
+        key = (e.name, _day(e.start))
+        per_day[key] = per_day.get(key, 0.0) + e.amount
+    day_list = sorted({day for _, day in per_day})
+    count = top_count([[per_day.get((name, d), 0.0) for d in day_list] for name in ranked])
+    named = list(ranked[:count])
     kept = set(named)
     # Every day of the range, not only days with spend: a quiet day shows as a gap.
     first = min(_day(report.start), *(_day(e.start) for e in entries))

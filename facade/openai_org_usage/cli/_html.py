@@ -1,44 +1,80 @@
 """``report --html FILE`` and ``--png DIR``: the report as one self-contained HTML page.
 
-The page embeds its charts as base64 PNG ``data:`` URLs and its CSS inline, and loads
-nothing (no scripts, fonts or images from elsewhere), so it can be mailed or archived as one
-file and opened offline. Its tables are the text report's (``_render.report_plain_tables``),
-so both always show the same numbers. Every text from the API is escaped.
+The page reads top-down as a person asks: the headline numbers, then the interactive charts
+(plotly: values on hover, series toggled from the legend), then the tables. plotly.js is
+embedded inline, once, with the CSS; the page loads nothing from elsewhere (no CDN, fonts or
+images), so it can be mailed or archived as one file and opened offline. Its tables are the
+text report's (``_render.report_plain_tables``), so both show the same numbers; every text
+from the API is escaped. Print CSS lays charts and tables out for paper, one per block.
 """
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ._charts import DPI, HEIGHT_IN, WIDTH_IN, Chart
-from ._render import SYNTHETIC, PlainTable, describe_range, report_plain_tables
+from ._charts import Chart
+from ._render import (
+    SYNTHETIC,
+    PlainTable,
+    describe_range,
+    money,
+    number,
+    report_plain_tables,
+)
 from ._report import Report
 
 # System fonts only: a web font would be an external request.
 _CSS = """
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-       margin: 2rem auto; max-width: 1060px; padding: 0 1rem; color: #1b1b1b; }
+       margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem; color: #1b1b1b; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
 h2 { font-size: 1.2rem; margin-top: 2rem; }
 .meta { color: #555; margin: 0.2rem 0; }
 .synthetic { display: inline-block; background: #fff3c4; color: #6b4e00; padding: 0.2rem 0.6rem;
              border-radius: 4px; font-weight: 600; }
-figure { margin: 1.5rem 0; }
-figure img { max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
+.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr));
+            gap: 0.8rem; margin: 1.2rem 0; }
+.card { border: 1px solid #e3e3e3; border-radius: 6px; padding: 0.7rem 0.9rem; }
+.card .label { color: #555; font-size: 0.85rem; }
+.card .value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card .sub { color: #555; font-size: 0.85rem; overflow-wrap: anywhere; }
+.chart { margin: 1rem 0; border: 1px solid #eee; border-radius: 6px; min-height: 420px; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; min-width: 60%; }
 caption { text-align: left; font-weight: 600; font-size: 1.05rem; padding: 0.4rem 0; }
 th, td { padding: 0.25rem 0.8rem; border-bottom: 1px solid #e3e3e3; text-align: left; }
 th { background: #f4f4f4; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.strong td { font-weight: 700; }
 tbody tr:nth-child(even) { background: #fafafa; }
 .note { color: #555; font-size: 0.9rem; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  .headline { grid-template-columns: repeat(4, 1fr); }
+  .chart, table, .card { break-inside: avoid; }
+  .chart { border: none; }
+  .modebar-container { display: none !important; }
+  tbody tr:nth-child(even) { background: none; }
+}
 """
+
+# Charts follow the page's width, also when it changes for printing.
+_RESIZE = """
+(function () {
+  function resize() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (el) {
+      Plotly.Plots.resize(el);
+    });
+  }
+  window.addEventListener("beforeprint", resize);
+  window.addEventListener("afterprint", resize);
+})();
+"""
+_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
 
 
 def _e(text: str) -> str:
@@ -50,9 +86,12 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
 
     Args:
         report: What to show.
-        charts: Its rendered charts (``_charts.render_charts``), embedded in order.
+        charts: Its charts (``_charts.render_charts``), drawn in order.
         generated: When the report was made (aware; shown in UTC).
     """
+    import plotly.io as pio  # type: ignore[import-untyped]
+    from plotly.offline import get_plotlyjs  # type: ignore[import-untyped]
+
     span = describe_range(report.start, report.end)
     parts = [
         "<!DOCTYPE html>",
@@ -62,6 +101,8 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(f'OpenAI usage report, {span}')}</title>",
         f"<style>{_CSS}</style>",
+        # Inline, once, before the charts: the page must work offline, from one file.
+        f"<script>{_script_text(get_plotlyjs())}</script>",
         "</head>",
         "<body>",
         "<header>",
@@ -76,26 +117,73 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
             f'<p class="synthetic">{_e(SYNTHETIC)}: made up by the embedded fake API, '
             "not an organization's usage</p>"
         )
+    parts.extend(f'<p class="note">{_e(note)}</p>' for note in getattr(report, "notes", ()))
     parts.append("</header>")
+    parts.append(_headline(report))
     parts.append('<section class="charts">')
     parts.append("<h2>Charts</h2>")
-    width, height = int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI)
+    parts.append(
+        '<p class="note">Hover for values; click a legend entry to hide or show it. '
+        "Hatched bars are days the range covers only in part.</p>"
+    )
     for chart in charts:
-        data = base64.b64encode(chart.png).decode("ascii")
-        parts.append(
-            f'<figure id="{_e(chart.name)}"><img src="data:image/png;base64,{data}" '
-            f'alt="{_e(chart.title)}" width="{width}" height="{height}"></figure>'
+        figure_html = pio.to_html(
+            chart.figure,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=chart.name,
+            config=_CONFIG,
+            default_height="420px",
         )
+        parts.append(f'<figure class="chart" aria-label="{_e(chart.title)}">{figure_html}</figure>')
     parts.append("</section>")
     parts.append('<section class="tables">')
     parts.append("<h2>Tables</h2>")
     parts.extend(_table(table) for table in report_plain_tables(report))
     parts.append(
         '<p class="note">Sums are over daily UTC buckets; vector store bytes are the latest '
-        "day's level. The JSON output (--format json) lists every entry.</p>"
+        "day's level. The JSON output (--format json) lists every entry, with ids.</p>"
     )
-    parts.extend(["</section>", "</body>", "</html>", ""])
+    parts.extend(["</section>", f"<script>{_RESIZE}</script>", "</body>", "</html>", ""])
     return "\n".join(parts)
+
+
+def _script_text(source: str) -> str:
+    # Inside <script>, only "</script" (any case) would end the element early.
+    return source.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def _headline(report: Report) -> str:
+    """The numbers a reader came for, first on the page."""
+    done = report.completions
+    cards = [
+        ("Total spend", money(report.total_spend, report.currency), describe_range(
+            report.start, report.end)),
+        ("Completions requests", number(done.num_model_requests), ""),
+        ("Input tokens", number(done.input_tokens),
+         f"{number(done.input_cached_tokens)} cached"),
+        ("Output tokens", number(done.output_tokens), ""),
+    ]  # fmt: skip
+    if report.spend_by_project:
+        from ._figures import label
+
+        top = report.spend_by_project[0]
+        share = top.amount / report.total_spend * 100 if report.total_spend else 0.0
+        cards.append(
+            (
+                "Top project",
+                money(top.amount, report.currency),
+                f"{label(report, top.name)} ({share:.1f}%)",
+            )
+        )
+    items = "".join(
+        f'<div class="card"><div class="label">{_e(name)}</div>'
+        f'<div class="value">{_e(value)}</div>'
+        + (f'<div class="sub">{_e(sub)}</div>' if sub else "")
+        + "</div>"
+        for name, value, sub in cards
+    )
+    return f'<section class="headline" aria-label="headline numbers">{items}</section>'
 
 
 def _utc(instant: datetime) -> str:
@@ -114,6 +202,8 @@ def _table(table: PlainTable) -> str:
         )
         lines.append(f"<thead><tr>{cells}</tr></thead>")
     lines.append("<tbody>")
+    if not table.rows:
+        lines.append(f'<tr><td class="note" colspan="{len(table.columns)}">No rows.</td></tr>')
     for index, row in enumerate(table.rows):
         cells = "".join(
             f'<td class="num">{_e(cell)}</td>' if column.numeric else f"<td>{_e(cell)}</td>"
@@ -135,11 +225,13 @@ def write_html(path: str, report: Report, charts: Sequence[Chart], generated: da
 
 
 def write_pngs(directory: str, charts: Sequence[Chart]) -> list[Path]:
-    """Write each chart as ``<directory>/<name>.png`` (directory created if missing)."""
+    """Write each chart that has a PNG form as ``<directory>/<name>.png`` (folder created)."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for chart in charts:
+        if chart.draw_png is None:
+            continue
         target = folder / f"{chart.name}.png"
         target.write_bytes(chart.png)
         written.append(target)

@@ -1,0 +1,384 @@
+"""Every command's human output, as a person sees it: in a terminal 80 and 200 columns wide
+(a real pseudo-terminal, sized with TIOCSWINSZ and COLUMNS) and in a pipe.
+
+No number may be hidden or cut: the numbers of the same command's ``--format json`` output
+must all be in the table, whole; no ``…`` may stand inside a number; no terminal line may be
+wider than the terminal. The commands are read from the click app, so a command added later
+is checked too (or fails here until it says how to run it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import click
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from openai_org_usage import OPERATIONS
+from openai_org_usage.cli._app import OperationCommand, cli
+from openai_org_usage.cli._render import money, number, table_columns
+from openai_org_usage.cli._rows import header
+
+WIDTHS = (80, 200)
+ELLIPSIS = "\u2026"
+# Whatever the terminal, a run must end: the demo is in-process and fast.
+RUN_TIMEOUT = 120.0
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
+# A number as tables print it: "$1,234.56", "1,234", "45.7%", "-3.50".
+_NUMBER = re.compile(r"-?\$?\d[\d,]*(?:\.\d+)?")
+_NUMBER_CHARS = set("0123456789,.$%-")
+
+
+def _walk(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _walk(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+COMMANDS = dict(_walk(cli))
+
+
+@attrs.frozen
+class Recipe:
+    """How to run a command with ``--demo`` and what its JSON output says the table shows."""
+
+    args: Callable[[Path], list[str]]
+    expected: Callable[[Any], list[str]]
+    """Number cells the table must show, whole, from the ``--format json`` output."""
+    check_width: bool = True
+
+
+def _rows_expected(operation: str) -> Callable[[Any], list[str]]:
+    def expected(rows: list[dict[str, Any]]) -> list[str]:
+        shown = table_columns(operation, header(operation, rows), rows)
+        cells = []
+        for row in rows:
+            for column in shown:
+                value = row.get(column)
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    continue
+                if column == "amount_value":
+                    cells.append(money(value, row.get("amount_currency") or "usd"))
+                else:
+                    cells.append(number(value))
+        return cells
+
+    return expected
+
+
+def _report_expected(data: dict[str, Any]) -> list[str]:
+    cur = data["currency"]
+    cells = [money(data["total_spend"], cur)]
+    for key in ("spend_by_project", "spend_by_line_item"):
+        entries = data[key]
+        shown = entries if len(entries) <= 16 else entries[:15]
+        cells += [money(e["amount"], cur) for e in shown]
+    done = data["completions"]
+    cells += [number(done["num_model_requests"]), number(done["output_tokens"])]
+    model_fields = ("num_model_requests", "input_tokens", "input_cached_tokens", "output_tokens")
+    cells += [number(model[f]) for model in data["models"] for f in model_fields]
+    top_fields = ("total_tokens", "input_tokens", "output_tokens", "num_model_requests")
+    for key in ("top_users", "top_api_keys"):
+        cells += [number(entry[f]) for entry in data[key] for f in top_fields]
+    for key in ("spend_by_user", "spend_by_api_key"):
+        entries = data.get(key) or []
+        shown = entries if len(entries) <= 16 else entries[:15]
+        cells += [money(e["amount"], cur) for e in shown]
+    for fields in data["other"].values():
+        cells += [number(value) for value in fields.values()]
+    return cells
+
+
+def _attribute_expected(rows: list[dict[str, Any]]) -> list[str]:
+    # The table shows totals per user (the default --by) and the remainder per reason; the
+    # JSON has them per day. Decimal sums: the amounts are exact cents.
+    billed: dict[str, Decimal] = defaultdict(Decimal)
+    estimated: dict[str, Decimal] = defaultdict(Decimal)
+    remainder: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if row["unattributed_reason"] is not None:
+            remainder[row["unattributed_reason"]] += Decimal(str(row["attributed_cost"]))
+            continue
+        billed[row["user_id"]] += Decimal(str(row["attributed_cost"]))
+        estimated[row["user_id"]] += Decimal(str(row["estimated_cost"] or 0))
+    sums = [*billed.values(), *estimated.values(), *remainder.values()]
+    return [money(float(amount.quantize(Decimal("0.01"))), "usd") for amount in sums]
+
+
+def _sync_expected(data: dict[str, Any]) -> list[str]:
+    counts = ("rows", "deleted", "requests")
+    return [number(op[f]) for op in data["operations"] for f in counts if f in op]
+
+
+def recipe(words: tuple[str, ...], command: click.Command) -> Recipe | None:
+    """The recipe of a command; None for one that prints no table (``fake-server``)."""
+    if isinstance(command, OperationCommand):
+        op = command.operation
+        # Two dimensions: the widest tables people ask for (the issue's costs example).
+        group_by = [arg for field in op.group_by[:2] for arg in ("--group-by", field)]
+        return Recipe(
+            lambda _tmp: [*words, "--demo", "--last", "2d", *group_by],
+            _rows_expected(op.name),
+        )
+    if words == ("report",):
+        return Recipe(lambda _tmp: ["report", "--demo", "--last", "7d"], _report_expected)
+    if words == ("attribute",):
+        return Recipe(lambda _tmp: ["attribute", "--demo", "--last", "2d"], _attribute_expected)
+    if words == ("sync",):
+        return Recipe(
+            lambda tmp: [
+                "sync",
+                "--demo",
+                "--db",
+                str(tmp / "usage.duckdb"),
+                "--since",
+                "2026-11-18",
+            ],
+            _sync_expected,
+        )
+    if words == ("fake-server",):
+        return None
+    raise AssertionError(
+        f"no width check for command {' '.join(words)!r}: add a recipe to tests/cli/test_widths.py"
+    )
+
+
+def test_every_command_has_a_recipe() -> None:
+    assert ("report",) in COMMANDS
+    assert ("sync",) in COMMANDS
+    assert sum(isinstance(c, OperationCommand) for c in COMMANDS.values()) == len(OPERATIONS)
+    for words, command in COMMANDS.items():
+        recipe(words, command)  # raises for a command nobody taught this test
+
+
+# -- running -----------------------------------------------------------------------------------
+
+
+def _env(columns: int | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_ADMIN_KEY", "OPENAI_BASE_URL")}
+    env.pop("COLUMNS", None)
+    env.pop("NO_COLOR", None)
+    env["TERM"] = "xterm-256color"
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    return env
+
+
+def run_in_pty(args: list[str], width: int) -> str:
+    """The command's standard output in a pseudo-terminal ``width`` columns wide."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ends, then closed
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "openai_org_usage.cli", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=errors,
+        env=_env(width),
+        close_fds=True,
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + RUN_TIMEOUT
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 1.0)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=RUN_TIMEOUT)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    errors.seek(0)
+    assert proc.returncode == 0, errors.read().decode(errors="replace")
+    errors.close()
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return _ANSI.sub("", text)
+
+
+def run_in_pipe(args: list[str], columns: int | None = None) -> str:
+    """The command's standard output through a pipe (``COLUMNS`` set or not)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "openai_org_usage.cli", *args],
+        capture_output=True,
+        env=_env(columns),
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return done.stdout.decode("utf-8")
+
+
+def _run_in_process(args: list[str]) -> str:
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@attrs.frozen
+class Outputs:
+    """One command's outputs: JSON, in a pipe, and in a terminal of each width."""
+
+    expected: list[str]
+    pipe: str
+    terminal: dict[int, str]
+    check_width: bool
+
+
+CHECKED = {words: r for words, c in COMMANDS.items() if (r := recipe(words, c)) is not None}
+MODES = [("pipe", None), *(("terminal", w) for w in WIDTHS)]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, ...], Outputs]:
+    """Every checked command run in every mode, at once (each run is its own process)."""
+    jobs: dict[tuple[tuple[str, ...], str, int | None], Any] = {}
+    results: dict[tuple[tuple[str, ...], str, int | None], str] = {}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for words, rec in CHECKED.items():
+            for mode, width in MODES:
+                args = rec.args(tmp_path_factory.mktemp("run"))  # a fresh database per sync
+                if width is None:
+                    # COLUMNS set, yet a pipe: laid out for its reader, nothing cut.
+                    jobs[words, mode, width] = pool.submit(run_in_pipe, args, 80)
+                else:
+                    jobs[words, mode, width] = pool.submit(run_in_pty, args, width)
+        # Meanwhile, in this thread (CliRunner swaps sys.stdout: one at a time), the JSON.
+        for words, rec in CHECKED.items():
+            args = rec.args(tmp_path_factory.mktemp("run"))
+            results[words, "json", None] = _run_in_process([*args, "--format", "json"])
+        results.update({key: future.result() for key, future in jobs.items()})
+    return {
+        words: Outputs(
+            expected=rec.expected(json.loads(results[words, "json", None])),
+            pipe=results[words, "pipe", None],
+            terminal={w: results[words, "terminal", w] for w in WIDTHS},
+            check_width=rec.check_width,
+        )
+        for words, rec in CHECKED.items()
+    }
+
+
+def _cut_numbers(text: str) -> list[str]:
+    """Tokens that are a number with an ellipsis in or next to it (``$3.…``, ``…,877``)."""
+    return [
+        token
+        for token in text.split()
+        if ELLIPSIS in token
+        and any(ch.isdigit() for ch in token)
+        and set(token.replace(ELLIPSIS, "")) <= _NUMBER_CHARS
+    ]
+
+
+def _missing(expected: list[str], text: str) -> list[str]:
+    shown = Counter(_NUMBER.findall(text))
+    wanted = Counter(expected)
+    return sorted((wanted - shown).elements())
+
+
+IDS = [" ".join(words) for words in CHECKED]
+
+
+@pytest.mark.parametrize(("mode", "width"), MODES, ids=[f"{m}-{w or ''}" for m, w in MODES])
+@pytest.mark.parametrize("words", list(CHECKED), ids=IDS)
+def test_every_number_is_shown_whole(
+    outputs: dict[tuple[str, ...], Outputs], words: tuple[str, ...], mode: str, width: int | None
+) -> None:
+    out = outputs[words]
+    text = out.pipe if width is None else out.terminal[width]
+    assert out.expected, "the JSON output has numbers to look for"
+    assert _cut_numbers(text) == []
+    missing = _missing(out.expected, text)
+    assert missing == [], (
+        f"{len(missing)} numbers of the JSON output not in the table: {missing[:10]}"
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("words", list(CHECKED), ids=IDS)
+def test_terminal_lines_fit_the_terminal(
+    outputs: dict[tuple[str, ...], Outputs], words: tuple[str, ...], width: int
+) -> None:
+    text = outputs[words].terminal[width]
+    too_wide = [line for line in text.splitlines() if cell_len(line) > width]
+    assert too_wide == []
+
+
+@pytest.mark.parametrize("words", list(CHECKED), ids=IDS)
+def test_pipes_are_not_cut(outputs: dict[tuple[str, ...], Outputs], words: tuple[str, ...]) -> None:
+    # A pipe is read by a program or a pager: full texts, no shortened names or ids.
+    assert ELLIPSIS not in outputs[words].pipe
+
+
+def test_titles_do_not_break_mid_phrase_at_80(outputs: dict[tuple[str, ...], Outputs]) -> None:
+    report = outputs["report",].terminal[80]
+    title = next(line for line in report.splitlines() if line.startswith("Usage report"))
+    assert re.fullmatch(r"Usage report, \S+ \S+ to \S+ \S+ UTC \(end exclusive\)", title)
+    costs = outputs["costs",].terminal[80].splitlines()
+    first = next(i for i, line in enumerate(costs) if line.startswith("costs:"))
+    assert costs[first + 1] == "- synthetic demo data"
+
+
+def test_fake_server_shows_its_address_whole() -> None:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "openai_org_usage.cli", "fake-server", "--port", "0"],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.DEVNULL,
+        env=_env(80),
+        close_fds=True,
+    )
+    os.close(slave)
+    text = b""
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while b"Ctrl-C" not in text and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 1.0)
+            if ready:
+                text += os.read(master, 65536)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=RUN_TIMEOUT)
+        os.close(master)
+    shown = text.decode()
+    assert re.search(r"at http://127\.0\.0\.1:\d+/v1\r?\n", shown), shown
+    assert ELLIPSIS not in shown
