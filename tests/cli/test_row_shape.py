@@ -105,7 +105,7 @@ def test_every_output_has_the_same_columns(
     assert all(list(row) == expected for row in ndjson_rows)
     assert all(list(row) == expected for row in records)
     assert list(frame.columns) == expected
-    assert db_columns == [*expected, "row_key"]
+    assert db_columns == ["org_id", *expected, "_dlt_load_id"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -92,7 +92,13 @@ def test_store_imports_only_public_names(path: Path) -> None:
 def test_every_store_module_is_checked() -> None:
     names = {module_name(path) for path in STORE}
     assert {"openai_org_usage.store", "openai_org_usage.store._sync"} <= names
-    assert {"openai_org_usage.store._schema", "openai_org_usage.store._duckdb"} <= names
+    assert {
+        "openai_org_usage.store._schema",
+        "openai_org_usage.store._fetch",
+        "openai_org_usage.store._source",
+        "openai_org_usage.store._orgs",
+        "openai_org_usage.store._lock",
+    } <= names
 
 
 @pytest.mark.parametrize(
@@ -117,7 +123,7 @@ def test_the_check_allows_public_and_own_imports() -> None:
     source = "\n".join(
         [
             "from . import _schema",
-            "from ._duckdb import DuckDBBackend",
+            "from ._source import usage_source",
             "from openai_org_usage.store._sync import sync",
             "from openai_org_usage import UsageClient, export",
             "from .. import OPERATIONS",

@@ -1,13 +1,15 @@
-"""The ``sync`` command's parts: progress on stderr, and the summary of a ``SyncReport``.
+"""The ``sync`` command: options, progress on stderr, and the summary of a ``SyncReport``.
 
-The store does the work (``openai_org_usage.store.sync``); this module only watches it (the
-``progress`` callback) and renders what it did in the usual formats.
+The store does the work (``openai_org_usage.store.sync``, a dlt pipeline); this module picks
+the target and the organizations from the options, watches the run (the ``progress``
+callback) and renders what it did in the usual formats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -15,17 +17,10 @@ import attrs
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from openai_org_usage import OPERATIONS, Operation
+from openai_org_usage import OPERATIONS, Operation, UsageClient
 
 from ._fetch import stderr_is_interactive
 from ._options import CONTEXT_SETTINGS, output_options, source_options, stderr_line
@@ -41,16 +36,18 @@ from ._render import (
     write_ndjson,
 )
 from ._rows import Record, iso_utc
-from ._source import DEMO_NOTICE, open_source
+from ._source import DEMO_NOTICE, MAX_CONCURRENCY, open_source
 from ._timerange import RangeError, parse_since
 
 if TYPE_CHECKING:
-    from openai_org_usage.store import SyncProgress, SyncReport
+    from openai_org_usage.store import OrgClient, SyncProgress, SyncReport
 
 _COLUMNS = (
+    "org",
+    "org_id",
     "operation",
+    "table",
     "rows",
-    "deleted",
     "requests",
     "start",
     "end",
@@ -59,29 +56,25 @@ _COLUMNS = (
     "refused_group_by",
     "asked_start",
 )
+FAILED = 1
 
 
 @attrs.define
 class SyncWatcher:
-    """The ``progress`` callback of ``sync``: draws a status line on a terminal.
+    """The ``progress`` callback of ``sync``: draws a status line on a terminal."""
 
-    Attributes:
-        operations: The operations being synced, in the store's order.
-    """
-
-    operations: Sequence[str]
     _progress: Progress | None = attrs.field(default=None, init=False)
     _task: TaskID | None = attrs.field(default=None, init=False)
 
     def __call__(self, event: SyncProgress) -> None:
-        """Record one committed page (called by the store after each transaction)."""
+        """Record one page handed to dlt."""
         if self._progress is None or self._task is None:
             return
+        upto = f", up to {when(event.end)}" if event.end else ""
         self._progress.update(
             self._task,
-            completed=self.operations.index(event.operation),
-            description=f"{event.operation}: page {event.page}, {number(event.rows)} rows, "
-            f"up to {when(event.end)}",
+            description=f"{event.org} {event.operation}: page {event.page}, "
+            f"{number(event.rows)} rows{upto}",
         )
 
     @contextmanager
@@ -92,16 +85,13 @@ class SyncWatcher:
             return
         progress = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("operations"),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,  # feedback, not output: leave the terminal clean
         )
         with progress:
             self._progress = progress
-            self._task = progress.add_task("syncing", total=len(self.operations))
+            self._task = progress.add_task("syncing", total=None)
             try:
                 yield self
             finally:
@@ -109,7 +99,7 @@ class SyncWatcher:
 
 
 def sync_records(result: SyncReport) -> list[Record]:
-    """One record per operation: rows upserted and deleted, requests, range, stored state.
+    """One record per organization and operation: rows, requests, range, stored state.
 
     ``start``/``end`` are null for an operation with nothing due (already up to date);
     ``synced_until`` is where the stored, gap-free range of complete days ends.
@@ -118,38 +108,38 @@ def sync_records(result: SyncReport) -> list[Record]:
     ``asked_start`` the start the API refused as too old (null: none; ``start`` is where it
     loaded from).
     """
-    out: list[Record] = []
-    for operation, rows in result.rows.items():
-        span = result.ranges.get(operation)
-        until = result.synced_until.get(operation)
-        clamp = result.clamped.get(operation)
-        out.append(
-            {
-                "operation": operation,
-                "rows": rows,
-                "deleted": result.deleted.get(operation, 0),
-                "requests": result.pages.get(operation, 0),
-                "start": iso_utc(span[0]) if span else None,
-                "end": iso_utc(span[1]) if span else None,
-                "synced_until": iso_utc(until) if until else None,
-                "group_by": " ".join(_grain(result, operation)),
-                "refused_group_by": " ".join(result.refused.get(operation, ())),
-                "asked_start": iso_utc(clamp.asked) if clamp else None,
-            }
-        )
-    return out
+    return [
+        {
+            "org": op.org,
+            "org_id": op.org_id,
+            "operation": op.operation,
+            "table": op.table,
+            "rows": op.rows,
+            "requests": op.pages,
+            "start": iso_utc(op.start) if op.start else None,
+            "end": iso_utc(op.end) if op.end else None,
+            "synced_until": iso_utc(op.synced_until) if op.synced_until else None,
+            "group_by": " ".join(op.group_by),
+            "refused_group_by": " ".join(op.refused),
+            "asked_start": iso_utc(op.clamp.asked) if op.clamp else None,
+        }
+        for op in result.operations
+    ]
 
 
 def sync_notes(result: SyncReport) -> list[str]:
     """What the API made the run do differently from what was asked, one line each.
 
-    A start older than the API serves (one line for every operation clamped alike), and
-    groupings the API refused (one line per operation).
+    A start older than the API serves (one line for every operation clamped alike), groupings
+    the API refused (one line per organization and operation), and a directory not loaded.
     """
+    several = len({op.org for op in result.operations}) > 1
     notes: list[str] = []
     alike: dict[tuple[datetime, datetime, bool], list[str]] = {}
-    for operation, clamp in result.clamped.items():
-        alike.setdefault((clamp.asked, clamp.served_from, clamp.stated), []).append(operation)
+    for op in result.operations:
+        if op.clamp is not None:
+            key = (op.clamp.asked, op.clamp.served_from, op.clamp.stated)
+            alike.setdefault(key, []).append(_who(op.org, op.operation, several))
     for (asked, served, stated), operations in alike.items():
         which = "" if len(alike) == 1 else f" ({', '.join(operations)})"
         if stated:
@@ -162,36 +152,61 @@ def sync_notes(result: SyncReport) -> list[str]:
                 f"The API refused {asked:%Y-%m-%d} as too old without saying how far back it "
                 f"serves; loaded from {served:%Y-%m-%d}, a year back{which}."
             )
-    for operation, refused in result.refused.items():
-        kept = ", ".join(_grain(result, operation)) or "nothing (totals only)"
-        several = len(refused) > 1
+    for op in result.operations:
+        if not op.refused:
+            continue
+        kept = ", ".join(op.group_by) or "nothing (totals only)"
+        many = len(op.refused) > 1
         notes.append(
-            f"{operation}: the API refused grouping by {', '.join(refused)}; stored grouped by "
-            f"{kept} ({'those fields are' if several else 'that field is'} empty in these "
-            f"rows; later runs do not ask for {'them' if several else 'it'} again)."
+            f"{_who(op.org, op.operation, several)}: the API refused grouping by "
+            f"{', '.join(op.refused)}; stored grouped by {kept} "
+            f"({'those fields are' if many else 'that field is'} empty in these rows; later "
+            f"runs do not ask for {'them' if many else 'it'} again)."
         )
+    for org, why in result.directory_skipped.items():
+        prefix = "" if not several else f"{org}: "
+        notes.append(f"{prefix}names (projects, users, API keys) not loaded: {why}.")
     return notes
 
 
-def _grain(result: SyncReport, operation: str) -> tuple[str, ...]:
-    found = result.group_by.get(operation)
-    return found if found is not None else OPERATIONS[operation].group_by
+def failure_lines(result: SyncReport) -> list[str]:
+    """One line per organization that failed: where and why."""
+    lines = []
+    for org, failure in result.failed.items():
+        where = f" on {failure.operation}" if failure.operation else ""
+        lines.append(f"organization {org} failed{where}: {failure.message}")
+    return lines
 
 
-def render_sync(fmt: str, out: TextIO, result: SyncReport, *, db: str, demo: bool) -> None:
+def _who(org: str, operation: str, several: bool) -> str:
+    return f"{org} {operation}" if several else operation
+
+
+def render_sync(fmt: str, out: TextIO, result: SyncReport, *, demo: bool) -> None:
     """Write the summary of a sync in ``fmt``."""
     records = sync_records(result)
     if fmt == "json":
         write_json(
             out,
             {
-                "db": db,
+                "target": result.target,
+                "destination": result.destination,
+                "dataset": result.dataset,
                 "synthetic": demo,
                 "start": iso_utc(result.start) if result.start else None,
                 "end": iso_utc(result.end),
                 "requests": result.requests,
                 "total_rows": result.total_rows,
                 "operations": records,
+                "failed": {
+                    org: {"operation": f.operation, "error": f.message}
+                    for org, f in result.failed.items()
+                },
+                "directory": [
+                    {"org": org, "table": table, "rows": rows}
+                    for (org, table), rows in result.directory.items()
+                ],
+                "directory_skipped": dict(result.directory_skipped),
             },
         )
     elif fmt == "ndjson":
@@ -199,43 +214,42 @@ def render_sync(fmt: str, out: TextIO, result: SyncReport, *, db: str, demo: boo
     elif fmt == "csv":
         write_csv(out, _COLUMNS, records)
     else:
-        console_for(out).print(_sync_table(result, db=db, demo=demo))
+        console_for(out).print(_sync_table(result, demo=demo))
 
 
-def _sync_table(result: SyncReport, *, db: str, demo: bool) -> Table:
+def _sync_table(result: SyncReport, *, demo: bool) -> Table:
+    failed = f"; {len(result.failed)} organization(s) failed" if result.failed else ""
     table = new_table(
-        titled(f"Sync into {escape(db)}", demo),
-        caption=f"{result.requests:,} requests, {result.total_rows:,} rows upserted; "
+        titled(f"Sync into {escape(result.target)}", demo),
+        caption=f"{result.requests:,} requests, {result.total_rows:,} rows loaded{failed}; "
         "times are UTC; the current day is partial and fetched again next run",
     )
+    several = len({op.org for op in result.operations}) > 1
+    if several:
+        table.add_column("org", no_wrap=True)
     table.add_column("operation", no_wrap=True)
-    for label in ("rows", "deleted", "requests"):
+    for label in ("rows", "requests"):
         table.add_column(label, justify="right")
     table.add_column("fetched", no_wrap=True)
     table.add_column("complete until", no_wrap=True)
     # Shown only when some operation is stored coarser than its finest grain.
-    coarser = any(
-        _grain(result, operation) != OPERATIONS[operation].group_by for operation in result.rows
-    )
+    coarser = any(op.group_by != OPERATIONS[op.operation].group_by for op in result.operations)
     if coarser:
         table.add_column("grouped by")
-    for operation, rows in result.rows.items():
-        span = result.ranges.get(operation)
-        until = result.synced_until.get(operation)
-        cells = [
-            operation,
-            number(rows),
-            number(result.deleted.get(operation, 0)),
-            number(result.pages.get(operation, 0)),
-            f"{when(span[0])} to {when(span[1])}" if span else "(nothing due)",
-            when(until) if until else "-",
+    for op in result.operations:
+        cells = [escape(op.org)] if several else []
+        cells += [
+            op.operation,
+            number(op.rows),
+            number(op.pages),
+            f"{when(op.start)} to {when(op.end)}" if op.start and op.end else "(nothing due)",
+            when(op.synced_until) if op.synced_until else "-",
         ]
         if coarser:
-            grain = _grain(result, operation)
             cells.append(
                 "all fields"
-                if grain == OPERATIONS[operation].group_by
-                else escape(", ".join(grain) or "(none)")
+                if op.group_by == OPERATIONS[op.operation].group_by
+                else escape(", ".join(op.group_by) or "(none)")
             )
         table.add_row(*cells)
     return table
@@ -248,25 +262,38 @@ Examples:
   openai-org-usage sync --db usage.duckdb --since 2026-01-01
   openai-org-usage sync --db usage.duckdb
   openai-org-usage sync --db usage.duckdb --operation costs --operation completions
-  openai-org-usage sync --db usage.duckdb --since 2025-06-01     (backfill older days)
+  openai-org-usage sync --destination postgres --since 2026-01-01
+  openai-org-usage sync --destination filesystem --config orgs.toml
   openai-org-usage sync --demo --db demo.duckdb --format json
 
 \b
-Then query the tables (costs, usage_completions, usage_embeddings, ...), e.g. with the
-duckdb command or Python's duckdb package; spend per month and project:
+--destination is any dlt destination (postgres, bigquery, snowflake, clickhouse,
+filesystem ...), configured the dlt way, never on this command line:
+  DESTINATION__POSTGRES__CREDENTIALS=postgresql://user@host:5432/db
+  DESTINATION__FILESYSTEM__BUCKET_URL=file:///data/openai   (Parquet files)
+or .dlt/secrets.toml. The tables land in the dataset (schema) openai_org_usage (--dataset);
+in a DuckDB file, in its main schema.
+
+\b
+--config orgs.toml syncs several organizations, concurrently, within one budget:
+  max_concurrency = 4
+  [[organizations]]
+  name = "acme"
+  org_id = "org-abc123"
+  key_env = "OPENAI_ADMIN_KEY_ACME"
+One that fails does not stop the others; the exit status is 1 and stderr says why.
+
+\b
+Then query the tables (costs, usage_completions, ..., projects, users, api_keys), e.g.:
   duckdb usage.duckdb "SELECT date_trunc('month', bucket_start) AS month, project_id,
     round(sum(amount_value), 2) AS usd FROM costs GROUP BY ALL ORDER BY month, usd DESC"
 
 \b
 The first run starts at --since (default: 30 days ago); later runs start 3 days
-(--trailing-days) before where the last one stopped, to pick up late revisions of costs,
-and end now. Rows are keyed, so re-running never duplicates. One sync per file at a time.
-The API serves about a year of history: an older --since loads from its earliest day.
-A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so.
-Needs the duckdb extra: pip install 'openai-org-usage[duckdb]'."""
-
-
-# -- sync --------------------------------------------------------------------------------------
+(--trailing-days) before where the last one stopped, to pick up restated costs, and end now.
+Each bucket is replaced as a whole, so re-running never duplicates. One sync per target at a
+time. The API serves about a year of history: an older --since loads from its earliest day.
+A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so."""
 
 
 def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
@@ -277,10 +304,42 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
     @click.option(
         "--db",
         "db",
-        required=True,
         type=click.Path(dir_okay=False),
         metavar="PATH",
-        help="DuckDB database file (created if missing).",
+        help="DuckDB database file (created if missing): the embedded default, no server.",
+    )
+    @click.option(
+        "--destination",
+        metavar="NAME",
+        help="A dlt destination instead of --db (postgres, bigquery, filesystem ...), "
+        "configured through dlt's environment variables or .dlt/secrets.toml.",
+    )
+    @click.option(
+        "--dataset",
+        metavar="NAME",
+        help="The dataset (schema) of the tables. Default: openai_org_usage (main in --db).",
+    )
+    @click.option(
+        "--pipelines-dir",
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="dlt's working directory. Default: PATH.dlt next to --db, else "
+        ".openai-org-usage in the current directory.",
+    )
+    @click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="TOML file listing the organizations to sync (see below); default: the one "
+        "organization of OPENAI_ADMIN_KEY.",
+    )
+    @click.option(
+        "--org-id",
+        default="default",
+        show_default=True,
+        metavar="ID",
+        help="The org_id stored in the rows when syncing one organization without --config.",
     )
     @click.option(
         "--since",
@@ -304,56 +363,125 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         type=click.IntRange(min=0),
         default=3,
         show_default=True,
-        help="Days before the last sync's end fetched again (costs settle over a few days).",
+        help="Days before the last sync's end fetched again (costs are restated for 2 days).",
+    )
+    @click.option(
+        "--names/--no-names",
+        default=True,
+        show_default=True,
+        help="Also load the projects, users, API keys and service accounts tables.",
+    )
+    @click.option(
+        "--attributed-costs/--no-attributed-costs",
+        "attributed",
+        default=False,
+        show_default=True,
+        help="Also load attributed_costs: each day's bill attributed to project, user and API "
+        "key (estimates reconciled to the cent); one more request per priced endpoint.",
     )
     @source_options
     @output_options
     def sync(
-        db: str,
+        db: str | None,
+        destination: str | None,
+        dataset: str | None,
+        pipelines_dir: str | None,
+        config: str | None,
+        org_id: str,
         since: str | None,
         operations: tuple[str, ...],
         trailing_days: int,
+        names: bool,
+        attributed: bool,
         demo: bool,
         base_url: str | None,
         fmt: str,
         output: str | None,
     ) -> None:
-        """Copy usage and costs into a DuckDB file, fetching only what is new.
+        """Copy usage and costs into a DuckDB file or any dlt destination, fetching only
+        what is new.
 
         Each operation is stored at its finest grain (daily buckets grouped by every field the
-        API accepts), one table per operation; what is stored is recorded, so the next run
-        resumes from there.
+        API accepts), one table per operation, with the organization's org_id; what is stored
+        is recorded with the rows, so the next run resumes from there.
         """
+        from openai_org_usage.store import load_organizations
         from openai_org_usage.store import sync as store_sync
 
-        source = open_source(demo=demo, base_url=base_url)
+        if (db is None) == (destination is None):
+            raise click.UsageError("give --db PATH (a DuckDB file) or --destination NAME")
+        orgs_config = load_organizations(config) if config is not None else None
         # The table's order, whatever the flags' order (and each operation once).
-        names = [name for name in table if name in operations] or list(table)
-        watcher = SyncWatcher(names)
-        with source.client:
+        chosen = [name for name in table if name in operations] or list(table)
+        watcher = SyncWatcher()
+        with ExitStack() as stack:
+            source: UsageClient | list[OrgClient]
+            if orgs_config is None:
+                opened = open_source(demo=demo, base_url=base_url)
+                stack.enter_context(opened.client)
+                source, now, is_demo = opened.client, opened.now, opened.demo
+            else:
+                source, now = _open_orgs(orgs_config, demo=demo)
+                for org in source:
+                    if org.client is not None:
+                        stack.enter_context(org.client)
+                is_demo = demo
             try:
                 # Read against the source's clock: the fake's in demo mode, like --start.
-                since_at = None if since is None else parse_since(since, now=source.now)
+                since_at = None if since is None else parse_since(since, now=now)
             except RangeError as exc:
                 raise click.UsageError(str(exc)) from None
             with watcher.shown():
                 result = store_sync(
-                    source.client,
+                    source,
                     db,
+                    destination=destination,
+                    dataset_name=dataset,
+                    pipelines_dir=pipelines_dir,
+                    org_id=org_id,
                     since=since_at,
-                    operations=names,
+                    operations=chosen,
                     trailing_days=trailing_days,
                     # The fake's clock in demo mode: its data ends there, whatever today is.
-                    now=source.now if source.demo else None,
+                    now=now if is_demo else None,
+                    directory=names,
+                    attribution=attributed,
                     progress=watcher,
                 )
-        if source.demo:
-            # After the run, not before: a refused run (locked, no duckdb, bad --since) then
-            # says one thing on stderr, its error line.
+        if is_demo:
+            # After the run, not before: a refused run (locked, bad --since) then says one
+            # thing on stderr, its error line.
             stderr_line(DEMO_NOTICE)
         for note in sync_notes(result):
             stderr_line(f"openai-org-usage: note: {note}")
         with open_output(output) as out:
-            render_sync(fmt, out, result, db=db, demo=source.demo)
+            render_sync(fmt, out, result, demo=is_demo)
+        if result.failed:
+            from ._errors import PREFIX, redact
+
+            for line in failure_lines(result):
+                click.echo(PREFIX + redact(line), err=True)
+            sys.exit(FAILED)
 
     return sync
+
+
+def _open_orgs(config: Any, *, demo: bool) -> tuple[list[OrgClient], datetime]:
+    """The config's organizations with clients: the real API, or one fake each in demo mode."""
+    from datetime import UTC
+
+    from openai_org_usage.store import open_clients
+
+    if not demo:
+        clients = open_clients(config.organizations, max_concurrency=config.max_concurrency)
+        return clients, datetime.now(UTC)
+    from openai_org_usage.fake import FakeUsageAPI
+
+    # Each organization its own synthetic data: the fakes differ by seed.
+    fakes = [FakeUsageAPI(seed=index) for index, _ in enumerate(config.organizations)]
+    clients = open_clients(
+        config.organizations,
+        max_concurrency=config.max_concurrency or MAX_CONCURRENCY,
+        transports=[fake.transport() for fake in fakes],
+    )
+    return clients, fakes[0].now

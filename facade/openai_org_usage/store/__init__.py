@@ -1,4 +1,4 @@
-"""Keep usage and costs in a database that dashboards read: incremental, idempotent sync.
+"""Keep usage and costs in any warehouse: an incremental, idempotent sync built on dlt.
 
 ::
 
@@ -7,14 +7,16 @@
 
     with UsageClient() as client:
         report = sync(client, "usage.duckdb", since="2026-01-01")  # later runs: no since
+        # or any dlt destination, configured the dlt way:
+        report = sync(client, destination="postgres", since="2026-01-01")
 
 One table per operation of ``OPERATIONS`` (``usage_completions`` ... ``usage_web_search_calls``,
-``costs``) with the package's row shape (``openai_org_usage.export.columns``: the columns of
-records and DataFrames) plus ``row_key``, the primary key; ``sync_state`` records, per
-operation, the range stored without gaps and the group-by fields asked for (and refused by the
-API). See ``_sync`` for how a run picks its range and survives crashes, ``_schema`` for the
-key, and ``_duckdb`` for locking. DuckDB (the ``duckdb`` extra) is the built-in backend;
-others implement ``Backend``. The store uses only the package's public API.
+``costs``) with ``org_id`` and the package's row shape (``openai_org_usage.export.columns``),
+merged on ``(org_id, bucket_start)``; the directory's ``projects``, ``users``, ``api_keys`` and
+``service_accounts`` when it is installed. ``usage_source`` is the dlt source, for a
+pipeline of your own; ``load_organizations`` and ``open_clients`` sync several organizations
+within one request budget. See ``_fetch`` (where a run starts, refusals), ``_schema`` (the
+key), ``_source`` (the source) and ``_sync`` (the pipeline, locking, resuming).
 
 Example queries (DuckDB)::
 
@@ -22,40 +24,66 @@ Example queries (DuckDB)::
     FROM costs GROUP BY ALL ORDER BY month, usd DESC;
 """
 
-from openai_org_usage import StoreError
+from openai_org_usage import StoreError, SyncLockedError
 
-from ._duckdb import DuckDBBackend, lock_path
-from ._schema import ROW_KEY, STATE_TABLE, TABLES, Backend, SyncState, TableSchema, table_name
-from ._sync import (
+from ._fetch import (
     DEFAULT_SINCE_DAYS,
     LOOKBACK_DAYS,
     LookbackClamp,
-    SyncLockedError,
-    SyncProgress,
-    SyncReport,
+    OpState,
     advance_state,
     plan_start,
+)
+from ._orgs import (
+    DEFAULT_MAX_CONCURRENCY,
+    Organization,
+    OrgClient,
+    OrgsConfig,
+    budget_transport,
+    load_organizations,
+    open_clients,
+)
+from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema, table_name
+from ._source import DIRECTORY_TABLES, SOURCE_NAME, OrgFailure, SyncProgress, usage_source
+from ._sync import (
+    DEFAULT_DATASET,
+    DUCKDB_DATASET,
+    OperationReport,
+    SyncReport,
+    lock_path,
     sync,
 )
 
 __all__ = [
+    "DEFAULT_DATASET",
+    "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_SINCE_DAYS",
+    "DIRECTORY_TABLES",
+    "DUCKDB_DATASET",
     "LOOKBACK_DAYS",
-    "ROW_KEY",
-    "STATE_TABLE",
+    "MERGE_KEY",
+    "ORG_ID",
+    "SOURCE_NAME",
     "TABLES",
-    "Backend",
-    "DuckDBBackend",
     "LookbackClamp",
+    "OpState",
+    "OperationReport",
+    "OrgClient",
+    "OrgFailure",
+    "Organization",
+    "OrgsConfig",
     "StoreError",
     "SyncLockedError",
     "SyncProgress",
     "SyncReport",
-    "SyncState",
     "TableSchema",
     "advance_state",
+    "budget_transport",
+    "load_organizations",
     "lock_path",
+    "open_clients",
     "plan_start",
     "sync",
     "table_name",
+    "usage_source",
 ]

@@ -1,163 +1,111 @@
-"""Incremental sync: fetch what is new (and what may have been revised), upsert it, remember.
+"""``sync``: bring a destination's tables up to date with the API, through one dlt pipeline.
 
-Each operation is fetched at its finest grain (grouped by *every* field it allows; costs by
-``project_id``, ``line_item``, ``api_key_id``, ``user_id`` and ``api_source``; fewer where
-the API refuses a combination, see below) in one-day buckets, so a row's identity is stable
-from run to run, and any coarser view is a ``GROUP BY`` away.
+::
 
-Where a run starts, per operation (all times UTC, days aligned to midnight):
+    from openai_org_usage import UsageClient
+    from openai_org_usage.store import sync
 
-* first run: ``since`` (default: 30 days before today);
-* later runs: ``synced_until - trailing_days`` (not before ``synced_from``), so the last days
-  are fetched again and the API's late revisions (costs settle over a few days) replace what
-  was stored. A ``since``
-  later than that wins (``max``); a ``since`` *earlier* than the stored range is a backfill:
-  the run starts there and re-fetches everything up to now.
+    with UsageClient() as client:
+        report = sync(client, "usage.duckdb", since="2026-01-01")  # later runs: no since
 
-Every run ends at ``now``; the current day's bucket is written too (partial numbers), but only
-complete buckets (``end <= now``) advance the state.
+``db`` is a DuckDB file (the embedded default: no server); ``destination`` is any dlt
+destination (``"postgres"``, ``"bigquery"``, ``"filesystem"`` ...), configured the dlt way
+(``DESTINATION__POSTGRES__CREDENTIALS``, ``.dlt/secrets.toml`` ...), never through this
+package. See ``_fetch`` for where a run starts and what it does about refusals, ``_schema``
+for the tables and their key, ``_source`` for the dlt source.
 
-Crash safety: every page is written in its own transaction, together with the state that
-records it (``synced_until`` = end of the last complete bucket written so far in this run, as
-the range written is contiguous). A crash loses at most the page in flight, and the next run
-starts at or before the stored ``synced_until``, so there is never a gap; re-fetched buckets
-are upserted by ``row_key``, and rows of a re-fetched bucket that the API no longer returns
-are deleted, so there is never a duplicate or a stale row either.
+The pipeline's working directory (``pipelines_dir``; default ``<db>.dlt`` next to a DuckDB
+file, else ``.openai-org-usage`` in the current directory) holds dlt's local state and any
+load package not yet loaded. A run killed at any moment resumes: a package extracted but not
+loaded is loaded by the next run first; an extraction cut short is dropped, and the state
+(committed by dlt with the rows) still says where the stored rows end, so the next run
+fetches from there; a load is replayed per bucket (merge), so nothing is duplicated.
+Deleting the working directory is safe: dlt restores the state from the destination.
 
-A second run over an unchanged range sends one request per operation: the trailing window
-(4 buckets with the default 3 days) fits in one page, since the facade asks for the largest
-page the width allows (31 days of usage, 180 of costs).
-
-What the live API refuses, and what a run does about it (never more than a bounded number of
-extra requests; anything else refused is raised):
-
-* **History older than the API serves** (about a year; HTTP 400
-  ``reporting_lookback_exceeded``, ``LookbackExceededError``). The run starts again, once per
-  operation, from the earliest day the API says it serves (its ``earliest_start``, rounded
-  up to a UTC midnight; if it names none, today's UTC midnight minus 365 days plus one day),
-  and ``SyncReport.clamped`` says so. A second refusal is raised, never retried. (Windows of
-  a long range fetched at once are each refused before the first refusal surfaces: at most
-  the client's ``max_concurrency`` refused requests per operation.)
-* **A group-by combination refused** (``GroupingRefusedError``, e.g. costs by ``user_id``
-  with ``project_id``, or by ``api_key_id``). The run asks again without one field, then
-  another, until the API accepts, in this order: ``user_id``, ``api_key_id``, any field not
-  named here, then ``vector_store_id``, ``context_level``, ``source``, ``size``,
-  ``service_tier``, ``api_source``, ``batch``, ``model``, ``line_item`` and ``project_id``
-  last (``api_source``, Agents API or not, is a coarse attribute like ``batch``: it splits a
-  group in two at most, so it is kept longer than a field not named here). So costs, where
-  the live API refuses ``user_id`` with ``project_id``, are stored by every other field
-  after one refused request. It goes on from the first bucket not yet written. The refused
-  fields are stored (``sync_state.group_by_refused``) and not asked for by later runs, so a
-  refusal costs one request once, not on every run; clear that column to try them again. A
-  dropped field is null in the rows fetched without it (see ``_schema`` on why a bucket
-  never has rows of two grains). ``SyncReport.group_by`` is what each operation was fetched
-  by.
+One sync per target at a time: a lock file (``<db>.lock``, or ``<pipelines_dir>/<name>.lock``)
+is taken first; a second sync gets ``SyncLockedError`` at once.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from openai_org_usage import (
     OPERATIONS,
-    GroupingRefusedError,
     InvalidParameterError,
-    LookbackExceededError,
-    Paginator,
-    Row,
+    MissingDependencyError,
+    StoreError,
     SyncLockedError,
     TimeInput,
     UsageClient,
     to_unix_seconds,
 )
 
-from ._schema import TABLES, Backend, SyncState, TableSchema
+from ._fetch import LookbackClamp, floor_day
+from ._lock import FileLock
+from ._orgs import OrgClient
+from ._schema import TABLES
+from ._source import SOURCE_NAME, OrgFailure, SyncProgress, Tally, import_dlt, usage_source
 
 __all__ = [
-    "DEFAULT_SINCE_DAYS",
-    "LOOKBACK_DAYS",
-    "LookbackClamp",
-    "SyncLockedError",
-    "SyncProgress",
+    "DEFAULT_DATASET",
+    "DUCKDB_DATASET",
+    "OperationReport",
     "SyncReport",
-    "advance_state",
-    "plan_start",
+    "lock_path",
     "sync",
 ]
 
-DEFAULT_SINCE_DAYS = 30
-"""How far back a first sync reaches when no ``since`` is given."""
+DEFAULT_DATASET = "openai_org_usage"
+"""The dataset (schema) the tables land in, in a destination other than a DuckDB file."""
+DUCKDB_DATASET = "main"
+"""In a DuckDB file the tables land in its default schema: ``SELECT * FROM costs`` works."""
+DEFAULT_PIPELINES_DIR = ".openai-org-usage"
 
-LOOKBACK_DAYS = 365
-"""The history the API serves, when a refusal does not say: ``start`` from today's UTC midnight
-minus this many days plus one day is assumed to be served."""
 
-_DAY = timedelta(days=1)
-# Group-by fields dropped first when the API refuses a combination: the ones public reports
-# show refused (user_id with project_id; costs by api_key_id) ...
-_DROP_FIRST = ("user_id", "api_key_id")
-# ... and, after any field not named in either list, these in reverse: project_id is kept
-# longest, as every report splits spend by project. api_source (agents_api or unlabeled) is a
-# coarse attribute of a request like batch and service_tier: it multiplies rows by at most
-# two, so it is kept longer than a field of unknown cardinality.
-_KEEP_LONGEST = (
-    "project_id",
-    "line_item",
-    "model",
-    "batch",
-    "api_source",
-    "service_tier",
-    "size",
-    "source",
-    "context_level",
-    "vector_store_id",
-)
-logger = logging.getLogger("openai_org_usage")
+def lock_path(db: str | os.PathLike[str]) -> Path:
+    """The lock file of a DuckDB target: ``usage.duckdb`` -> ``usage.duckdb.lock``."""
+    return Path(f"{os.fspath(db)}.lock")
 
 
 @attrs.frozen
-class LookbackClamp:
-    """A start the API refused as older than it serves, and where the run loaded from instead.
+class OperationReport:
+    """What a sync did for one organization's operation.
 
     Attributes:
-        asked: The start the API refused (a UTC midnight).
-        served_from: Where the run started instead (a UTC midnight).
-        stated: Whether the API named its earliest day (False: a year back was assumed).
-    """
-
-    asked: datetime
-    served_from: datetime
-    stated: bool
-
-
-@attrs.frozen
-class SyncProgress:
-    """One committed page, as passed to ``sync(progress=...)``.
-
-    Attributes:
+        org: The organization's name.
+        org_id: Its ``org_id`` in the rows.
         operation: The operation's name.
-        page: The page's number within this operation's run, from 1.
-        rows: Rows upserted from this page.
-        deleted: Stale rows deleted from this page's buckets.
-        start: Start of the page's first bucket.
-        end: End of the page's last bucket.
-        synced_until: The stored ``synced_until`` after this page (None: no complete bucket
-            written yet).
+        table: Its table.
+        rows: Rows loaded.
+        pages: Pages fetched (successful requests).
+        start: Start of the range fetched (None: nothing was due, or the organization failed
+            first).
+        end: End of the range fetched.
+        synced_until: Where the stored range of complete days ends after the run.
+        group_by: The group-by fields the rows were fetched by.
+        refused: Group-by fields the API refused (stored; not asked again).
+        clamp: The start the API refused as too old and where the run loaded from instead.
     """
 
+    org: str
+    org_id: str
     operation: str
-    page: int
+    table: str
     rows: int
-    deleted: int
-    start: datetime
-    end: datetime
+    pages: int
+    start: datetime | None
+    end: datetime | None
     synced_until: datetime | None
+    group_by: tuple[str, ...]
+    refused: tuple[str, ...]
+    clamp: LookbackClamp | None
 
 
 @attrs.frozen
@@ -165,85 +113,118 @@ class SyncReport:
     """What a sync did.
 
     Attributes:
-        rows: Rows upserted, by operation (every requested operation, 0 included).
-        deleted: Stale rows deleted from re-fetched buckets, by operation.
-        requests: Pages fetched: successful requests (retries of a failed one not counted).
-        pages: Pages fetched, by operation (every requested operation, 0 included).
-        ranges: The ``[start, end)`` fetched, by operation; missing when nothing was due.
-        synced_until: The stored ``synced_until`` after the run, by operation.
-        start: The earliest start fetched (None when nothing was fetched).
+        target: The DuckDB file, or ``<destination> <dataset>``.
+        destination: dlt's name of the destination (``duckdb``, ``postgres`` ...).
+        dataset: The dataset (schema) of the tables.
         end: The end of the run (``now``).
-        clamped: Operations whose start the API refused as too old, and where they were
-            loaded from instead (missing: no refusal).
-        group_by: The group-by fields each operation was fetched by (for an operation with
-            nothing due: what the stored state says, or all of its fields).
-        refused: Group-by fields the API refused, by operation (stored; not asked again);
-            missing when none.
+        operations: One report per organization and operation, in the order synced.
+        failed: Organizations that failed, by name, with the reason; the rows they fetched
+            before failing were loaded.
+        directory: Rows loaded per (organization, table) into the directory's tables and
+            ``attributed_costs``.
+        directory_skipped: Organizations whose directory was not loaded, with the reason
+            (``"*"``: for all of them).
+        load_ids: dlt's load ids of this run's loads.
     """
 
-    rows: Mapping[str, int]
-    deleted: Mapping[str, int]
-    requests: int
-    pages: Mapping[str, int]
-    ranges: Mapping[str, tuple[datetime, datetime]]
-    synced_until: Mapping[str, datetime | None]
-    start: datetime | None
+    target: str
+    destination: str
+    dataset: str
     end: datetime
-    clamped: Mapping[str, LookbackClamp] = attrs.field(factory=dict)
-    group_by: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
-    refused: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    operations: tuple[OperationReport, ...]
+    failed: Mapping[str, OrgFailure] = attrs.field(factory=dict)
+    directory: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
+    directory_skipped: Mapping[str, str] = attrs.field(factory=dict)
+    load_ids: tuple[str, ...] = ()
+
+    @property
+    def requests(self) -> int:
+        """Pages fetched over every organization and operation."""
+        return sum(op.pages for op in self.operations)
 
     @property
     def total_rows(self) -> int:
-        """Rows upserted over every operation."""
-        return sum(self.rows.values())
+        """Rows loaded over every organization and operation."""
+        return sum(op.rows for op in self.operations)
+
+    @property
+    def rows(self) -> Mapping[str, int]:
+        """Rows loaded by operation, over every organization."""
+        out: dict[str, int] = {}
+        for op in self.operations:
+            out[op.operation] = out.get(op.operation, 0) + op.rows
+        return out
+
+    @property
+    def pages(self) -> Mapping[str, int]:
+        """Pages fetched by operation, over every organization."""
+        out: dict[str, int] = {}
+        for op in self.operations:
+            out[op.operation] = out.get(op.operation, 0) + op.pages
+        return out
+
+    @property
+    def start(self) -> datetime | None:
+        """The earliest start fetched (None when nothing was fetched)."""
+        return min((op.start for op in self.operations if op.start is not None), default=None)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every organization synced."""
+        return not self.failed
 
 
 def sync(
-    client: UsageClient,
-    db: str | os.PathLike[str] | Backend,
+    source: UsageClient | Sequence[OrgClient],
+    db: str | os.PathLike[str] | None = None,
     *,
+    destination: Any = None,
+    dataset_name: str | None = None,
+    pipelines_dir: str | os.PathLike[str] | None = None,
+    pipeline_name: str = SOURCE_NAME,
+    org_id: str = "default",
     since: TimeInput | None = None,
     operations: Iterable[str] | None = None,
     trailing_days: int = 3,
     now: datetime | None = None,
+    directory: bool = True,
+    attribution: bool = False,
     progress: Callable[[SyncProgress], None] | None = None,
 ) -> SyncReport:
-    """Bring the tables of ``db`` up to date with the API (see the module docstring).
+    """Bring the tables of ``db`` (or ``destination``) up to date with the API.
 
     Args:
-        client: The client to fetch with; the caller makes it (a real key, or a fake-backed
-            client for demos and tests) and closes it.
-        db: A DuckDB file path (opened, locked and closed here), or an open ``Backend``
-            (used as is and left open).
+        source: A client (its rows get ``org_id``), or several organizations with their
+            clients (``open_clients``), fetched concurrently.
+        db: A DuckDB file (created if missing). Give this or ``destination``.
+        destination: A dlt destination: a name (``"postgres"``) or a destination object
+            (``dlt.destinations.postgres(...)``), configured the dlt way.
+        dataset_name: The dataset (schema); default ``main`` in a DuckDB file, else
+            ``openai_org_usage``.
+        pipelines_dir: dlt's working directory (module docstring).
+        pipeline_name: The dlt pipeline's name (one state per name and destination).
+        org_id: The ``org_id`` of a single client's rows.
         since: Where a first sync starts, or an earlier point to backfill from: a date, an
             aware datetime, an ISO string, or a span such as ``"90d"``; floored to a UTC day.
             Default: 30 days before today on a first sync; the stored state afterwards.
         operations: Operation names (default: every operation of ``OPERATIONS``).
         trailing_days: Days before the stored ``synced_until`` fetched again on each run.
         now: The run's end (aware); default: the current time.
-        progress: Called after each committed page. An exception it raises stops the sync;
-            what was committed stays (the next run resumes from it).
+        directory: Load the directory's tables too (projects, users, API keys, service
+            accounts).
+        attribution: Load ``attributed_costs`` too: this run's costs range attributed to
+            project, user and API key per day (one more request per priced endpoint).
+        progress: Called after each page is handed to dlt. An exception it raises stops the
+            sync; nothing of this run is loaded (the next run fetches it again).
 
     Raises:
-        SyncLockedError: another sync or process has the database open.
-        StoreError: the database file cannot be used (not a DuckDB file, damaged, read-only,
-            a table of our name that this package did not make ...); nothing was changed.
         InvalidParameterError: a bad argument, before anything is opened or sent.
-        APIError: the API failed (after the client's retries); pages committed so far stay.
-            A start older than the API serves and a refused grouping are handled (see the
-            module docstring), not raised, unless the API refuses the corrected request too.
-        MissingDependencyError: duckdb is not installed
-            (``pip install 'openai-org-usage[duckdb]'``).
-
-    Example::
-
-        from openai_org_usage import UsageClient
-        from openai_org_usage.store import sync
-
-        with UsageClient() as client:
-            report = sync(client, "usage.duckdb", since="2026-01-01")
-        print(report.rows, report.requests)
+        SyncLockedError: another sync holds the target.
+        StoreError: the DuckDB file cannot be used, or the destination refused the load.
+        APIError: with a single client, the API failed (after the client's retries); the
+            pages fetched before were loaded. With several organizations, failures are in
+            ``SyncReport.failed`` instead, and the others are synced.
+        MissingDependencyError: dlt (or duckdb) is not installed.
     """
     end = _now(now)
     names = _operation_names(operations)
@@ -251,266 +232,208 @@ def sync(
         raise InvalidParameterError("trailing_days", trailing_days, "an integer >= 0")
     since_day = None
     if since is not None:
-        since_day = _floor_day(
+        since_day = floor_day(
             datetime.fromtimestamp(to_unix_seconds(since, param="since", now=end), UTC)
         )
         if since_day >= end:
             raise InvalidParameterError("since", since, f"a time before now ({end.isoformat()})")
-
-    if isinstance(db, Backend):
-        return _run(client, db, names, since_day, trailing_days, end, progress)
-    from ._duckdb import DuckDBBackend
-
-    backend = DuckDBBackend(db)
-    try:
-        return _run(client, backend, names, since_day, trailing_days, end, progress)
-    finally:
-        backend.close()
-
-
-def plan_start(
-    state: SyncState | None, since: datetime | None, now: datetime, trailing_days: int
-) -> datetime:
-    """Where one operation's run starts (``since`` and the result are UTC midnights)."""
-    if state is None:
-        return since if since is not None else _floor_day(now) - DEFAULT_SINCE_DAYS * _DAY
-    # Never before the stored range: the window must not reach back past the first since.
-    resume = max(state.synced_from, state.synced_until - trailing_days * _DAY)
-    if since is None:
-        return resume
-    if since < state.synced_from:
-        return since  # a backfill: the stored range does not reach back that far
-    return max(since, resume)
-
-
-def advance_state(
-    state: SyncState | None,
-    operation: str,
-    run_start: datetime,
-    written_until: datetime,
-    updated_at: datetime,
-) -> SyncState | None:
-    """The state after this run has written ``[run_start, written_until)`` without gaps.
-
-    The stored range stays one contiguous range: it is merged with the run's when the two
-    touch; a run entirely after it (a ``since`` past ``synced_until``) replaces it, since the
-    gap between them was never fetched; a backfill that has not yet reached it leaves it as
-    is until it does.
-    """
-    if written_until <= run_start:
-        return state
-    if state is None:
-        return SyncState(operation, run_start, written_until, updated_at)
-    if run_start <= state.synced_until and written_until >= state.synced_from:
-        return SyncState(
-            operation,
-            min(state.synced_from, run_start),
-            max(state.synced_until, written_until),
-            updated_at,
+    if (db is None) == (destination is None):
+        raise InvalidParameterError(
+            "db", db, "a DuckDB file path, or destination=... instead (one of the two)"
         )
-    if run_start > state.synced_until:
-        return SyncState(operation, run_start, written_until, updated_at)
-    return state
+    if not isinstance(source, UsageClient):
+        source = list(source)
+        if not source or not all(isinstance(o, OrgClient) for o in source):
+            raise InvalidParameterError(
+                "source", source, "a UsageClient or a non-empty list of OrgClient"
+            )
+    dlt = import_dlt()
+    if db is not None:
+        path = os.fspath(db)
+        _check_path(path)
+        dest = dlt.destinations.duckdb(path)
+        dataset = dataset_name or DUCKDB_DATASET
+        work = Path(pipelines_dir) if pipelines_dir is not None else Path(f"{path}.dlt")
+        lock = FileLock(lock_path(path), path)
+        target = path
+    else:
+        from dlt.common.destination.reference import Destination
 
-
-@attrs.define
-class _Tally:
-    """What a run did so far, by operation (the fields of ``SyncReport``)."""
-
-    rows: dict[str, int]
-    deleted: dict[str, int]
-    pages: dict[str, int]
-    ranges: dict[str, tuple[datetime, datetime]] = attrs.field(factory=dict)
-    synced_until: dict[str, datetime | None] = attrs.field(factory=dict)
-    clamped: dict[str, LookbackClamp] = attrs.field(factory=dict)
-    group_by: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    refused: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    requests: int = 0
-
-
-def _run(
-    client: UsageClient,
-    backend: Backend,
-    names: Sequence[str],
-    since: datetime | None,
-    trailing_days: int,
-    end: datetime,
-    progress: Callable[[SyncProgress], None] | None,
-) -> SyncReport:
-    tables = [TABLES[name] for name in names]
-    with backend.transaction():
-        backend.create_tables(tables)
-    tally = _Tally(
-        rows=dict.fromkeys(names, 0), deleted=dict.fromkeys(names, 0), pages=dict.fromkeys(names, 0)
-    )
-    for table in tables:
-        _sync_operation(client, backend, table, since, trailing_days, end, progress, tally)
-    return SyncReport(
-        rows=tally.rows,
-        deleted=tally.deleted,
-        requests=tally.requests,
-        pages=tally.pages,
-        ranges=tally.ranges,
-        synced_until=tally.synced_until,
-        start=min((start for start, _ in tally.ranges.values()), default=None),
-        end=end,
-        clamped=tally.clamped,
-        group_by=tally.group_by,
-        refused=tally.refused,
-    )
-
-
-def _sync_operation(
-    client: UsageClient,
-    backend: Backend,
-    table: TableSchema,
-    since: datetime | None,
-    trailing_days: int,
-    end: datetime,
-    progress: Callable[[SyncProgress], None] | None,
-    tally: _Tally,
-) -> None:
-    """Fetch and store one operation; survive one lookback refusal and refused groupings."""
-    name = table.operation
-    stored = state = backend.read_state(name)
-    refused = list(state.refused) if state is not None else []
-    group_by = [field for field in OPERATIONS[name].group_by if field not in refused]
-    start = plan_start(state, since, end, trailing_days)
-    if start >= end:
-        tally.synced_until[name] = state.synced_until if state else None
-        known = state.group_by if state is not None else None
-        tally.group_by[name] = known if known is not None else tuple(group_by)
-        if refused:
-            tally.refused[name] = tuple(refused)
-        return
-    tally.ranges[name] = (start, end)
-    # run_start .. written_until: the complete buckets written in this run, without a gap;
-    # position: where the next request starts (the end of the last page committed).
-    run_start = position = written_until = start
-    clamped = False
-    number = 0
-    while True:
+        dest = Destination.from_reference(destination)
+        if dest is None:
+            raise InvalidParameterError("destination", destination, "a dlt destination")
+        dataset = dataset_name or DEFAULT_DATASET
+        work = Path(pipelines_dir) if pipelines_dir is not None else Path(DEFAULT_PIPELINES_DIR)
+        target = f"{dest.destination_name} {dataset}"
         try:
-            for page in _paginator(client, name, position, end, group_by).pages():
-                number += 1
-                tally.requests += 1
-                tally.pages[name] += 1
-                page_rows = _page_rows(table, page.buckets)
-                complete = [bucket.end for bucket in page.buckets if bucket.end <= end]
-                if complete:
-                    written_until = max(written_until, *complete)
-                new_state = advance_state(state, name, run_start, written_until, datetime.now(UTC))
-                if new_state is not None:
-                    new_state = attrs.evolve(
-                        new_state, group_by=tuple(group_by), refused=tuple(refused)
-                    )
-                with backend.transaction():
-                    upserted = backend.upsert_rows(table, page_rows)
-                    # Every other row of these buckets goes: rows the API no longer returns,
-                    # and rows of another grain (fetched before a group-by was refused).
-                    removed = backend.delete_other_rows(
-                        table, [bucket.start for bucket in page.buckets], {r[-1] for r in page_rows}
-                    )
-                    if new_state is not None:
-                        backend.write_state(new_state)
-                state = new_state
-                tally.rows[name] += upserted
-                tally.deleted[name] += removed
-                if page.buckets:
-                    position = max(position, page.buckets[-1].end)
-                if progress is not None and page.buckets:
-                    progress(
-                        SyncProgress(
-                            operation=name,
-                            page=number,
-                            rows=upserted,
-                            deleted=removed,
-                            start=page.buckets[0].start,
-                            end=page.buckets[-1].end,
-                            synced_until=state.synced_until if state else None,
-                        )
-                    )
-            break
-        except LookbackExceededError as exc:
-            if clamped:
-                raise  # the corrected start was refused too: never a second guess
-            served, stated = _served_from(exc, end)
-            # Where the run would have started had the caller asked for that day: with a
-            # stored range from there on, only the trailing window is fetched again.
-            new_start = max(position, plan_start(stored, served, end, trailing_days))
-            if new_start <= position or new_start >= end:
-                raise  # the API refuses a start it says it serves, or serves nothing
-            clamped = True
-            tally.clamped[name] = LookbackClamp(position, new_start, stated)
-            tally.ranges[name] = (new_start, end)
-            logger.warning(
-                "%s: the API serves data from %s only; loading from there (asked for %s)",
-                name,
-                new_start.date(),
-                position.date(),
+            work.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{work}: cannot create the working directory: {exc.strerror or exc}",
+                path=str(work),
+            ) from exc
+        lock = FileLock(work / f"{pipeline_name}.lock", target)
+    kind = dest.destination_type.rsplit(".", 1)[-1]
+    # Plain files cannot merge: dlt appends, and readers take each bucket's latest load.
+    disposition = "append" if kind == "filesystem" else "merge"
+    # Under the pipeline's name: dlt reads these for this pipeline only, not for others the
+    # process runs. _dlt_load_id on every row: which load wrote it, and, for appended files,
+    # which is newest. One operation after another (organizations at once within each): the
+    # request budget is the client's, and dlt's round robin would start every operation at once.
+    dlt.config[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
+    dlt.config[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
+    tally = Tally()
+    with lock:
+        if db is not None:
+            _check_duckdb(target)
+        pipeline = dlt.pipeline(
+            pipeline_name=pipeline_name,
+            pipelines_dir=str(work),
+            destination=dest,
+            dataset_name=dataset,
+        )
+        data = usage_source(
+            source,
+            org_id=org_id,
+            operations=names,
+            since=since_day,
+            trailing_days=trailing_days,
+            now=end,
+            directory=directory,
+            attribution=attribution,
+            write_disposition=disposition,
+            progress=progress,
+            tally=tally,
+        )
+        info = _run(pipeline, data, target, kind)
+    report = _report(tally, source, org_id, names, target, kind, dataset, end, info)
+    if isinstance(source, UsageClient) and report.failed:
+        failure = next(iter(report.failed.values()))
+        if failure.error is not None:
+            raise failure.error
+    return report
+
+
+def _run(pipeline: Any, data: Any, target: str, kind: str) -> Any:
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    from dlt.pipeline.exceptions import PipelineStepFailed
+
+    try:
+        if pipeline.has_pending_data:
+            # A run killed after its extraction left a package: load it first (dlt's run()
+            # would load it and skip the new data). Its state is already the local state,
+            # so the extraction below starts where that package ends.
+            pipeline.normalize()
+            pipeline.load()
+        return pipeline.run(data)
+    except PipelineStepFailed as exc:
+        inner = exc.exception
+        if exc.step == "extract" and isinstance(inner, Exception):
+            # Raised by our side of the extraction (a progress callback): as it was.
+            raise inner from None
+        if isinstance(inner, ConfigFieldMissingException):
+            # dlt's own message lists every place it looked, over dozens of lines.
+            names = ", ".join(
+                f"DESTINATION__{kind.upper()}__{field.upper()}" for field in inner.fields
             )
-            run_start = position = written_until = new_start
-        except GroupingRefusedError:
-            field = _next_to_drop(group_by)
-            if field is None:
-                raise
-            group_by.remove(field)
-            refused.append(field)
-            logger.warning(
-                "%s: the API refused group_by %s; asking again without %s",
-                name,
-                ",".join([*group_by, field]),
-                field,
-            )
-    tally.synced_until[name] = state.synced_until if state else None
-    tally.group_by[name] = tuple(group_by)
-    if refused:
-        tally.refused[name] = tuple(refused)
+            raise StoreError(
+                f"{target}: the {kind} destination is not configured: set {names} "
+                f"(or put {', '.join(inner.fields)} in .dlt/secrets.toml under "
+                f"[destination.{kind}])",
+                path=target,
+            ) from exc
+        text = " ".join(str(inner).split())
+        raise StoreError(f"{target}: dlt's {exc.step} step failed: {text}", path=target) from exc
 
 
-def _served_from(exc: LookbackExceededError, now: datetime) -> tuple[datetime, bool]:
-    """The earliest UTC midnight the API serves, and whether the API said so itself."""
-    earliest = getattr(exc, "earliest_start", None)
-    if isinstance(earliest, datetime):
-        if earliest.tzinfo is None:
-            earliest = earliest.replace(tzinfo=UTC)
-        day = _floor_day(earliest)
-        # A day boundary, so that bucket starts (part of each row's key) stay midnights.
-        return (day if day == earliest.astimezone(UTC) else day + _DAY), True
-    return _floor_day(now) - LOOKBACK_DAYS * _DAY + _DAY, False
-
-
-def _next_to_drop(group_by: Sequence[str]) -> str | None:
-    """The group-by field to ask without after a refusal (order: the module docstring)."""
-    order = [f for f in _DROP_FIRST if f in group_by]
-    order += [f for f in group_by if f not in _DROP_FIRST and f not in _KEEP_LONGEST]
-    order += [f for f in reversed(_KEEP_LONGEST) if f in group_by]
-    return order[0] if order else None
-
-
-def _paginator(
-    client: UsageClient, name: str, start: datetime, end: datetime, group_by: Sequence[str]
-) -> Paginator[Any]:
-    method: Callable[..., Paginator[Any]] = getattr(client, name)
-    # The finest grain the API accepts: every group-by field not refused, so each row is one
-    # stable (bucket, group) key. limit is left to the facade, which asks for the largest
-    # page (fewest requests). group_by=None, not [], when every field was refused.
-    return method(start=start, end=end, bucket_width="1d", group_by=list(group_by) or None)
-
-
-def _page_rows(table: TableSchema, buckets: Sequence[Any]) -> list[tuple[Any, ...]]:
-    by_key: dict[str, tuple[Any, ...]] = {}
-    for bucket in buckets:
-        for result in bucket.results:
-            values = table.row(Row(bucket.start, bucket.end, result))
-            if values[-1] in by_key:
-                # Grouped by every field, a key cannot repeat unless the API broke grouping;
-                # one INSERT ... ON CONFLICT cannot take the same key twice, so keep the last.
-                logger.warning(
-                    "%s: duplicate row %s in one page; kept the last", table.name, values[-1]
+def _report(
+    tally: Tally,
+    source: UsageClient | Sequence[OrgClient],
+    org_id: str,
+    names: Sequence[str],
+    target: str,
+    kind: str,
+    dataset: str,
+    end: datetime,
+    info: Any,
+) -> SyncReport:
+    orgs = (
+        [(org_id, org_id)]
+        if isinstance(source, UsageClient)
+        else [(o.name, o.org_id) for o in source]
+    )
+    operations = []
+    for org, oid in orgs:
+        for name in names:
+            outcome = tally.outcomes.get((org, name))
+            if outcome is None:
+                continue
+            operations.append(
+                OperationReport(
+                    org=org,
+                    org_id=oid,
+                    operation=name,
+                    table=TABLES[name].name,
+                    rows=outcome.rows,
+                    pages=outcome.pages,
+                    start=outcome.start,
+                    end=outcome.end,
+                    synced_until=outcome.state.synced_until if outcome.state else None,
+                    group_by=outcome.group_by,
+                    refused=outcome.refused,
+                    clamp=outcome.clamp,
                 )
-            by_key[values[-1]] = values
-    return list(by_key.values())
+            )
+    return SyncReport(
+        target=target,
+        destination=kind,
+        dataset=dataset,
+        end=end,
+        operations=tuple(operations),
+        failed=dict(tally.failed),
+        directory=dict(tally.directory),
+        directory_skipped=dict(tally.directory_skipped),
+        load_ids=tuple(getattr(info, "loads_ids", ()) or ()),
+    )
+
+
+def _check_path(path: str) -> None:
+    """Refuse, before a lock file is made, paths that can never be a database file."""
+    target = Path(path)
+    if target.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file", path=path)
+    if not target.parent.is_dir():
+        raise StoreError(
+            f"{path}: the directory {target.parent} does not exist; create it first", path=path
+        )
+
+
+def _check_duckdb(path: str) -> None:
+    """Open and close the file once: one clear error for what dlt would fail on later."""
+    try:
+        import duckdb
+    except ImportError as exc:
+        raise MissingDependencyError("sync", "duckdb", "duckdb") from exc
+    if not os.path.exists(path):
+        return  # dlt creates it; nothing there to be wrong about
+    try:
+        duckdb.connect(path).close()
+    except duckdb.Error as exc:
+        text = " ".join(str(exc).split())
+        lowered = text.lower()
+        if isinstance(exc, duckdb.IOException) and "lock" in lowered:
+            raise SyncLockedError(
+                f"{path} is open in another process (another sync, or a program holding it "
+                f"open for writing); try again when it is closed",
+                path=path,
+            ) from exc
+        if "not a valid duckdb database file" in lowered:
+            problem = "is not a DuckDB database"
+        elif "permission denied" in lowered or "read-only" in lowered:
+            problem = "cannot be written (permission denied)"
+        else:
+            problem = f"cannot be opened as a DuckDB database ({text})"
+        raise StoreError(f"{path} {problem}; nothing was changed", path=path) from exc
 
 
 def _now(now: datetime | None) -> datetime:
@@ -519,10 +442,6 @@ def _now(now: datetime | None) -> datetime:
     if not isinstance(now, datetime) or now.tzinfo is None:
         raise InvalidParameterError("now", now, "an aware datetime (e.g. datetime.now(UTC))")
     return now.astimezone(UTC)
-
-
-def _floor_day(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _operation_names(operations: Iterable[str] | None) -> list[str]:

@@ -1,0 +1,109 @@
+"""Sync benchmark: a 365-day demo sync against fetching the same rows plus one bulk load.
+
+    python bench/sync.py [--days 364]
+
+In one run, from the fake API served by another process over loopback (as the live API
+would be, so the fake's own work is not on our clock):
+
+1. fetch + parse: every operation's pages over the range, decoded into the Arrow tables the
+   sync hands to dlt (the same client, grain and code path as ``sync``);
+2. bulk load: those tables into a fresh DuckDB file, one ``CREATE TABLE ... AS`` each;
+3. full sync: ``openai_org_usage.store.sync`` of the same range into another fresh file.
+
+Module imports (dlt, duckdb, pyarrow) happen before the clocks start.
+
+Target: full sync <= 1.5 x (fetch + parse + bulk load). Rows are checked equal, so the two
+paths did the same work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# Imported before any clock starts, like pyarrow and duckdb: a process pays for its imports
+# once (dlt's takes about 2 s), not per sync.
+import dlt  # noqa: F401
+import duckdb
+import pyarrow as pa
+from _common import KEY, fake_server, machine
+
+from openai_org_usage import UsageClient
+from openai_org_usage.fake import DEFAULT_NOW
+from openai_org_usage.store import TABLES, sync
+from openai_org_usage.store._fetch import Outcome, fetch_operation
+
+TODAY = datetime.combine(DEFAULT_NOW.date(), datetime.min.time(), UTC)
+
+
+def fetch_all(client: UsageClient, since: datetime) -> dict[str, list[Any]]:
+    """Every operation's Arrow tables, as the sync fetches them (grain, refusals, pages)."""
+    out: dict[str, list[Any]] = {}
+    for table in TABLES.values():
+        tables: list[Any] = []
+        fetch_operation(
+            client,
+            table,
+            "default",
+            None,
+            since,
+            3,
+            DEFAULT_NOW,
+            lambda fetched: tables.append(fetched.table) is None,  # noqa: B023 - called here
+            Outcome(),
+        )
+        out[table.name] = tables
+    return out
+
+
+def bulk_load(path: Path, tables: dict[str, list[Any]]) -> int:
+    con = duckdb.connect(str(path))
+    rows = 0
+    try:
+        for name, parts in tables.items():
+            if not parts:
+                continue
+            data = pa.concat_tables(parts)
+            con.register("data", data)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM data")
+            con.unregister("data")
+            rows += data.num_rows
+    finally:
+        con.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=364, help="days back from the fake's today")
+    args = parser.parse_args()
+    since = TODAY - timedelta(days=args.days)
+    with fake_server() as base_url, tempfile.TemporaryDirectory() as tmp:
+        options: dict[str, Any] = {"base_url": base_url, "allow_insecure_http": True}
+        with UsageClient(KEY, **options) as client:
+            started = time.perf_counter()
+            tables = fetch_all(client, since)
+            fetched = time.perf_counter()
+            bulk_rows = bulk_load(Path(tmp) / "bulk.duckdb", tables)
+            loaded = time.perf_counter()
+            report = sync(
+                client, Path(tmp) / "sync.duckdb", since=since, now=DEFAULT_NOW, directory=False
+            )
+            synced = time.perf_counter()
+    fetch_s, bulk_s, sync_s = fetched - started, loaded - fetched, synced - loaded
+    assert report.total_rows == bulk_rows, (report.total_rows, bulk_rows)
+    print(f"machine: {machine()}")
+    print(f"range: {args.days} days of 1d buckets, every operation, {bulk_rows:,} rows")
+    print(f"fetch + parse into Arrow: {fetch_s:7.2f} s ({report.requests} requests)")
+    print(f"bulk Arrow load (DuckDB): {bulk_s:7.2f} s")
+    print(f"full sync (dlt, DuckDB):  {sync_s:7.2f} s")
+    ratio = sync_s / (fetch_s + bulk_s)
+    print(f"ratio sync / (fetch + bulk): {ratio:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,497 @@
+"""The dlt source: one resource per operation (and per directory kind), every organization.
+
+::
+
+    import dlt
+    from openai_org_usage import UsageClient
+    from openai_org_usage.store import usage_source
+
+    with UsageClient() as client:
+        pipeline = dlt.pipeline("openai_usage", destination="bigquery", dataset_name="openai")
+        pipeline.run(usage_source(client, org_id="org-abc123", since="2026-01-01"))
+
+Resources (each a table, see ``_schema``): ``costs``, ``usage_completions`` ... with
+``write_disposition="merge"`` and ``merge_key=("org_id", "bucket_start")``, and the directory's
+``projects``, ``users``, ``api_keys``, ``service_accounts`` (merged on ``org_id`` and ``id``)
+when ``directory=True``. Rows reach dlt as
+Arrow tables (pages of ``Paginator.arrow_batches()``, gathered into tables of up to
+50,000 rows).
+
+Per resource, every organization is fetched at once (a thread each; their clients share one
+request budget when made by ``open_clients``), and pages are handed to dlt as they arrive.
+Incremental state (``_fetch.OpState``) is kept per organization in each resource's dlt
+state, committed by dlt with the load that holds the rows. An organization that fails is
+recorded in ``tally`` and skipped for the rest of the run; the others go on. The pages it
+fetched before failing are loaded, with the state that records them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from openai_org_usage import UsageClient
+
+from ._fetch import Fetched, OpState, Outcome, fetch_operation
+from ._orgs import OrgClient
+from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from dlt.extract.source import DltSource
+
+__all__ = [
+    "ATTRIBUTED_BY",
+    "ATTRIBUTED_TABLE",
+    "DIRECTORY_TABLES",
+    "SOURCE_NAME",
+    "OrgFailure",
+    "SyncProgress",
+    "Tally",
+    "import_dlt",
+    "usage_source",
+]
+
+SOURCE_NAME = "openai_org_usage"
+DIRECTORY_TABLES: Mapping[str, str] = {
+    "project_id": "projects",
+    "user_id": "users",
+    "api_key_id": "api_keys",
+    "service_account_id": "service_accounts",
+}
+"""The directory's kinds of record, and the table each lands in (``directory.TABLES``)."""
+ATTRIBUTED_TABLE = "attributed_costs"
+ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
+"""What ``attributed_costs`` splits the bill by: joinable with the usage tables and names."""
+# Queue slots per organization: pages fetched ahead of dlt's extraction, bounded so that a
+# slow destination never holds a year of pages in memory.
+_AHEAD = 4
+# Rows handed to dlt at once (Arrow tables of this size are a few MB).
+_BATCH_ROWS = 50_000
+
+
+def import_dlt() -> Any:
+    """dlt, with its anonymous telemetry off unless the user configured it.
+
+    This machine's syncs talk to the API and the destination only; dlt reads the setting
+    when it starts, so it is set before the first import.
+    """
+    import os
+
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    try:
+        import dlt
+    except ImportError as exc:
+        from openai_org_usage import MissingDependencyError
+
+        raise MissingDependencyError("sync", "duckdb", "dlt") from exc
+    return dlt
+
+
+@attrs.frozen
+class SyncProgress:
+    """One page handed to dlt, as passed to ``progress``.
+
+    Attributes:
+        org: The organization's name.
+        operation: The operation's name.
+        page: The page's number within this organization's operation, from 1.
+        rows: Rows in the page.
+        start: Start of the page's first bucket with rows (None: a page without rows).
+        end: End of the page's last bucket with rows.
+    """
+
+    org: str
+    operation: str
+    page: int
+    rows: int
+    start: datetime | None
+    end: datetime | None
+
+
+@attrs.frozen
+class OrgFailure:
+    """Why an organization's sync stopped.
+
+    Attributes:
+        operation: The operation (or directory kind) it failed on; None: before any.
+        message: What went wrong, one line (the error's class and message; never a key).
+        error: The exception, when there was one.
+    """
+
+    operation: str | None
+    message: str
+    error: BaseException | None = None
+
+
+@attrs.define
+class Tally:
+    """What a run did so far: outcomes by (organization name, operation), failures, tables."""
+
+    outcomes: dict[tuple[str, str], Outcome] = attrs.field(factory=dict)
+    failed: dict[str, OrgFailure] = attrs.field(factory=dict)
+    directory: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    directory_skipped: dict[str, str] = attrs.field(factory=dict)
+    lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    def fail(self, org: str, operation: str | None, error: BaseException | str) -> None:
+        with self.lock:
+            if org in self.failed:
+                return
+            if isinstance(error, str):
+                self.failed[org] = OrgFailure(operation, error)
+            else:
+                text = " ".join(str(error).split()) or "(no message)"
+                self.failed[org] = OrgFailure(operation, f"{type(error).__name__}: {text}", error)
+
+
+def usage_source(
+    clients: UsageClient | Sequence[OrgClient],
+    *,
+    org_id: str = "default",
+    operations: Sequence[str] | None = None,
+    since: datetime | None = None,
+    trailing_days: int = 3,
+    now: datetime,
+    directory: bool = True,
+    attribution: bool = False,
+    write_disposition: str = "merge",
+    progress: Callable[[SyncProgress], None] | None = None,
+    tally: Tally | None = None,
+) -> DltSource:
+    """The dlt source of every operation's table (and the directory's), for one or more orgs.
+
+    Args:
+        clients: One client (its rows get ``org_id``), or organizations with clients
+            (``open_clients``).
+        org_id: The ``org_id`` of a single client's rows.
+        operations: Operation names (default: every operation of ``OPERATIONS``).
+        since: Where a first sync starts, or an earlier UTC midnight to backfill from.
+        trailing_days: Days before the stored ``synced_until`` fetched again on each run.
+        now: The run's end (aware).
+        directory: Add the directory's tables (projects, users, API keys, service
+            accounts; merged on ``org_id`` and ``id``).
+        attribution: Add ``attributed_costs``: the costs range of this run (the trailing
+            window on later runs) attributed to project, user and API key per day
+            (``openai_org_usage.attribution``), merged on ``(org_id, bucket_start)``. It
+            fetches costs and the priced usage endpoints again (one more request each).
+        write_disposition: ``"merge"`` (replace each loaded bucket's rows), or ``"append"``
+            for destinations that cannot merge (plain files: read them with the latest
+            ``_dlt_load_id`` of each ``(org_id, bucket_start)``).
+        progress: Called with each page, in dlt's extraction thread.
+        tally: Filled in with what the run did (``sync`` reads its report from it).
+    """
+    dlt = import_dlt()
+    orgs = (
+        [OrgClient(org_id, org_id, clients)] if isinstance(clients, UsageClient) else list(clients)
+    )
+    tally = tally if tally is not None else Tally()
+    for org in orgs:
+        if org.client is None:
+            tally.fail(org.name, None, org.error or "no client")
+    names = list(operations) if operations is not None else list(TABLES)
+    resources = []
+    for name in names:
+        table = TABLES[name]
+        hints: dict[str, Any] = {"columns": table.dlt_columns()}
+        if write_disposition == "merge":
+            hints["merge_key"] = MERGE_KEY
+        resources.append(
+            dlt.resource(
+                _operation_pages(table, orgs, since, trailing_days, now, progress, tally)(),
+                name=table.name,
+                write_disposition=write_disposition,
+                **hints,
+            )
+        )
+    if directory:
+        loaded: dict[str, Any] = {}  # one directory per organization, for every kind
+        for kind, table_name in DIRECTORY_TABLES.items():
+            resources.append(
+                dlt.resource(
+                    _directory_rows(kind, orgs, loaded, tally),
+                    name=table_name,
+                    # Plain files cannot merge: the directory is small, so it is replaced.
+                    write_disposition="merge" if write_disposition == "merge" else "replace",
+                    primary_key=(ORG_ID, "id"),
+                    columns=_directory_hints(_directory_schema(kind)),
+                )
+            )
+
+    if attribution:
+        resources.append(
+            dlt.resource(
+                _attributed_rows(orgs, since, now, tally),
+                name=ATTRIBUTED_TABLE,
+                write_disposition=write_disposition,
+                columns=_attribution_hints(),
+                **({"merge_key": MERGE_KEY} if write_disposition == "merge" else {}),
+            )
+        )
+
+    def build() -> Any:
+        return resources
+
+    return dlt.source(build, name=SOURCE_NAME, max_table_nesting=0)()  # type: ignore[no-any-return]
+
+
+def _operation_pages(
+    table: TableSchema,
+    orgs: Sequence[OrgClient],
+    since: datetime | None,
+    trailing_days: int,
+    now: datetime,
+    progress: Callable[[SyncProgress], None] | None,
+    tally: Tally,
+) -> Callable[[], Iterator[pa.Table]]:
+    def pages() -> Iterator[pa.Table]:
+        dlt = import_dlt()
+        stored = dlt.current.resource_state().setdefault("orgs", {})
+        active = [o for o in orgs if o.client is not None and o.name not in tally.failed]
+        if not active:
+            return
+        inbox: queue.Queue[tuple[OrgClient, Fetched | BaseException | None]] = queue.Queue(
+            maxsize=_AHEAD * len(active)
+        )
+        stop = threading.Event()
+
+        def put(item: tuple[OrgClient, Fetched | BaseException | None]) -> bool:
+            """Hand ``item`` over; False when the consumer went away (dlt closed us)."""
+            while not stop.is_set():
+                try:
+                    inbox.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def work(org: OrgClient, outcome: Outcome) -> None:
+            assert org.client is not None
+            try:
+                fetch_operation(
+                    org.client,
+                    table,
+                    org.org_id,
+                    OpState.from_json(stored.get(org.org_id)),
+                    since,
+                    trailing_days,
+                    now,
+                    lambda fetched: put((org, fetched)),
+                    outcome,
+                )
+            except Exception as exc:
+                put((org, exc))
+                return
+            put((org, None))
+
+        threads = []
+        for org in active:
+            outcome = tally.outcomes.setdefault((org.name, table.operation), Outcome())
+            thread = threading.Thread(
+                target=work, args=(org, outcome), name=f"sync-{org.name}", daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+        running = len(threads)
+        numbers = dict.fromkeys((o.name for o in active), 0)
+        # Pages are handed to dlt in batches: each item costs dlt a schema check and a write,
+        # so a year of one-page-per-month items would cost more than the rows themselves.
+        held: list[pa.Table] = []
+        held_rows = 0
+        try:
+            while running:
+                org, item = inbox.get()
+                if item is None:
+                    running -= 1
+                elif isinstance(item, BaseException):
+                    running -= 1
+                    tally.fail(org.name, table.operation, item)
+                else:
+                    if item.state is not None:
+                        stored[org.org_id] = item.state.to_json()
+                    numbers[org.name] += 1
+                    if progress is not None:
+                        progress(
+                            SyncProgress(
+                                org.name,
+                                table.operation,
+                                numbers[org.name],
+                                item.table.num_rows,
+                                item.start,
+                                item.end,
+                            )
+                        )
+                    if item.table.num_rows:
+                        held.append(item.table)
+                        held_rows += item.table.num_rows
+                    if held_rows >= _BATCH_ROWS:
+                        yield _concat(held)
+                        held, held_rows = [], 0
+            if held:
+                yield _concat(held)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join()
+
+    return pages
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    import pyarrow as pa
+
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+def _directory_schema(kind: str) -> pa.Schema:
+    """The Arrow schema of a directory table: ``org_id``, then ``COLUMNS[kind]``."""
+    import pyarrow as pa
+
+    from openai_org_usage.directory import COLUMNS
+
+    fields = [pa.field(ORG_ID, pa.string(), nullable=False)]
+    for name in COLUMNS[kind]:  # type: ignore[index]
+        if name.endswith("_at"):
+            fields.append(pa.field(name, pa.timestamp("us", tz="UTC")))
+        elif name == "archived":
+            fields.append(pa.field(name, pa.bool_()))
+        else:
+            fields.append(pa.field(name, pa.string(), nullable=name != "id"))
+    return pa.schema(fields)
+
+
+def _directory_hints(schema: pa.Schema) -> dict[str, dict[str, Any]]:
+    import pyarrow as pa
+
+    hints: dict[str, dict[str, Any]] = {}
+    for field in schema:
+        if pa.types.is_timestamp(field.type):
+            hint: dict[str, Any] = {"data_type": "timestamp", "timezone": True}
+        elif pa.types.is_boolean(field.type):
+            hint = {"data_type": "bool"}
+        else:
+            hint = {"data_type": "text"}
+        hint["nullable"] = field.nullable
+        hints[field.name] = hint
+    return hints
+
+
+def _directory_rows(
+    kind: str,
+    orgs: Sequence[OrgClient],
+    loaded: dict[str, Any],
+    tally: Tally,
+) -> Iterator[pa.Table]:
+    import pyarrow as pa
+
+    from openai_org_usage.directory import Directory
+
+    schema = _directory_schema(kind)
+    for org in orgs:
+        if org.client is None or org.name in tally.failed:
+            continue
+        if org.name in tally.directory_skipped:
+            continue
+        try:
+            found = loaded.get(org.name)
+            if found is None:
+                found = loaded[org.name] = Directory.load(org.client)
+            items = found.records(kind)
+        except Exception as exc:
+            # Names are a convenience: an admin key without the right to list them still
+            # syncs usage and costs; the summary says what was skipped.
+            tally.directory_skipped[org.name] = (
+                f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+            )
+            continue
+        tally.directory[(org.name, DIRECTORY_TABLES[kind])] = len(items)
+        if items:
+            columns = {
+                field.name: pa.array(
+                    [org.org_id] * len(items)
+                    if field.name == ORG_ID
+                    else [item.get(field.name) for item in items],
+                    field.type,
+                )
+                for field in schema
+            }
+            yield pa.Table.from_pydict(columns, schema=schema)
+
+
+_CENTS = (18, 2)  # precision and scale of an amount in whole cents
+_ATTRIBUTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    (ORG_ID, "text"),
+    ("bucket_start", "timestamp"),
+    ("bucket_end", "timestamp"),
+    *((field, "text") for field in ATTRIBUTED_BY),
+    ("estimated_cost", "double"),
+    # Whole cents, exact: the attributed rows and remainders add up to the bill.
+    ("attributed_cost", "decimal"),
+    ("currency", "text"),
+    ("unattributed_reason", "text"),
+    ("line_item", "text"),
+    ("billed_project_id", "text"),
+)
+
+
+def _attribution_hints() -> dict[str, dict[str, Any]]:
+    hints: dict[str, dict[str, Any]] = {}
+    for name, kind in _ATTRIBUTION_COLUMNS:
+        hint: dict[str, Any] = {"data_type": kind, "nullable": name not in MERGE_KEY}
+        if kind == "timestamp":
+            hint["timezone"] = True
+        if kind == "decimal":
+            hint.update(precision=_CENTS[0], scale=_CENTS[1])
+        if name in MERGE_KEY:
+            hint["merge_key"] = True
+        hints[name] = hint
+    return hints
+
+
+def _attributed_rows(
+    orgs: Sequence[OrgClient], since: datetime | None, now: datetime, tally: Tally
+) -> Iterator[pa.Table]:
+    """Each organization's attribution over the range its costs were fetched this run."""
+    import pyarrow as pa
+
+    from openai_org_usage.attribution import attribute
+
+    types = {
+        "text": pa.string(),
+        "double": pa.float64(),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "decimal": pa.decimal128(*_CENTS),
+    }
+    schema = pa.schema(
+        [pa.field(n, types[k], nullable=n not in MERGE_KEY) for n, k in _ATTRIBUTION_COLUMNS]
+    )
+    for org in orgs:
+        if org.client is None or org.name in tally.failed:
+            continue
+        costs = tally.outcomes.get((org.name, "costs"))
+        start = costs.start if costs is not None else since
+        if start is None:
+            continue  # costs were not due (or not synced): nothing restated to attribute
+        try:
+            result = attribute(org.client, start=start, end=now, by=ATTRIBUTED_BY)
+        except Exception as exc:
+            tally.fail(org.name, ATTRIBUTED_TABLE, exc)
+            continue
+        records = result.to_records()
+        columns: dict[str, Any] = {}
+        for field in schema:
+            if field.name == ORG_ID:
+                values: list[Any] = [org.org_id] * len(records)
+            else:
+                values = [r.get(field.name) for r in records]
+                if pa.types.is_floating(field.type):
+                    values = [None if v is None else float(v) for v in values]
+            columns[field.name] = pa.array(values, field.type)
+        tally.directory[(org.name, ATTRIBUTED_TABLE)] = len(records)
+        if records:
+            yield pa.Table.from_pydict(columns, schema=schema)

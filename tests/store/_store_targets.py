@@ -1,0 +1,163 @@
+"""Three real destinations behind one interface: a DuckDB file, Parquet files, PostgreSQL.
+
+``target`` is parametrized over the three; each test gets a fresh one (a new file, a new
+directory, a new database that is dropped afterwards) and reads back the *current* rows the
+way a user would: plain SQL on DuckDB and PostgreSQL; for Parquet files, which dlt can only
+append to, each ``(org_id, bucket_start)`` from its latest load (``_dlt_load_id``), as the
+README's reader query does.
+
+PostgreSQL comes from ``OPENAI_ORG_USAGE_TEST_POSTGRES`` (``.ci/run`` starts a server and sets
+it). Unset outside CI: those tests skip, saying so. Unset or unreachable with ``CI`` set: they
+fail, so CI never passes without them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import attrs
+import httpx
+import pytest
+
+from openai_org_usage.store import TABLES
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+POSTGRES_ENV = "OPENAI_ORG_USAGE_TEST_POSTGRES"
+DESTINATIONS = ("duckdb", "filesystem", "postgres")
+
+
+@attrs.define
+class Target:
+    """One fresh destination: how to sync into it, and how to read its current rows."""
+
+    kind: str
+    workdir: Path
+    db: Path | None = None
+    destination: Any = None
+    bucket: Path | None = None
+    postgres_url: str | None = None
+
+    def sync_args(self) -> dict[str, Any]:
+        """Keyword arguments of ``store.sync`` for this target (``db`` or ``destination``)."""
+        args: dict[str, Any] = {"pipelines_dir": self.workdir / "pipelines"}
+        if self.db is not None:
+            args["db"] = self.db
+        else:
+            args["destination"] = self.destination
+        return args
+
+    def rows(self, table: str) -> list[tuple[Any, ...]]:
+        """The table's current rows (``org_id`` and the row shape), sorted."""
+        schema = TABLES_BY_NAME[table]
+        names = ", ".join(schema.column_names)
+        if self.kind == "duckdb":
+            import duckdb
+
+            assert self.db is not None
+            with duckdb.connect(str(self.db), read_only=True) as con:
+                found = con.execute(f"SELECT {names} FROM main.{table}").fetchall()
+        elif self.kind == "filesystem":
+            import duckdb
+
+            assert self.bucket is not None
+            files = self.bucket / "openai_org_usage" / table / "*.parquet"
+            with duckdb.connect() as con:
+                found = con.execute(
+                    f"SELECT {names} FROM read_parquet('{files}', union_by_name = true) "
+                    "QUALIFY _dlt_load_id = max(_dlt_load_id) "
+                    "OVER (PARTITION BY org_id, bucket_start)"
+                ).fetchall()
+        else:
+            import psycopg2
+
+            con = psycopg2.connect(self.postgres_url)
+            try:
+                with con.cursor() as cur:
+                    cur.execute(f"SELECT {names} FROM openai_org_usage.{table}")
+                    found = cur.fetchall()
+            finally:
+                con.close()
+        return sorted((normalized(row) for row in found), key=repr)
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Run ``sql`` where the tables are (DuckDB file or PostgreSQL schema)."""
+        if self.kind == "duckdb":
+            import duckdb
+
+            assert self.db is not None
+            with duckdb.connect(str(self.db), read_only=True) as con:
+                return con.execute(sql).fetchall()
+        import psycopg2
+
+        con = psycopg2.connect(self.postgres_url, options="-c search_path=openai_org_usage")
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql)
+                return list(cur.fetchall())
+        finally:
+            con.close()
+
+
+TABLES_BY_NAME = {schema.name: schema for schema in TABLES.values()}
+
+
+def normalized(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Instants in UTC (each database hands them back in its own zone object)."""
+    return tuple(v.astimezone(UTC) if isinstance(v, datetime) else v for v in row)
+
+
+def postgres_url() -> str:
+    """The test server's URL, or skip (outside CI) / fail (in CI) when there is none."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGRES_ENV} is unset in CI: .ci/run must start PostgreSQL")
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (as .ci/run does) to run this")
+    return url
+
+
+def with_database(url: str, database: str) -> str:
+    """``url`` pointing at ``database``, with a placeholder password if it has none (dlt's
+    postgres credentials require one; a server that trusts local users ignores it)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc and ":" not in netloc.split("@", 1)[0]:
+        user, host = netloc.split("@", 1)
+        netloc = f"{user}:unused@{host}"
+    return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
+
+
+def make_target(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Target:
+    workdir = tmp_path / kind
+    workdir.mkdir()
+    if kind == "duckdb":
+        return Target(kind, workdir, db=workdir / "usage.duckdb")
+    import dlt
+
+    if kind == "filesystem":
+        bucket = workdir / "bucket"
+        return Target(
+            kind,
+            workdir,
+            destination=dlt.destinations.filesystem(bucket.as_uri()),
+            bucket=bucket,
+        )
+    url = request.getfixturevalue("postgres_database")
+    return Target(kind, workdir, destination=dlt.destinations.postgres(url), postgres_url=url)
+
+
+class CountingTransport(httpx.BaseTransport):
+    """Counts the requests that reach ``inner``, by path."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return self.inner.handle_request(request)
