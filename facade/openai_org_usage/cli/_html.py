@@ -117,9 +117,11 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
             f'<p class="synthetic">{_e(SYNTHETIC)}: made up by the embedded fake API, '
             "not an organization's usage</p>"
         )
-    parts.extend(f'<p class="note">{_e(note)}</p>' for note in getattr(report, "notes", ()))
     parts.append("</header>")
     parts.append(_headline(report))
+    # Below the headline, not above it: what could not be read (an archived project's keys)
+    # qualifies the names, not the numbers a reader came for.
+    parts.extend(f'<p class="note">{_e(note)}</p>' for note in report.notes)
     parts.append('<section class="charts">')
     parts.append("<h2>Charts</h2>")
     parts.append(
