@@ -362,3 +362,32 @@ def _found(value: object) -> str:
     if type(value) is dict:
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def struct_converter(cls: type[Any], fields: Sequence[Field]) -> Builder:
+    """A function ``struct -> cls`` for results the fast decoder (``_decode``) already checked.
+
+    The struct's attributes are ``f0``, ``f1`` ... in spec order (``_decode.result_struct``);
+    the model's constructor takes them in its own order (required first), checked here as for
+    the builders. Nothing is checked per call: the decoder refused every wrong type already.
+    """
+    ordered = sorted(range(len(fields)), key=lambda i: not fields[i].required)
+    _check_positions(cls, [fields[i] for i in ordered])
+    namespace: dict[str, Any] = {"_cls": cls, "_UNSET": UNSET}
+    args: list[str] = []
+    for index in ordered:
+        field = fields[index]
+        value = f"s.f{index}"
+        if field.kind == "object" and field.model is not None:
+            namespace[f"_nested{index}"] = struct_converter(field.model, field.nested)
+            if field.required and not field.nullable:
+                value = f"_nested{index}({value})"
+            else:
+                value = (
+                    f"(_nested{index}(v) if (v := {value}) is not None and v is not _UNSET else v)"
+                )
+        args.append(value)
+    source = f"def convert(s):\n    return _cls({', '.join(args)})\n"
+    exec(compile(source, f"<converter {cls.__name__}>", "exec"), namespace)
+    convert: Builder = namespace["convert"]
+    return convert

@@ -29,12 +29,13 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._errors import PaginationError
+from ._columnar import ColumnarPage
+from ._errors import MissingDependencyError, PaginationError
 from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
@@ -43,6 +44,7 @@ from ._time import align_down, from_unix_seconds
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 R = TypeVar("R")
 Window = tuple[int, int]
@@ -87,28 +89,40 @@ class _Chain:
         self.cursors: set[str] = set()
         self.next_start = window[0]
 
-    def next_cursor(self, page: Page[Any]) -> str | None:
-        """Check ``page``; return the cursor to follow, or None when the window is done."""
+    def next_cursor(self, page: Page[Any] | ColumnarPage) -> str | None:
+        """Check ``page``; return the cursor to follow, or None when the window is done.
+
+        Works on the buckets' Unix seconds (the API's own integers, kept by both page kinds),
+        never on datetimes: a 1m pull checks tens of thousands of buckets.
+        """
+        if isinstance(page, Page):
+            starts = [b.start_time for b in page.buckets]
+            ends = [b.end_time for b in page.buckets]
+        else:
+            starts, ends = page.starts, page.ends
         end = self.window[1]
         width = self.query.bucket_seconds
-        for bucket in page.buckets:
-            begins, ends = bucket.start_time, bucket.end_time
-            if begins != self.next_start:
-                if begins < self.next_start:
+        next_start = self.next_start
+        for begins, ends_at in zip(starts, ends, strict=True):
+            if begins != next_start:
+                self.next_start = next_start
+                if begins < next_start:
                     raise self._error(f"bucket {_iso(begins)} repeats or overlaps")
                 if begins >= end:
                     raise self._error(f"bucket {_iso(begins)} is outside the window")
-                raise self._error(f"buckets skip from {_iso(self.next_start)} to {_iso(begins)}")
+                raise self._error(f"buckets skip from {_iso(next_start)} to {_iso(begins)}")
             natural_end = begins - begins % width + width
-            if ends != natural_end and not (ends == end and ends < natural_end):
+            if ends_at != natural_end and not (ends_at == end and ends_at < natural_end):
                 raise self._error(
-                    f"bucket {_iso(begins)}..{_iso(ends)} is not one "
+                    f"bucket {_iso(begins)}..{_iso(ends_at)} is not one "
                     f"{self.query.bucket_width} bucket"
                 )
-            self.next_start = ends
+            next_start = ends_at
+        self.next_start = next_start
+        page_empty = not starts
         if self.next_start >= end or not page.has_more:
             return None
-        if not page.buckets:
+        if page_empty:
             if self._covered_up_to_now():
                 return None
             # An empty page that promises more, short of the range: following it would let a
@@ -208,18 +222,26 @@ class _Feed:
             self._cond.notify_all()
 
 
+P = TypeVar("P", Page[Any], ColumnarPage)
+Decode = Callable[..., P]
+"""``(operation, response, *, attempts) -> page``: ``parse_page`` or ``_columnar.decode_page``."""
+
+
 def _window_pages(
     sender: SyncSender,
     query: Query,
     window: Window,
-    first: Page[Any] | None = None,
-) -> Iterator[Page[Any]]:
+    decode: Decode[P],
+    first: P | None = None,
+) -> Iterator[P]:
     chain = _Chain(query, window)
     cursor: str | None = None
     page = first
     while True:
         if page is None:
-            page = sender.fetch(query.operation, chain.kwargs(cursor))
+            response, attempts = sender.send_page(query.operation, chain.kwargs(cursor))
+            page = decode(query.operation, response, attempts=attempts)
+            del response
         cursor = chain.next_cursor(page)
         yield page
         if cursor is None:
@@ -228,14 +250,18 @@ def _window_pages(
 
 
 async def _async_window_pages(
-    sender: AsyncSender, query: Query, window: Window, first: Page[Any] | None = None
-) -> AsyncGenerator[Page[Any]]:
+    sender: AsyncSender, query: Query, window: Window, decode: Decode[P], first: P | None = None
+) -> AsyncGenerator[P]:
     chain = _Chain(query, window)
     cursor: str | None = None
     page = first
     while True:
         if page is None:
-            page = await sender.fetch(query.operation, chain.kwargs(cursor))
+            response, attempts = await sender.send_page(query.operation, chain.kwargs(cursor))
+            # Decoding a large page takes milliseconds of CPU; in a worker thread, other
+            # windows' responses keep arriving meanwhile.
+            page = await asyncio.to_thread(decode, query.operation, response, attempts=attempts)
+            del response
         cursor = chain.next_cursor(page)
         yield page
         if cursor is None:
@@ -302,28 +328,84 @@ class Paginator(Generic[R]):
     def to_pandas(self) -> pd.DataFrame:
         """Every result as a DataFrame row, with typed columns (needs the ``pandas`` extra).
 
+        Built from the pages' Arrow batches (``arrow_batches()``), each copied into the frame as
+        it arrives: the pages are decoded into columns, never into one object per result. The
+        frame equals ``export.to_pandas(operation, paginator.results())``: same columns, dtypes
+        and values.
+
         Raises:
-            MissingDependencyError: pandas is not installed.
+            MissingDependencyError: pandas (or pyarrow, part of the ``pandas`` extra) is not
+                installed.
 
         Example::
 
             df = client.completions(start="30d", group_by="model").to_pandas()
             df.groupby("model")["input_tokens"].sum()
         """
-        from .export import to_pandas
+        from ._columnar import require_pyarrow, schema
+        from .export import _frame_from_batches
 
-        return to_pandas(self.query.operation, self.results())
+        _require_pandas()
+        require_pyarrow("DataFrames")
+        # Each page's batch goes into the frame as it arrives (see export._FrameBuilder).
+        return _frame_from_batches(schema(self.query.operation), self.arrow_batches())
 
     def pages(self) -> Iterator[Page[R]]:
         """Every page, in time order."""
+        return self._pull(parse_page)
+
+    def arrow_batches(self) -> Iterator[pa.RecordBatch]:
+        """Every page as an Arrow record batch, in time order (needs the ``arrow`` extra).
+
+        One batch per page, each with exactly ``export.arrow_schema(operation)`` (an empty page
+        gives an empty batch), rows in the row shape of ``export.columns``. Pages are decoded
+        straight into columns, with no Python object per result, and checked as the object
+        path checks them: a page that is invalid or does not chain raises
+        ``ResponseValidationError`` / ``PaginationError``, never a partial result. Memory stays
+        bounded by the pages in flight; stop iterating to stop the requests.
+
+        Raises:
+            MissingDependencyError: pyarrow is not installed.
+
+        Example::
+
+            for batch in client.completions(start="30d", bucket_width="1h").arrow_batches():
+                writer.write_batch(batch)
+        """
+        from ._columnar import decode_page, require_pyarrow
+
+        require_pyarrow()  # now, not at the first batch
+        return (page.batch for page in self._pull(decode_page))
+
+    def to_arrow(self) -> pa.Table:
+        """Every result as one Arrow table with ``export.arrow_schema`` (needs ``arrow``).
+
+        The batches of ``arrow_batches()``, in order; an empty range gives an empty table with
+        the same schema.
+
+        Raises:
+            MissingDependencyError: pyarrow is not installed.
+
+        Example::
+
+            table = client.costs(start="30d", group_by="project_id").to_arrow()
+        """
+        from ._columnar import require_pyarrow, schema
+
+        pa = require_pyarrow()
+        return pa.Table.from_batches(
+            list(self.arrow_batches()), schema=schema(self.query.operation)
+        )
+
+    def _pull(self, decode: Decode[P]) -> Iterator[P]:
         only, windows = _single(plan_windows(self.query, self._max_concurrency))
         if only is not None:
             # One window: page by page, so stopping early stops the requests too.
-            yield from _window_pages(self._sender, self.query, only)
+            yield from _window_pages(self._sender, self.query, only, decode)
             return
-        yield from self._concurrent_pages(windows)
+        yield from self._concurrent_pages(windows, decode)
 
-    def _concurrent_pages(self, windows: Iterator[Window]) -> Iterator[Page[R]]:
+    def _concurrent_pages(self, windows: Iterator[Window], decode: Decode[P]) -> Iterator[P]:
         feed = _Feed(windows, self._max_concurrency + _EXTRA_HELD)
         operation = self.query.operation
 
@@ -361,9 +443,9 @@ class Paginator(Generic[R]):
                 del outcome
                 # Parsed here, in the consumer's thread, when its turn comes: windows waiting
                 # their turn are held as compact bytes, not as thousands of model objects.
-                first = parse_page(operation, response, attempts=attempts)
+                first = decode(operation, response, attempts=attempts)
                 del response
-                yield from _window_pages(self._sender, self.query, window, first)
+                yield from _window_pages(self._sender, self.query, window, decode, first)
                 del first
         finally:
             feed.stop()
@@ -401,9 +483,37 @@ class AsyncPaginator(Generic[R]):
 
     async def pages(self) -> AsyncGenerator[Page[R]]:
         """Every page, in time order."""
+        async for page in self._pull(parse_page):
+            yield page
+
+    def arrow_batches(self) -> AsyncIterator[pa.RecordBatch]:
+        """Every page as an Arrow record batch, for ``async for`` (see ``Paginator.arrow_batches``).
+
+        Raises:
+            MissingDependencyError: pyarrow is not installed (at the call).
+        """
+        from ._columnar import decode_page, require_pyarrow
+
+        require_pyarrow()
+
+        async def batches() -> AsyncGenerator[pa.RecordBatch]:
+            async for page in self._pull(decode_page):
+                yield page.batch
+
+        return batches()
+
+    async def to_arrow(self) -> pa.Table:
+        """Every result as one Arrow table (see ``Paginator.to_arrow``)."""
+        from ._columnar import require_pyarrow, schema
+
+        pa = require_pyarrow()
+        batches = [batch async for batch in self.arrow_batches()]
+        return pa.Table.from_batches(batches, schema=schema(self.query.operation))
+
+    async def _pull(self, decode: Decode[P]) -> AsyncGenerator[P]:
         only, windows = _single(plan_windows(self.query, self._max_concurrency))
         if only is not None:
-            async for page in _async_window_pages(self._sender, self.query, only):
+            async for page in _async_window_pages(self._sender, self.query, only, decode):
                 yield page
             return
         # As in Paginator, with tasks for threads: workers claim windows in order and put
@@ -455,9 +565,11 @@ class AsyncPaginator(Generic[R]):
                 window = window_of.pop(index)
                 response, attempts = slot.result()
                 room.release()
-                first = await self._sender.parse(operation, response, attempts)
+                first = await asyncio.to_thread(decode, operation, response, attempts=attempts)
                 del response, slot
-                async for page in _async_window_pages(self._sender, self.query, window, first):
+                async for page in _async_window_pages(
+                    self._sender, self.query, window, decode, first
+                ):
                     yield page
                 del first
         finally:
@@ -481,9 +593,21 @@ class AsyncPaginator(Generic[R]):
 
     async def to_pandas(self) -> pd.DataFrame:
         """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
-        from .export import to_pandas
+        from ._columnar import require_pyarrow, schema
+        from .export import _frame_from_batches
 
-        return to_pandas(self.query.operation, [row async for row in self.results()])
+        _require_pandas()
+        require_pyarrow("DataFrames")
+        batches = [batch async for batch in self.arrow_batches()]
+        return _frame_from_batches(schema(self.query.operation), batches)
+
+
+def _require_pandas() -> None:
+    # Before any request: a missing extra is known without asking the API.
+    try:
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
 
 
 def _describe(query: Query) -> str:

@@ -40,8 +40,16 @@ Decisions:
   object is flattened like a known one: ``amount_tax``), unless ``extras=False``; frames never
   have them, because a frame's columns must not depend on the data.
 
-pandas is imported only by :func:`to_pandas`; without it, ``MissingDependencyError`` names
-the ``pandas`` extra.
+Arrow: :func:`arrow_schema` is the row shape as an Arrow schema (``bucket_start`` and
+``bucket_end`` ``timestamp[us, UTC]``, strings ``string``, booleans ``bool``, counts
+``int64``, other numbers ``float64``; every column nullable but the bucket bounds).
+``Paginator.to_arrow()`` and ``Paginator.arrow_batches()`` decode pages straight into it;
+:func:`to_arrow` builds the same table from typed rows, and :func:`arrow_to_pandas` turns such a
+table into the DataFrame :func:`to_pandas` would make (``Paginator.to_pandas()`` is built from
+the pages' Arrow batches, one page at a time).
+
+pandas is imported only by :func:`to_pandas` and :func:`arrow_to_pandas`, pyarrow only by the
+Arrow functions; without them, ``MissingDependencyError`` names the extra to install.
 """
 
 from __future__ import annotations
@@ -62,15 +70,19 @@ from ._operations import OPERATIONS, Field, Operation
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "PANDAS_DTYPES",
     "Column",
     "ColumnKind",
     "Rows",
+    "arrow_schema",
+    "arrow_to_pandas",
     "columns",
     "row_key",
     "row_values",
+    "to_arrow",
     "to_pandas",
     "to_records",
 ]
@@ -208,6 +220,213 @@ def to_pandas(operation: Operation[Any] | str, rows: Rows) -> pd.DataFrame:
     }
     # An explicit index, so that empty and non-empty frames both get a RangeIndex.
     return pandas.DataFrame(data, index=pandas.RangeIndex(len(values[0])))
+
+
+def arrow_schema(operation: Operation[Any] | str) -> pa.Schema:
+    """The row shape of ``operation`` as an Arrow schema: :func:`columns`, typed.
+
+    Every batch ``Paginator.arrow_batches()`` yields, and every table ``to_arrow`` makes, has
+    exactly this schema, an empty one included.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed
+            (``pip install 'openai-org-usage[arrow]'``).
+        InvalidParameterError: no operation of that name.
+
+    Example::
+
+        >>> arrow_schema("costs").field("amount_value").type
+        DataType(double)
+    """
+    from ._columnar import require_pyarrow
+
+    pa = require_pyarrow()
+    types = {
+        "timestamp": pa.timestamp("us", tz="UTC"),
+        "string": pa.string(),
+        "boolean": pa.bool_(),
+        "integer": pa.int64(),
+        "float": pa.float64(),
+    }
+    return pa.schema(
+        [
+            pa.field(col.name, types[col.kind], nullable=col.name not in (_START, _END))
+            for col in columns(operation)
+        ]
+    )
+
+
+def to_arrow(operation: Operation[Any] | str, rows: Rows) -> pa.Table:
+    """An Arrow table of typed rows, with :func:`arrow_schema` (needs the ``arrow`` extra).
+
+    The same table ``Paginator.to_arrow()`` decodes from the pages directly; use this for rows
+    you already hold.
+
+    Raises:
+        MissingDependencyError: pyarrow is not installed.
+        InvalidParameterError: no operation of that name.
+        TypeError: a result of another operation, or a value of the wrong type.
+    """
+    from ._columnar import require_pyarrow
+
+    pa = require_pyarrow()
+    op = _operation(operation)
+    schema = arrow_schema(op)
+    cols = _shape(op).columns
+    values: list[list[Any]] = [[] for _ in cols]
+    for row in _iter_rows(op, rows):
+        for column_values, value in zip(values, row_values(cols, row), strict=True):
+            column_values.append(value)
+    arrays = [pa.array(v, type=f.type) for v, f in zip(values, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def arrow_to_pandas(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:
+    """The DataFrame of a table with an operation's :func:`arrow_schema`, in the row shape's dtypes.
+
+    What :func:`to_pandas` makes of the same rows: ``datetime64[us, UTC]``, ``string``,
+    ``boolean``, ``Int64``, ``float64`` (missing values ``<NA>``, ``NaN`` for floats).
+
+    Raises:
+        MissingDependencyError: pandas or pyarrow is not installed.
+        TypeError: a column of a type the row shape does not use.
+
+    Example::
+
+        frame = arrow_to_pandas(client.costs(start="30d").to_arrow())
+    """
+    from ._columnar import require_pyarrow
+
+    pa = require_pyarrow("DataFrames")
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    return _frame_from_batches(table.schema, table.to_batches())
+
+
+def _frame_from_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> pd.DataFrame:
+    """The DataFrame of ``batches`` (all with ``schema``), built batch by batch."""
+    builder = _FrameBuilder(schema)
+    for batch in batches:
+        builder.append(batch)
+    return builder.finish()
+
+
+class _FrameBuilder:
+    """Builds a DataFrame from record batches as they come, without holding them all.
+
+    Numeric, boolean and timestamp columns grow in place (numpy ``resize``: ``realloc``, which
+    moves large blocks by remapping pages, not by copying them), so each batch's values are
+    copied once into the frame's own arrays and the batch can go: the peak is the frame plus
+    one page, not the batches beside a finished copy (bench/run_all.py measures it). String
+    columns keep the batches' Arrow chunks, which pandas' Arrow-backed ``string`` dtype uses
+    as they are.
+    """
+
+    def __init__(self, schema: pa.Schema) -> None:
+        try:
+            import pandas
+        except ImportError as exc:
+            raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
+        import numpy
+
+        from ._columnar import require_pyarrow
+
+        self._pd = pandas
+        self._np = numpy
+        self._pa = require_pyarrow("DataFrames")
+        self._schema = schema
+        self._rows = 0
+        self._chunks: dict[str, list[Any]] = {}
+        self._values: dict[str, Any] = {}
+        self._masks: dict[str, Any] = {}
+        pa = self._pa
+        for field in schema:
+            kind = field.type
+            if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+                self._chunks[field.name] = []
+                continue
+            if pa.types.is_boolean(kind):
+                dtype: Any = numpy.bool_
+            elif pa.types.is_float64(kind):
+                dtype = numpy.float64
+            elif pa.types.is_int64(kind) or pa.types.is_timestamp(kind):
+                dtype = numpy.int64
+            else:
+                raise TypeError(f"no pandas column for Arrow type {kind}")
+            self._values[field.name] = numpy.empty(0, dtype=dtype)
+            if not pa.types.is_float64(kind):
+                self._masks[field.name] = numpy.empty(0, dtype=numpy.bool_)
+
+    def append(self, batch: pa.RecordBatch) -> None:
+        import pyarrow.compute as pc
+
+        np, pa = self._np, self._pa
+        if not batch.schema.equals(self._schema):
+            raise TypeError(f"a batch of another schema: {batch.schema}")
+        start, count = self._rows, batch.num_rows
+        self._rows = end = start + count
+        for field, column in zip(self._schema, batch.columns, strict=True):
+            name = field.name
+            if name in self._chunks:
+                # pandas' Arrow-backed strings are large_string: cast now, a page at a time,
+                # rather than the whole column at the end.
+                self._chunks[name].append(
+                    pc.cast(column, pa.large_string(), memory_pool=pa.system_memory_pool())
+                )
+                continue
+            values = self._values[name]
+            values.resize(end, refcheck=False)
+            if pa.types.is_boolean(field.type):
+                # Bits: unpacked by Arrow (nulls as False; the mask says which).
+                unpacked = column.fill_null(False).to_numpy(zero_copy_only=False)
+                values[start:end] = unpacked
+            elif count:
+                # The batch's own data buffer, read in place (values under nulls are masked,
+                # or made NaN below).
+                values[start:end] = np.frombuffer(
+                    column.buffers()[1], dtype=values.dtype, count=count, offset=column.offset * 8
+                )
+            if pa.types.is_float64(field.type):
+                if column.null_count:
+                    values[start:end][self._nulls(column)] = np.nan
+                continue
+            mask = self._masks[name]
+            mask.resize(end, refcheck=False)
+            mask[start:end] = self._nulls(column) if column.null_count else False
+
+    def _nulls(self, column: Any) -> Any:
+        import pyarrow.compute as pc
+
+        nulls = pc.is_null(column, memory_pool=self._pa.system_memory_pool())
+        return self._np.asarray(nulls, dtype=bool)
+
+    def finish(self) -> pd.DataFrame:
+        pd, np, pa = self._pd, self._np, self._pa
+        data: dict[str, Any] = {}
+        for field in self._schema:
+            name, kind = field.name, field.type
+            if name in self._chunks:
+                chunked = pa.chunked_array(self._chunks.pop(name), type=pa.large_string())
+                data[name] = pd.api.types.pandas_dtype(PANDAS_DTYPES["string"]).__from_arrow__(
+                    chunked
+                )
+                continue
+            values = self._values.pop(name)
+            if pa.types.is_float64(kind):
+                data[name] = values
+                continue
+            mask = self._masks.pop(name)
+            if pa.types.is_timestamp(kind):
+                stamps = values.view(f"datetime64[{kind.unit}]")
+                stamps[mask] = np.datetime64("NaT")
+                data[name] = pd.DatetimeIndex(stamps).tz_localize(kind.tz).array
+            elif pa.types.is_boolean(kind):
+                data[name] = pd.arrays.BooleanArray(values, mask, copy=False)
+            else:
+                data[name] = pd.arrays.IntegerArray(values, mask, copy=False)
+        import pandas
+
+        return pandas.DataFrame(data, index=pandas.RangeIndex(self._rows), copy=False)
 
 
 def row_values(cols: tuple[Column, ...], row: Row[Any]) -> tuple[Any, ...]:

@@ -74,9 +74,12 @@ def test_public_names_are_pinned() -> None:
         "Column",
         "ColumnKind",
         "Rows",
+        "arrow_schema",
+        "arrow_to_pandas",
         "columns",
         "row_key",
         "row_values",
+        "to_arrow",
         "to_pandas",
         "to_records",
     ]
