@@ -32,9 +32,7 @@ from ._errors import (
     retry_after_seconds,
     status_error,
 )
-from ._models import Page
 from ._operations import Operation
-from ._parse import parse_page
 
 logger = logging.getLogger("openai_org_usage")
 
@@ -224,16 +222,6 @@ class SyncSender:
         self.sleep = sleep
         self.deadline = deadline
 
-    def fetch(
-        self,
-        operation: Operation[Any],
-        kwargs: dict[str, Any],
-        stop: threading.Event | None = None,
-    ) -> Page[Any]:
-        """Send one page request (retrying as the policy says) and parse the page."""
-        response, attempts = self.send_page(operation, kwargs, stop)
-        return parse_page(operation, response, attempts=attempts)
-
     def send_page(
         self,
         operation: Operation[Any],
@@ -307,21 +295,6 @@ class AsyncSender:
         self._policy = policy
         self.sleep = sleep
         self.deadline = deadline
-
-    async def fetch(self, operation: Operation[Any], kwargs: dict[str, Any]) -> Page[Any]:
-        """Send one page request (retrying as the policy says) and parse the page."""
-        response, attempts = await self.send_page(operation, kwargs)
-        return await self.parse(operation, response, attempts)
-
-    async def parse(
-        self, operation: Operation[Any], response: httpx.Response, attempts: int
-    ) -> Page[Any]:
-        """Parse a page off the event loop.
-
-        Parsing a large page takes milliseconds of CPU; in a worker thread, other windows'
-        responses keep arriving meanwhile.
-        """
-        return await asyncio.to_thread(parse_page, operation, response, attempts=attempts)
 
     async def send_page(
         self, operation: Operation[Any], kwargs: dict[str, Any]
