@@ -568,10 +568,21 @@ def reconcile(
                 reason = NOT_FROM_USAGE
             remainders.append((key, reason, share))
     for priced, share in pools.items():
-        weights = [usage[i].estimate or Decimal(0) for i in priced]
-        for i, part in zip(priced, allocate_cents(share, weights), strict=True):
-            attributed[i] += part
+        # Shared out to (bucket, group), not to the fetched rows: rows split finer than ``by``
+        # (by API key when ``by`` is the user) then get the same cents as rows fetched at
+        # ``by``'s grain, so every view of one bill agrees to the cent.
+        members: dict[tuple[datetime, datetime, tuple[GroupValue, ...]], list[int]] = {}
+        for i in priced:
+            members.setdefault((usage[i].start, usage[i].end, usage[i].group), []).append(i)
             matched[i] = True
+        order = sorted(
+            members, key=lambda k: (k[0], k[1], tuple("" if v is None else str(v) for v in k[2]))
+        )
+        weights = [
+            sum((usage[i].estimate or Decimal(0) for i in members[k]), Decimal(0)) for k in order
+        ]
+        for k, part in zip(order, allocate_cents(share, weights), strict=True):
+            attributed[members[k][0]] += part
 
     # Attributed rows: usage summed to (bucket, group).
     rows_by_key: dict[tuple[datetime, datetime, tuple[GroupValue, ...]], list[Any]] = {}

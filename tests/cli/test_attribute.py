@@ -165,6 +165,24 @@ def test_report_spend_by_user_and_key_add_up_to_the_total(
     assert raw["spend_by_user"][0]["name"] == raw["spend_by_user"][0]["user_id"]
 
 
+@pytest.mark.parametrize("field", ["user_id", "api_key_id"])
+def test_report_and_attribute_give_each_person_and_key_the_same_cents(
+    invoke: Invoke, field: str
+) -> None:
+    # The report fetches usage split by user and key at once; its per-user (per-key) figures
+    # must still be the cents `attribute --by` that field gives, not a finer split summed up.
+    report = _json(invoke("report", "--demo", *RANGE, "--format", "json"))
+    rows = _json(invoke("attribute", "--demo", *RANGE, "--by", field, "--format", "json"))
+    per_group: dict[str, Decimal] = {}
+    for row in rows:
+        if row["unattributed_reason"] is None and row[field] is not None:
+            value = Decimal(repr(row["attributed_cost"]))
+            per_group[row[field]] = per_group.get(row[field], Decimal(0)) + value
+    section = "spend_by_user" if field == "user_id" else "spend_by_api_key"
+    shown = {e[field]: Decimal(repr(e["amount"])).quantize(CENT) for e in report[section]}
+    assert shown == {k: v.quantize(CENT) for k, v in per_group.items() if v}
+
+
 def test_data_tables_show_names_exports_only_on_request(
     invoke: Invoke, directory: Directory
 ) -> None:

@@ -354,11 +354,15 @@ def build_report(
         for key, buckets in data.items()
         if key.startswith(_ATTRIBUTION_PREFIX)
     }
-    attribution = (
-        reconcile(attribution_data, by=ATTRIBUTION_BY, names=names) if attribution_data else None
-    )
-    by_user = _attributed(attribution, "user_id", names)
-    by_key = _attributed(attribution, "api_key_id", names)
+    # One reconciliation per view, from the same fetched rows: each then gives the cents that
+    # `attribute --by user_id` (or `--by api_key_id`) gives, not a finer split summed up.
+    by_field = {
+        field: reconcile(attribution_data, by=(field,), names=names) if attribution_data else None
+        for field in ATTRIBUTION_BY
+    }
+    attribution = by_field[ATTRIBUTION_BY[0]]
+    by_user = _attributed(by_field["user_id"], "user_id", names)
+    by_key = _attributed(by_field["api_key_id"], "api_key_id", names)
     labels = _labels(
         names,
         {
