@@ -252,15 +252,21 @@ class Operation(Generic[R]):
         unknown = set(kwargs) - {p.name for p in self.parameters}
         if unknown:
             raise TypeError(f"{self.name}: unknown request parameters {sorted(unknown)}")
-        params: dict[str, Any] = {}
-        for param in self.parameters:
-            value = kwargs.get(param.name, param.default)
-            if value is None:
-                if param.required:
-                    raise TypeError(f"{self.name}: missing required parameter {param.name!r}")
-                continue
-            params[param.name] = list(value) if param.array else value
+        params = _query(self.name, self.parameters, kwargs)
         return {"method": self.method, "url": self.path, "params": params}
+
+
+def _query(name: str, parameters: tuple[Parameter, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The query of one request: parameters in spec order, defaults filled, ``None`` left out."""
+    params: dict[str, Any] = {}
+    for param in parameters:
+        value = kwargs.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise TypeError(f"{name}: missing required parameter {param.name!r}")
+            continue
+        params[param.name] = list(value) if param.array else value
+    return params
 
 
 def _model(name: str) -> type[Any]:
@@ -308,6 +314,10 @@ def _limits_of(spec: OperationSpec) -> Mapping[str, tuple[int, int]]:
     return found
 
 
+def _parameters(specs: tuple[ParameterSpec, ...]) -> tuple[Parameter, ...]:
+    return tuple(Parameter(p["name"], p["required"], p["default"], p["array"]) for p in specs)
+
+
 def _operation(spec: OperationSpec) -> Operation[Any]:
     return Operation(
         name=spec["name"],
@@ -324,10 +334,7 @@ def _operation(spec: OperationSpec) -> Operation[Any]:
         group_by=spec["group_by"],
         filters={f["name"]: _filter(f) for f in spec["filters"]},
         fields=tuple(_field(f) for f in spec["fields"]),
-        parameters=tuple(
-            Parameter(p["name"], p["required"], p["default"], p["array"])
-            for p in spec["parameters"]
-        ),
+        parameters=_parameters(spec["parameters"]),
     )
 
 
@@ -415,14 +422,7 @@ class ListOperation(Generic[R]):
             if not isinstance(value, str) or not value:
                 raise TypeError(f"{self.name}: missing path parameter {name!r}")
             url = url.replace("{" + name + "}", quote(value, safe=""))
-        params: dict[str, Any] = {}
-        for param in self.parameters:
-            value = kwargs.get(param.name, param.default)
-            if value is None:
-                if param.required:
-                    raise TypeError(f"{self.name}: missing required parameter {param.name!r}")
-                continue
-            params[param.name] = list(value) if param.array else value
+        params = _query(self.name, self.parameters, kwargs)
         return {"method": self.method, "url": url, "params": params}
 
 
@@ -444,10 +444,7 @@ def _list_operation(spec: ListOperationSpec) -> ListOperation[Any]:
             f["name"]: ListFilter(f["name"], f["kind"], f["values"], f["default"], f["description"])
             for f in spec["filters"]
         },
-        parameters=tuple(
-            Parameter(p["name"], p["required"], p["default"], p["array"])
-            for p in spec["parameters"]
-        ),
+        parameters=_parameters(spec["parameters"]),
     )
 
 
