@@ -17,24 +17,19 @@ and error classes as the usage operations.
 from __future__ import annotations
 
 import enum
-import json
 import logging
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
 
-from ._errors import InvalidParameterError, PaginationError, ResponseValidationError, status_error
+from ._builders import _found
+from ._errors import InvalidParameterError, PaginationError
 from ._http import AsyncSender, SyncSender
 from ._operations import ListOperation
 from ._params import _strings
-
-_loads: Callable[[bytes], Any]
-try:
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover - orjson is a dependency; this keeps odd platforms working
-    _loads = json.loads
+from ._parse import loads_page, page_errors
 
 __all__ = ["AsyncListPaginator", "ListPage", "ListPaginator", "ListQuery", "build_list_query"]
 
@@ -166,18 +161,8 @@ def parse_list_page(
         APIStatusError: for a non-2xx status.
         ResponseValidationError: for a body that is not a valid page of this operation.
     """
-    if not 200 <= response.status_code < 300:
-        raise status_error(response, attempts=attempts)
-
-    def invalid(problem: str) -> ResponseValidationError:
-        return ResponseValidationError(
-            f"invalid {operation.name} page: {problem}", request=response.request, attempts=attempts
-        )
-
-    try:
-        body = _loads(response.content)
-    except ValueError as exc:
-        raise invalid(f"body is not JSON ({exc})") from exc
+    invalid = page_errors(operation.name, response, attempts)
+    body = loads_page(response, invalid)
     if not isinstance(body, dict):
         raise invalid(f"expected a JSON object, found {type(body).__name__}")
     data = body.get("data")
@@ -205,12 +190,6 @@ def parse_list_page(
             problem = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
             raise invalid(f"data[{index}] ({item_id}): {problem}") from exc
     return ListPage(tuple(items), has_more, ids["first_id"], ids["last_id"], attempts)
-
-
-def _found(value: object) -> str:
-    if value is None:
-        return "null"
-    return type(value).__name__
 
 
 class _Cursors:

@@ -45,6 +45,33 @@ _reported_unknown: set[str] = set()
 _build_unknown = builder_for(UnknownUsageResult)
 
 
+def page_errors(
+    name: str, response: httpx.Response, attempts: int
+) -> Callable[[str], ResponseValidationError]:
+    """Raise the error of a non-2xx response; else make the errors of an invalid page of it.
+
+    Raises:
+        APIStatusError: for a non-2xx status.
+    """
+    if not 200 <= response.status_code < 300:
+        raise status_error(response, attempts=attempts)
+
+    def invalid(problem: str) -> ResponseValidationError:
+        return ResponseValidationError(
+            f"invalid {name} page: {problem}", request=response.request, attempts=attempts
+        )
+
+    return invalid
+
+
+def loads_page(response: httpx.Response, invalid: Callable[[str], ResponseValidationError]) -> Any:
+    """The JSON body of a page response, or the page's validation error."""
+    try:
+        return _loads(response.content)
+    except ValueError as exc:
+        raise invalid(f"body is not JSON ({exc})") from exc
+
+
 def parse_page(
     operation: Operation[Any], response: httpx.Response, *, attempts: int = 1
 ) -> Page[Any]:
@@ -54,23 +81,12 @@ def parse_page(
         APIStatusError: for a non-2xx status.
         ResponseValidationError: for a body that is not a valid page of this operation.
     """
-    if not 200 <= response.status_code < 300:
-        raise status_error(response, attempts=attempts)
-
-    def invalid(problem: str) -> ResponseValidationError:
-        return ResponseValidationError(
-            f"invalid {operation.name} page: {problem}", request=response.request, attempts=attempts
-        )
-
+    invalid = page_errors(operation.name, response, attempts)
     with _gc_paused():
         page = _fast_page(operation, response.content)
         if page is not None:
             return page
-        try:
-            data = _loads(response.content)
-        except ValueError as exc:
-            raise invalid(f"body is not JSON ({exc})") from exc
-        return page_from_json(operation, data, invalid)
+        return page_from_json(operation, loads_page(response, invalid), invalid)
 
 
 _converters: dict[tuple[str, type[Any]], Builder] = {}
