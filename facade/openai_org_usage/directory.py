@@ -310,6 +310,13 @@ class _Builder:
         if primary:
             self.primary.add(key)
 
+    def admin_key(self, key: AdminApiKey) -> None:
+        """An admin API key, and its owner as known only through the key."""
+        self.add(_admin_key(key))
+        owner = _admin_key_owner(key)
+        if owner is not None:
+            self.add(owner, primary=False)
+
     def project(self, project: Entry, listing: _ProjectListing) -> None:
         for key, owner in listing.keys:
             self.add(key)
@@ -490,10 +497,7 @@ class Directory:
         for project, listing in zip(projects, listings, strict=True):
             builder.project(project, listing)
         for key in client.admin_api_keys():
-            builder.add(_admin_key(key))
-            owner = _admin_key_owner(key)
-            if owner is not None:
-                builder.add(owner, primary=False)
+            builder.admin_key(key)
         directory = cls._built(builder)
         directory._client = client
         return directory
@@ -516,10 +520,7 @@ class Directory:
         for project, listing in zip(projects, listings, strict=True):
             builder.project(project, listing)
         async for key in client.admin_api_keys():
-            builder.add(_admin_key(key))
-            owner = _admin_key_owner(key)
-            if owner is not None:
-                builder.add(owner, primary=False)
+            builder.admin_key(key)
         directory = cls._built(builder)
         directory._client = client
         return directory
