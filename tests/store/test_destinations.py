@@ -118,6 +118,35 @@ def test_restated_buckets_replace_old_rows(target: Target) -> None:
         assert gone, "seed 0 has groups in the window that seed 1 does not"
 
 
+def staged_tables(target: Target) -> set[str]:
+    """Tables in the dataset's staging schema, where dlt puts a load it merges."""
+    staging = "main_staging" if target.kind == "duckdb" else "openai_org_usage_staging"
+    found = target.query(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{staging}'"
+    )
+    return {name for (name,) in found} & {schema.name for schema in TABLES.values()}
+
+
+@pytest.mark.parametrize("target", ["duckdb", "postgres"], indirect=True)
+def test_a_table_new_to_the_destination_is_appended_and_a_stored_one_merged(
+    target: Target,
+) -> None:
+    """Nothing stored, nothing to replace: a table's first load appends (no staging table);
+    once it holds rows, its loads merge, while an operation added later still appends."""
+    since = datetime(2026, 11, 15, tzinfo=UTC)
+    run(target, accepting(seed=0), since=since, operations=["completions"])
+    assert staged_tables(target) == set()
+    run(target, accepting(seed=1), since=since, operations=OPS)
+    assert staged_tables(target) == {TABLES["completions"].name}
+    window = TODAY - timedelta(days=3)
+    stored = table_rows(target)
+    costs = expected_rows(accepting(seed=1), "costs", since, NOW)
+    assert stored["costs"] == sorted(costs, key=repr)
+    old = expected_rows(accepting(seed=0), "completions", since, window)
+    new = expected_rows(accepting(seed=1), "completions", window, NOW)
+    assert stored["completions"] == sorted(old + new, key=repr)
+
+
 # -- killed and resumed -------------------------------------------------------------------------
 
 KILL_SINCE = "2026-10-20"  # completions: 2 pages (31 days, then 5); costs: 1 page

@@ -424,3 +424,29 @@ def test_attributed_costs_are_the_bill_and_a_second_run_replaces_its_window(
     # The window's days hold this run's attribution, the days before the first run's: one
     # set of rows per day, never both.
     assert again == {**{d: v for d, v in stored.items() if d < day(11, 22)}, **per_day(window.rows)}
+
+
+def test_a_destination_that_cannot_list_its_tables_is_merged_into() -> None:
+    """Append is only for tables known to be absent; when the destination cannot say, every
+    table merges (always right, only slower)."""
+    from openai_org_usage.store._sync import _absent_tables
+
+    class Unlisting:
+        def destination_client(self) -> Any:
+            raise RuntimeError("this destination lists nothing")
+
+    fake = accepting()
+    with client_for(fake) as client:
+        from openai_org_usage.store import usage_source
+
+        data = usage_source(client, operations=["costs"], now=NOW, directory=False)
+        assert _absent_tables(Unlisting(), data) == []
+        appended = usage_source(
+            client, operations=["costs"], now=NOW, directory=False, write_disposition="append"
+        )
+
+        class Listing:
+            def destination_client(self) -> Any:
+                raise AssertionError("appended tables need no listing")
+
+        assert _absent_tables(Listing(), appended) == []
