@@ -450,3 +450,66 @@ def test_a_destination_that_cannot_list_its_tables_is_merged_into() -> None:
                 raise AssertionError("appended tables need no listing")
 
         assert _absent_tables(Listing(), appended) == []
+
+
+def test_the_next_operation_is_fetched_while_dlt_takes_the_last_ones_rows(
+    tmp_path: Path,
+) -> None:
+    """Fetching runs ahead of dlt: while the first operation's (only) page is still being
+    handed over (its progress call blocks here), the second operation's first request is
+    sent. A sync that fetched an operation only once dlt asked for it would wait forever."""
+    fake = accepting()
+    second_asked = threading.Event()
+    inner = fake.transport()
+
+    class Watching(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/usage/embeddings"):
+                second_asked.set()
+            return inner.handle_request(request)
+
+    waited: list[bool] = []
+
+    def progress(page: Any) -> None:
+        if page.operation == "completions" and not waited:
+            waited.append(second_asked.wait(timeout=30))
+
+    with UsageClient("sk-admin-test", transport=Watching()) as client:
+        report = sync(
+            client,
+            tmp_path / "usage.duckdb",
+            since="2026-11-20",
+            operations=["completions", "embeddings"],
+            now=NOW,
+            directory=False,
+            progress=progress,
+        )
+    assert waited == [True]
+    assert report.rows == {
+        op: facade_count(client_for(fake), op, day(11, 20), NOW)
+        for op in ("completions", "embeddings")
+    }
+
+
+def test_a_progress_callback_that_raises_stops_the_sync_and_every_fetch(
+    tmp_path: Path,
+) -> None:
+    """The callback's exception comes out as it was; nothing of the run is loaded, and no
+    fetching thread is left behind (they were fetching operations ahead)."""
+    db = tmp_path / "usage.duckdb"
+
+    class Stop(Exception):
+        pass
+
+    def progress(page: Any) -> None:
+        raise Stop(page.operation)
+
+    before = {t for t in threading.enumerate() if t.name.startswith("sync-")}
+    with pytest.raises(Stop, match="costs"):
+        sync(client_for(accepting()), db, since="2026-10-01", now=NOW, progress=progress)
+    left = {t for t in threading.enumerate() if t.name.startswith("sync-")} - before
+    assert left == set()
+    tables = {name for (name,) in query(db, "SELECT table_name FROM information_schema.tables")}
+    assert not tables & {schema.name for schema in TABLES.values()}
+    again = sync(client_for(accepting()), db, since="2026-10-01", now=NOW, directory=False)
+    assert again.start == day(10, 1)  # nothing was recorded as synced

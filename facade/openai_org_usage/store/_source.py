@@ -138,6 +138,12 @@ class Tally:
     directory: dict[tuple[str, str], int] = attrs.field(factory=dict)
     directory_skipped: dict[str, str] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
+    feeds: list[_Feed] = attrs.field(factory=list)
+
+    def stop(self) -> None:
+        """Stop the fetches still running (an extraction that ended early) and wait for them."""
+        for feed in self.feeds:
+            feed.close()
 
     def fail(self, org: str, operation: str | None, error: BaseException | str) -> None:
         with self.lock:
@@ -163,6 +169,7 @@ def usage_source(
     write_disposition: str = "merge",
     progress: Callable[[SyncProgress], None] | None = None,
     tally: Tally | None = None,
+    fetch_ahead: bool = False,
 ) -> DltSource:
     """The dlt source of every operation's table (and the directory's), for one or more orgs.
 
@@ -184,7 +191,12 @@ def usage_source(
             for destinations that cannot merge (plain files: read them with the latest
             ``_dlt_load_id`` of each ``(org_id, bucket_start)``).
         progress: Called with each page, in dlt's extraction thread.
-        tally: Filled in with what the run did (``sync`` reads its report from it).
+        tally: Filled in with what the run did (``sync`` reads its report from it);
+            ``tally.stop()`` stops any fetch still running.
+        fetch_ahead: Fetch every operation, one after another, from the moment dlt asks for
+            the first, while dlt writes the rows already fetched (``sync`` does). Only for a
+            pipeline that extracts resources in order (``extract.next_item_mode = "fifo"``):
+            extracting them round robin would wait for operations not yet fetched.
     """
     dlt = import_dlt()
     orgs = (
@@ -195,20 +207,24 @@ def usage_source(
         if org.client is None:
             tally.fail(org.name, None, org.error or "no client")
     names = list(operations) if operations is not None else list(TABLES)
+    tables = [TABLES[name] for name in names]
+    feeds = [_Feed(tables, orgs, since, trailing_days, now, tally)] if fetch_ahead else []
     resources = []
-    for name in names:
-        table = TABLES[name]
+    for table in tables:
+        if not fetch_ahead:
+            feeds.append(_Feed([table], orgs, since, trailing_days, now, tally))
         hints: dict[str, Any] = {"columns": table.dlt_columns()}
         if write_disposition == "merge":
             hints["merge_key"] = MERGE_KEY
         resources.append(
             dlt.resource(
-                _operation_pages(table, orgs, since, trailing_days, now, progress, tally)(),
+                feeds[-1].resource(table, progress),
                 name=table.name,
                 write_disposition=write_disposition,
                 **hints,
             )
         )
+    tally.feeds.extend(feeds)
     if directory:
         loaded: dict[str, Any] = {}  # one directory per organization, for every kind
         for kind, table_name in DIRECTORY_TABLES.items():
@@ -240,106 +256,155 @@ def usage_source(
     return dlt.source(build, name=SOURCE_NAME, max_table_nesting=0)()  # type: ignore[no-any-return]
 
 
-def _operation_pages(
-    table: TableSchema,
-    orgs: Sequence[OrgClient],
-    since: datetime | None,
-    trailing_days: int,
-    now: datetime,
-    progress: Callable[[SyncProgress], None] | None,
-    tally: Tally,
-) -> Callable[[], Iterator[pa.Table]]:
-    def pages() -> Iterator[pa.Table]:
+_END = object()  # an organization's last item for one operation
+
+
+class _Feed:
+    """Pages of one or more usage operations, fetched by one thread per organization, which
+    runs through ``tables`` in order once dlt asks for the first one's first item.
+
+    A feed of one operation starts when dlt asks for it and ends with it: a team's own
+    pipeline extracts in whatever order dlt chooses. ``sync`` has dlt extract one resource
+    after another, in order, and gives every operation to one feed: the next operation is
+    fetched while dlt writes the last one's rows. Either way an organization has one
+    paginator running at a time, and at most ``_AHEAD`` pages per operation wait in memory.
+    """
+
+    def __init__(
+        self,
+        tables: Sequence[TableSchema],
+        orgs: Sequence[OrgClient],
+        since: datetime | None,
+        trailing_days: int,
+        now: datetime,
+        tally: Tally,
+    ) -> None:
+        self.tables = list(tables)
+        self.orgs = orgs
+        self.since, self.trailing_days, self.now = since, trailing_days, now
+        self.tally = tally
+        self.inboxes: dict[str, queue.Queue[tuple[OrgClient, Fetched | BaseException | object]]]
+        self.inboxes = {}
+        self.producers: dict[str, list[OrgClient]] = {}  # who sends each operation's items
+        self.stored: dict[str, dict[str, Any]] = {}  # each resource's state, by org_id
+        self.stop = threading.Event()
+        self.threads: list[threading.Thread] = []
+        self.started = False
+
+    def close(self) -> None:
+        """Stop every fetch (a page being handed over is dropped) and wait for the threads."""
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def resource(
+        self, table: TableSchema, progress: Callable[[SyncProgress], None] | None
+    ) -> Iterator[pa.Table]:
+        """The resource of ``table``: its pages in batches, the state recorded as they pass."""
+        if not self.started:
+            self._start()
+        try:
+            yield from self._batches(table, progress)
+        except BaseException:
+            self.close()  # dlt gave up on the extraction (or our progress raised): stop it
+            raise
+        if table is self.tables[-1]:
+            self.close()  # every organization's thread has sent its last item
+
+    def _start(self) -> None:
         dlt = import_dlt()
-        stored = dlt.current.resource_state().setdefault("orgs", {})
-        active = [o for o in orgs if o.client is not None and o.name not in tally.failed]
-        if not active:
-            return
-        inbox: queue.Queue[tuple[OrgClient, Fetched | BaseException | None]] = queue.Queue(
-            maxsize=_AHEAD * len(active)
-        )
-        stop = threading.Event()
-
-        def put(item: tuple[OrgClient, Fetched | BaseException | None]) -> bool:
-            """Hand ``item`` over; False when the consumer went away (dlt closed us)."""
-            while not stop.is_set():
-                try:
-                    inbox.put(item, timeout=0.1)
-                    return True
-                except queue.Full:
-                    continue
-            return False
-
-        def work(org: OrgClient, outcome: Outcome) -> None:
-            assert org.client is not None
-            try:
-                fetch_operation(
-                    org.client,
-                    table,
-                    org.org_id,
-                    OpState.from_json(stored.get(org.org_id)),
-                    since,
-                    trailing_days,
-                    now,
-                    lambda fetched: put((org, fetched)),
-                    outcome,
-                )
-            except Exception as exc:
-                put((org, exc))
-                return
-            put((org, None))
-
-        threads = []
+        self.started = True
+        active = [o for o in self.orgs if o.client is not None and o.name not in self.tally.failed]
+        for table in self.tables:
+            self.stored[table.name] = dlt.current.resource_state(table.name).setdefault("orgs", {})
+            self.inboxes[table.name] = queue.Queue(maxsize=_AHEAD * max(1, len(active)))
+            self.producers[table.name] = active
         for org in active:
-            outcome = tally.outcomes.setdefault((org.name, table.operation), Outcome())
             thread = threading.Thread(
-                target=work, args=(org, outcome), name=f"sync-{org.name}", daemon=True
+                target=self._work, args=(org,), name=f"sync-{org.name}", daemon=True
             )
             thread.start()
-            threads.append(thread)
-        running = len(threads)
-        numbers = dict.fromkeys((o.name for o in active), 0)
+            self.threads.append(thread)
+
+    def _put(self, table: TableSchema, item: tuple[OrgClient, Any]) -> bool:
+        """Hand ``item`` over; False when the consumer went away (dlt closed us)."""
+        inbox = self.inboxes[table.name]
+        while not self.stop.is_set():
+            try:
+                inbox.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self, org: OrgClient) -> None:
+        assert org.client is not None
+        failed = False
+        for table in self.tables:
+            if not failed:
+                outcome = self.tally.outcomes.setdefault((org.name, table.operation), Outcome())
+                try:
+                    fetch_operation(
+                        org.client,
+                        table,
+                        org.org_id,
+                        OpState.from_json(self.stored[table.name].get(org.org_id)),
+                        self.since,
+                        self.trailing_days,
+                        self.now,
+                        lambda fetched: self._put(table, (org, fetched)),  # noqa: B023
+                        outcome,
+                    )
+                except Exception as exc:
+                    # Recorded by the consumer (in order); the rest of this run skips the org.
+                    failed = True
+                    if not self._put(table, (org, exc)):
+                        return
+            if not self._put(table, (org, _END)):
+                return
+
+    def _batches(
+        self, table: TableSchema, progress: Callable[[SyncProgress], None] | None
+    ) -> Iterator[pa.Table]:
+        inbox = self.inboxes[table.name]
+        stored = self.stored[table.name]
+        producers = self.producers[table.name]
+        running = len(producers)
+        numbers = dict.fromkeys((o.name for o in producers), 0)
         # Pages are handed to dlt in batches: each item costs dlt a schema check and a write,
         # so a year of one-page-per-month items would cost more than the rows themselves.
         held: list[pa.Table] = []
         held_rows = 0
-        try:
-            while running:
-                org, item = inbox.get()
-                if item is None:
-                    running -= 1
-                elif isinstance(item, BaseException):
-                    running -= 1
-                    tally.fail(org.name, table.operation, item)
-                else:
-                    if item.state is not None:
-                        stored[org.org_id] = item.state.to_json()
-                    numbers[org.name] += 1
-                    if progress is not None:
-                        progress(
-                            SyncProgress(
-                                org.name,
-                                table.operation,
-                                numbers[org.name],
-                                item.table.num_rows,
-                                item.start,
-                                item.end,
-                            )
+        while running:
+            org, item = inbox.get()
+            if item is _END:
+                running -= 1
+            elif isinstance(item, BaseException):
+                self.tally.fail(org.name, table.operation, item)
+            else:
+                assert isinstance(item, Fetched)
+                if item.state is not None:
+                    stored[org.org_id] = item.state.to_json()
+                numbers[org.name] += 1
+                if progress is not None:
+                    progress(
+                        SyncProgress(
+                            org.name,
+                            table.operation,
+                            numbers[org.name],
+                            item.table.num_rows,
+                            item.start,
+                            item.end,
                         )
-                    if item.table.num_rows:
-                        held.append(item.table)
-                        held_rows += item.table.num_rows
-                    if held_rows >= _BATCH_ROWS:
-                        yield _concat(held)
-                        held, held_rows = [], 0
-            if held:
-                yield _concat(held)
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join()
-
-    return pages
+                    )
+                if item.table.num_rows:
+                    held.append(item.table)
+                    held_rows += item.table.num_rows
+                if held_rows >= _BATCH_ROWS:
+                    yield _concat(held)
+                    held, held_rows = [], 0
+        if held:
+            yield _concat(held)
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

@@ -313,9 +313,11 @@ def sync(
                 write_disposition=disposition,
                 progress=progress,
                 tally=tally,
+                fetch_ahead=True,  # dlt extracts in order ("fifo", above)
             )
             info = _run(pipeline, data, target, kind)
         finally:
+            tally.stop()
             if connection is not None:
                 connection.close()
     report = _report(tally, source, org_id, names, target, kind, dataset, end, info)
@@ -328,6 +330,7 @@ def sync(
 
 def _run(pipeline: Any, data: Any, target: str, kind: str) -> Any:
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    from dlt.extract.exceptions import ResourceExtractionError
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
@@ -346,7 +349,10 @@ def _run(pipeline: Any, data: Any, target: str, kind: str) -> Any:
     except PipelineStepFailed as exc:
         inner = exc.exception
         if exc.step == "extract" and isinstance(inner, Exception):
-            # Raised by our side of the extraction (a progress callback): as it was.
+            # Raised by our side of the extraction (a progress callback): as it was, not in
+            # dlt's wrapper naming the resource.
+            if isinstance(inner, ResourceExtractionError) and inner.__cause__ is not None:
+                raise inner.__cause__ from None
             raise inner from None
         if isinstance(inner, ConfigFieldMissingException):
             # dlt's own message lists every place it looked, over dozens of lines.
