@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from _store_targets import CountingTransport, Target, make_target
 
@@ -145,6 +146,53 @@ def test_a_table_new_to_the_destination_is_appended_and_a_stored_one_merged(
     old = expected_rows(accepting(seed=0), "completions", since, window)
     new = expected_rows(accepting(seed=1), "completions", window, NOW)
     assert stored["completions"] == sorted(old + new, key=repr)
+
+
+class Emptying(httpx.BaseTransport):
+    """The fake's answers, with every bucket starting at ``day`` emptied of results: the API
+    having restated that day to nothing."""
+
+    def __init__(self, inner: httpx.BaseTransport, day: datetime) -> None:
+        self.inner = inner
+        self.start = int(day.timestamp())
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        page = json.loads(response.content)
+        for bucket in page.get("data", ()):
+            if bucket.get("start_time") == self.start:
+                bucket["results"] = []
+        return httpx.Response(response.status_code, json=page, request=request)
+
+
+@pytest.mark.parametrize("target", ["duckdb", "postgres"], indirect=True)
+def test_a_bucket_restated_to_nothing_loses_its_rows(target: Target) -> None:
+    """A merge replaces the buckets that come with rows; a bucket the API emptied comes with
+    none, and its stored rows go too (only that organization's, only that bucket's)."""
+    since = datetime(2026, 11, 15, tzinfo=UTC)
+    emptied = TODAY - timedelta(days=2)
+    run(target, accepting(seed=0), since=since, operations=OPS)
+    with UsageClient("sk-admin-test", transport=accepting(seed=0).transport()) as other:
+        sync(
+            other,
+            **target.sync_args(),
+            org_id="org-other",
+            now=NOW,
+            since=since,
+            operations=OPS,
+            directory=False,
+        )
+    before = table_rows(target)
+    assert all(any(row[1] == emptied for row in before[op]) for op in OPS)
+    transport = Emptying(accepting(seed=0).transport(), emptied)
+    with UsageClient("sk-admin-test", transport=transport) as client:
+        sync(client, **target.sync_args(), now=NOW, operations=OPS, directory=False)
+    after = table_rows(target)
+    for op in OPS:
+        gone = [row for row in before[op] if row[0] == "default" and row[1] == emptied]
+        assert gone, op
+        assert after[op] == [row for row in before[op] if row not in gone], op
 
 
 # -- killed and resumed -------------------------------------------------------------------------

@@ -513,3 +513,27 @@ def test_a_progress_callback_that_raises_stops_the_sync_and_every_fetch(
     assert not tables & {schema.name for schema in TABLES.values()}
     again = sync(client_for(accepting()), db, since="2026-10-01", now=NOW, directory=False)
     assert again.start == day(10, 1)  # nothing was recorded as synced
+
+
+def test_a_destination_without_sql_keeps_emptied_buckets_and_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from dlt.common.destination.exceptions import SqlClientNotAvailable
+
+    from openai_org_usage.store._sync import _EmptiedBuckets
+
+    class NoSql:
+        class destination:  # dlt's attribute, read for the message
+            destination_name = "weaviate"
+
+        def sql_client(self) -> Any:
+            raise SqlClientNotAvailable("pipeline", "usage", "weaviate")
+
+    emptied = _EmptiedBuckets(pipeline=NoSql())
+    with caplog.at_level("WARNING", logger="openai_org_usage"):
+        emptied.delete("costs", "org-1", [day(11, 20)])
+        emptied.delete("usage_completions", "org-1", [day(11, 20)])
+    assert [r.getMessage() for r in caplog.records] == [
+        "weaviate: the destination takes no SQL, so rows of buckets the API emptied since "
+        "they were stored stay (a merge replaces only buckets that come with rows)"
+    ]

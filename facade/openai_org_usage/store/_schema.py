@@ -11,6 +11,8 @@ A row is identified by ``org_id``, ``bucket_start`` and every group-by field of 
 (:data:`MERGE_KEY`): a load replaces *every* row of each organization's bucket it carries,
 so a restated bucket is updated in place, a group the API no longer returns for that bucket
 goes, and a bucket is never stored at two grains (after a refused grouping, see ``_fetch``).
+A bucket restated to no rows at all carries nothing to merge: ``sync`` deletes its rows
+(``usage_source(emptied=...)``).
 Merging on the full identity instead would keep vanished groups, and group-by values are
 legitimately null (a cost with no API key), which dlt refuses in key columns.
 """

@@ -30,7 +30,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -71,6 +71,7 @@ ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
 # Queue slots per organization: pages fetched ahead of dlt's extraction, bounded so that a
 # slow destination never holds a year of pages in memory.
 _AHEAD = 4
+_DAY = timedelta(days=1)
 # Rows handed to dlt at once (Arrow tables of this size are a few MB).
 _BATCH_ROWS = 50_000
 
@@ -170,6 +171,7 @@ def usage_source(
     progress: Callable[[SyncProgress], None] | None = None,
     tally: Tally | None = None,
     fetch_ahead: bool = False,
+    emptied: Callable[[str, str, list[datetime]], None] | None = None,
 ) -> DltSource:
     """The dlt source of every operation's table (and the directory's), for one or more orgs.
 
@@ -197,6 +199,11 @@ def usage_source(
             the first, while dlt writes the rows already fetched (``sync`` does). Only for a
             pipeline that extracts resources in order (``extract.next_item_mode = "fifo"``):
             extracting them round robin would wait for operations not yet fetched.
+        emptied: Called, in dlt's extraction thread, with a table's name, an ``org_id`` and
+            bucket starts, when that organization's operation was fetched over its whole
+            range and those buckets of the range have no rows: any rows stored for them are
+            stale (a restatement emptied them; a merge, which replaces only the buckets that
+            come with rows, leaves them). ``sync`` deletes them.
     """
     dlt = import_dlt()
     orgs = (
@@ -208,11 +215,11 @@ def usage_source(
             tally.fail(org.name, None, org.error or "no client")
     names = list(operations) if operations is not None else list(TABLES)
     tables = [TABLES[name] for name in names]
-    feeds = [_Feed(tables, orgs, since, trailing_days, now, tally)] if fetch_ahead else []
+    feeds = [_Feed(tables, orgs, since, trailing_days, now, tally, emptied)] if fetch_ahead else []
     resources = []
     for table in tables:
         if not fetch_ahead:
-            feeds.append(_Feed([table], orgs, since, trailing_days, now, tally))
+            feeds.append(_Feed([table], orgs, since, trailing_days, now, tally, emptied))
         hints: dict[str, Any] = {"columns": table.dlt_columns()}
         if write_disposition == "merge":
             hints["merge_key"] = MERGE_KEY
@@ -278,8 +285,10 @@ class _Feed:
         trailing_days: int,
         now: datetime,
         tally: Tally,
+        emptied: Callable[[str, str, list[datetime]], None] | None,
     ) -> None:
         self.tables = list(tables)
+        self.emptied = emptied
         self.orgs = orgs
         self.since, self.trailing_days, self.now = since, trailing_days, now
         self.tally = tally
@@ -375,16 +384,24 @@ class _Feed:
         # so a year of one-page-per-month items would cost more than the rows themselves.
         held: list[pa.Table] = []
         held_rows = 0
+        filled: dict[str, set[datetime]] = {o.name: set() for o in producers}
         while running:
             org, item = inbox.get()
             if item is _END:
                 running -= 1
+                if self.emptied is not None and org.name not in self.tally.failed:
+                    outcome = self.tally.outcomes[(org.name, table.operation)]
+                    empty = _empty_buckets(outcome, filled[org.name])
+                    if empty:
+                        self.emptied(table.name, org.org_id, empty)
             elif isinstance(item, BaseException):
                 self.tally.fail(org.name, table.operation, item)
             else:
                 assert isinstance(item, Fetched)
                 if item.state is not None:
                     stored[org.org_id] = item.state.to_json()
+                if self.emptied is not None and item.table.num_rows:
+                    filled[org.name].update(item.table.column("bucket_start").unique().to_pylist())
                 numbers[org.name] += 1
                 if progress is not None:
                     progress(
@@ -405,6 +422,19 @@ class _Feed:
                     held, held_rows = [], 0
         if held:
             yield _concat(held)
+
+
+def _empty_buckets(outcome: Outcome, filled: set[datetime]) -> list[datetime]:
+    """The one-day buckets of the range an operation was fetched over that had no rows."""
+    if outcome.start is None or outcome.end is None:
+        return []
+    empty = []
+    bucket = outcome.start
+    while bucket < outcome.end:
+        if bucket not in filled:
+            empty.append(bucket)
+        bucket += _DAY
+    return empty
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

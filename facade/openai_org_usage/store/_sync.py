@@ -32,6 +32,7 @@ is taken first; a second sync gets ``SyncLockedError`` at once.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -71,6 +72,8 @@ DEFAULT_DATASET = "openai_org_usage"
 DUCKDB_DATASET = "main"
 """In a DuckDB file the tables land in its default schema: ``SELECT * FROM costs`` works."""
 DEFAULT_PIPELINES_DIR = ".openai-org-usage"
+
+logger = logging.getLogger("openai_org_usage")
 
 
 def lock_path(db: str | os.PathLike[str]) -> Path:
@@ -287,6 +290,7 @@ def sync(
     dlt.config[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
     tally = Tally()
+    emptied = _EmptiedBuckets()
     with lock:
         # A DuckDB file is opened once, here, and lent to dlt: left to itself, dlt closes the
         # file whenever its last job returns a connection and opens it again for the next
@@ -314,8 +318,10 @@ def sync(
                 progress=progress,
                 tally=tally,
                 fetch_ahead=True,  # dlt extracts in order ("fifo", above)
+                emptied=None if kind == "filesystem" else emptied.delete,
             )
-            info = _run(pipeline, data, target, kind)
+            emptied.pipeline = pipeline
+            info = _run(pipeline, data, target, kind, emptied)
         finally:
             tally.stop()
             if connection is not None:
@@ -328,7 +334,7 @@ def sync(
     return report
 
 
-def _run(pipeline: Any, data: Any, target: str, kind: str) -> Any:
+def _run(pipeline: Any, data: Any, target: str, kind: str, emptied: _EmptiedBuckets) -> Any:
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
     from dlt.extract.exceptions import ResourceExtractionError
     from dlt.pipeline.exceptions import PipelineStepFailed
@@ -345,6 +351,7 @@ def _run(pipeline: Any, data: Any, target: str, kind: str) -> Any:
             # table (a first sync's load takes half the time). A package killed before it
             # is loaded is loaded first by the next run (above), before this is decided again.
             data.resources[name].apply_hints(write_disposition="append")
+            emptied.absent.add(name)
         return pipeline.run(data)
     except PipelineStepFailed as exc:
         inner = exc.exception
@@ -456,6 +463,46 @@ def _open_duckdb(path: str) -> Any:
         else:
             problem = f"cannot be opened as a DuckDB database ({text})"
         raise StoreError(f"{path} {problem}; nothing was changed", path=path) from exc
+
+
+@attrs.define
+class _EmptiedBuckets:
+    """Deletes the stored rows of buckets a restatement emptied (``usage_source(emptied=)``).
+
+    A merge replaces the buckets that come with rows; a bucket that now has none comes with
+    nothing, so its old rows are deleted here, as soon as the operation's whole range has
+    arrived, during the extraction. Deleting them early is never wrong: whenever the run
+    stops, the API already says these buckets are empty, and the next run fetches again
+    from the same state if this one's rows were not loaded.
+    """
+
+    pipeline: Any = None
+    absent: set[str] = attrs.field(factory=set)  # tables the destination does not have yet
+    unsupported: bool = False  # the destination has no SQL client
+
+    def delete(self, table: str, org_id: str, buckets: list[datetime]) -> None:
+        from dlt.common.destination.exceptions import SqlClientNotAvailable
+
+        if table in self.absent or self.unsupported:
+            return
+        try:
+            client = self.pipeline.sql_client()
+        except SqlClientNotAvailable:
+            self.unsupported = True
+            logger.warning(
+                "%s: the destination takes no SQL, so rows of buckets the API emptied since "
+                "they were stored stay (a merge replaces only buckets that come with rows)",
+                self.pipeline.destination.destination_name,
+            )
+            return
+        with client:
+            name = client.make_qualified_table_name(table)
+            marks = ", ".join(["%s"] * len(buckets))
+            client.execute_sql(
+                f"DELETE FROM {name} WHERE org_id = %s AND bucket_start IN ({marks})",
+                org_id,
+                *buckets,
+            )
 
 
 def _absent_tables(pipeline: Any, data: Any) -> list[str]:
