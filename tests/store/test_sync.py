@@ -529,7 +529,7 @@ def test_a_destination_without_sql_keeps_emptied_buckets_and_says_so_once(
         def sql_client(self) -> Any:
             raise SqlClientNotAvailable("pipeline", "usage", "weaviate")
 
-    emptied = _EmptiedBuckets(pipeline=NoSql())
+    emptied = _EmptiedBuckets("weaviate openai_org_usage", pipeline=NoSql())
     with caplog.at_level("WARNING", logger="openai_org_usage"):
         emptied.delete("costs", "org-1", [day(11, 20)])
         emptied.delete("usage_completions", "org-1", [day(11, 20)])
@@ -537,3 +537,28 @@ def test_a_destination_without_sql_keeps_emptied_buckets_and_says_so_once(
         "weaviate: the destination takes no SQL, so rows of buckets the API emptied since "
         "they were stored stay (a merge replaces only buckets that come with rows)"
     ]
+
+
+def test_emptied_buckets_of_a_missing_table_are_nothing_and_a_refused_delete_is_a_store_error(
+    tmp_path: Path,
+) -> None:
+    import dlt
+    import duckdb
+
+    from openai_org_usage.store._sync import _EmptiedBuckets
+
+    path = tmp_path / "usage.duckdb"
+    connection = duckdb.connect(str(path))
+    pipeline = dlt.pipeline(
+        pipeline_name="emptied",
+        pipelines_dir=str(tmp_path / "work"),
+        destination=dlt.destinations.duckdb(connection),
+        dataset_name="main",
+    )
+    emptied = _EmptiedBuckets(str(path), pipeline=pipeline)
+    emptied.delete("costs", "org-1", [day(11, 20)])  # no such table: nothing to delete
+    connection.execute("CREATE TABLE main.costs (org_id VARCHAR, bucket_start VARCHAR)")
+    connection.execute("INSERT INTO main.costs VALUES ('org-1', 'x'), ('org-1', 'y')")
+    with pytest.raises(StoreError, match=r"usage\.duckdb: cannot delete the rows of costs"):
+        emptied.delete("costs", "org-1", [day(11, 20)])  # bucket_start of the wrong type
+    connection.close()

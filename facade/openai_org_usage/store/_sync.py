@@ -290,7 +290,7 @@ def sync(
     dlt.config[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.config[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
     tally = Tally()
-    emptied = _EmptiedBuckets()
+    emptied = _EmptiedBuckets(target)
     with lock:
         # A DuckDB file is opened once, here, and lent to dlt: left to itself, dlt closes the
         # file whenever its last job returns a connection and opens it again for the next
@@ -476,12 +476,14 @@ class _EmptiedBuckets:
     from the same state if this one's rows were not loaded.
     """
 
+    target: str
     pipeline: Any = None
     absent: set[str] = attrs.field(factory=set)  # tables the destination does not have yet
     unsupported: bool = False  # the destination has no SQL client
 
     def delete(self, table: str, org_id: str, buckets: list[datetime]) -> None:
         from dlt.common.destination.exceptions import SqlClientNotAvailable
+        from dlt.destinations.exceptions import DatabaseException, DatabaseUndefinedRelation
 
         if table in self.absent or self.unsupported:
             return
@@ -495,14 +497,23 @@ class _EmptiedBuckets:
                 self.pipeline.destination.destination_name,
             )
             return
-        with client:
-            name = client.make_qualified_table_name(table)
-            marks = ", ".join(["%s"] * len(buckets))
-            client.execute_sql(
-                f"DELETE FROM {name} WHERE org_id = %s AND bucket_start IN ({marks})",
-                org_id,
-                *buckets,
-            )
+        try:
+            with client:
+                name = client.make_qualified_table_name(table)
+                marks = ", ".join(["%s"] * len(buckets))
+                client.execute_sql(
+                    f"DELETE FROM {name} WHERE org_id = %s AND bucket_start IN ({marks})",
+                    org_id,
+                    *buckets,
+                )
+        except DatabaseUndefinedRelation:
+            return  # the table is not there yet: nothing stored
+        except DatabaseException as exc:
+            text = " ".join(str(exc).split())
+            raise StoreError(
+                f"{self.target}: cannot delete the rows of {table} buckets the API emptied: {text}",
+                path=self.target,
+            ) from exc
 
 
 def _absent_tables(pipeline: Any, data: Any) -> list[str]:
