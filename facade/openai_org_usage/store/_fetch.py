@@ -76,6 +76,7 @@ __all__ = [
     "LookbackClamp",
     "OpState",
     "advance_state",
+    "empty_buckets",
     "fetch_operation",
     "plan_start",
 ]
@@ -196,6 +197,20 @@ class Outcome:
     group_by: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     clamp: LookbackClamp | None = None
+
+
+def empty_buckets(outcome: Outcome, filled: set[datetime]) -> list[datetime]:
+    """The one-day buckets of the range an operation was fetched over (``outcome``) whose
+    starts are not in ``filled``: the buckets that came without rows."""
+    if outcome.start is None or outcome.end is None:
+        return []
+    empty = []
+    bucket = outcome.start
+    while bucket < outcome.end:
+        if bucket not in filled:
+            empty.append(bucket)
+        bucket += _DAY
+    return empty
 
 
 def plan_start(

@@ -30,14 +30,14 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from openai_org_usage import UsageClient
 
-from ._fetch import Fetched, OpState, Outcome, fetch_operation
+from ._fetch import Fetched, OpState, Outcome, empty_buckets, fetch_operation
 from ._orgs import OrgClient
 from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema
 
@@ -71,7 +71,6 @@ ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
 # Queue slots per organization: pages fetched ahead of dlt's extraction, bounded so that a
 # slow destination never holds a year of pages in memory.
 _AHEAD = 4
-_DAY = timedelta(days=1)
 # Rows handed to dlt at once (Arrow tables of this size are a few MB).
 _BATCH_ROWS = 50_000
 
@@ -391,7 +390,7 @@ class _Feed:
                 running -= 1
                 if self.emptied is not None and org.name not in self.tally.failed:
                     outcome = self.tally.outcomes[(org.name, table.operation)]
-                    empty = _empty_buckets(outcome, filled[org.name])
+                    empty = empty_buckets(outcome, filled[org.name])
                     if empty:
                         self.emptied(table.name, org.org_id, empty)
             elif isinstance(item, BaseException):
@@ -422,19 +421,6 @@ class _Feed:
                     held, held_rows = [], 0
         if held:
             yield _concat(held)
-
-
-def _empty_buckets(outcome: Outcome, filled: set[datetime]) -> list[datetime]:
-    """The one-day buckets of the range an operation was fetched over that had no rows."""
-    if outcome.start is None or outcome.end is None:
-        return []
-    empty = []
-    bucket = outcome.start
-    while bucket < outcome.end:
-        if bucket not in filled:
-            empty.append(bucket)
-        bucket += _DAY
-    return empty
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:
