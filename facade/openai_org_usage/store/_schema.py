@@ -85,28 +85,13 @@ class TableSchema:
         return pa.schema(fields)
 
     def dlt_columns(self) -> dict[str, dict[str, Any]]:
-        """dlt column hints: the merge key, and the type of every column (so that a table
-        whose first load has only nulls in a column still gets its type)."""
-        kinds = {
-            "timestamp": "timestamp",
-            "string": "text",
-            "boolean": "bool",
-            "integer": "bigint",
-            "float": "double",
-        }
-        hints: dict[str, dict[str, Any]] = {
-            ORG_ID: {"data_type": "text", "nullable": False, "merge_key": True}
-        }
-        for c in self.columns:
-            hint: dict[str, Any] = {"data_type": kinds[c.kind], "nullable": True}
-            if c.name in MERGE_KEY:
-                hint.update(nullable=False, merge_key=True)
-            elif c.name == "bucket_end":
-                hint["nullable"] = False
-            if c.kind == "timestamp":
-                hint["timezone"] = True
-            hints[c.name] = hint
-        return hints
+        """dlt column hints: the merge key only.
+
+        Every column's type and nullability come with the rows: they reach dlt as Arrow
+        tables of :meth:`arrow_schema`, whose types hold even for a column of nulls. Hinting
+        them as well costs dlt a validation and a copy of every hint per item and per run.
+        """
+        return {name: {"nullable": False, "merge_key": True} for name in MERGE_KEY}
 
 
 TABLES: Mapping[str, TableSchema] = {

@@ -37,7 +37,7 @@ import attrs
 
 from openai_org_usage import UsageClient
 
-from ._fetch import Fetched, OpState, Outcome, empty_buckets, fetch_operation
+from ._fetch import Fetched, OpState, Outcome, bucket_starts, empty_buckets, fetch_operation
 from ._orgs import OrgClient
 from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema
 
@@ -383,7 +383,7 @@ class _Feed:
         # so a year of one-page-per-month items would cost more than the rows themselves.
         held: list[pa.Table] = []
         held_rows = 0
-        filled: dict[str, set[datetime]] = {o.name: set() for o in producers}
+        filled: dict[str, set[int]] = {o.name: set() for o in producers}
         while running:
             org, item = inbox.get()
             if item is _END:
@@ -400,7 +400,7 @@ class _Feed:
                 if item.state is not None:
                     stored[org.org_id] = item.state.to_json()
                 if self.emptied is not None and item.table.num_rows:
-                    filled[org.name].update(item.table.column("bucket_start").unique().to_pylist())
+                    filled[org.name].update(bucket_starts(item.table))
                 numbers[org.name] += 1
                 if progress is not None:
                     progress(

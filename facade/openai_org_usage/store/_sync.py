@@ -32,6 +32,7 @@ is taken first; a second sync gets ``SyncLockedError`` at once.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -287,8 +288,11 @@ def sync(
     # process runs. _dlt_load_id on every row: which load wrote it, and, for appended files,
     # which is newest. One operation after another (organizations at once within each): the
     # request budget is the client's, and dlt's round robin would start every operation at once.
-    dlt.config[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
-    dlt.config[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
+    # Set in dlt.secrets, not dlt.config: dlt reads both for any field, but while the config
+    # provider holds a value, every lookup of every field also asks it, and checks each time
+    # whether the field is a secret it must not hold (a tenth of a sync's time).
+    dlt.secrets[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
+    dlt.secrets[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
     tally = Tally()
     emptied = _EmptiedBuckets(target)
     with lock:
@@ -299,6 +303,7 @@ def sync(
         try:
             if connection is not None:
                 dest = dlt.destinations.duckdb(connection)
+            _remember_capabilities(dest)
             pipeline = dlt.pipeline(
                 pipeline_name=pipeline_name,
                 pipelines_dir=str(work),
@@ -514,6 +519,32 @@ class _EmptiedBuckets:
                 f"{self.target}: cannot delete the rows of {table} buckets the API emptied: {text}",
                 path=self.target,
             ) from exc
+
+
+def _remember_capabilities(dest: Any) -> None:
+    """Work out ``dest``'s capabilities once per naming convention, not on every call.
+
+    dlt asks a destination for its capabilities a dozen times a run (for each step and each
+    schema it loads), and each answer resolves the destination's whole configuration again:
+    a tenth of a sync's time. Nothing they depend on changes within one run: the
+    configuration, and of a naming convention only its kind and its length limit (each step
+    makes a new one). Only this instance, made for this run, remembers; each call still gets
+    its own copy, as from dlt.
+    """
+    if dest is None:
+        return
+    work_out = dest.capabilities
+    remembered: dict[Any, Any] = {}
+
+    def capabilities(config: Any = None, naming: Any = None) -> Any:
+        if config is not None:  # a resolved configuration: dlt's own answer for it
+            return work_out(config, naming)
+        kind = None if naming is None else (type(naming), naming.max_length)
+        if kind not in remembered:
+            remembered[kind] = work_out(None, naming)
+        return copy.deepcopy(remembered[kind])
+
+    dest.capabilities = capabilities
 
 
 def _absent_tables(pipeline: Any, data: Any) -> list[str]:
