@@ -288,11 +288,15 @@ def sync(
     # process runs. _dlt_load_id on every row: which load wrote it, and, for appended files,
     # which is newest. One operation after another (organizations at once within each): the
     # request budget is the client's, and dlt's round robin would start every operation at once.
+    # Each item written as it comes (it is already a batch of pages): dlt would otherwise hold
+    # every table's items until the extraction ends and write them all then, after the last
+    # fetch instead of during it.
     # Set in dlt.secrets, not dlt.config: dlt reads both for any field, but while the config
     # provider holds a value, every lookup of every field also asks it, and checks each time
     # whether the field is a secret it must not hold (a tenth of a sync's time).
     dlt.secrets[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
     dlt.secrets[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
+    dlt.secrets[f"{pipeline_name}.data_writer.buffer_max_items"] = 1
     tally = Tally()
     emptied = _EmptiedBuckets(target)
     with lock:
@@ -302,7 +306,7 @@ def sync(
         connection = _open_duckdb(target) if db is not None else None
         try:
             if connection is not None:
-                dest = dlt.destinations.duckdb(connection)
+                dest = dlt.destinations.duckdb(_lent_credentials(connection))
             _remember_capabilities(dest)
             pipeline = dlt.pipeline(
                 pipeline_name=pipeline_name,
@@ -519,6 +523,21 @@ class _EmptiedBuckets:
                 f"{self.target}: cannot delete the rows of {table} buckets the API emptied: {text}",
                 path=self.target,
             ) from exc
+
+
+def _lent_credentials(connection: Any) -> Any:
+    """dlt credentials for ``connection``, resolved once for the whole run.
+
+    Given the bare connection, dlt makes new credentials from it each time it resolves the
+    destination's configuration (about fifty times a run): each asks the file for its path
+    and makes a connection pool that sets the connection up again on its first borrow.
+    Resolved credentials are used as they are, so every client shares one pool, as dlt's
+    pool is meant to be shared.
+    """
+    from dlt.common.configuration import resolve_configuration
+    from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+
+    return resolve_configuration(DuckDbCredentials(connection))
 
 
 def _remember_capabilities(dest: Any) -> None:
