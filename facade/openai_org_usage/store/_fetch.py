@@ -201,15 +201,18 @@ class Outcome:
     clamp: LookbackClamp | None = None
 
 
-def bucket_starts(rows: pa.Table) -> set[int]:
-    """The distinct bucket starts of ``rows``, in microseconds since the epoch.
+def bucket_starts(columns: Sequence[pa.ChunkedArray]) -> set[int]:
+    """The distinct bucket starts in ``columns`` (``bucket_start`` columns of pages), in
+    microseconds since the epoch.
 
-    As integers: a page's starts as ``datetime`` objects cost ten times as much to make
-    (each with its time zone), once per page of every sync.
+    As integers: as ``datetime`` objects, each with its time zone, they cost ten times as much
+    to make.
     """
     import pyarrow as pa
 
-    return set(rows.column("bucket_start").unique().cast(pa.int64()).to_pylist())
+    chunks = [chunk for column in columns for chunk in column.chunks]
+    starts = pa.chunked_array(chunks, pa.timestamp("us", tz="UTC")).unique()
+    return set(starts.cast(pa.int64()).to_pylist())
 
 
 def empty_buckets(outcome: Outcome, filled: set[int]) -> list[datetime]:
