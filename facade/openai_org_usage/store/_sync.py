@@ -32,7 +32,6 @@ is taken first; a second sync gets ``SyncLockedError`` at once.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -58,6 +57,7 @@ from ._lock import FileLock
 from ._orgs import OrgClient
 from ._schema import TABLES
 from ._source import SOURCE_NAME, OrgFailure, SyncProgress, Tally, import_dlt, usage_source
+from ._tuning import lent_credentials, quick_environment_lookups, remember_capabilities, tune
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -284,19 +284,7 @@ def sync(
     kind = "duckdb" if dest is None else dest.destination_type.rsplit(".", 1)[-1]
     # Plain files cannot merge: dlt appends, and readers take each bucket's latest load.
     disposition = "append" if kind == "filesystem" else "merge"
-    # Under the pipeline's name: dlt reads these for this pipeline only, not for others the
-    # process runs. _dlt_load_id on every row: which load wrote it, and, for appended files,
-    # which is newest. One operation after another (organizations at once within each): the
-    # request budget is the client's, and dlt's round robin would start every operation at once.
-    # Each item written as it comes (it is already a batch of pages): dlt would otherwise hold
-    # every table's items until the extraction ends and write them all then, after the last
-    # fetch instead of during it.
-    # Set in dlt.secrets, not dlt.config: dlt reads both for any field, but while the config
-    # provider holds a value, every lookup of every field also asks it, and checks each time
-    # whether the field is a secret it must not hold (a tenth of a sync's time).
-    dlt.secrets[f"{pipeline_name}.normalize.parquet_normalizer.add_dlt_load_id"] = True
-    dlt.secrets[f"{pipeline_name}.extract.next_item_mode"] = "fifo"
-    dlt.secrets[f"{pipeline_name}.data_writer.buffer_max_items"] = 1
+    tune(dlt, pipeline_name)
     tally = Tally()
     emptied = _EmptiedBuckets(target)
     with lock:
@@ -306,8 +294,8 @@ def sync(
         connection = _open_duckdb(target) if db is not None else None
         try:
             if connection is not None:
-                dest = dlt.destinations.duckdb(_lent_credentials(connection))
-            _remember_capabilities(dest)
+                dest = dlt.destinations.duckdb(lent_credentials(connection))
+            remember_capabilities(dest)
             pipeline = dlt.pipeline(
                 pipeline_name=pipeline_name,
                 pipelines_dir=str(work),
@@ -330,7 +318,8 @@ def sync(
                 emptied=None if kind == "filesystem" else emptied.delete,
             )
             emptied.pipeline = pipeline
-            info = _run(pipeline, data, target, kind, emptied)
+            with quick_environment_lookups():
+                info = _run(pipeline, data, target, kind, emptied)
         finally:
             tally.stop()
             if connection is not None:
@@ -523,47 +512,6 @@ class _EmptiedBuckets:
                 f"{self.target}: cannot delete the rows of {table} buckets the API emptied: {text}",
                 path=self.target,
             ) from exc
-
-
-def _lent_credentials(connection: Any) -> Any:
-    """dlt credentials for ``connection``, resolved once for the whole run.
-
-    Given the bare connection, dlt makes new credentials from it each time it resolves the
-    destination's configuration (about fifty times a run): each asks the file for its path
-    and makes a connection pool that sets the connection up again on its first borrow.
-    Resolved credentials are used as they are, so every client shares one pool, as dlt's
-    pool is meant to be shared.
-    """
-    from dlt.common.configuration import resolve_configuration
-    from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
-
-    return resolve_configuration(DuckDbCredentials(connection))
-
-
-def _remember_capabilities(dest: Any) -> None:
-    """Work out ``dest``'s capabilities once per naming convention, not on every call.
-
-    dlt asks a destination for its capabilities a dozen times a run (for each step and each
-    schema it loads), and each answer resolves the destination's whole configuration again:
-    a tenth of a sync's time. Nothing they depend on changes within one run: the
-    configuration, and of a naming convention only its kind and its length limit (each step
-    makes a new one). Only this instance, made for this run, remembers; each call still gets
-    its own copy, as from dlt.
-    """
-    if dest is None:
-        return
-    work_out = dest.capabilities
-    remembered: dict[Any, Any] = {}
-
-    def capabilities(config: Any = None, naming: Any = None) -> Any:
-        if config is not None:  # a resolved configuration: dlt's own answer for it
-            return work_out(config, naming)
-        kind = None if naming is None else (type(naming), naming.max_length)
-        if kind not in remembered:
-            remembered[kind] = work_out(None, naming)
-        return copy.deepcopy(remembered[kind])
-
-    dest.capabilities = capabilities
 
 
 def _absent_tables(pipeline: Any, data: Any) -> list[str]:
