@@ -1,6 +1,6 @@
 """Sync benchmark: a 365-day demo sync against fetching the same rows plus one bulk load.
 
-    python bench/sync.py [--days 364] [--repeat 5] [--latency 0.05]
+    python bench/sync.py [--days 364] [--repeat 9] [--latency 0.05]
 
 In one run, from the fake API served by another process over loopback (as the live API
 would be, so the fake's own work is not on our clock):
@@ -13,7 +13,7 @@ would be, so the fake's own work is not on our clock):
 The three are timed in turn, ``--repeat`` times, and the medians compared. Before the first,
 one untimed fetch of the range: the fake builds each day's data on its first request, which
 would otherwise fall on whichever step came first. Module imports (dlt, duckdb, pyarrow)
-happen before the clocks start.
+happen before the clocks start, and each step starts from a collected heap.
 
 ``--latency`` makes the fake wait that long before each answer (the live API takes far
 longer): the sync fetches the next operation while dlt writes the last one's rows, which only
@@ -26,6 +26,7 @@ Rows are checked equal, so the two paths did the same work.
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import tempfile
 import time
@@ -88,7 +89,7 @@ def bulk_load(path: Path, tables: dict[str, list[Any]]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=364, help="days back from the fake's today")
-    parser.add_argument("--repeat", type=int, default=5, help="timed rounds (medians reported)")
+    parser.add_argument("--repeat", type=int, default=9, help="timed rounds (medians reported)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
     args = parser.parse_args()
     since = TODAY - timedelta(days=args.days)
@@ -100,11 +101,19 @@ def main() -> None:
         with UsageClient(KEY, **options) as client:
             fetch_all(client, since)  # warm-up, untimed (module docstring)
             for round_ in range(args.repeat):
+                # Each step starts from a collected heap: the garbage one step leaves (dlt's
+                # objects, a page's) is not collected on the next step's clock.
+                gc.collect()
                 started = time.perf_counter()
                 tables = fetch_all(client, since)
-                fetched = time.perf_counter()
+                fetch_s.append(time.perf_counter() - started)
+                gc.collect()
+                started = time.perf_counter()
                 bulk_rows = bulk_load(Path(tmp) / f"bulk{round_}.duckdb", tables)
-                loaded = time.perf_counter()
+                bulk_s.append(time.perf_counter() - started)
+                del tables
+                gc.collect()
+                started = time.perf_counter()
                 report = sync(
                     client,
                     Path(tmp) / f"sync{round_}.duckdb",
@@ -112,11 +121,8 @@ def main() -> None:
                     now=DEFAULT_NOW,
                     directory=False,
                 )
-                synced = time.perf_counter()
+                sync_s.append(time.perf_counter() - started)
                 assert report.total_rows == bulk_rows, (report.total_rows, bulk_rows)
-                fetch_s.append(fetched - started)
-                bulk_s.append(loaded - fetched)
-                sync_s.append(synced - loaded)
     fetch, bulk, full = (statistics.median(t) for t in (fetch_s, bulk_s, sync_s))
     ratios = [s / (f + b) for f, b, s in zip(fetch_s, bulk_s, sync_s, strict=True)]
     print(f"machine: {machine()}")
