@@ -26,6 +26,7 @@ Rows are checked equal, so the two paths did the same work.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import statistics
 import tempfile
@@ -86,21 +87,33 @@ def bulk_load(path: Path, tables: dict[str, list[Any]]) -> int:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--days", type=int, default=364, help="days back from the fake's today")
-    parser.add_argument("--repeat", type=int, default=9, help="timed rounds (medians reported)")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
-    args = parser.parse_args()
-    since = TODAY - timedelta(days=args.days)
+@dataclasses.dataclass
+class Measured:
+    """Medians of the rounds, in seconds, and what each round moved."""
+
+    fetch: float
+    bulk: float
+    sync: float
+    ratios: list[float]  # per round: sync / (fetch + bulk)
+    rows: int
+    requests: int
+
+    @property
+    def ratio(self) -> float:
+        return self.sync / (self.fetch + self.bulk)
+
+
+def measure(days: int = 364, repeat: int = 9, latency: float = 0.0) -> Measured:
+    """Fetch, bulk load and sync of the same ``days``, ``repeat`` rounds (module docstring)."""
+    since = TODAY - timedelta(days=days)
     fetch_s: list[float] = []
     bulk_s: list[float] = []
     sync_s: list[float] = []
-    with fake_server(latency=args.latency) as base_url, tempfile.TemporaryDirectory() as tmp:
+    with fake_server(latency=latency) as base_url, tempfile.TemporaryDirectory() as tmp:
         options: dict[str, Any] = {"base_url": base_url, "allow_insecure_http": True}
         with UsageClient(KEY, **options) as client:
             fetch_all(client, since)  # warm-up, untimed (module docstring)
-            for round_ in range(args.repeat):
+            for round_ in range(repeat):
                 # Each step starts from a collected heap: the garbage one step leaves (dlt's
                 # objects, a page's) is not collected on the next step's clock.
                 gc.collect()
@@ -122,19 +135,30 @@ def main() -> None:
                     directory=False,
                 )
                 sync_s.append(time.perf_counter() - started)
-                assert report.total_rows == bulk_rows, (report.total_rows, bulk_rows)
+                if report.total_rows != bulk_rows:  # the two paths did not do the same work
+                    raise SystemExit(f"sync: {report.total_rows} rows, bulk load: {bulk_rows}")
     fetch, bulk, full = (statistics.median(t) for t in (fetch_s, bulk_s, sync_s))
     ratios = [s / (f + b) for f, b, s in zip(fetch_s, bulk_s, sync_s, strict=True)]
+    return Measured(fetch, bulk, full, ratios, bulk_rows, report.requests)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=364, help="days back from the fake's today")
+    parser.add_argument("--repeat", type=int, default=9, help="timed rounds (medians reported)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    args = parser.parse_args()
+    got = measure(args.days, args.repeat, args.latency)
     print(f"machine: {machine()}")
-    print(f"range: {args.days} days of 1d buckets, every operation, {bulk_rows:,} rows")
+    print(f"range: {args.days} days of 1d buckets, every operation, {got.rows:,} rows")
     print(f"fake API latency: {args.latency * 1000:.0f} ms per request")
     print(f"medians of {args.repeat} rounds:")
-    print(f"fetch + parse into Arrow: {fetch:7.2f} s ({report.requests} requests)")
-    print(f"bulk Arrow load (DuckDB): {bulk:7.2f} s")
-    print(f"full sync (dlt, DuckDB):  {full:7.2f} s")
+    print(f"fetch + parse into Arrow: {got.fetch:7.2f} s ({got.requests} requests)")
+    print(f"bulk Arrow load (DuckDB): {got.bulk:7.2f} s")
+    print(f"full sync (dlt, DuckDB):  {got.sync:7.2f} s")
     print(
-        f"ratio sync / (fetch + bulk): {full / (fetch + bulk):.2f}x (target <= 1.5x); "
-        f"per round {min(ratios):.2f}-{max(ratios):.2f}x"
+        f"ratio sync / (fetch + bulk): {got.ratio:.2f}x (target <= 1.5x); "
+        f"per round {min(got.ratios):.2f}-{max(got.ratios):.2f}x"
     )
 
 

@@ -93,6 +93,9 @@ def test_default_since_is_30_days_and_the_state_survives_a_lost_working_dir(
     shutil.rmtree(tmp_path / "usage.duckdb.dlt")
     again = sync(client_for(accepting()), db, operations=["costs"], now=NOW, directory=False)
     assert again.operations[0].start == TODAY - timedelta(days=3)
+    # The fetch started early from the empty local state was dropped and not counted: one
+    # request, for the trailing window planned from the restored state.
+    assert again.requests == 1
 
 
 def test_earlier_since_backfills_and_later_since_is_a_floor(tmp_path: Path) -> None:

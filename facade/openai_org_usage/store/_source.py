@@ -27,6 +27,7 @@ fetched before failing are loaded, with the state that records them.
 
 from __future__ import annotations
 
+import copy
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -271,7 +272,8 @@ _END = object()  # an organization's last item for one operation
 
 class _Feed:
     """Pages of one or more usage operations, fetched by one thread per organization, which
-    runs through ``tables`` in order once dlt asks for the first one's first item.
+    runs through ``tables`` in order once dlt asks for the first one's first item (or, for
+    ``sync``, from ``start_early``).
 
     A feed of one operation starts when dlt asks for it and ends with it: a team's own
     pipeline extracts in whatever order dlt chooses. ``sync`` has dlt extract one resource
@@ -299,9 +301,11 @@ class _Feed:
         self.inboxes = {}
         self.producers: dict[str, list[OrgClient]] = {}  # who sends each operation's items
         self.stored: dict[str, dict[str, Any]] = {}  # each resource's state, by org_id
+        self.planned: dict[str, dict[str, Any]] = {}  # the same, as the fetch started from it
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
-        self.started = False
+        self.started = False  # fetching
+        self.bound = False  # writing dlt's state (from dlt's first ask)
 
     def close(self) -> None:
         """Stop every fetch (a page being handed over is dropped) and wait for the threads."""
@@ -313,8 +317,8 @@ class _Feed:
         self, table: TableSchema, progress: Callable[[SyncProgress], None] | None
     ) -> Iterator[pa.Table]:
         """The resource of ``table``: its pages in batches, the state recorded as they pass."""
-        if not self.started:
-            self._start()
+        if not self.bound:
+            self._bind()
         try:
             yield from self._batches(table, progress)
         except BaseException:
@@ -323,12 +327,35 @@ class _Feed:
         if table is self.tables[-1]:
             self.close()  # every organization's thread has sent its last item
 
-    def _start(self) -> None:
+    def start_early(self, stored: Mapping[str, Mapping[str, Any]]) -> None:
+        """Start fetching now, before dlt's extraction, from ``stored``: each table's state by
+        ``org_id`` as the pipeline holds it (``sync`` does this, so that fetching does not
+        wait for dlt to get ready). When dlt's extraction asks for the first item, its state
+        is compared: if dlt holds another (restored from the destination), this fetch is
+        dropped and the run starts again from dlt's."""
+        self._launch({t.name: copy.deepcopy(dict(stored.get(t.name, {}))) for t in self.tables})
+
+    def _bind(self) -> None:
         dlt = import_dlt()
-        self.started = True
-        active = [o for o in self.orgs if o.client is not None and o.name not in self.tally.failed]
+        self.bound = True
         for table in self.tables:
             self.stored[table.name] = dlt.current.resource_state(table.name).setdefault("orgs", {})
+        if self.started:
+            if self.planned == self.stored:
+                return
+            self.close()  # started from a state dlt replaced: start over from dlt's
+            for org in self.orgs:
+                for table in self.tables:
+                    self.tally.outcomes.pop((org.name, table.operation), None)
+            self.stop = threading.Event()
+            self.threads = []
+        self._launch(copy.deepcopy(self.stored))
+
+    def _launch(self, planned: dict[str, dict[str, Any]]) -> None:
+        self.started = True
+        self.planned = planned
+        active = [o for o in self.orgs if o.client is not None and o.name not in self.tally.failed]
+        for table in self.tables:
             self.inboxes[table.name] = queue.Queue(maxsize=_AHEAD * max(1, len(active)))
             self.producers[table.name] = active
         for org in active:
@@ -360,7 +387,7 @@ class _Feed:
                         org.client,
                         table,
                         org.org_id,
-                        OpState.from_json(self.stored[table.name].get(org.org_id)),
+                        OpState.from_json(self.planned[table.name].get(org.org_id)),
                         self.since,
                         self.trailing_days,
                         self.now,
