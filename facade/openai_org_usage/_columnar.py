@@ -28,10 +28,10 @@ import httpx
 import msgspec
 
 from ._decode import decoders
-from ._errors import MissingDependencyError, ResponseValidationError, status_error
+from ._errors import MissingDependencyError, ResponseValidationError
 from ._models import Bucket, Row
 from ._operations import Field, Operation
-from ._parse import _gc_paused, parse_page
+from ._parse import _gc_paused, page_errors, parse_page
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -176,16 +176,9 @@ def decode_page(
         APIStatusError: for a non-2xx status.
         ResponseValidationError: for a body that is not a valid page of this operation.
     """
-    if not 200 <= response.status_code < 300:
-        raise status_error(response, attempts=attempts)
+    invalid = page_errors(operation.name, response, attempts)
     pa = require_pyarrow()
     plan = _plan(operation)
-
-    def invalid(problem: str) -> ResponseValidationError:
-        return ResponseValidationError(
-            f"invalid {operation.name} page: {problem}", request=response.request, attempts=attempts
-        )
-
     with _gc_paused():
         page = _fast_page(pa, operation, plan, response.content, invalid)
         if page is not None:
