@@ -192,6 +192,24 @@ def test_a_concurrent_sync_of_the_same_destination_is_refused(tmp_path: Path) ->
     assert fake.requests == []
 
 
+def test_a_destination_object_of_the_caller_is_left_as_it_was(tmp_path: Path) -> None:
+    import dlt
+
+    destination = dlt.destinations.filesystem((tmp_path / "bucket").as_uri())
+    report = sync(
+        client_for(accepting()),
+        destination=destination,
+        pipelines_dir=tmp_path / "work",
+        operations=["costs"],
+        now=NOW,
+        directory=False,
+    )
+    assert report.total_rows > 0
+    # The capabilities remembered for one run stay on the run's own objects: the caller's
+    # object would otherwise answer from this run's configuration in every later one.
+    assert "capabilities" not in vars(destination)
+
+
 def test_a_database_open_in_another_process_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "usage.duckdb"
     holder = subprocess.Popen(

@@ -295,7 +295,9 @@ def sync(
         try:
             if connection is not None:
                 dest = dlt.destinations.duckdb(lent_credentials(connection))
-            remember_capabilities(dest)
+            if dest is not destination:
+                # Made for this run (a team's own destination object is left as it is).
+                remember_capabilities(dest)
             pipeline = dlt.pipeline(
                 pipeline_name=pipeline_name,
                 pipelines_dir=str(work),
@@ -314,7 +316,7 @@ def sync(
                 write_disposition=disposition,
                 progress=progress,
                 tally=tally,
-                fetch_ahead=True,  # dlt extracts in order ("fifo", above)
+                fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
                 emptied=None if kind == "filesystem" else emptied.delete,
             )
             emptied.pipeline = pipeline

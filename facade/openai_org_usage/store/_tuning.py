@@ -62,11 +62,9 @@ def remember_capabilities(dest: Any) -> None:
     schema it loads), and each answer resolves the destination's whole configuration again:
     a tenth of a sync's time. Nothing they depend on changes within one run: the
     configuration, and of a naming convention only its kind and its length limit (each step
-    makes a new one). Only this instance, made for this run, remembers; each call still gets
-    its own copy, as from dlt.
+    makes a new one). Only ``dest``, which ``sync`` made for this run, remembers; each call
+    still gets its own copy, as from dlt.
     """
-    if dest is None:
-        return
     work_out = dest.capabilities
     remembered: dict[Any, Any] = {}
 
