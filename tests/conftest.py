@@ -70,3 +70,27 @@ def use_cassette(
         return recorder.use_cassette(name)
 
     return _open
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """One plain line at the very end (after the counts) when the browser tests were skipped
+    for want of Chromium, so a green run without them never passes for a full one."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or hasattr(config, "workerinput"):
+        return  # xdist workers report to the controller, which prints the line
+    skipped = [
+        report
+        for report in reporter.stats.get("skipped", [])
+        if "browser" in getattr(report, "keywords", {})
+    ]
+    if skipped:
+        files = sorted({report.nodeid.split("::", 1)[0] for report in skipped})
+        reporter.write_line(
+            f"{len(skipped)} browser tests skipped ({', '.join(files)}): Chromium was not "
+            "found. To run them, install Debian's chromium (apt-get install chromium) or set "
+            f"OPENAI_ORG_USAGE_TEST_CHROMIUM=/path/to/chromium, then: python -m pytest "
+            f"{' '.join(files)}",
+            yellow=True,
+            bold=True,
+        )

@@ -213,6 +213,10 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("openapi", "tools", "facade", "generated"):
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
     shutil.copy2(ROOT / "codegen.sh", target / "codegen.sh")
+    # The project's tool settings (mypy's overrides for untyped optional dependencies among
+    # them) apply in the copy as in the repository: without them, mypy's verdict on the
+    # facade would depend on which pyarrow or pandas pip picked today.
+    shutil.copy2(ROOT / "pyproject.toml", target / "pyproject.toml")
     spec_file = target / "openapi" / "usage.yaml"
     spec = synthetic_spec(yaml.safe_load(spec_file.read_text()))
     spec_file.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))

