@@ -48,6 +48,7 @@ class _ClientConfig:
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
         if not key:
             raise MissingAPIKeyError()
+        _check_api_key(key, from_env=api_key is None)
         self.base_url = check_base_url(
             base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL,
             allow_insecure_http=allow_insecure_http,
@@ -149,6 +150,65 @@ def check_base_url(url: str, *, allow_insecure_http: bool = False) -> str:
     return url
 
 
+_HIDDEN = "<hidden>"
+# What may travel in an Authorization header: visible ASCII, no spaces. A key outside this
+# would otherwise fail late and loudly: non-ASCII in the header encoder, a line break as an
+# httpx protocol error on every retry, each quoting the header it could not send.
+_KEY_CHARS = frozenset(map(chr, range(0x21, 0x7F)))
+_KEY_ALLOWED = (
+    "an admin key of printable ASCII characters (sk-admin-...), without spaces, tabs, "
+    "line breaks or other control characters"
+)
+
+
+def _key_fault(text: str) -> str | None:
+    """What is wrong with ``text`` as a key, in words that quote none of it; None if nothing."""
+    for char in text:
+        if char in _KEY_CHARS:
+            continue
+        if char in "\r\n":
+            return "a line break"
+        if char == " ":
+            return "a space"
+        if char == "\t":
+            return "a tab"
+        if char.isascii():
+            return "a control character"
+        return "a non-ASCII character"
+    return None
+
+
+def _check_api_key(key: object, *, from_env: bool) -> None:
+    """Refuse a key no server could accept, before any request, without showing any of it.
+
+    The error's ``value`` is a placeholder and nothing is chained: a key with a typo is still
+    mostly a key.
+    """
+    holder = API_KEY_ENV if from_env else "the key"
+    if not isinstance(key, str):
+        raise InvalidParameterError(
+            "api_key",
+            _HIDDEN,
+            _KEY_ALLOWED,
+            hint=f"{holder} is not a str (the key itself is not shown)",
+        )
+    fault = _key_fault(key)
+    if fault is None:
+        return
+    # Where, only for whitespace at an edge: the commonest case (a file's final newline).
+    where = ""
+    if _key_fault(key.rstrip()) is None:
+        where = " at its end"
+    elif _key_fault(key.lstrip()) is None:
+        where = " at its start"
+    raise InvalidParameterError(
+        "api_key",
+        _HIDDEN,
+        _KEY_ALLOWED,
+        hint=f"{holder} holds {fault}{where} (the key itself is not shown)",
+    )
+
+
 def _positive_number(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise InvalidParameterError(name, value, "a number of seconds > 0")
@@ -171,7 +231,9 @@ class UsageClient(UsageMethods):
 
     Raises:
         MissingAPIKeyError: no key passed and ``OPENAI_ADMIN_KEY`` is unset.
-        InvalidParameterError: a setting out of range.
+        InvalidParameterError: a setting out of range, or a key (``api_key``, also when read
+            from ``OPENAI_ADMIN_KEY``) that is not printable ASCII without whitespace. The
+            error never holds the key: its ``value`` is ``"<hidden>"``.
 
     Every operation method takes, as keyword arguments:
 

@@ -248,7 +248,9 @@ def _fast_page(
     for bucket in data:
         try:
             results = decode_results(bucket.results)
-        except msgspec.ValidationError:
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            # DecodeError too: the outer pass checks the results' syntax but not their UTF-8
+            # (page_errors checks that first); whatever is refused, the object path names it.
             return None
         counts.append(len(results))
         pending.extend(results)

@@ -19,6 +19,8 @@ Both are strict: anything they refuse (a result of an unknown ``object`` type, a
 the object path, a wrong type, a body that is not JSON) is handed to the general path
 (``_parse.page_from_json``), which either builds the page as before or raises the precise
 ``ResponseValidationError``. The decoders are a fast path, never a second set of rules.
+Neither checks the UTF-8 of what it skips (keys the schema lacks, results left ``Raw``):
+``_parse.page_errors`` refuses a body that is not UTF-8 before either runs.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@
 
     OpenAIUsageError
     ├── InvalidParameterError (also a ValueError)   bad input, raised before any request
+    │   └── MixedCurrencyError                      one total asked of amounts in several
     ├── MissingAPIKeyError                          no key passed and OPENAI_ADMIN_KEY unset
     ├── MissingDependencyError (also ImportError)   an optional extra is not installed
     ├── StoreError                                  a database file that cannot be used
@@ -77,6 +78,27 @@ class InvalidParameterError(OpenAIUsageError, ValueError):
         if hint:
             message += f". {hint}"
         super().__init__(message)
+
+
+class MixedCurrencyError(InvalidParameterError):
+    """One amount was asked of money in several currencies, which are never added.
+
+    Raised by a result whose single-currency view (``totals``, ``currency``, ``by_group()``
+    without ``currency=``) is read while it holds several currencies.
+
+    Attributes:
+        currencies: The currencies present (lowercase ISO codes).
+    """
+
+    def __init__(self, currencies: tuple[str, ...], *, hint: str | None = None) -> None:
+        self.currencies = currencies
+        listed = ", ".join(repr(c) for c in currencies)
+        super().__init__(
+            "currency",
+            None,
+            f"one of {listed}: the amounts are in {len(currencies)} currencies",
+            hint=hint,
+        )
 
 
 class MissingAPIKeyError(OpenAIUsageError):
@@ -197,7 +219,8 @@ class LookbackExceededError(BadRequestError):
             day = self.earliest_start.strftime("%Y-%m-%d")
             if self.earliest_start.time() != datetime.min.time():
                 day = self.earliest_start.strftime("%Y-%m-%d %H:%M:%S")
-            advice = f"the API serves no data before {day} (UTC); start at or after that date"
+            # The API's own sentence says the same date again: the advice replaces it.
+            return f"the API serves no data before {day} (UTC); start at or after that date"
         return f"{advice}: {self.message}"
 
 
@@ -358,7 +381,8 @@ class ResponseValidationError(APIError):
 
 
 class PaginationError(ResponseValidationError):
-    """Pages that do not chain: a repeated cursor, or ``has_more`` without a cursor."""
+    """Pages that do not chain: a repeated cursor, ``has_more`` without a cursor, a gap, or a
+    page with no buckets where past buckets were expected."""
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -484,6 +508,31 @@ def _excerpt(response: httpx.Response, token: str | None, *, limit: int = _BODY_
     if len(text) <= limit and len(content) <= _REDACT_WINDOW:
         return text
     return text[:limit].rstrip() + "..."
+
+
+def bytes_around(
+    content: bytes, offset: int, request: httpx.Request | None, *, width: int = 32
+) -> str:
+    """At most ``width`` bytes either side of ``offset``, as a bytes literal, secrets redacted.
+
+    For a body that cannot be decoded as text: every byte is shown as it is (anything but
+    printable ASCII as a ``\\xNN`` escape, so nothing in it reaches a terminal raw). Redacted
+    before it is cut, like ``_excerpt``, so a key straddling the cut is not half shown.
+
+    Example:
+        >>> print(bytes_around(b'{"a": "x\\xff"}', 8, None))
+        {"a": "x\\xff"}
+    """
+    token = _bearer_token(request)
+    half = _REDACT_WINDOW // 2
+    start = max(0, offset - half)
+    # Latin-1 maps each byte to one character and back: redaction sees the bytes as they are.
+    before = _redact(content[start:offset].decode("latin-1"), token)
+    after = _redact(content[offset : offset + half].decode("latin-1"), token)
+    shown = (before[-width:] + after[:width]).encode("latin-1")
+    lead = "..." if start > 0 or len(before) > width else ""
+    tail = "..." if offset + half < len(content) or len(after) > width else ""
+    return f"{lead}{repr(shown)[2:-1]}{tail}"
 
 
 def _text_or_none(value: object, token: str | None) -> str | None:

@@ -20,7 +20,10 @@ How a window ends: when its buckets cover it (the costs endpoint keeps answering
 the window is covered), when the server says ``has_more: false``, or at an empty page once
 every bucket up to the current one has arrived (a range that reaches into the future).
 Anything else that does not chain (a repeated cursor, a gap, an overlap, a bucket of the
-wrong width, an empty page short of the range) is a ``PaginationError``.
+wrong width, an empty page short of the range) is a ``PaginationError``. An empty page is
+short of the range unless every bucket up to the current one has arrived, whatever its
+``has_more`` says: the API answers every past bucket of a range, an empty one with
+``results: []``, so a page with no buckets for a past range is not "no usage".
 """
 
 from __future__ import annotations
@@ -119,17 +122,30 @@ class _Chain:
                 )
             next_start = ends_at
         self.next_start = next_start
-        page_empty = not starts
-        if self.next_start >= end or not page.has_more:
+        if next_start >= end:
             return None
-        if page_empty:
-            if self._covered_up_to_now():
-                return None
-            # An empty page that promises more, short of the range: following it would let a
-            # server lead the client through cursors forever.
+        if not starts:
+            current = self._current_bucket()
+            if next_start >= current:
+                return None  # nothing can follow the current (open) bucket yet
+            # The API answers every bucket of a range up to the current one, an empty one with
+            # ``results: []``. A page with none, short of that, is wrong whatever it says next:
+            # promising more, following it would let a server lead the client through cursors
+            # forever; saying it is the last, it would pass missing buckets off as no usage.
             raise self._error(
-                f"has_more is true but the page has no buckets, and buckets from "
-                f"{_iso(self.next_start)} are missing"
+                f"has_more is {'true' if page.has_more else 'false'} but the page has no "
+                f"buckets, where buckets {_iso(next_start)}..{_iso(min(end, current))} were "
+                "expected (the API returns every past bucket, an empty one with results: [])"
+            )
+        if not page.has_more:
+            current = self._current_bucket()
+            if next_start >= current:
+                return None
+            # The last page by its own account, yet past buckets are missing: ending here
+            # would pass them off as no usage.
+            raise self._error(
+                f"has_more is false, but buckets {_iso(next_start)}..{_iso(min(end, current))} "
+                "are missing (the API returns every past bucket, an empty one with results: [])"
             )
         if not page.next_page:
             raise self._error("has_more is true but next_page is empty")
@@ -138,9 +154,9 @@ class _Chain:
         self.cursors.add(page.next_page)
         return page.next_page
 
-    def _covered_up_to_now(self) -> bool:
-        # Nothing can follow the current (open) bucket yet.
-        return self.next_start >= align_down(int(_clock()), self.query.bucket_width)
+    def _current_bucket(self) -> int:
+        """The start of the current (open) bucket, by the client's clock."""
+        return align_down(int(_clock()), self.query.bucket_width)
 
     def kwargs(self, cursor: str | None) -> dict[str, Any]:
         start, end = self.window

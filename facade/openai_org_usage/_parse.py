@@ -13,6 +13,7 @@ the same on both paths.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gc
 import json
@@ -29,7 +30,7 @@ from openai_org_usage_client.models import UnknownUsageResult
 
 from ._builders import Builder, builder_for, struct_converter
 from ._decode import decoders
-from ._errors import ResponseValidationError, status_error
+from ._errors import ResponseValidationError, bytes_around, status_error
 from ._models import Bucket, Page, new_bucket
 from ._operations import Operation
 
@@ -48,10 +49,16 @@ _build_unknown = builder_for(UnknownUsageResult)
 def page_errors(
     name: str, response: httpx.Response, attempts: int
 ) -> Callable[[str], ResponseValidationError]:
-    """Raise the error of a non-2xx response; else make the errors of an invalid page of it.
+    """Raise the error of a non-2xx or non-UTF-8 response; else make its invalid-page errors.
+
+    Every page reader (``parse_page``, ``_columnar.decode_page``, ``_listing.parse_list_page``)
+    starts here, so none can take a body that is not UTF-8: the typed decoders check the UTF-8
+    of the strings they decode, but not of what they skip (keys the schema lacks, a bucket's
+    results left undecoded), and orjson blames every fault on surrogates.
 
     Raises:
         APIStatusError: for a non-2xx status.
+        ResponseValidationError: for a body that is not valid UTF-8.
     """
     if not 200 <= response.status_code < 300:
         raise status_error(response, attempts=attempts)
@@ -61,7 +68,41 @@ def page_errors(
             f"invalid {name} page: {problem}", request=response.request, attempts=attempts
         )
 
+    content = response.content
+    # ASCII is valid UTF-8, and checking for it is a scan at memory speed (~0.04 ms per MB);
+    # only a body with other bytes is decoded, in chunks, so no copy of a page is made.
+    if not content.isascii():
+        fault = _utf8_fault(content)
+        if fault is not None:
+            offset = fault.start
+            raise invalid(
+                f"body is not valid UTF-8 ({fault.reason} at byte {offset}: "
+                f"{bytes_around(content, offset, response.request)})"
+            )
     return invalid
+
+
+_UTF8_CHUNK = 1 << 16
+
+
+def _utf8_fault(content: bytes) -> UnicodeDecodeError | None:
+    """The first UTF-8 fault of ``content`` (its ``start`` an offset into it), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    try:
+        for at in range(0, len(content), _UTF8_CHUNK):
+            decoder.decode(view[at : at + _UTF8_CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    # Rare: decoded whole, for the fault's offset in the body rather than in a chunk.
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc
+    return None  # pragma: no cover - the chunks and the whole agree
 
 
 def loads_page(response: httpx.Response, invalid: Callable[[str], ResponseValidationError]) -> Any:

@@ -15,6 +15,13 @@ sessions, images, a fixed fee), a project with no usage that day. Estimates with
 item to reconcile against keep their estimate and get nothing of the bill. Nothing is hidden
 and nothing counted twice: ``totals.attributed + totals.remainder == totals.billed``.
 
+Money in different currencies is never added. Every total is kept per currency
+(:attr:`Attribution.totals_by_currency`), and every row says its currency. The list prices are
+in US dollars, so only line items billed in USD are shared out; a line item billed in another
+currency stays a remainder row in its own currency (nothing is converted). With one currency,
+``result.totals`` and ``result.currency`` read it directly; with several they raise
+:class:`~openai_org_usage.MixedCurrencyError` (an ``InvalidParameterError``) asking which currency.
+
 Priced usage endpoints: completions, decisions, embeddings, audio speeches (characters),
 audio transcriptions (seconds, for models priced per duration) and web search calls. Not
 priced: images (per image by size; no such prices in the data), moderations (free), vector
@@ -29,11 +36,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
-from ._errors import InvalidParameterError
+from ._errors import InvalidParameterError, MixedCurrencyError
 from ._pagination import AsyncPaginator, Paginator
 from ._pricing import (
     PRICED_OPERATIONS,
@@ -80,7 +88,7 @@ NAME_KINDS: Final = frozenset({"project_id", "user_id", "api_key_id", "service_a
 """Grouping fields whose values a name source resolves."""
 
 BILLED_UNITS: Final = "usd"
-"""The currency of the list prices (and so of the estimates)."""
+"""The currency of the list prices (and so of the estimates, and of all attributed spend)."""
 
 BUCKET_WIDTHS: Final = ("1d", "1h")
 
@@ -97,7 +105,8 @@ _WEB_SEARCH: Final = "web search"
 
 NO_USAGE = "no usage reported for this project that day"
 NOT_FROM_USAGE = "line item not priced from usage (a fixed fee, storage, sessions, ...)"
-OTHER_CURRENCY = "billed in another currency than the list prices"
+OTHER_CURRENCY = "billed in {currency}; list prices are in USD and nothing is converted"
+"""The reason of a remainder billed in another currency (``{currency}``: its code)."""
 
 
 class Names(Protocol):
@@ -130,6 +139,10 @@ class MappingNames:
 GroupValue = str | bool | None
 
 
+def _read_only(totals: Mapping[str, AttributionTotals]) -> Mapping[str, AttributionTotals]:
+    return MappingProxyType(dict(totals))
+
+
 @attrs.frozen
 class AttributionRow:
     """One row: spend of one group in one bucket, or a remainder of the bill.
@@ -141,7 +154,8 @@ class AttributionRow:
             that has no such value; a remainder keeps its ``project_id`` when grouped by it).
         estimated: List-price estimate of the group's usage (0 on a remainder row).
         attributed: Its share of the bill, in whole cents.
-        currency: Of ``attributed``.
+        currency: Of ``attributed`` (lowercase ISO 4217). Always ``usd`` on an attributed
+            row (only USD bills are shared out); a remainder row's is its line item's.
         reason: On a remainder row, why it is not attributed; None otherwise.
         line_item: On a remainder row, the billed line item; None otherwise.
         project_id: On a remainder row, the billed project; None otherwise.
@@ -167,16 +181,21 @@ class AttributionRow:
 
 @attrs.frozen
 class AttributionTotals:
-    """Sums over an attribution (all in the bill's currency, cents exact but ``estimated``).
+    """Sums over an attribution in one currency (cents exact, but ``estimated``).
+
+    The estimates are at list prices, which are in USD: in another currency the three
+    estimate fields are zero (nothing billed in it is matched to usage).
 
     Attributes:
-        billed: What the costs endpoint billed, rounded to the cent.
-        estimated: List-price estimate of all priced usage.
+        billed: What the costs endpoint billed in ``currency``, rounded to the cent.
+        estimated: List-price estimate of all priced usage (USD).
         attributed: Billed spend given to groups.
         remainder: Billed spend left as remainder rows; ``attributed + remainder == billed``.
         matched_billed: Billed amount of the line items matched to priced usage.
         matched_estimated: Estimate of the usage those line items were matched to.
-        unbilled_estimate: Estimate of priced usage no billed line item matched.
+        unbilled_estimate: Estimate of priced usage no billed line item matched (usage whose
+            bill is in another currency included).
+        currency: Of every amount here (lowercase ISO 4217: ``usd``, ``eur`` ...).
     """
 
     billed: Decimal
@@ -186,6 +205,7 @@ class AttributionTotals:
     matched_billed: Decimal
     matched_estimated: Decimal
     unbilled_estimate: Decimal
+    currency: str = BILLED_UNITS
 
     @property
     def estimate_gap(self) -> float | None:
@@ -200,23 +220,71 @@ class AttributionTotals:
 class Attribution:
     """The result of :func:`attribute`.
 
+    Money in two currencies is never added: totals are kept per currency, and the sums
+    (:attr:`totals`, :meth:`by_group`, :meth:`remainder_by_reason`) take a ``currency``. With
+    one currency (the usual case) they need none; with several, leaving it out raises
+    :class:`~openai_org_usage.MixedCurrencyError` rather than adding them up::
+
+        for currency, totals in result.totals_by_currency.items():
+            print(currency, totals.billed)
+
     Attributes:
         by: The grouping fields, in the order asked.
         bucket_width: ``1d`` or ``1h``.
-        currency: The bill's currency (``usd``).
-        rows: Attributed rows (bucket order, largest first), then remainder rows.
-        totals: Sums; ``totals.attributed + totals.remainder == totals.billed``.
+        rows: Attributed rows (bucket order, largest first), then remainder rows; each says
+            its currency.
+        totals_by_currency: Sums per currency (lowercase ISO 4217), ``usd`` first, then
+            alphabetical; in each, ``attributed + remainder == billed``. ``usd`` is there
+            whenever something was billed in it, usage was estimated, or nothing was billed.
         price_data: Where the list prices come from (``genai-prices 0.2.3``).
         names: The name source given, if any (labels and ``*_name`` columns).
     """
 
     by: tuple[str, ...]
     bucket_width: str
-    currency: str
     rows: tuple[AttributionRow, ...]
-    totals: AttributionTotals
+    totals_by_currency: Mapping[str, AttributionTotals] = attrs.field(converter=_read_only)
     price_data: str
     names: Names | None = None
+
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """The currencies of the amounts, ``usd`` first, then alphabetical (``("usd",)``)."""
+        return tuple(self.totals_by_currency)
+
+    @property
+    def currency(self) -> str:
+        """The one currency of every amount (``usd``).
+
+        Raises:
+            MixedCurrencyError: The bill is in several currencies (see :attr:`currencies`).
+        """
+        return self._currency(None)
+
+    @property
+    def totals(self) -> AttributionTotals:
+        """The sums, when everything is in one currency: ``totals_by_currency[currency]``.
+
+        ``totals.attributed + totals.remainder == totals.billed`` to the cent.
+
+        Raises:
+            MixedCurrencyError: The bill is in several currencies: read
+                :attr:`totals_by_currency` (no sum across currencies is ever made).
+        """
+        return self.totals_by_currency[self._currency(None)]
+
+    def _currency(self, currency: str | None) -> str:
+        """``currency`` (lowercased), or the only one when None; refuses to pick among several."""
+        if currency is not None:
+            return currency.lower()
+        if len(self.totals_by_currency) == 1:
+            return next(iter(self.totals_by_currency))
+        raise MixedCurrencyError(
+            self.currencies,
+            hint="Amounts in different currencies are never added: read "
+            "totals_by_currency[currency], or pass currency= to by_group and "
+            "remainder_by_reason",
+        )
 
     @property
     def attributed_rows(self) -> tuple[AttributionRow, ...]:
@@ -228,10 +296,23 @@ class Attribution:
         """The remainder rows."""
         return tuple(r for r in self.rows if r.is_remainder)
 
-    def by_group(self) -> list[tuple[Mapping[str, GroupValue], Decimal, Decimal]]:
-        """``(group, estimated, attributed)`` over the whole range, largest spend first."""
+    def by_group(
+        self, currency: str | None = None
+    ) -> list[tuple[Mapping[str, GroupValue], Decimal, Decimal]]:
+        """``(group, estimated, attributed)`` over the whole range, largest spend first.
+
+        Args:
+            currency: Sum the rows in this currency (``usd``); None: the only one. Attributed
+                rows are all ``usd`` (list prices are), so another currency gives ``[]``.
+
+        Raises:
+            MixedCurrencyError: ``currency`` is None and the bill is in several.
+        """
+        wanted = self._currency(currency)
         sums: dict[tuple[GroupValue, ...], list[Decimal]] = {}
         for row in self.attributed_rows:
+            if row.currency != wanted:
+                continue
             key = tuple(row.group.get(f) for f in self.by)
             acc = sums.setdefault(key, [Decimal(0), Decimal(0)])
             acc[0] += row.estimated
@@ -239,11 +320,23 @@ class Attribution:
         out = [(dict(zip(self.by, key, strict=True)), e, a) for key, (e, a) in sums.items()]
         return sorted(out, key=lambda t: (-t[2], -t[1], _sort_key(t[0], self.by)))
 
-    def remainder_by_reason(self) -> list[tuple[str, Decimal, tuple[str, ...]]]:
-        """``(reason, amount, line items)`` over the whole range, largest first."""
+    def remainder_by_reason(
+        self, currency: str | None = None
+    ) -> list[tuple[str, Decimal, tuple[str, ...]]]:
+        """``(reason, amount, line items)`` over the whole range, largest first.
+
+        Args:
+            currency: Sum the remainder billed in this currency; None: the only one.
+
+        Raises:
+            MixedCurrencyError: ``currency`` is None and the bill is in several.
+        """
+        wanted = self._currency(currency)
         sums: dict[str, Decimal] = defaultdict(Decimal)
         items: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for row in self.remainder_rows:
+            if row.currency != wanted:
+                continue
             reason = row.reason or ""
             sums[reason] += row.attributed
             items[reason][row.line_item or ""] += row.attributed
@@ -286,6 +379,9 @@ class Attribution:
 
     def to_records(self, *, names: bool = False) -> list[dict[str, Any]]:
         """One dict per row (:meth:`columns` keys): raw ids, ``Decimal`` amounts.
+
+        Each record has its own ``currency``: sum ``attributed_cost`` per currency, never
+        across them.
 
         Args:
             names: Add a ``<field>_name`` column after each id field (None when the name
@@ -507,11 +603,11 @@ def reconcile(
                     )
                 )
 
-    # The bill, exact, per (day, project, line item, currency); then in cents that add up.
+    # The bill, exact, per (day, project, line item, currency); then in cents that add up,
+    # currency by currency: a rounding cent never moves from one currency to another.
     bill: dict[tuple[date, datetime, datetime, str | None, str, str], Decimal] = defaultdict(
         Decimal
     )
-    currencies: set[str] = set()
     for bucket in data.get("costs", ()):
         for result in bucket.results:
             amount = getattr(result, "amount", None)
@@ -520,7 +616,6 @@ def reconcile(
                 continue
             currency = getattr(amount, "currency", None)
             currency = currency.lower() if isinstance(currency, str) else BILLED_UNITS
-            currencies.add(currency)
             project = getattr(result, "project_id", None)
             line_item = getattr(result, "line_item", None)
             key = (
@@ -533,8 +628,12 @@ def reconcile(
             )
             bill[key] += Decimal(repr(float(value)))
     bill_keys = sorted(bill, key=lambda k: (k[0], k[3] or "", k[4], k[5]))
-    total_cents, bill_cents = round_to_total([bill[k] for k in bill_keys])
-    cents = dict(zip(bill_keys, bill_cents, strict=True))
+    billed_cents: dict[str, int] = {}
+    cents: dict[tuple[date, datetime, datetime, str | None, str, str], int] = {}
+    for cur in sorted({k[5] for k in bill_keys}):
+        keys = [k for k in bill_keys if k[5] == cur]
+        billed_cents[cur], parts = round_to_total([bill[k] for k in keys])
+        cents.update(zip(keys, parts, strict=True))
 
     by_project_day: dict[tuple[date, str | None], list[int]] = defaultdict(list)
     for i, u in enumerate(usage):
@@ -542,7 +641,7 @@ def reconcile(
     attributed = [0] * len(usage)
     matched = [False] * len(usage)
     remainders: list[tuple[tuple[date, datetime, datetime, str | None, str, str], str, int]] = []
-    matched_billed = 0
+    matched_billed = 0  # cents, USD: only USD line items are matched
     # Line items matched to the same usage rows are shared out together: one rounding per
     # day, project and model rather than one per line item.
     pools: dict[tuple[int, ...], int] = defaultdict(int)
@@ -554,7 +653,9 @@ def reconcile(
         ]
         priced = tuple(i for i in candidates if usage[i].estimate)
         if currency != BILLED_UNITS:
-            remainders.append((key, OTHER_CURRENCY, share))
+            # List prices are USD: an estimate says nothing about a bill in another currency
+            # without an exchange rate, and none is assumed.
+            remainders.append((key, OTHER_CURRENCY.format(currency=currency.upper()), share))
         elif priced:
             pools[priced] += share
             matched_billed += share
@@ -593,7 +694,6 @@ def reconcile(
         acc[1] += attributed[i]
         if u.reason and u.estimate is None:
             acc[2].add(u.reason)
-    currency = next(iter(currencies)) if len(currencies) == 1 else BILLED_UNITS
     rows: list[AttributionRow] = []
     for (start, end, group), (estimated, cents_given, unpriced) in rows_by_key.items():
         if not estimated and not cents_given:
@@ -605,7 +705,7 @@ def reconcile(
                 group=dict(zip(fields, group, strict=True)),
                 estimated=estimated,
                 attributed=_money(cents_given),
-                currency=currency,
+                currency=BILLED_UNITS,
                 unpriced=tuple(sorted(unpriced)),
             )
         )
@@ -629,25 +729,34 @@ def reconcile(
     matched_estimate = sum(
         (u.estimate for i, u in enumerate(usage) if u.estimate and matched[i]), Decimal(0)
     )
-    attributed_total = sum(attributed)
-    totals = AttributionTotals(
-        billed=_money(total_cents),
-        estimated=estimated_total,
-        attributed=_money(attributed_total),
-        remainder=_money(total_cents - attributed_total),
-        matched_billed=_money(matched_billed),
-        matched_estimated=matched_estimate,
-        unbilled_estimate=sum(
-            (u.estimate for i, u in enumerate(usage) if u.estimate and not matched[i]),
-            Decimal(0),
-        ),
+    unbilled_estimate = sum(
+        (u.estimate for i, u in enumerate(usage) if u.estimate and not matched[i]), Decimal(0)
     )
+    # USD always carries the estimates (list prices are USD); it is a currency of the result
+    # when something was billed or estimated in it, or when nothing was billed at all.
+    currencies = set(billed_cents)
+    if estimated_total or not currencies:
+        currencies.add(BILLED_UNITS)
+    totals: dict[str, AttributionTotals] = {}
+    for cur in sorted(currencies, key=lambda c: (c != BILLED_UNITS, c)):
+        usd = cur == BILLED_UNITS
+        given = sum(attributed) if usd else 0
+        billed_here = billed_cents.get(cur, 0)
+        totals[cur] = AttributionTotals(
+            billed=_money(billed_here),
+            estimated=estimated_total if usd else Decimal(0),
+            attributed=_money(given),
+            remainder=_money(billed_here - given),
+            matched_billed=_money(matched_billed if usd else 0),
+            matched_estimated=matched_estimate if usd else Decimal(0),
+            unbilled_estimate=unbilled_estimate if usd else Decimal(0),
+            currency=cur,
+        )
     return Attribution(
         by=fields,
         bucket_width=bucket_width,
-        currency=currency,
         rows=(*rows, *remainder_rows),
-        totals=totals,
+        totals_by_currency=totals,
         price_data=price_data_version(),
         names=names,
     )
@@ -685,7 +794,7 @@ def allocate_cents(total: int, weights: Sequence[Decimal | Fraction | int]) -> l
 
 
 def round_to_total(amounts: Sequence[Decimal]) -> tuple[int, list[int]]:
-    """Exact amounts (USD) as whole cents that add up to their rounded sum.
+    """Exact amounts (one currency) as whole cents that add up to their rounded sum.
 
     Returns:
         ``(total cents, cents of each amount)``; each within a cent of its exact amount.

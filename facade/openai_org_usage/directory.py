@@ -19,14 +19,18 @@ plus ``"service_account_id"``.
 - ``name(kind, id)``: the name, or None; ``label(kind, id)``: the name, else the email, else
   the ID itself (what a report shows); ``get(kind, id)``: the whole ``Entry``;
   ``owner(api_key_id)``: the user or service account that owns a key.
-- An archived project's keys and service accounts may be refused by the API (400 or 403):
-  that is recorded in ``problems`` (one readable line each) and the load goes on; any other
-  error is raised.
+- A list the API refuses costs only its own names: a project's keys or service accounts
+  (400, 403, or 404 for a project gone meanwhile; the API refuses an archived project's as a
+  rule), or the projects, users or admin keys list (400 or 403). Each refusal is one readable
+  line in ``problems``, whatever was listed is kept, and the load goes on; any other error
+  (401, 5xx, a connection, pages that do not chain) is raised.
 - ``records(kind)`` and ``tables()``: plain rows for dimension tables (CSV, DataFrames,
   databases).
 - ``Directory.cached(client, path=..., max_age=...)`` keeps the directory in a JSON file (names
   and IDs only: never the admin key) and lists afresh when the file is older than
-  ``max_age``; ``refresh()`` lists afresh at once.
+  ``max_age``; ``refresh()`` lists afresh at once. The file is checked whole when read (every
+  field of every entry has its type); one that is not exactly such a file is logged as a
+  warning and replaced by a fresh listing, never trusted in part.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,7 +52,12 @@ import attrs
 
 from openai_org_usage_client.types import Unset
 
-from ._errors import BadRequestError, InvalidParameterError, PermissionDeniedError
+from ._errors import (
+    BadRequestError,
+    InvalidParameterError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 if TYPE_CHECKING:
     from openai_org_usage_client.models import (
@@ -150,8 +160,15 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+# The Unix seconds a datetime holds on every platform: 1970 to the end of the year 9999.
+_MAX_SECONDS: Final = 253_402_300_799
+
+
 def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    # A time outside the range would make records() fail, and a cache holding it be refused.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_SECONDS:
+        return value
+    return None
 
 
 def _time(value: int | None) -> datetime | None:
@@ -274,16 +291,43 @@ class _ProjectListing:
     problems: list[str] = attrs.Factory(list)
 
 
-def _refusal(project: Entry, what: str, exc: BadRequestError | PermissionDeniedError) -> str:
+# A list the API refuses (no permission for it, or a project gone or archived meanwhile) costs
+# its own names only: the load goes on and says what is missing. Anything else is raised.
+_REFUSALS: Final = (BadRequestError, PermissionDeniedError)
+_PROJECT_REFUSALS: Final = (BadRequestError, PermissionDeniedError, NotFoundError)
+
+
+def _project_label(project: Entry) -> str:
     label = f"{project.name} ({project.id})" if project.name else project.id
-    return (
-        f"archived project {label}: its {what} could not be listed "
-        f"(HTTP {exc.status_code}: {exc.message}); their IDs are shown as they are"
-    )
+    return f"archived project {label}" if project.archived else f"project {label}"
 
 
-def _tolerated(project: Entry, exc: BaseException) -> bool:
-    return project.archived and isinstance(exc, BadRequestError | PermissionDeniedError)
+@contextlib.contextmanager
+def _refused_project_list(project: Entry, what: str, problems: list[str]) -> Iterator[None]:
+    """Record a refusal of one project's ``what`` in ``problems``; keep what was listed."""
+    try:
+        yield
+    except _PROJECT_REFUSALS as exc:
+        problems.append(
+            f"{_project_label(project)}: its {what} could not be listed "
+            f"(HTTP {exc.status_code}: {exc.message}); their IDs are shown as they are"
+        )
+
+
+@contextlib.contextmanager
+def _refused_list(what: str, consequence: str, problems: list[str]) -> Iterator[None]:
+    """Record a refusal of an organization-wide list in ``problems``; keep what was listed."""
+    try:
+        yield
+    except _REFUSALS as exc:
+        problems.append(
+            f"{what} could not be listed (HTTP {exc.status_code}: {exc.message}); {consequence}"
+        )
+
+
+_PROJECTS_REFUSED = "projects, and their API keys and service accounts, are shown by ID"
+_USERS_REFUSED = "users are named only where an API key names its owner"
+_ADMIN_KEYS_REFUSED = "admin API keys are shown by ID"
 
 
 # -- building -------------------------------------------------------------------------------------
@@ -297,6 +341,9 @@ class _Builder:
         self.entries: dict[Kind, dict[str, Entry]] = {kind: {} for kind in KINDS}
         self.primary: set[tuple[Kind, str]] = set()
         self.problems: list[str] = []
+        # An archived project's refusals are routine (the API refuses its lists): they go
+        # after the problems about what a report shows, so a one-line summary leads with those.
+        self.archived_problems: list[str] = []
 
     def add(self, entry: Entry, *, primary: bool = True) -> None:
         key = (entry.kind, entry.id)
@@ -324,7 +371,7 @@ class _Builder:
                 self.add(owner, primary=False)
         for account in listing.accounts:
             self.add(_service_account(account, project))
-        self.problems.extend(listing.problems)
+        (self.archived_problems if project.archived else self.problems).extend(listing.problems)
 
 
 def _merged(first: Entry, second: Entry) -> Entry:
@@ -338,37 +385,23 @@ def _merged(first: Entry, second: Entry) -> Entry:
 
 def _fetch_project_sync(client: UsageClient, project: Entry) -> _ProjectListing:
     listing = _ProjectListing()
-    try:
+    with _refused_project_list(project, "API keys", listing.problems):
         for key in client.project_api_keys(project.id, owner_project_access="any"):
             listing.keys.append(_project_key(key, project))
-    except (BadRequestError, PermissionDeniedError) as exc:
-        if not _tolerated(project, exc):
-            raise
-        listing.problems.append(_refusal(project, "API keys", exc))
-    try:
-        listing.accounts.extend(client.project_service_accounts(project.id))
-    except (BadRequestError, PermissionDeniedError) as exc:
-        if not _tolerated(project, exc):
-            raise
-        listing.problems.append(_refusal(project, "service accounts", exc))
+    with _refused_project_list(project, "service accounts", listing.problems):
+        for account in client.project_service_accounts(project.id):
+            listing.accounts.append(account)
     return listing
 
 
 async def _fetch_project_async(client: AsyncUsageClient, project: Entry) -> _ProjectListing:
     listing = _ProjectListing()
-    try:
+    with _refused_project_list(project, "API keys", listing.problems):
         async for key in client.project_api_keys(project.id, owner_project_access="any"):
             listing.keys.append(_project_key(key, project))
-    except (BadRequestError, PermissionDeniedError) as exc:
-        if not _tolerated(project, exc):
-            raise
-        listing.problems.append(_refusal(project, "API keys", exc))
-    try:
-        listing.accounts.extend(await client.project_service_accounts(project.id).to_list())
-    except (BadRequestError, PermissionDeniedError) as exc:
-        if not _tolerated(project, exc):
-            raise
-        listing.problems.append(_refusal(project, "service accounts", exc))
+    with _refused_project_list(project, "service accounts", listing.problems):
+        async for account in client.project_service_accounts(project.id):
+            listing.accounts.append(account)
     return listing
 
 
@@ -437,8 +470,9 @@ class Directory:
     were fetched. A directory is read-only (``refresh`` apart): share it between threads.
 
     Attributes:
-        problems: What could not be listed and why, one readable line each (an archived
-            project's keys the API refused, for one). Empty when everything was listed.
+        problems: What could not be listed and why, one readable line each (a project
+            whose keys the API refused, for one). Those about archived projects (refused as a
+            rule) come last. Empty when everything was listed.
         fetched_at: When the lists were fetched (aware UTC).
     """
 
@@ -483,21 +517,26 @@ class Directory:
 
         Raises:
             InvalidParameterError: ``max_concurrency`` is not an integer >= 1.
-            APIError: a list failed (other than an archived project's refused keys or
-                service accounts, which land in ``problems``).
+            APIError: a list failed other than by a refusal (a refusal lands in ``problems``:
+                see the module docstring).
         """
         workers = _check_concurrency(max_concurrency, client.max_concurrency)
         builder = _Builder()
-        projects = [_project(p) for p in client.projects(include_archived=True)]
-        for project in projects:
-            builder.add(project)
-        for user in client.users():
-            builder.add(_user(user))
+        projects: list[Entry] = []
+        with _refused_list("projects", _PROJECTS_REFUSED, builder.problems):
+            for project in client.projects(include_archived=True):
+                projects.append(_project(project))
+        for entry in projects:
+            builder.add(entry)
+        with _refused_list("users", _USERS_REFUSED, builder.problems):
+            for user in client.users():
+                builder.add(_user(user))
         listings = _in_order(lambda p: _fetch_project_sync(client, p), projects, workers)
-        for project, listing in zip(projects, listings, strict=True):
-            builder.project(project, listing)
-        for key in client.admin_api_keys():
-            builder.admin_key(key)
+        for entry, listing in zip(projects, listings, strict=True):
+            builder.project(entry, listing)
+        with _refused_list("admin API keys", _ADMIN_KEYS_REFUSED, builder.problems):
+            for key in client.admin_api_keys():
+                builder.admin_key(key)
         directory = cls._built(builder)
         directory._client = client
         return directory
@@ -509,18 +548,23 @@ class Directory:
         """``load`` for an ``AsyncUsageClient`` (same arguments, same result)."""
         workers = _check_concurrency(max_concurrency, client.max_concurrency)
         builder = _Builder()
-        projects = [_project(p) async for p in client.projects(include_archived=True)]
-        for project in projects:
-            builder.add(project)
-        async for user in client.users():
-            builder.add(_user(user))
+        projects: list[Entry] = []
+        with _refused_list("projects", _PROJECTS_REFUSED, builder.problems):
+            async for project in client.projects(include_archived=True):
+                projects.append(_project(project))
+        for entry in projects:
+            builder.add(entry)
+        with _refused_list("users", _USERS_REFUSED, builder.problems):
+            async for user in client.users():
+                builder.add(_user(user))
         listings = await _in_order_async(
             lambda p: _fetch_project_async(client, p), projects, workers
         )
-        for project, listing in zip(projects, listings, strict=True):
-            builder.project(project, listing)
-        async for key in client.admin_api_keys():
-            builder.admin_key(key)
+        for entry, listing in zip(projects, listings, strict=True):
+            builder.project(entry, listing)
+        with _refused_list("admin API keys", _ADMIN_KEYS_REFUSED, builder.problems):
+            async for key in client.admin_api_keys():
+                builder.admin_key(key)
         directory = cls._built(builder)
         directory._client = client
         return directory
@@ -528,7 +572,7 @@ class Directory:
     @classmethod
     def _built(cls, builder: _Builder) -> Directory:
         entries = [e for kind in KINDS for e in builder.entries[kind].values()]
-        return cls(entries, problems=builder.problems)
+        return cls(entries, problems=[*builder.problems, *builder.archived_problems])
 
     @classmethod
     def cached(
@@ -542,9 +586,12 @@ class Directory:
         """The directory from the JSON file at ``path`` if it is younger than ``max_age``
         and was listed from the same base URL; otherwise listed afresh and written there.
 
-        The file holds names, emails, IDs and roles: never the admin key. A file that cannot
-        be read (missing, corrupt, another layout) is replaced; one that cannot be written is
-        logged as a warning and the directory is returned all the same.
+        The file holds names, emails, IDs and roles: never the admin key. It is checked whole
+        before any of it is used (``from_json``: every field of every entry, with its type).
+        A file that fails (not JSON, truncated, another layout, a wrong or missing field, a
+        directory or FIFO at ``path``, unreadable) is logged as a warning naming the file and
+        what is wrong, then listed afresh and replaced; one that cannot be written is logged
+        as a warning and the directory is returned all the same. A damaged file never raises.
 
         Raises:
             InvalidParameterError: ``max_age`` is not a positive ``timedelta``.
@@ -737,26 +784,89 @@ class Directory:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Directory:
-        """A directory from ``to_json`` data.
+        """A directory from ``to_json`` data, checked whole.
+
+        Every key ``to_json`` writes must be there and no other; every entry must have every
+        field of ``Entry`` with its type (a time: Unix seconds from 0 to the year 9999).
 
         Raises:
-            ValueError: the data is not such a directory (of this layout version).
+            ValueError: the data is not such a directory (of this layout version); the
+                message names the first field at fault, never quoting its value.
         """
-        if not isinstance(data, Mapping) or data.get("format") != _FORMAT:
+        if not isinstance(data, Mapping):
+            raise ValueError("a directory is a JSON object")
+        form = data.get("format")
+        if type(form) is not int or form != _FORMAT:
             raise ValueError(f"not a directory of format {_FORMAT}")
-        fields = {f.name for f in attrs.fields(Entry)}
-        entries = []
-        for raw in data["entries"]:
-            if not isinstance(raw, dict) or set(raw) - fields or raw.get("kind") not in KINDS:
-                raise ValueError(f"not a directory entry: {raw!r}"[:200])
-            entries.append(Entry(**raw))
-        problems = data.get("problems", [])
-        if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
-            raise ValueError("problems must be a list of strings")
-        fetched_at = datetime.fromisoformat(str(data["fetched_at"]))
-        if fetched_at.tzinfo is None:
+        _exact_keys("the directory", data, _TOP_KEYS)
+        fetched_at = data["fetched_at"]
+        if not isinstance(fetched_at, str):
+            raise ValueError("fetched_at is not an ISO 8601 string")
+        try:
+            when = datetime.fromisoformat(fetched_at)
+        except ValueError:
+            raise ValueError("fetched_at is not an ISO 8601 time") from None
+        if when.tzinfo is None:
             raise ValueError("fetched_at has no timezone")
-        return cls(entries, problems=problems, fetched_at=fetched_at)
+        problems = data["problems"]
+        if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+            raise ValueError("problems is not a list of strings")
+        raw_entries = data["entries"]
+        if not isinstance(raw_entries, list):
+            raise ValueError("entries is not a list")
+        entries = [_entry_from_json(index, raw) for index, raw in enumerate(raw_entries)]
+        return cls(entries, problems=problems, fetched_at=when)
+
+
+_TOP_KEYS: Final = frozenset({"format", "fetched_at", "problems", "entries"})
+
+
+def _optional_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _optional_time(value: object) -> bool:
+    return value is None or _int(value) is not None
+
+
+# Each field of an Entry and what its JSON value must be (a test pins this to attrs.fields).
+_ENTRY_CHECKS: Final[Mapping[str, tuple[Callable[[object], bool], str]]] = {
+    "kind": (lambda v: isinstance(v, str) and v in KINDS, "one of " + ", ".join(map(repr, KINDS))),
+    "id": (lambda v: isinstance(v, str) and bool(v), "a non-empty string"),
+    "name": (_optional_text, "a string or null"),
+    "email": (_optional_text, "a string or null"),
+    "role": (_optional_text, "a string or null"),
+    "project_id": (_optional_text, "a string or null"),
+    "owner_type": (_optional_text, "a string or null"),
+    "owner_id": (_optional_text, "a string or null"),
+    "status": (_optional_text, "a string or null"),
+    "archived": (lambda v: isinstance(v, bool), "true or false"),
+    "key_type": (_optional_text, "a string or null"),
+    "created_at": (_optional_time, "Unix seconds or null"),
+    "archived_at": (_optional_time, "Unix seconds or null"),
+    "last_used_at": (_optional_time, "Unix seconds or null"),
+}
+
+
+def _exact_keys(what: str, data: Mapping[Any, Any], keys: frozenset[str]) -> None:
+    missing = sorted(keys - set(data))
+    if missing:
+        raise ValueError(f"{what} has no {missing[0]}")
+    extra = [k for k in data if k not in keys]
+    if extra:
+        # The name of an unknown key is the file's text: say how many, not what.
+        raise ValueError(f"{what} has {len(extra)} unknown key(s)")
+
+
+def _entry_from_json(index: int, raw: object) -> Entry:
+    where = f"entries[{index}]"
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where} is not an object")
+    _exact_keys(where, raw, frozenset(_ENTRY_CHECKS))
+    for name, (valid, expected) in _ENTRY_CHECKS.items():
+        if not valid(raw[name]):
+            raise ValueError(f"{where}.{name} is not {expected}")
+    return Entry(**raw)
 
 
 def _kinds_text() -> str:
@@ -771,21 +881,53 @@ def _check_cache_args(path: object, max_age: object) -> Path:
     return Path(path)
 
 
+def _ignored(path: Path, why: str) -> None:
+    logger.warning("directory cache %s %s; listing afresh", path, why)
+
+
 def _read_cache(path: Path, base_url: str, max_age: timedelta) -> Directory | None:
+    """The directory in ``path``, or None: no file, another base URL, too old, or not valid.
+
+    Nothing in the file is trusted until all of it is checked (``from_json``); a file that
+    fails is a warning, never an error: the caller lists afresh and writes over it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        _ignored(path, f"cannot be read ({exc.strerror or type(exc).__name__})")
+        return None
+    if not stat.S_ISREG(mode):
+        # A directory, or a FIFO or device that reading would block on or never finish.
+        _ignored(path, "is not a regular file")
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        logger.warning("directory cache %s cannot be read (%s); listing afresh", path, exc)
+    except OSError as exc:
+        _ignored(path, f"cannot be read ({exc.strerror or type(exc).__name__})")
         return None
-    if not isinstance(data, dict) or data.get("base_url") != base_url:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: not JSON (also a number too long to convert); RecursionError: nested
+        # deeper than the parser goes.
+        _ignored(path, f"is not valid JSON ({type(exc).__name__})")
+        return None
+    if not isinstance(data, dict):
+        _ignored(path, "is not a directory cache (not a JSON object)")
+        return None
+    cached_url = data.pop("base_url", None)
+    if not isinstance(cached_url, str):
+        _ignored(path, "is not a directory cache (no base_url)")
         return None
     try:
         found = Directory.from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.warning("directory cache %s is not usable (%s); listing afresh", path, exc)
+    except ValueError as exc:
+        _ignored(path, f"is not usable ({exc})")
         return None
+    if cached_url != base_url:
+        return None  # another API's: not damaged, just not ours
     age = _clock() - found.fetched_at
     if age < timedelta(0) or age >= max_age:
         return None

@@ -83,10 +83,12 @@ def completion(
     }
 
 
-def cost(project: str | None, line_item: str, value: float) -> dict[str, Any]:
-    """A costs result grouped by project and line item."""
+def cost(
+    project: str | None, line_item: str, value: float, currency: str = "usd"
+) -> dict[str, Any]:
+    """A costs result grouped by project and line item, billed in ``currency``."""
     return {
-        "amount": {"value": value, "currency": "usd"},
+        "amount": {"value": value, "currency": currency},
         "line_item": line_item,
         "project_id": project,
         "api_key_id": None,

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import io
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +26,10 @@ import pytest
 from click.testing import Result
 
 import openai_org_usage.fake
-from openai_org_usage import OPERATIONS
+from openai_org_usage import OPERATIONS, UsageClient
 from openai_org_usage.cli import _sync
-from openai_org_usage.store import lock_path, table_name
+from openai_org_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage.store import lock_path, sync, table_name
 from openai_org_usage.store._lock import FileLock
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
@@ -53,6 +57,13 @@ name = "beta"
 org_id = "org-beta"
 key_env = "OPENAI_ADMIN_KEY_BETA"
 """
+
+
+def _with_base_urls(toml: str, *urls: str) -> str:
+    """``toml`` with ``base_url`` added to its organizations, in order."""
+    head, *tables = toml.split("[[organizations]]")
+    with_urls = [f'{t.rstrip()}\nbase_url = "{u}"\n\n' for t, u in zip(tables, urls, strict=True)]
+    return "[[organizations]]".join([head, *with_urls])
 
 
 @pytest.fixture
@@ -121,8 +132,11 @@ def test_second_sync_sends_one_request_per_operation_and_changes_no_count(
         "service_accounts",
     }
 
-    second = _sync_json(invoke, "--db", str(db), notes=[USER_ID_NOTE])
+    # The refusal is remembered, so said once: the second run does not ask, and says nothing.
+    second = _sync_json(invoke, "--db", str(db))
     assert [op["requests"] for op in second["operations"]] == [1] * len(OPERATIONS)
+    costs = next(op for op in second["operations"] if op["operation"] == "costs")
+    assert (costs["group_by"], costs["refused_group_by"]) == (" ".join(COSTS_GRAIN), "user_id")
     assert all(op["start"] == "2026-11-22T00:00:00Z" for op in second["operations"])
     assert _counts(db) == before
 
@@ -138,19 +152,30 @@ def test_synced_costs_equal_the_report_total(invoke: Invoke, db: Path) -> None:
     assert total[0] == pytest.approx(report["total_spend"], rel=1e-12)
 
 
-@pytest.mark.usefixtures("accepting")
-def test_several_demo_organizations_land_in_one_table_by_org_id(
+def test_several_organizations_land_in_one_table_by_org_id(
     invoke: Invoke, db: Path, tmp_path: Path
 ) -> None:
-    config = tmp_path / "orgs.toml"
-    config.write_text(ORGS_TOML, encoding="utf-8")
-    data = _sync_json(
-        invoke, "--db", str(db), "--config", str(config), *SINCE, "--operation", "costs"
-    )
+    """Each organization of the file with its own key and base URL: a fake each, over
+    loopback, of different seeds (clocks at the current time, as the sync's end is)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    fakes = [FakeUsageAPI(seed, now, refused_groupings={}) for seed in (0, 1)]
+    keys = {"OPENAI_ADMIN_KEY_ACME": "sk-admin-acme-test", "OPENAI_ADMIN_KEY_BETA": "sk-beta"}
+    with running_server(fakes[0]) as acme, running_server(fakes[1]) as beta:
+        config = tmp_path / "orgs.toml"
+        config.write_text(_with_base_urls(ORGS_TOML, acme, beta), encoding="utf-8")
+        result = invoke(
+            "sync", "--db", str(db), "--config", str(config), "--since", "5d",
+            "--operation", "costs", "--format", "json", env=keys,
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # no demo notice: real organizations
+    data = json.loads(result.stdout)
+    assert data["synthetic"] is False
     assert [(op["org"], op["org_id"]) for op in data["operations"]] == [
         ("acme", "org-acme"),
         ("beta", "org-beta"),
     ]
+    assert all(fake.requests for fake in fakes)
     with duckdb.connect(str(db), read_only=True) as con:
         by_org = dict(con.execute("SELECT org_id, count(*) FROM costs GROUP BY ALL").fetchall())
         spend = dict(
@@ -179,6 +204,102 @@ def test_an_organization_without_its_key_fails_alone_exit_1(
     data = json.loads(result.stdout)
     assert set(data["failed"]) == {"acme", "beta"}
     assert data["total_rows"] == 0
+
+
+def test_demo_with_config_is_a_usage_error_naming_both(
+    invoke: Invoke, db: Path, tmp_path: Path
+) -> None:
+    """The demo would store synthetic rows under the org_ids of the file's real
+    organizations (it once did, quietly): refused before anything is read or made."""
+    config = tmp_path / "orgs.toml"
+    config.write_text(ORGS_TOML, encoding="utf-8")
+    result = invoke("sync", "--demo", "--db", str(db), "--config", str(config))
+    assert result.exit_code == 2
+    line = _one_error_line(result.stderr)
+    assert "--demo" in line
+    assert "--config" in line
+    assert result.stdout == ""
+    assert not db.exists()
+    assert not os.path.exists(f"{db}.dlt")
+
+
+def test_when_every_organization_fails_only_the_summary_and_the_errors_are_printed(
+    invoke: Invoke, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "orgs.toml"
+    config.write_text(ORGS_TOML, encoding="utf-8")
+    monkeypatch.delenv("OPENAI_ADMIN_KEY_ACME", raising=False)
+    monkeypatch.delenv("OPENAI_ADMIN_KEY_BETA", raising=False)
+    result = invoke("sync", "--db", str(db), "--config", str(config))
+    assert result.exit_code == 1
+    assert result.stdout.split("\n")[:2] == [
+        f"Sync into {db}",
+        f"0 requests, 0 rows loaded; 2 organizations failed; {db} was not created",
+    ]
+    assert "No rows" not in result.stdout
+    assert "partial" not in result.stdout
+    assert [line.split(":")[1] for line in result.stderr.splitlines()] == [" error"] * 2
+    # Nothing was loaded: no database file, no working directory, no lock file.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orgs.toml"]
+
+
+def test_an_organization_the_api_refuses_leaves_no_file_and_no_claim_it_was_fetched(
+    invoke: Invoke, db: Path, tmp_path: Path
+) -> None:
+    """A wrong key (401 on the first request): the summary says the operation failed, not
+    that its range was fetched, and the file the run would have made is not there."""
+    with running_server(FakeUsageAPI(api_key="sk-admin-the-right-one")) as url:
+        config = tmp_path / "orgs.toml"
+        toml = ORGS_TOML.split('\n\n[[organizations]]\nname = "beta"')[0]
+        config.write_text(_with_base_urls(toml, url), encoding="utf-8")
+        result = invoke(
+            "sync", "--db", str(db), "--config", str(config), "--operation", "costs",
+            env={"OPENAI_ADMIN_KEY_ACME": "sk-admin-a-wrong-one"},
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert "401" in _one_error_line(result.stderr)
+    row = next(line.split() for line in result.stdout.splitlines() if line.startswith("costs"))
+    assert row == ["costs", "0", "0", "failed", "-"]
+    assert "partial" not in result.stdout
+    assert f"{db} was not created" in " ".join(result.stdout.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orgs.toml"]
+
+
+def test_a_database_that_was_there_is_left_as_it_was_when_every_organization_fails(
+    invoke: Invoke, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, accepting: None
+) -> None:
+    _sync_json(invoke, "--db", str(db), *SINCE, "--operation", "costs")
+    before = db.read_bytes()
+    config = tmp_path / "orgs.toml"
+    config.write_text(ORGS_TOML, encoding="utf-8")
+    monkeypatch.delenv("OPENAI_ADMIN_KEY_ACME", raising=False)
+    monkeypatch.delenv("OPENAI_ADMIN_KEY_BETA", raising=False)
+    result = invoke("sync", "--db", str(db), "--config", str(config))
+    assert result.exit_code == 1
+    assert "was not created" not in result.stdout
+    assert db.read_bytes() == before
+
+
+def test_the_grouping_is_shown_whole_at_80_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which fields the rows have is text that matters: wrapped, never shortened."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = FakeUsageAPI()  # refuses costs by user_id: stored by four fields
+    with UsageClient("sk-admin-test", transport=fake.transport()) as client:
+        result = sync(client, tmp_path / "u.duckdb", since="2026-11-18", now=fake.now)
+    monkeypatch.setenv("COLUMNS", "80")
+    out = Terminal()
+    _sync.render_sync("table", out, result, demo=True)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # a terminal gets styles
+    assert "\u2026" not in text  # nothing shortened
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
+    words = " ".join(text.split())
+    assert "costs 2026-11-25 api_key_id, api_source, line_item, project_id" in words
 
 
 @pytest.mark.usefixtures("accepting")
@@ -234,11 +355,32 @@ def test_a_bad_config_is_a_usage_error_naming_the_entry(
 ) -> None:
     config = tmp_path / "orgs.toml"
     config.write_text(toml, encoding="utf-8")
-    result = invoke("sync", "--demo", "--db", str(db), "--config", str(config))
+    result = invoke("sync", "--db", str(db), "--config", str(config))
     assert result.exit_code == 2
     line = _one_error_line(result.stderr)
     assert says in line
     assert "sk-admin-abc" not in line  # a key pasted in the wrong place is never echoed
+    assert not db.exists()
+
+
+def test_a_plain_http_base_url_in_a_config_is_refused_in_the_files_terms(
+    invoke: Invoke, db: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "orgs.toml"
+    config.write_text(
+        '[[organizations]]\nname = "acme"\norg_id = "org-abc"\nkey_env = "KEY_ACME"\n'
+        'base_url = "http://proxy.example.com/v1"\n',
+        encoding="utf-8",
+    )
+    result = invoke("sync", "--db", str(db), "--config", str(config))
+    assert result.exit_code == 2
+    line = _one_error_line(result.stderr)
+    assert "organizations[0].base_url" in line
+    assert "http://proxy.example.com/v1" in line
+    assert "unencrypted" in line
+    # Neither an option nor a keyword the user never used, nor a remedy the file cannot take.
+    assert "--base-url" not in line
+    assert "allow_insecure_http" not in line
     assert not db.exists()
 
 

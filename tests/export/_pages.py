@@ -105,19 +105,22 @@ def broken_results(draw: st.DrawFn, operation: Operation[Any]) -> dict[str, Any]
 def pages(
     draw: st.DrawFn, operation: Operation[Any], days: int, *, broken: bool = False
 ) -> dict[str, Any]:
-    """A page of ``days`` daily buckets from D0 (or none: an empty page), has_more false."""
+    """A page of ``days`` daily buckets from D0 (sometimes none with results), has_more false.
+
+    Never a page without buckets: the API answers every bucket of a past range.
+    """
     data = []
-    if broken or draw(st.integers(0, 5)) > 0:
-        for day in range(days):
-            items = draw(st.lists(results(operation), max_size=3))
-            if broken and day == days - 1:
-                items.append(draw(broken_results(operation)))
-            data.append(
-                {
-                    "object": "bucket",
-                    "start_time": D0 + day * DAY,
-                    "end_time": D0 + (day + 1) * DAY,
-                    "results": items,
-                }
-            )
+    unused = not broken and draw(st.integers(0, 5)) == 0
+    for day in range(days):
+        items = [] if unused else draw(st.lists(results(operation), max_size=3))
+        if broken and day == days - 1:
+            items.append(draw(broken_results(operation)))
+        data.append(
+            {
+                "object": "bucket",
+                "start_time": D0 + day * DAY,
+                "end_time": D0 + (day + 1) * DAY,
+                "results": items,
+            }
+        )
     return {"object": "page", "data": data, "has_more": False, "next_page": None}

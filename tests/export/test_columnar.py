@@ -226,7 +226,17 @@ def test_concurrent_windows_give_the_object_path_frame() -> None:
 
 
 def test_empty_range_gives_the_schema_and_no_rows() -> None:
-    page = {"object": "page", "data": [], "has_more": False, "next_page": None}
+    # What the API answers for two days without usage: both buckets, with no results.
+    data = [
+        {
+            "object": "bucket",
+            "start_time": D0 + n * DAY,
+            "end_time": D0 + (n + 1) * DAY,
+            "results": [],
+        }
+        for n in range(2)
+    ]
+    page = {"object": "page", "data": data, "has_more": False, "next_page": None}
     with UsageClient(KEY, transport=serving(json.dumps(page).encode()), max_concurrency=1) as c:
         p = paginator(c, "costs", 2)
         table = p.to_arrow()

@@ -119,3 +119,29 @@ def test_unknown_keys_and_types_take_the_general_path_and_are_kept() -> None:
     bucket = parsed.buckets[0]
     assert bucket.results[0].amount.additional_properties == {"tax": 2}
     assert bucket.unknown_results[0].additional_properties == {"x": 1}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(
+    "spot",
+    [
+        b'"note":"\xff",',  # a page key the schema lacks: both fast decoders skip it
+        b'"note":"caf\xe9",',  # Latin-1, not UTF-8
+        b'"note":"\xed\xa0\x80",',  # an encoded surrogate
+        b'"note":"\xc0\xaf",',  # an overlong encoding
+    ],
+)
+def test_every_path_refuses_a_body_that_is_not_utf8_alike(name: str, spot: bytes) -> None:
+    from openai_org_usage._columnar import decode_page
+
+    operation = OPERATIONS[name]
+    body = b'{"object":"page",' + spot + b'"data":[],"has_more":false,"next_page":null}'
+    messages = []
+    for parse in (parse_page, decode_page):
+        with pytest.raises(ResponseValidationError) as info:
+            parse(operation, response(body))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"invalid {name} page: body is not valid UTF-8 (")
+    first_bad = next(i for i, byte in enumerate(body) if byte >= 0x80)
+    assert f"at byte {first_bad}:" in messages[0]

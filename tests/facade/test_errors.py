@@ -402,7 +402,7 @@ def test_key_from_environment_is_sent_as_bearer(monkeypatch: pytest.MonkeyPatch)
 
     def respond(request: httpx.Request) -> httpx.Response:
         seen.append(request.headers["authorization"])
-        return httpx.Response(200, json=page())
+        return httpx.Response(200, json=page(bucket([])))
 
     with UsageClient(transport=httpx.MockTransport(respond)) as client:
         list(client.costs(start=START, end=END))

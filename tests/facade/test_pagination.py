@@ -316,6 +316,21 @@ def test_empty_page_promising_more_is_a_pagination_error() -> None:
     assert server.calls == 1
 
 
+@pytest.mark.parametrize("first_days", [0, 2])
+def test_empty_last_page_short_of_a_past_range_is_a_pagination_error(first_days: int) -> None:
+    # has_more false, no buckets: the API would have sent every past bucket (results: [] when
+    # unused), so this is not "no usage" for days first_days..8.
+    first = [page_json([bucket(d(n)) for n in range(first_days)], "cur_1")] if first_days else []
+    server = Scripted([*first, page_json([])])
+    with sync_client(server) as client, pytest.raises(PaginationError) as info:
+        list(client.completions(start=day(0), end=day(9)))
+    assert server.calls == len(first) + 1
+    assert (
+        f"has_more is false but the page has no buckets, where buckets "
+        f"2026-11-{first_days + 1:02d}T00:00:00Z..2026-11-10T00:00:00Z were expected"
+    ) in str(info.value)
+
+
 @pytest.mark.parametrize(
     "second",
     [

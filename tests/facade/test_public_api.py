@@ -58,6 +58,7 @@ PUBLIC_NAMES = [
     "LookbackExceededError",
     "MissingAPIKeyError",
     "MissingDependencyError",
+    "MixedCurrencyError",
     "NotFoundError",
     "OpenAIUsageError",
     "Operation",

@@ -77,8 +77,15 @@ def assert_exception_clean(exc: BaseException) -> None:
 
 
 def empty_page(request: httpx.Request) -> httpx.Response:
+    """Every requested day's bucket, with no results (a past range is never answered with
+    fewer buckets)."""
+    start, end = int(request.url.params["start_time"]), int(request.url.params["end_time"])
+    data = [
+        {"object": "bucket", "start_time": day, "end_time": day + 86_400, "results": []}
+        for day in range(start, end, 86_400)
+    ]
     return httpx.Response(
-        200, json={"object": "page", "data": [], "has_more": False, "next_page": None}
+        200, json={"object": "page", "data": data, "has_more": False, "next_page": None}
     )
 
 
@@ -190,7 +197,7 @@ def test_no_log_record_contains_the_key(caplog: pytest.LogCaptureFixture) -> Non
 
     recorder = Recorder(respond)
     with make_client(recorder, max_retries=3) as client:
-        assert list(client.completions(start=START, end=END)) == []
+        assert [b.results for b in client.completions(start=START, end=END)] == [[], []]
         with pytest.raises(AuthenticationError):
             list(client.costs(start=START, end=END))
 
@@ -204,3 +211,18 @@ def test_no_log_record_contains_the_key(caplog: pytest.LogCaptureFixture) -> Non
         if record.exc_info:
             assert_clean("".join(traceback.format_exception(*record.exc_info)))
     assert_clean(caplog.text)
+
+
+@pytest.mark.parametrize(
+    "bad_key", [KEY + "\n", KEY[:12] + "é" + KEY[12:], KEY[:20] + "\r\n" + KEY[20:]]
+)
+@pytest.mark.parametrize("cls", [UsageClient, AsyncUsageClient])
+def test_a_refused_key_is_not_in_the_error(
+    bad_key: str, cls: type[UsageClient] | type[AsyncUsageClient]
+) -> None:
+    # Refused before any request (a header cannot carry it), and not quoted in the refusal.
+    with pytest.raises(InvalidParameterError) as info:
+        cls(api_key=bad_key, transport=httpx.MockTransport(empty_page))
+    assert info.value.param == "api_key"
+    assert info.value.value == "<hidden>"
+    assert_exception_clean(info.value)

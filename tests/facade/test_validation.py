@@ -26,7 +26,6 @@ SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
 END = datetime(2026, 11, 2, tzinfo=UTC)
-EMPTY_PAGE = {"object": "page", "data": [], "has_more": False, "next_page": None}
 WIDTH_SECONDS = {"1m": 60, "1h": 3_600, "1d": 86_400}
 # Written down here, not read from the code under test.
 USAGE_MAX = {"1d": 31, "1h": 168, "1m": 1440}
@@ -40,14 +39,27 @@ SETTINGS = settings(deadline=None, max_examples=60)
 
 
 class Recorder:
-    """A MockTransport handler that records every request and answers an empty page."""
+    """A MockTransport handler that records every request and answers empty buckets."""
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
-        return httpx.Response(200, json=EMPTY_PAGE)
+        return httpx.Response(200, json=empty_buckets(request))
+
+
+def empty_buckets(request: httpx.Request) -> dict[str, Any]:
+    """Every bucket of the requested window with no results: the API's answer for no usage."""
+    params = request.url.params
+    start, end = int(params["start_time"]), int(params["end_time"])
+    width = WIDTH_SECONDS[params.get("bucket_width", "1d")]
+    data = []
+    while start < end:
+        stop = min(start - start % width + width, end)
+        data.append({"object": "bucket", "start_time": start, "end_time": stop, "results": []})
+        start = stop
+    return {"object": "page", "data": data, "has_more": False, "next_page": None}
 
 
 def make_client(recorder: Recorder) -> UsageClient:

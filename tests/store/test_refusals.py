@@ -92,6 +92,7 @@ def test_the_live_costs_refusal_costs_one_request_once(tmp_path: Path) -> None:
     assert front.group_bys(COSTS) == [ALL_COSTS, NO_USER]  # one refused request, one page
     (costs,) = report.operations
     assert (costs.group_by, costs.refused, costs.pages) == (NO_USER, ("user_id",), 1)
+    assert costs.refused_now == ("user_id",)
     assert query(db, "SELECT count(*) FROM costs WHERE user_id IS NOT NULL") == [(0,)]
     ((total,),) = query(db, "SELECT sum(amount_value) FROM costs")
     assert total == pytest.approx(spend(fake, datetime(2026, 11, 1, tzinfo=UTC), NOW))
@@ -102,6 +103,7 @@ def test_the_live_costs_refusal_costs_one_request_once(tmp_path: Path) -> None:
     assert front.group_bys(COSTS)[sent:] == [NO_USER]
     assert again.requests == 1
     assert again.operations[0].refused == ("user_id",)
+    assert again.operations[0].refused_now == ()  # remembered, not refused again
     ((after,),) = query(db, "SELECT sum(amount_value) FROM costs")
     assert after == pytest.approx(total)
 
@@ -119,6 +121,7 @@ def test_a_bucket_fetched_again_at_a_coarser_grain_is_never_counted_twice(
     coarse = FakeUsageAPI(refuse_costs_api_key_grouping=True)
     report = sync(Front(coarse).client(), db, operations=["costs"], now=NOW, directory=False)
     assert set(report.operations[0].refused) == {"user_id", "api_key_id"}
+    assert set(report.operations[0].refused_now) == {"user_id", "api_key_id"}
     ((total,),) = query(db, "SELECT sum(amount_value) FROM costs")
     assert total == pytest.approx(spend(fine, datetime(2026, 11, 15, tzinfo=UTC), NOW))
     window = "bucket_start >= '2026-11-22 00:00:00+00'"

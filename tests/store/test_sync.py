@@ -260,6 +260,44 @@ def test_paths_that_cannot_be_a_database_are_refused(tmp_path: Path, kind: str) 
         sync(client_for(accepting()), db, operations=["costs"], now=NOW)
 
 
+# -- nothing loaded -----------------------------------------------------------------------------
+
+
+def test_a_run_that_loads_nothing_because_it_failed_leaves_no_new_file(tmp_path: Path) -> None:
+    """A wrong key (401 on the first request): no rows, so no database file and no working
+    directory are left behind, as if the run had not happened."""
+    db = tmp_path / "usage.duckdb"
+    wrong = client_for(accepting(api_key="sk-admin-the-right-one"), max_retries=0)
+    with pytest.raises(OpenAIUsageError, match="401"):
+        sync(wrong, db, operations=["costs", "completions"], now=NOW)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_was_there_keeps_its_rows_when_a_run_fails_before_any(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "usage.duckdb"
+    sync(client_for(accepting()), db, since="2026-11-20", operations=["costs"], now=NOW)
+    before = query(db, "SELECT count(*), sum(amount_value) FROM costs")
+    wrong = client_for(accepting(api_key="sk-admin-the-right-one"), max_retries=0)
+    with pytest.raises(OpenAIUsageError, match="401"):
+        sync(wrong, db, operations=["costs"], now=NOW)
+    assert query(db, "SELECT count(*), sum(amount_value) FROM costs") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["usage.duckdb", "usage.duckdb.dlt"]
+
+
+def test_organizations_without_a_key_leave_the_target_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KEY_UNSET", raising=False)
+    orgs = [Organization("a", "org-a", "KEY_UNSET"), Organization("b", "org-b", "KEY_UNSET")]
+    report = sync(open_clients(orgs), tmp_path / "usage.duckdb", now=NOW)
+    assert set(report.failed) == {"a", "b"}
+    assert report.failed["a"].message == "environment variable KEY_UNSET is unset"
+    assert (report.operations, report.total_rows) == ((), 0)
+    assert list(tmp_path.iterdir()) == []  # not opened, not locked, not created
+
+
 # -- arguments ----------------------------------------------------------------------------------
 
 
@@ -390,7 +428,7 @@ def test_a_key_without_rights_to_the_directory_still_syncs_and_says_so(tmp_path:
     report = sync(client, db, since="2026-11-20", operations=["costs"], now=NOW)
     assert report.ok
     assert report.total_rows > 0
-    assert "PermissionDeniedError" in report.directory_skipped["default"]
+    assert "403" in report.directory_skipped["default"]
     tables = {name for (name,) in query(db, "SELECT table_name FROM information_schema.tables")}
     assert "costs" in tables
     assert "projects" not in tables

@@ -13,12 +13,20 @@ from __future__ import annotations
 import errno
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 import click
 
-from openai_org_usage import OPERATIONS, Operation, Paginator, __version__
+from openai_org_usage import (
+    OPERATIONS,
+    InvalidParameterError,
+    Operation,
+    Paginator,
+    __version__,
+    from_unix_seconds,
+    to_unix_seconds,
+)
 from openai_org_usage.export import columns
 
 from . import _errors
@@ -44,8 +52,8 @@ from ._report import (
     fetch_report,
     report_jobs,
 )
-from ._rows import name_fields, records, with_names
-from ._source import DEMO_NOTICE, LoadedNames, Source, load_names, open_source
+from ._rows import Record, iso_utc, name_fields, records, with_names
+from ._source import DEMO_NOTICE, LoadedNames, Source, demo_errors, load_names, open_source
 from ._sync import sync_command
 from ._timerange import RangeError, TimeRange, resolve
 
@@ -206,6 +214,7 @@ def report(
     base_url: str | None,
     fmt: str,
     output: str | None,
+    csv_raw: bool,
     ids: bool,
 ) -> None:
     """Summary of a range: spend, tokens by model, top users and keys, other endpoints.
@@ -230,7 +239,7 @@ def report(
 
         _charts.require()
     source = open_source(demo=demo, base_url=base_url)
-    with source.client:
+    with source.client, demo_errors(source):
         time_range = _range(source, start, end, last, tz)
         jobs = report_jobs(source.client, time_range)
         _announce(source, time_range, REPORT_BUCKET_WIDTH)
@@ -246,7 +255,7 @@ def report(
     if html_to_stdout and output is None:
         return  # standard output holds the page; the --format output was not asked a file
     with open_output(output) as out:
-        render_report(fmt, out, result)
+        render_report(fmt, out, result, csv_raw=csv_raw)
 
 
 def _not_dash(value: str | None, flag: str) -> str | None:
@@ -437,7 +446,7 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
     filters = _api_filters(operation, options)
     width = options["bucket_width"] or operation.default_bucket_width
     source = open_source(demo=options["demo"], base_url=options["base_url"])
-    with source.client:
+    with source.client, demo_errors(source):
         time_range = _range(
             source, options["start"], options["end"], options["last"], options["tz"]
         )
@@ -461,6 +470,8 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
                 stderr_line(loaded.summary)
             if loaded.names is not None or options["names"]:
                 rows = with_names(rows, loaded.names)
+    if options["fmt"] == "table":
+        rows = _clipped(rows, source.now)
     with open_output(options["output"]) as out:
         render_rows(
             options["fmt"],
@@ -470,11 +481,35 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
             start=time_range.start,
             end=time_range.end,
             demo=source.demo,
+            csv_raw=options["csv_raw"],
         )
 
 
 def _has_ids(rows: Sequence[Mapping[str, Any]]) -> bool:
     return bool(name_fields(rows))
+
+
+def _clipped(rows: list[Record], now: datetime) -> list[Record]:
+    """Rows for a table, the current bucket ending at ``now`` (the source's clock).
+
+    The API gives the first bucket of a range that starts mid-bucket the range's start, so
+    a table shows it as the part it is (``12:00`` to the next midnight); it gives the last
+    its whole UTC length, although nothing has happened after now. So the bucket holding
+    ``now`` is shown to ``now`` too, not as a whole day. (A bucket ending before now is whole
+    even past an ``--end`` inside it: the API counts its whole day.) Exports keep the API's
+    bounds.
+    """
+    bound = now.astimezone(UTC).replace(microsecond=0) + (
+        timedelta(seconds=1) if now.microsecond else timedelta()
+    )
+    shown = iso_utc(bound)
+    return [
+        row | {"bucket_end": shown}
+        if datetime.fromisoformat(row["bucket_end"]) > bound
+        and datetime.fromisoformat(row["bucket_start"]) < bound
+        else row
+        for row in rows
+    ]
 
 
 # -- usage ENDPOINT ----------------------------------------------------------------------------
@@ -568,6 +603,7 @@ def usage_group(
 Examples:
   openai-org-usage fake-server
   openai-org-usage fake-server --port 9000 --seed 7 --latency 0.05
+  openai-org-usage fake-server --now 2026-11-25T12:00Z
 
 \b
 Then, in another shell:
@@ -595,15 +631,24 @@ Then, in another shell:
     show_default=True,
     help="Seconds added to every response.",
 )
-def fake_server(port: int, host: str, seed: int, latency: float) -> None:
+@click.option(
+    "--now",
+    metavar="WHEN",
+    help="The fake's clock: its data ends there, and it is the API's 'now'. A date, an ISO "
+    "datetime (without an offset: UTC) or Unix seconds. Default: the time it starts.",
+)
+def fake_server(port: int, host: str, seed: int, latency: float, now: str | None) -> None:
     """Serve the embedded fake Usage API on loopback until Ctrl-C.
 
-    The data is synthetic and deterministic; its clock is fixed, so the same request always
-    gets the same answer. Any non-empty bearer key is accepted.
+    The data is synthetic and deterministic. The fake's clock is the time it starts (or
+    --now), and stays there while it runs: the same request always gets the same answer, and
+    a client counting back from today (a report's last 30 days) finds data up to today, as
+    with the live API. Any non-empty bearer key is accepted.
     """
     from openai_org_usage.fake import FakeUsageAPI, serve
 
-    api = FakeUsageAPI(seed, latency=latency)
+    clock = _fake_clock(now)
+    api = FakeUsageAPI(seed, clock, latency=latency)
     try:
         server = serve(api, host, port)
     except OSError as exc:
@@ -625,15 +670,34 @@ def fake_server(port: int, host: str, seed: int, latency: float) -> None:
             shown = f"[{shown}]"
         base_url = f"http://{shown}:{bound_port}/v1"
         click.echo(f"Fake OpenAI Usage API (synthetic data, seed {seed}) at {base_url}")
-        click.echo(f"Its clock is fixed at {api.now:%Y-%m-%dT%H:%M:%SZ}. Ctrl-C to stop. Try:")
+        click.echo(
+            f"Its clock stays at {api.now:%Y-%m-%dT%H:%M:%SZ}"
+            f"{' (when it started)' if now is None else ''}: its data ends there. "
+            "Ctrl-C to stop. Try:"
+        )
         click.echo(
             f"  OPENAI_BASE_URL={base_url} OPENAI_ADMIN_KEY=sk-fake "
-            f"openai-org-usage report --start 2026-11-01 --end 2026-11-08"
+            "openai-org-usage report --last 7d"
         )
         sys.stdout.flush()
         server.serve_forever()
     finally:
         server.server_close()
+
+
+def _fake_clock(value: str | None) -> datetime:
+    """``fake-server --now``, or the current time to the second."""
+    wall = datetime.now(UTC).replace(microsecond=0)
+    if value is None:
+        return wall
+    try:
+        seconds = to_unix_seconds(value, param="now", now=wall, tz=UTC)
+    except InvalidParameterError as exc:
+        raise click.UsageError(
+            f"invalid --now {exc.value!s:.80}: use a date (2026-11-25), a time "
+            "(2026-11-25T12:00Z; without an offset it is UTC) or Unix seconds"
+        ) from None
+    return from_unix_seconds(seconds)
 
 
 cli = build_cli()

@@ -4,6 +4,10 @@ Tables show the range's totals per group (by name), the spend that could not be 
 (by reason) and how far list-price estimates were from the bill. CSV, JSON and NDJSON are
 the library's records (``Attribution.to_records``): one row per bucket and group, then the
 remainder rows, raw IDs, amounts as numbers; ``--names`` adds ``<field>_name`` columns.
+
+Money in several currencies is never added: every record names its currency, the tables
+show each amount in its own and the totals per currency with a note, and the machine
+formats get that note on standard error.
 """
 
 from __future__ import annotations
@@ -13,8 +17,15 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 import click
+from rich.markup import escape
 
-from openai_org_usage.attribution import GROUPINGS, NAME_KINDS, Attribution, attribute
+from openai_org_usage.attribution import (
+    BILLED_UNITS,
+    GROUPINGS,
+    NAME_KINDS,
+    Attribution,
+    attribute,
+)
 
 from ._fetch import fetch_all
 from ._options import (
@@ -31,13 +42,15 @@ from ._render import (
     money,
     new_table,
     open_output,
+    percent,
     titled,
     write_csv,
     write_json,
     write_ndjson,
 )
+from ._report import currency_note
 from ._rows import Record, iso_utc
-from ._source import DEMO_NOTICE, LoadedNames, load_names, open_source
+from ._source import DEMO_NOTICE, LoadedNames, demo_errors, load_names, open_source
 from ._timerange import RangeError, resolve
 
 _NONE = "(none)"
@@ -98,6 +111,7 @@ def attribute_command(
     base_url: str | None,
     fmt: str,
     output: str | None,
+    csv_raw: bool,
     ids: bool,
     names: bool,
 ) -> None:
@@ -108,7 +122,7 @@ def attribute_command(
     """
     fields = by or ("user_id",)
     source = open_source(demo=demo, base_url=base_url)
-    with source.client:
+    with source.client, demo_errors(source):
         try:
             time_range = resolve(start=start, end=end, last=last, tz=tz, now=source.now)
         except RangeError as exc:
@@ -130,12 +144,17 @@ def attribute_command(
             names=loaded.names,
             fetch=fetch_all,
         )
+    note = currency_note(result.currencies, who="groups")
+    if note and fmt != "table":
+        # The records name their currency; the note says not to add them across it.
+        stderr_line(f"openai-org-usage: note: {note}")
     with open_output(output) as out:
         render_attribution(
             fmt,
             out,
             result,
             names=names,
+            csv_raw=csv_raw,
             title=titled(
                 f"Spend by {describe_groups(fields)}, "
                 f"{describe_range(time_range.start, time_range.end)}",
@@ -162,7 +181,7 @@ def records_of(result: Attribution, *, names: bool) -> list[Record]:
 
 
 def render_attribution(
-    fmt: str, out: TextIO, result: Attribution, *, names: bool, title: str
+    fmt: str, out: TextIO, result: Attribution, *, names: bool, title: str, csv_raw: bool = False
 ) -> None:
     """Write ``result`` in ``fmt`` (table: totals per group; others: every row)."""
     if fmt != "table":
@@ -172,7 +191,7 @@ def render_attribution(
         elif fmt == "ndjson":
             write_ndjson(out, rows)
         else:
-            write_csv(out, result.columns(names=names), rows)
+            write_csv(out, result.columns(names=names), rows, raw=csv_raw)
         return
     console = console_for(out)
     for table in attribution_tables(result, title):
@@ -180,54 +199,94 @@ def render_attribution(
 
 
 def attribution_tables(result: Attribution, title: str) -> list[Any]:
-    """The tables of ``attribute``: spend per group, the remainder by reason, the totals."""
-    cur = result.currency
-    totals = result.totals
-    billed = float(totals.billed)
+    """The tables of ``attribute``: spend per group, the remainder by reason, the totals.
 
-    def share(amount: Decimal) -> str:
-        return f"{float(amount) / billed * 100:.1f}%" if billed else "-"
+    Each amount is shown in its own currency and each share is of that currency's bill;
+    with several currencies the totals have a column per currency and a note (never a sum).
+    """
+    currencies = result.currencies
+    by_currency = result.totals_by_currency
+    # Attributed spend is all in the list prices' currency (when it is one of the bill's).
+    cur = BILLED_UNITS if BILLED_UNITS in by_currency else currencies[0]
 
-    groups = new_table(
-        title,
-        caption="billed: the bill shared out by usage; estimated: the same usage at list prices",
-    )
+    def share(amount: Decimal, currency: str = cur) -> str:
+        billed = float(by_currency[currency].billed)
+        return percent(float(amount) / billed * 100) if billed else "-"
+
+    caption = "billed: the bill shared out by usage; estimated: the same usage at list prices"
+    if len(currencies) > 1:
+        caption += f" (all in {cur.upper()})"
+    groups = new_table(title, caption=caption)
     for field in result.by:
         groups.add_column(_LABELS.get(field, field), no_wrap=True)
     for column in ("billed", "share", "estimated"):
         groups.add_column(column, justify="right", no_wrap=True)
-    for group, estimated, attributed in result.by_group():
-        cells = [result.label(f, group.get(f)) or _NONE for f in result.by]
+    for group, estimated, attributed in result.by_group(cur):
+        cells = [escape(result.label(f, group.get(f)) or _NONE) for f in result.by]
         groups.add_row(
             *cells, money(float(attributed), cur), share(attributed), money(float(estimated), cur)
         )
     tables: list[Any] = [groups]
-    remainder = result.remainder_by_reason()
+    remainder = [(c, *entry) for c in currencies for entry in result.remainder_by_reason(c)]
     if remainder:
         rest = new_table("Spend no group can be given")
         rest.add_column("reason", overflow="fold")
         rest.add_column("billed", justify="right", no_wrap=True)
         rest.add_column("share", justify="right", no_wrap=True)
         rest.add_column("line items", overflow="fold")
-        for reason, amount, items in remainder:
-            rest.add_row(reason, money(float(amount), cur), share(amount), "; ".join(items))
+        for currency, reason, amount, items in remainder:
+            rest.add_row(
+                escape(reason),
+                money(float(amount), currency),
+                share(amount, currency),
+                escape("; ".join(items)),
+            )
         tables.append(rest)
-    summary = new_table("Totals", caption=f"prices: {result.price_data}")
-    summary.add_column("what")
-    summary.add_column("amount", justify="right", no_wrap=True)
-    summary.add_row("Billed (costs endpoint)", money(billed, cur))
-    summary.add_row("Attributed", money(float(totals.attributed), cur))
-    summary.add_row("Not attributed", money(float(totals.remainder), cur))
-    summary.add_row("Estimated at list prices", money(float(totals.estimated), cur))
-    gap = totals.estimate_gap
-    if gap is not None:
-        summary.add_row("Estimate vs bill (matched line items)", f"{gap * 100:+.2f}%")
-    if totals.unbilled_estimate:
-        summary.add_row(
-            "Estimated, no line item billed", money(float(totals.unbilled_estimate), cur)
-        )
-    tables.append(summary)
+    tables.append(_totals_table(result))
     return tables
+
+
+def _totals_table(result: Attribution) -> Any:
+    """Billed, attributed, remainder and estimates: one column per currency, never a sum.
+
+    The estimates are at list prices, in USD: another currency's column shows none.
+    """
+    currencies = result.currencies
+    note = currency_note(currencies, who="groups")
+    # One line: the table shows control characters (a newline too) escaped.
+    caption = f"prices: {result.price_data}" + (f". {note}" if note else "")
+    summary = new_table("Totals", caption=escape(caption))
+    summary.add_column("what")
+    if len(currencies) == 1:
+        summary.add_column("amount", justify="right", no_wrap=True)
+    else:
+        for currency in currencies:
+            summary.add_column(currency.upper(), justify="right", no_wrap=True)
+    totals = [result.totals_by_currency[c] for c in currencies]
+
+    def amounts(field: str, *, estimate: bool = False) -> list[str]:
+        return [
+            "-"
+            if estimate and len(currencies) > 1 and t.currency != BILLED_UNITS
+            else money(float(getattr(t, field)), t.currency)
+            for t in totals
+        ]
+
+    summary.add_row("Billed (costs endpoint)", *amounts("billed"))
+    summary.add_row("Attributed", *amounts("attributed"))
+    summary.add_row("Not attributed", *amounts("remainder"))
+    summary.add_row("Estimated at list prices", *amounts("estimated", estimate=True))
+    gaps = [t.estimate_gap for t in totals]
+    if any(gap is not None for gap in gaps):
+        summary.add_row(
+            "Estimate vs bill (matched line items)",
+            *("-" if gap is None else percent(gap * 100, 2, signed=True) for gap in gaps),
+        )
+    if any(t.unbilled_estimate for t in totals):
+        summary.add_row(
+            "Estimated, no line item billed", *amounts("unbilled_estimate", estimate=True)
+        )
+    return summary
 
 
 def describe_groups(fields: Sequence[str]) -> str:

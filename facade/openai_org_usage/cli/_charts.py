@@ -31,6 +31,7 @@ from openai_org_usage import MissingDependencyError
 
 from ._render import SYNTHETIC, describe_range
 from ._report import DailySpend, Report
+from ._shown import shown
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -157,43 +158,50 @@ def render_charts(report: Report) -> list[Chart]:
     """The charts of ``report``: ``CHART_NAMES`` in order (each with a PNG form), then the
     page-only charts of spend by user and by API key when the report attributes spend."""
     require()
+    from . import _figures
+
+    # Money charts once per currency when there are several (``<name>_<currency>``).
+    views = _figures.chart_views(report)
     drawers: list[tuple[str, str, Callable[[Axes], None]]] = [
-        (
-            "daily_spend_by_project",
-            "Daily spend by project",
-            lambda ax: _daily_stacked(
-                ax, report.daily_spend_by_project, [s.name for s in report.spend_by_project], report
-            ),
-        ),
-        (
-            "daily_spend_by_line_item",
-            "Daily spend by line item",
-            lambda ax: _daily_stacked(
-                ax,
-                report.daily_spend_by_line_item,
-                [s.name for s in report.spend_by_line_item],
-                report,
-            ),
-        ),
+        (f"daily_spend_by_{field}{suffix}", f"Daily spend by {what}{note}",
+         functools.partial(_daily_of, view, field))
+        for field, what in (("project", "project"), ("line_item", "line item"))
+        for suffix, note, view in views
+    ]  # fmt: skip
+    drawers += [
         ("tokens_by_model", "Completions tokens by model", lambda ax: _tokens(ax, report)),
         ("requests_by_endpoint", "Requests by endpoint", lambda ax: _requests(ax, report)),
     ]
     subtitle = describe_range(report.start, report.end)
     if report.demo:
         subtitle += f" - {SYNTHETIC}"
-    from . import _figures
-
     figures = _figures.figures(report)
     charts = [
         Chart(name, title, figures[name], functools.partial(_png, title, subtitle, draw))
         for name, title, draw in drawers
     ]
     charts.extend(
-        Chart(name, title, figures[name])
+        Chart(f"{name}{suffix}", f"{title}{note}", figures[f"{name}{suffix}"])
         for name, title in _figures.ATTRIBUTION_TITLES.items()
-        if name in figures
+        for suffix, note, _ in views
+        if f"{name}{suffix}" in figures
     )
     return charts
+
+
+def _daily_of(report: Report, field: str, ax: Axes) -> None:
+    """Daily spend by ``project`` or ``line_item`` (``report``: in one currency)."""
+    if field == "project":
+        _daily_stacked(
+            ax, report.daily_spend_by_project, [s.name for s in report.spend_by_project], report
+        )
+    else:
+        _daily_stacked(
+            ax,
+            report.daily_spend_by_line_item,
+            [s.name for s in report.spend_by_line_item],
+            report,
+        )
 
 
 def _png(title: str, subtitle: str, draw: Callable[[Axes], None]) -> bytes:
@@ -449,9 +457,14 @@ def _label(name: str | None) -> str:
 
     Cutting would make line items such as "<model>, audio input" and "<model>, audio output"
     look alike; wrapping at spaces keeps both ends, hyphenated model names stay whole.
+    Control characters are shown escaped (a newline in a name does not add a line).
     """
     lines = textwrap.wrap(
-        name or _NONE, _LABEL_CHARS, break_on_hyphens=False, max_lines=2, placeholder="\u2026"
+        shown(name or _NONE),
+        _LABEL_CHARS,
+        break_on_hyphens=False,
+        max_lines=2,
+        placeholder="\u2026",
     )
     # A name with two "$" would otherwise be parsed as mathtext (and may fail to parse).
     return "\n".join(lines).replace("$", r"\$")

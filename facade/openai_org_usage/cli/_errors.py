@@ -8,7 +8,9 @@
 
 The admin key never reaches the terminal: every line printed here has the value of
 ``OPENAI_ADMIN_KEY`` replaced, whatever a server put into its error message (the facade
-redacts too; this is the last line of defence).
+redacts too; this is the last line of defence). Nor does anything else a server or proxy
+put there take effect: control characters (ESC sequences, newlines, bidi overrides) are
+shown escaped (``_shown``), so a message is one line and reads as it was sent.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from openai_org_usage import (
 )
 
 from ._options import filter_option, singular
+from ._shown import shown
 
 PREFIX = "openai-org-usage: error: "
 API_KEY_ENV = "OPENAI_ADMIN_KEY"
@@ -71,6 +74,11 @@ def flag_for(param: str) -> str:
 
 def message_for(exc: InvalidParameterError) -> str:
     """The facade's complaint, in terms of the option the user typed."""
+    if exc.param == "api_key":
+        # The command has no --api-key: the key comes from the environment, and its value is
+        # never shown (the facade's message does not hold it either).
+        text = f"invalid {API_KEY_ENV}: expected {exc.allowed}"
+        return f"{text}; {exc.hint}" if exc.hint else text
     text = f"invalid {flag_for(exc.param)} {exc.value!s:.80}: expected {exc.allowed}"
     return f"{text}; {exc.hint}" if exc.hint else text
 
@@ -84,10 +92,19 @@ def redact(text: str) -> str:
     return text
 
 
+def error_line(message: str) -> None:
+    """Print ``openai-org-usage: error: <message>`` on stderr: one line, key redacted.
+
+    One line even if a message spans several (scripts grep stderr line by line): its
+    newlines and other control characters are shown escaped, not collapsed, so nothing a
+    server sent is hidden and none of it acts on the terminal.
+    """
+    click.echo(PREFIX + shown(redact(message.strip())), err=True)
+
+
 def fail(message: str, code: int) -> NoReturn:
-    """Print one line on stderr and exit with ``code``."""
-    # One line even if an API message spans several: scripts grep stderr line by line.
-    click.echo(PREFIX + redact(" ".join(message.split())), err=True)
+    """Print one error line on stderr (:func:`error_line`) and exit with ``code``."""
+    error_line(message)
     sys.exit(code)
 
 

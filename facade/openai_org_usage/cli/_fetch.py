@@ -8,9 +8,32 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 from openai_org_usage import Bucket, Paginator, count_buckets
+
+from ._shown import shown
+
+
+class DescriptionColumn(ProgressColumn):
+    """A task's description as plain text: no markup read, control characters escaped.
+
+    Descriptions name organizations and operations; rich's ``TextColumn`` would read
+    ``[...]`` in them as markup and pass an ESC to the terminal.
+    """
+
+    def render(self, task: Task) -> Text:
+        """The description, shown (``_shown.shown``)."""
+        return Text(shown(task.description))
 
 
 def expected_pages(paginator: Paginator[Any]) -> int:
@@ -49,7 +72,7 @@ def fetch_all(
         return [list(paginator) for _, paginator in jobs]
     out: list[list[Bucket[Any]]] = []
     progress = Progress(
-        TextColumn("{task.description}"),
+        DescriptionColumn(),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("pages"),

@@ -4,10 +4,15 @@ What a reader needs from them: a value on hover, series shown and hidden by clic
 legend (plotly's own behaviour), names rather than ids, partial first and last days marked as
 such (hatched, and said in the hover text) so they are not read as drops, and an "other"
 series never larger than the largest named one (``_charts.top_count``).
+
+plotly reads its texts (trace names, axis categories, hover values) as a kind of HTML
+(``<b>``, ``<br>``, ``<a href>``): every name goes in through :func:`plotly_text`, so
+``<br>`` in a project's name is text, not a line break, and control characters show escaped.
 """
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,6 +24,7 @@ from plotly.colors import qualitative  # type: ignore[import-untyped]
 from ._charts import MAX_SERIES, REQUEST_COUNTS, TOP_MODELS, top_count
 from ._render import display_name, money
 from ._report import DailySpend, Report
+from ._shown import shown
 
 ATTRIBUTION_TITLES = {
     "spend_by_user": "Spend by user (estimated from usage, reconciled to the bill)",
@@ -35,34 +41,62 @@ _HEIGHT = 420
 _FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 
 
+def chart_views(report: Report) -> list[tuple[str, str, Report]]:
+    """``(name suffix, title suffix, the report in one currency)`` for the money charts.
+
+    One currency: ``[("", "", report)]``. Several: one per currency (``"_eur"``,
+    ``" (EUR)"``), so no chart stacks or adds amounts in two currencies.
+    """
+    views = report.views()
+    if len(views) == 1:
+        return [("", "", views[0][1])]
+    return [(f"_{cur}", f" ({cur.upper()})", view) for cur, view in views]
+
+
 def figures(report: Report) -> dict[str, go.Figure]:
-    """Every chart of the page, by name (attribution charts only when the report has them)."""
-    out = {
-        "daily_spend_by_project": _daily(
-            report,
-            report.daily_spend_by_project,
-            [s.name for s in report.spend_by_project],
-            "Daily spend by project",
-        ),
-        "daily_spend_by_line_item": _daily(
-            report,
-            report.daily_spend_by_line_item,
-            [s.name for s in report.spend_by_line_item],
-            "Daily spend by line item",
-        ),
-        "tokens_by_model": _tokens(report),
-        "requests_by_endpoint": _requests(report),
-    }
+    """Every chart of the page, by name (attribution charts only when the report has them;
+    money charts once per currency, see :func:`chart_views`)."""
+    views = chart_views(report)
+    out: dict[str, go.Figure] = {}
+    for suffix, note, view in views:
+        out[f"daily_spend_by_project{suffix}"] = _daily(
+            view,
+            view.daily_spend_by_project,
+            [s.name for s in view.spend_by_project],
+            f"Daily spend by project{note}",
+        )
+    for suffix, note, view in views:
+        out[f"daily_spend_by_line_item{suffix}"] = _daily(
+            view,
+            view.daily_spend_by_line_item,
+            [s.name for s in view.spend_by_line_item],
+            f"Daily spend by line item{note}",
+        )
+    out["tokens_by_model"] = _tokens(report)
+    out["requests_by_endpoint"] = _requests(report)
     for name, title in ATTRIBUTION_TITLES.items():
-        entries = getattr(report, name, ())
-        if entries:
-            out[name] = _attributed(report, entries, title)
+        for suffix, note, view in views:
+            entries = getattr(view, name, ())
+            if entries:
+                out[f"{name}{suffix}"] = _attributed(view, entries, f"{title}{note}")
     return out
 
 
 def label(report: Report, value: str | None) -> str:
-    """What a person reads for an id: its name when the report has one, else the id."""
+    """What a person reads for an id: its name when the report has one, else the id.
+
+    Plain text, as named: escape it for where it goes (the page, or :func:`plotly_text`).
+    """
     return display_name(report, value) or _NONE
+
+
+def plotly_text(text: str) -> str:
+    """``text`` for a plotly name or category: shown (``_shown``), ``&<>`` as entities.
+
+    plotly.js turns ``&amp;``, ``&lt;`` and ``&gt;`` back into characters and reads tags
+    otherwise; it knows no ``&quot;``, so quotes are left as they are.
+    """
+    return html.escape(shown(text), quote=False)
 
 
 def money_format(currency: str) -> tuple[str, str]:
@@ -131,7 +165,11 @@ def _daily(
     partial = partial_days(report, entries)
     notes = [partial.get(day, "") for day in days]
     series: list[tuple[str, list[float], str]] = [
-        (label(report, name), [by_day[name].get(d, 0.0) for d in days], _PALETTE[i % len(_PALETTE)])
+        (
+            plotly_text(label(report, name)),
+            [by_day[name].get(d, 0.0) for d in days],
+            _PALETTE[i % len(_PALETTE)],
+        )
         for i, name in enumerate(named)
     ]
     rest = [name for name in ranked if name not in set(named)]
@@ -172,7 +210,8 @@ def _attributed(report: Report, entries: Sequence[Any], title: str) -> go.Figure
     # Bars side by side: every one named while they fit, the rule of "other" only past that.
     count = len(ranked) if len(ranked) <= MAX_SERIES else top_count([[e.amount] for e in ranked])
     rows: list[tuple[str, float, float | None, str]] = [
-        (label(report, e.id), e.amount, e.estimated, _PALETTE[0]) for e in ranked[:count]
+        (plotly_text(label(report, e.id)), e.amount, e.estimated, _PALETTE[0])
+        for e in ranked[:count]
     ]
     rest = ranked[count:]
     if rest:
@@ -218,13 +257,13 @@ def _tokens(report: Report) -> go.Figure:
     figure = go.Figure()
     if not any(m.total_tokens for m in models):
         return _empty(figure, title, "No completions in this range")
-    shown = models[:TOP_MODELS]
-    names = [label(report, m.name) for m in shown]
+    top = models[:TOP_MODELS]
+    names = [plotly_text(label(report, m.name)) for m in top]
     rest = models[TOP_MODELS:]
     parts = [
-        ("input (uncached)", "#1f77b4", [m.input_tokens - m.input_cached_tokens for m in shown]),
-        ("input (cached)", "#9ecae1", [m.input_cached_tokens for m in shown]),
-        ("output", "#ff7f0e", [m.output_tokens for m in shown]),
+        ("input (uncached)", "#1f77b4", [m.input_tokens - m.input_cached_tokens for m in top]),
+        ("input (cached)", "#9ecae1", [m.input_cached_tokens for m in top]),
+        ("output", "#ff7f0e", [m.output_tokens for m in top]),
     ]
     if rest:
         names.append(f"other ({len(rest)} models)")

@@ -4,8 +4,11 @@ The page reads top-down as a person asks: the headline numbers, then the interac
 (plotly: values on hover, series toggled from the legend), then the tables. plotly.js is
 embedded inline, once, with the CSS; the page loads nothing from elsewhere (no CDN, fonts or
 images), so it can be mailed or archived as one file and opened offline. Its tables are the
-text report's (``_render.report_plain_tables``), so both show the same numbers; every text
-from the API is escaped. Print CSS lays charts and tables out for paper, one per block.
+text report's (``_render.report_plain_tables``), so both show the same numbers. Every text
+interpolated into the page passes :func:`_e`: control characters shown escaped (``_shown``:
+a bidi override cannot reverse a row), then HTML-escaped, so a name is never markup. The
+charts' names are escaped for plotly's own markup in ``_figures``. Print CSS lays charts
+and tables out for paper, one per block.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from ._render import (
     describe_range,
     money,
     number,
+    percent,
     report_plain_tables,
 )
 from ._report import Report
+from ._shown import shown
 
 # System fonts only: a web font would be an external request.
 _CSS = """
@@ -78,7 +83,8 @@ _CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"s
 
 
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    """``text`` for the page, in an element or an attribute: shown, then HTML-escaped."""
+    return html.escape(shown(text), quote=True)
 
 
 def render_html(report: Report, charts: Sequence[Chart], generated: datetime) -> str:
@@ -156,26 +162,36 @@ def _script_text(source: str) -> str:
 
 
 def _headline(report: Report) -> str:
-    """The numbers a reader came for, first on the page."""
+    """The numbers a reader came for, first on the page (money: one card per currency)."""
+    from ._figures import label
+
     done = report.completions
+    views = report.views()
+
+    def in_(title: str, currency: str) -> str:
+        return f"{title} ({currency.upper()})" if len(views) > 1 else title
+
     cards = [
-        ("Total spend", money(report.total_spend, report.currency), describe_range(
-            report.start, report.end)),
+        (in_("Total spend", cur), money(view.total_spend or 0.0, cur),
+         describe_range(report.start, report.end))
+        for cur, view in views
+    ]  # fmt: skip
+    cards += [
         ("Completions requests", number(done.num_model_requests), ""),
         ("Input tokens", number(done.input_tokens),
          f"{number(done.input_cached_tokens)} cached"),
         ("Output tokens", number(done.output_tokens), ""),
     ]  # fmt: skip
-    if report.spend_by_project:
-        from ._figures import label
-
-        top = report.spend_by_project[0]
-        share = top.amount / report.total_spend * 100 if report.total_spend else 0.0
+    for cur, view in views:
+        if not view.spend_by_project:
+            continue
+        top = view.spend_by_project[0]
+        share = top.amount / view.total_spend * 100 if view.total_spend else 0.0
         cards.append(
             (
-                "Top project",
-                money(top.amount, report.currency),
-                f"{label(report, top.name)} ({share:.1f}%)",
+                in_("Top project", cur),
+                money(top.amount, cur),
+                f"{label(view, top.name)} ({percent(share)})",
             )
         )
     items = "".join(

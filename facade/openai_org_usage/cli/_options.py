@@ -10,7 +10,6 @@ flag pair (``batch`` -> ``--batch/--no-batch``); an enum filter takes only its v
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -19,19 +18,23 @@ import click
 
 from openai_org_usage import Filter, InvalidParameterError, Operation, check_base_url
 
+from ._shown import shown
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "csv", "json", "ndjson")
 DEFAULT_LAST = "30d"
-_SPAN = re.compile(r"[0-9]+[A-Za-z]+")
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 """Every command's click context settings: ``-h`` as well as ``--help``, help 100 columns wide."""
 
 
 def stderr_line(message: str) -> None:
-    """One line for a person on stderr (notes, the demo notice), never mixed into the output."""
-    click.echo(message, err=True)
+    """One line for a person on stderr (notes, the demo notice), never mixed into the output.
+
+    Notes quote names and server messages: their control characters are shown escaped.
+    """
+    click.echo(shown(message), err=True)
 
 
 @attrs.frozen
@@ -96,9 +99,13 @@ def filter_options(operation: Operation[Any]) -> list[FilterOption]:
 def _validate_span(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     # Only the span shape is checked here; the facade's time rules judge the unit and size,
     # so "--last 2026-11-01" is refused instead of being read as a start date.
-    if value is not None and not _SPAN.fullmatch(value.strip()):
-        raise click.BadParameter("expected a span back from --end, such as 30d, 12h or 2w")
-    return value.strip() if value is not None else None
+    # Refused in the words of every other --last refusal, whichever rule the value breaks.
+    from ._timerange import RangeError, check_last  # _timerange builds on this module
+
+    try:
+        return None if value is None else check_last(value)
+    except RangeError as exc:
+        raise click.UsageError(str(exc), ctx) from None
 
 
 def range_options(f: F) -> F:
@@ -170,7 +177,14 @@ def source_options(f: F) -> F:
 
 
 def output_options(f: F) -> F:
-    """``--format`` and ``--output``."""
+    """``--format``, ``--output`` and ``--csv-raw``."""
+    f = click.option(
+        "--csv-raw",
+        is_flag=True,
+        help="With --format csv: write every cell exactly as it is. By default a text cell "
+        "starting with =, +, -, @, a tab or a carriage return gets a leading ' so that a "
+        "spreadsheet shows it rather than running it as a formula (numbers stay numbers).",
+    )(f)
     f = click.option(
         "--output",
         "-o",

@@ -4,6 +4,12 @@ Human formatting (thousands separators, ``$1,234.56``, dates without midnight ti
 applied only to tables. The machine formats write raw numbers (floats as their shortest
 round-tripping repr), ISO-8601 UTC times and every field, so nothing is lost; raw rows have
 the package's one row shape (``_rows``): the columns of records, DataFrames and the store.
+
+Names and messages are data nobody vouches for. Every text a table shows (cells, headers,
+titles, captions) passes :func:`_shown.shown` on its way in, so control characters are
+seen escaped, never obeyed, and a row stays one line; a cell given as ``str`` is rich
+markup, so callers ``escape()`` the text they did not write. CSV cells that a spreadsheet
+would run as a formula get a leading ``'`` (:func:`csv_value`) unless ``raw``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import io
 import itertools
 import json
 import math
@@ -19,6 +26,7 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, TextIO
 
 import attrs
@@ -31,6 +39,7 @@ from rich.text import Text
 
 from openai_org_usage import Operation
 
+from . import _shown
 from ._report import OTHER_METRICS, Report, Spend, Tokens
 from ._rows import Record, breakdown_columns, header
 
@@ -91,9 +100,12 @@ def console_for(out: TextIO) -> Console:
     and colour; tables fit it by shortening text, stacking or listing records, never numbers.
     A file or pipe is read by a program or a pager: no width limit, so nothing is cut.
     """
+    # emoji=False: a name like ":warning:" is shown as typed, not as a picture.
     if out.isatty():
-        return Console(file=out, width=terminal_width(out), highlight=False, soft_wrap=False)
-    return Console(file=out, width=UNLIMITED_WIDTH, highlight=False, soft_wrap=False)
+        return Console(
+            file=out, width=terminal_width(out), highlight=False, soft_wrap=False, emoji=False
+        )
+    return Console(file=out, width=UNLIMITED_WIDTH, highlight=False, soft_wrap=False, emoji=False)
 
 
 def terminal_width(out: TextIO) -> int:
@@ -110,23 +122,60 @@ def terminal_width(out: TextIO) -> int:
 # -- machine formats -------------------------------------------------------------------------
 
 
-def csv_value(value: Any) -> str:
-    """A CSV cell: empty for null, JSON spelling for booleans and nested values."""
+# OWASP's CSV injection rule: a spreadsheet runs a cell starting with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_value(value: Any, *, raw: bool = False) -> str:
+    """A CSV cell: empty for null, JSON spelling for booleans and nested values.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'``, so a spreadsheet shows it instead of running it as a formula (OWASP's
+    rule); numbers stay numbers (``-1.5`` from a float is not text). ``raw`` writes the text
+    exactly.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"))
-    return str(value)
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    text = str(value)
+    if not raw and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
-def write_csv(out: TextIO, header: Sequence[str], rows: Sequence[Record]) -> None:
-    """Write ``rows`` under a fixed ``header`` (missing fields are empty cells)."""
+def write_csv(
+    out: TextIO, header: Sequence[str], rows: Sequence[Record], *, raw: bool = False
+) -> None:
+    """Write ``rows`` under a fixed ``header`` (missing fields are empty cells).
+
+    Text cells, header included (a field the API added is named by the server), follow
+    :func:`csv_value`'s formula rule unless ``raw``. Rows end with ``\n``; a cell holding a
+    line break, ``\r`` included, is quoted, so it never starts a row of its own.
+    """
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    # The csv module quotes a cell only for the characters of its line terminator: a lone CR
+    # would be written bare, and readers take it for the end of the row. A row holding one
+    # goes through a writer ending rows with CRLF, which quotes it; its ending becomes LF.
+    buffer = io.StringIO()
+    crlf = csv.writer(buffer, lineterminator="\r\n")
+
+    def put(cells: list[str]) -> None:
+        if not any("\r" in cell for cell in cells):
+            writer.writerow(cells)
+            return
+        crlf.writerow(cells)
+        out.write(buffer.getvalue().removesuffix("\r\n") + "\n")
+        buffer.seek(0)
+        buffer.truncate()
+
+    put([csv_value(column, raw=raw) for column in header])
     for row in rows:
-        writer.writerow([csv_value(row.get(column)) for column in header])
+        put([csv_value(row.get(column), raw=raw) for column in header])
 
 
 def write_json(out: TextIO, data: Any) -> None:
@@ -144,8 +193,8 @@ def write_ndjson(out: TextIO, rows: Sequence[Record]) -> None:
 
 
 def money(value: float, currency: str) -> str:
-    """``$1,234.56`` for US dollars; ``1,234.56 EUR`` otherwise."""
-    sign = "-" if value < 0 else ""
+    """``$1,234.56`` for US dollars; ``1,234.56 EUR`` otherwise (never ``-$0.00``)."""
+    sign = "-" if round(value, 2) < 0 else ""
     if currency == "usd":
         return f"{sign}${abs(value):,.2f}"
     return f"{sign}{abs(value):,.2f} {currency.upper()}"
@@ -421,8 +470,10 @@ class FitTable(Table):
     sections that repeat the leading text columns (or a row number), and as a last resort
     each row is listed as a record. Files and pipes get an unlimited width
     (:func:`console_for`), so there nothing is shortened. Titles and captions wrap between
-    phrases. A table without rows says so instead of showing bare headers. A column added
-    with ``overflow="fold"`` holds prose: wrapped at spaces, never shortened.
+    phrases. A table without rows says so (``empty``) instead of showing bare headers. A column
+    added with ``overflow="fold"`` holds prose: wrapped at spaces, never shortened. Cells,
+    headers, title, caption and ``empty`` given as ``str`` are rich markup (``escape()`` what
+    you did not write); all are shown with control characters escaped (:func:`_cell`).
     """
 
     def __init__(
@@ -437,18 +488,19 @@ class FitTable(Table):
         if self.title:
             yield from self._annotation(console, self.title, _TITLE_STYLE, width)
         if not self.rows or not self.columns:
-            yield Text(self.empty, style="italic")
+            empty = _cell(console, self.empty).copy()
+            empty.stylize("italic")
+            yield empty
         else:
             columns = [
                 _measure(
-                    console.render_str(c.header).plain if isinstance(c.header, str)
-                    else str(c.header),
+                    _cell(console, c.header).plain,
                     c.justify == "right",
                     [_cell(console, cell) for cell in c.cells],
                     wrap=c.overflow == "fold",
                 )
                 for c in self.columns
-            ]  # fmt: skip
+            ]
             yield from self._layout(columns, width)
         if self.caption:
             yield from self._annotation(console, self.caption, _CAPTION_STYLE, width)
@@ -457,7 +509,7 @@ class FitTable(Table):
     def _annotation(
         self, console: Console, text: str | Text, style: str, width: int
     ) -> Iterator[Text]:
-        rendered = console.render_str(text) if isinstance(text, str) else text.copy()
+        rendered = _cell(console, text).copy()
         rendered.stylize(style)
         rendered.end = "\n"
         yield from phrase_lines(rendered, width)
@@ -514,9 +566,37 @@ class FitTable(Table):
 
 
 def _cell(console: Console, cell: object) -> Text:
+    """A cell, header, title or caption as shown: markup read, control characters escaped.
+
+    Escaped before rich reads the markup: rich drops some controls (CR, BEL) silently and
+    keeps the rest (ESC), and a newline would split the row. A ``Text`` made elsewhere has
+    lost the ones rich drops already; the rest are escaped here.
+    """
     if isinstance(cell, Text):
-        return cell
-    return console.render_str(str(cell), highlight=False)
+        return _shown_text(cell)
+    return console.render_str(_shown.shown(str(cell)), highlight=False, emoji=False)
+
+
+def _shown_text(text: Text) -> Text:
+    """``text`` with ``_shown.shown`` applied to its plain text, each escape in its char's style."""
+    plain = text.plain
+    if _shown.shown(plain) == plain:
+        return text
+    out = text.blank_copy()
+    start = 0
+    for index, char in enumerate(plain):
+        escaped = _shown.shown(char)
+        if escaped == char:
+            continue
+        out.append_text(text[start:index])
+        piece = Text(escaped)
+        for span in text.spans:
+            if span.start <= index < span.end:
+                piece.stylize(span.style)
+        out.append_text(piece)
+        start = index + 1
+    out.append_text(text[start:])
+    return out
 
 
 def _stack(columns: list[_Col], width: int) -> list[tuple[list[_Col], list[int]]] | None:
@@ -600,8 +680,12 @@ def render_rows(
     start: datetime,
     end: datetime,
     demo: bool,
+    csv_raw: bool = False,
 ) -> None:
-    """Write raw rows (``_rows.records``) in ``fmt``; every format has the same columns."""
+    """Write raw rows (``_rows.records``) in ``fmt``; every format has the same columns.
+
+    ``csv_raw``: CSV cells exactly as they are (see :func:`csv_value`).
+    """
     if fmt == "json":
         write_json(out, list(rows))
     elif fmt == "ndjson":
@@ -609,7 +693,7 @@ def render_rows(
     else:
         columns = header(operation.name, rows)
         if fmt == "csv":
-            write_csv(out, columns, rows)
+            write_csv(out, columns, rows, raw=csv_raw)
         else:
             title = titled(f"{operation.name}: {describe_range(start, end)}", demo)
             console_for(out).print(_rows_table(operation.name, columns, rows, title))
@@ -655,7 +739,8 @@ def _rows_table(
         table.add_column("end", no_wrap=True)
     for column in ordered:
         table.add_column(
-            _column_label(column),
+            # A field the API added is named by the server: markup in it is text.
+            escape(_column_label(column)),
             justify="right" if column in numeric else "left",
             no_wrap=column not in numeric,
         )
@@ -697,14 +782,14 @@ def _whole_bucket_unit(bounds: Sequence[tuple[datetime, datetime]]) -> str | Non
 # -- report ------------------------------------------------------------------------------------
 
 
-def render_report(fmt: str, out: TextIO, report: Report) -> None:
-    """Write the report in ``fmt``."""
+def render_report(fmt: str, out: TextIO, report: Report, *, csv_raw: bool = False) -> None:
+    """Write the report in ``fmt`` (``csv_raw``: CSV cells exactly as they are)."""
     if fmt == "json":
         write_json(out, report.to_dict())
     elif fmt == "ndjson":
         write_ndjson(out, report_records(report))
     elif fmt == "csv":
-        write_csv(out, ("section", "name", "metric", "value"), report_long(report))
+        write_csv(out, ("section", "name", "metric", "value"), report_long(report), raw=csv_raw)
     else:
         console = console_for(out)
         for table in report_tables(report):
@@ -712,12 +797,20 @@ def render_report(fmt: str, out: TextIO, report: Report) -> None:
 
 
 def report_records(report: Report) -> list[Record]:
-    """The report as one object per entity, each tagged with its ``section``."""
+    """The report as one object per entity, each tagged with its ``section``.
+
+    With several currencies (summary ``currency`` ``mixed``, ``total_spend`` null), a
+    ``total_spend_by_currency`` record per currency follows the summary and every spend
+    entry names its currency; with one, the summary's ``currency`` covers every amount.
+    """
     data = report.to_dict()
-    records: list[Record] = [
-        {"section": "summary"} | {key: data[key] for key in _SUMMARY_KEYS},
-        {"section": "completions"} | data["completions"],
-    ]
+    records: list[Record] = [{"section": "summary"} | {key: data[key] for key in _SUMMARY_KEYS}]
+    if report.mixed_currency:
+        records.extend(
+            {"section": "total_spend_by_currency", "currency": currency, "amount": amount}
+            for currency, amount in data["total_spend_by_currency"].items()
+        )
+    records.append({"section": "completions"} | data["completions"])
     for section in (
         "spend_by_project",
         "spend_by_line_item",
@@ -743,7 +836,7 @@ def report_long(report: Report) -> list[Record]:
                 for k in ("project_id", "line_item", "model", "user_id", "api_key_id", "endpoint")
                 if k in record
             ),
-            None,
+            "currency" if section == "total_spend_by_currency" else None,
         )
         name = record.pop(name_field) if name_field else None
         rows.extend(
@@ -790,14 +883,31 @@ class PlainTable:
 
 
 def report_plain_tables(report: Report) -> list[PlainTable]:
-    """The report's tables, summary first (what the text and HTML reports show)."""
-    cur = report.currency
+    """The report's tables, summary first (what the text and HTML reports show).
+
+    Money is shown one currency at a time: with several, the summary has a total per
+    currency and a note, and each spend table comes once per currency (its title says
+    which), with shares of that currency's total. No cell adds two currencies.
+    """
     done = report.completions
+    views = report.views()
+    mixed = len(views) > 1
+
+    def in_(title: str, currency: str) -> str:
+        return f"{title} ({currency.upper()})" if mixed else title
+
+    totals = tuple(
+        (in_("Total spend", cur), money(view.total_spend or 0.0, cur)) for cur, view in views
+    )
+    captions = [
+        f"dates read in {report.tz}; buckets are UTC days" if report.tz else None,
+        report.currency_note,
+    ]
     summary = PlainTable(
         title=f"Usage report, {describe_range(report.start, report.end)}",
         columns=(Column("what"), Column("total", numeric=True)),
         rows=(
-            ("Total spend", money(report.total_spend, cur)),
+            *totals,
             ("Completions requests", number(done.num_model_requests)),
             (
                 "Input tokens (cached)",
@@ -806,31 +916,44 @@ def report_plain_tables(report: Report) -> list[PlainTable]:
             ("Output tokens", number(done.output_tokens)),
         ),
         show_header=False,
-        caption=f"dates read in {report.tz}; buckets are UTC days" if report.tz else None,
-        strong_rows=frozenset({0}),
+        caption=". ".join(c for c in captions if c) or None,
+        strong_rows=frozenset(range(len(totals))),
         synthetic=report.demo,
     )
-    tables = [
-        summary,
+    tables = [summary]
+    tables += [
         _spend_table(
-            "Spend by project",
+            in_("Spend by project", cur),
             "project",
-            [Spend(display_name(report, s.name), s.amount) for s in report.spend_by_project],
-            report,
-        ),
-        _spend_table("Spend by line item", "line item", report.spend_by_line_item, report),
+            [
+                Spend(display_name(view, s.name), s.amount, s.currency)
+                for s in view.spend_by_project
+            ],
+            view,
+        )
+        for cur, view in views
+    ]
+    tables += [
+        _spend_table(in_("Spend by line item", cur), "line item", view.spend_by_line_item, view)
+        for cur, view in views
     ]
     # Attributed spend, when the report has it: estimated from usage, reconciled to the bill.
     for title, what, field in (
         ("Spend by user", "user", "spend_by_user"),
         ("Spend by API key", "API key", "spend_by_api_key"),
     ):
-        entries = getattr(report, field, ())
-        if entries:
-            tables.append(_attributed_table(title, what, entries, report))
-    unattributed = getattr(report, "unattributed", ())
-    if unattributed:
-        tables.append(_unattributed_table(unattributed, report))
+        for cur, view in views:
+            entries = getattr(view, field, ())
+            if entries:
+                tables.append(_attributed_table(in_(title, cur), what, entries, view))
+    for cur, view in views:
+        unattributed = getattr(view, "unattributed", ())
+        if unattributed:
+            tables.append(
+                _unattributed_table(
+                    unattributed, view, in_("Spend no user or key can be given", cur)
+                )
+            )
     tables += [
         _models_table(report.models),
         _top_table(
@@ -857,30 +980,45 @@ def display_name(report: Report, value: str | None) -> str | None:
     return shown if isinstance(shown, str) and shown else value
 
 
+def percent(value: float, decimals: int = 1, *, signed: bool = False) -> str:
+    """``12.3%`` (``signed``: ``+12.3%``); never ``-0.0%``: what rounds to zero is ``0.0%``."""
+    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = f"{0:.{decimals}f}"
+    return f"{text}%"
+
+
+def _share(amount: float, report: Report) -> str:
+    """``amount`` as a share of the report's total spend (one currency: a view's)."""
+    total = report.total_spend
+    return percent(amount / total * 100 if total else 0.0)
+
+
 def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Report) -> PlainTable:
-    """Billed spend per user or key; the estimate at list prices it was reconciled from."""
+    """Billed spend per user or key; the estimate at list prices it was reconciled from.
+
+    ``report``: in the entries' one currency (``Report.in_currency``).
+    """
     cur = report.currency
     rows: list[tuple[str, ...]] = []
     shown = entries if len(entries) <= _TABLE_SPEND_ROWS + 1 else entries[:_TABLE_SPEND_ROWS]
     for entry in shown:
-        share = entry.amount / report.total_spend * 100 if report.total_spend else 0.0
         rows.append(
             (
                 display_name(report, entry.id) or _NONE,
                 money(entry.amount, cur),
-                f"{share:.1f}%",
+                _share(entry.amount, report),
                 money(entry.estimated, cur),
             )
         )
     rest = entries[len(shown) :]
     if rest:
         amount = math.fsum(e.amount for e in rest)
-        share = amount / report.total_spend * 100 if report.total_spend else 0.0
         rows.append(
             (
                 f"({len(rest)} more)",
                 money(amount, cur),
-                f"{share:.1f}%",
+                _share(amount, report),
                 money(math.fsum(e.estimated for e in rest), cur),
             )
         )
@@ -894,11 +1032,16 @@ def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Rep
         title,
         columns,
         tuple(rows),
-        caption="billed: the bill shared out by usage at list prices (estimated)",
+        caption=(
+            "billed: the exact bill, split in proportion to usage at list prices (only the "
+            "split is estimated); estimated: that usage at list prices"
+        ),
     )
 
 
-def _unattributed_table(entries: Sequence[Any], report: Report) -> PlainTable:
+def _unattributed_table(
+    entries: Sequence[Any], report: Report, title: str = "Spend no user or key can be given"
+) -> PlainTable:
     rows = tuple(
         (entry.reason, money(entry.amount, report.currency), "; ".join(entry.line_items))
         for entry in entries
@@ -908,7 +1051,7 @@ def _unattributed_table(entries: Sequence[Any], report: Report) -> PlainTable:
         Column("spend", numeric=True),
         Column("line items", wrap=True),
     )
-    return PlainTable("Spend no user or key can be given", columns, rows)
+    return PlainTable(title, columns, rows)
 
 
 def report_tables(report: Report) -> list[Table]:
@@ -938,8 +1081,7 @@ def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report)
     rows: list[tuple[str, ...]] = []
 
     def add(name: str, amount: float) -> None:
-        share = amount / report.total_spend * 100 if report.total_spend else 0.0
-        rows.append((name, money(amount, report.currency), f"{share:.1f}%"))
+        rows.append((name, money(amount, report.currency), _share(amount, report)))
 
     # The long tail is folded into one row; the machine formats list every entry.
     shown = spends if len(spends) <= _TABLE_SPEND_ROWS + 1 else spends[:_TABLE_SPEND_ROWS]

@@ -3,6 +3,10 @@
 Nothing here renders. ``fetch_report`` makes the calls (all validated before the first
 request), ``build_report`` is a pure function of the buckets, and ``Report.to_dict`` is what
 ``--format json`` prints, so every format shows the same numbers.
+
+Money in two currencies is never added: every amount carries its currency, totals are kept
+per currency (``Report.spend_by_currency``), and ``Report.in_currency`` gives the part of the
+report in one currency, which renderers show one currency at a time.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from openai_org_usage import Bucket, Paginator, UsageClient
 from openai_org_usage.attribution import (
+    BILLED_UNITS,
     JOB_OPERATIONS,
     Attribution,
     Names,
@@ -67,12 +72,22 @@ GAUGES = frozenset({"vector_stores"})
 _TOKEN_FIELDS = ("input_tokens", "output_tokens", "input_cached_tokens", "num_model_requests")
 
 
+class _InCurrency(Protocol):
+    @property
+    def currency(self) -> str: ...
+
+
+_Money = TypeVar("_Money", bound=_InCurrency)
+
+
 @attrs.frozen
 class Spend:
-    """Spend of one project or line item (``name`` None: not attributed to one)."""
+    """Spend of one project or line item (``name`` None: not attributed to one), in
+    ``currency`` (lowercase ISO 4217): one entry per name and currency."""
 
     name: str | None
     amount: float
+    currency: str = BILLED_UNITS
 
 
 @attrs.frozen
@@ -84,12 +99,14 @@ class DailySpend:
         end: The bucket's end (UTC).
         name: The project id or line item.
         amount: Its spend in that bucket.
+        currency: Of ``amount``.
     """
 
     start: datetime
     end: datetime
     name: str | None
     amount: float
+    currency: str = BILLED_UNITS
 
 
 @attrs.frozen
@@ -126,14 +143,16 @@ class AttributedSpend:
         label: What a person reads: the name (else email) from the directory, else the id;
             None when no id.
         estimated: List-price estimate of its usage (before reconciliation).
-        amount: Its share of the billed amount (reconciled): these and ``unattributed`` sum
-            to ``total_spend`` to the cent.
+        amount: Its share of the billed amount (reconciled): these and ``unattributed`` in
+            the same currency sum to that currency's spend to the cent.
+        currency: Of both amounts: ``usd``, the list prices' (only USD bills are shared out).
     """
 
     id: str | None
     label: str | None
     estimated: float
     amount: float
+    currency: str = BILLED_UNITS
 
 
 @attrs.frozen
@@ -144,11 +163,13 @@ class Unattributed:
         reason: Why (an unpriced model, a line item not priced from usage, ...).
         amount: The billed amount left unattributed for that reason.
         line_items: The line items it comes from, largest first.
+        currency: Of ``amount`` (a bill in another currency than USD is never shared out).
     """
 
     reason: str
     amount: float
     line_items: tuple[str, ...] = ()
+    currency: str = BILLED_UNITS
 
 
 @attrs.frozen
@@ -161,9 +182,11 @@ class Report:
         tz: The ``--tz`` the range was written in, if any.
         demo: Whether the data is synthetic.
         currency: Lowercase ISO-4217 code of every amount ("mixed" if the API used several).
-        total_spend: Sum of all costs in the range.
-        spend_by_project: Largest first.
-        spend_by_line_item: Largest first.
+        total_spend: Sum of all costs in the range; None when they are in several currencies
+            (amounts in different currencies are never added: see ``spend_by_currency``).
+        spend_by_project: Largest first (with several currencies: per currency, in
+            ``currencies`` order).
+        spend_by_line_item: Likewise.
         completions: Completions totals over all models.
         models: Completions by model, most tokens first.
         top_users: The ``top`` users with the most tokens.
@@ -176,13 +199,17 @@ class Report:
             a day); days or projects without spend are absent. What the HTML report charts.
         daily_spend_by_line_item: The same per line item.
         spend_by_user: Billed spend attributed to users (estimated from usage, reconciled to
-            the bill), largest first.
+            the bill), largest first; USD only (the list prices' currency).
         spend_by_api_key: The same per API key.
-        unattributed: What of the bill no user or key can be given, by reason; with
-            ``spend_by_user`` it sums to ``total_spend`` (and so with ``spend_by_api_key``).
+        unattributed: What of the bill no user or key can be given, by currency and reason;
+            per currency, with ``spend_by_user`` it sums to that currency's spend (and so
+            with ``spend_by_api_key``).
         labels: Display names by id (projects, users, API keys); empty with ``--ids`` or
             when no directory could be read. ``label(id)`` reads it.
-        notes: Things a reader should know (a directory that could not be read in full).
+        notes: Things a reader should know (a directory that could not be read in full; a
+            bill in several currencies).
+        spend_by_currency: Total spend per currency, in ``currencies`` order (``usd`` first,
+            then alphabetical); one entry with one currency.
     """
 
     start: datetime
@@ -190,7 +217,7 @@ class Report:
     tz: str | None
     demo: bool
     currency: str
-    total_spend: float
+    total_spend: float | None
     spend_by_project: tuple[Spend, ...]
     spend_by_line_item: tuple[Spend, ...]
     completions: Tokens
@@ -209,6 +236,7 @@ class Report:
     unattributed: tuple[Unattributed, ...] = ()
     labels: Mapping[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
+    spend_by_currency: Mapping[str, float] = attrs.field(factory=dict)
 
     def label(self, value: str | None) -> str | None:
         """What a person reads for an id: its name if the report has one, else the id."""
@@ -216,8 +244,67 @@ class Report:
             return None
         return self.labels.get(value, value)
 
+    @property
+    def currencies(self) -> tuple[str, ...]:
+        """The currencies of the amounts, ``usd`` first (``("usd",)`` with one)."""
+        if self.spend_by_currency:
+            return tuple(self.spend_by_currency)
+        return (self.currency,)
+
+    @property
+    def mixed_currency(self) -> bool:
+        """Whether the amounts are in several currencies (then no total adds them)."""
+        return len(self.currencies) > 1
+
+    def spend_in(self, currency: str) -> float:
+        """Total spend in ``currency`` (0.0 when nothing was billed in it)."""
+        if self.spend_by_currency:
+            return self.spend_by_currency.get(currency, 0.0)
+        return (self.total_spend or 0.0) if currency == self.currency else 0.0
+
+    def in_currency(self, currency: str) -> Report:
+        """The report with only the amounts in ``currency`` (its totals, entries and days).
+
+        Usage figures (tokens, requests) are kept whole: they are not money.
+        """
+        if not self.mixed_currency and currency == self.currency:
+            return self
+        total = self.spend_in(currency)
+        return attrs.evolve(
+            self,
+            currency=currency,
+            total_spend=total,
+            spend_by_project=_only(self.spend_by_project, currency),
+            spend_by_line_item=_only(self.spend_by_line_item, currency),
+            daily_spend_by_project=_only(self.daily_spend_by_project, currency),
+            daily_spend_by_line_item=_only(self.daily_spend_by_line_item, currency),
+            spend_by_user=_only(self.spend_by_user, currency),
+            spend_by_api_key=_only(self.spend_by_api_key, currency),
+            unattributed=_only(self.unattributed, currency),
+            spend_by_currency={currency: total},
+        )
+
+    @property
+    def currency_note(self) -> str | None:
+        """What a reader must know about the currencies (:func:`currency_note`)."""
+        return currency_note(self.currencies)
+
+    def views(self) -> list[tuple[str, Report]]:
+        """``(currency, the report in it)`` per currency, to show money one currency at a time.
+
+        With one currency: ``[(currency, self)]``.
+        """
+        return [(currency, self.in_currency(currency)) for currency in self.currencies]
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: raw numbers, ISO-8601 UTC times, the API's field names."""
+        """JSON-ready: raw numbers, ISO-8601 UTC times, the API's field names.
+
+        ``currencies`` and ``total_spend_by_currency`` are always there. With several
+        currencies ``currency`` is ``mixed``, ``total_spend`` is null (nothing adds two
+        currencies) and every money entry has its ``currency``; with one, the top-level
+        ``currency`` covers every amount and entries are as they always were.
+        """
+        mixed = self.mixed_currency
         return {
             "start": iso_utc(self.start),
             "end": iso_utc(self.end),
@@ -227,10 +314,12 @@ class Report:
             "currency": self.currency,
             "total_spend": self.total_spend,
             "spend_by_project": [
-                {"project_id": s.name, "amount": s.amount} for s in self.spend_by_project
+                {"project_id": s.name, "amount": s.amount} | _currency_of(s, mixed)
+                for s in self.spend_by_project
             ],
             "spend_by_line_item": [
-                {"line_item": s.name, "amount": s.amount} for s in self.spend_by_line_item
+                {"line_item": s.name, "amount": s.amount} | _currency_of(s, mixed)
+                for s in self.spend_by_line_item
             ],
             "completions": self.completions.as_dict(None),
             "models": [t.as_dict("model") for t in self.models],
@@ -243,31 +332,76 @@ class Report:
                 iso_utc(self.vector_stores_as_of) if self.vector_stores_as_of else None
             ),
             # Appended after the totals: consumers of the earlier keys see no change.
-            "daily_spend_by_project": _daily_dicts(self.daily_spend_by_project, "project_id"),
-            "daily_spend_by_line_item": _daily_dicts(self.daily_spend_by_line_item, "line_item"),
-            "spend_by_user": _attributed_dicts(self.spend_by_user, "user_id"),
-            "spend_by_api_key": _attributed_dicts(self.spend_by_api_key, "api_key_id"),
+            "daily_spend_by_project": _daily_dicts(
+                self.daily_spend_by_project, "project_id", mixed
+            ),
+            "daily_spend_by_line_item": _daily_dicts(
+                self.daily_spend_by_line_item, "line_item", mixed
+            ),
+            "spend_by_user": _attributed_dicts(self.spend_by_user, "user_id", mixed),
+            "spend_by_api_key": _attributed_dicts(self.spend_by_api_key, "api_key_id", mixed),
             "unattributed": [
                 {"reason": u.reason, "amount": u.amount, "line_items": list(u.line_items)}
+                | _currency_of(u, mixed)
                 for u in self.unattributed
             ],
             "names": dict(self.labels),
             "notes": list(self.notes),
+            # Per currency, never one sum: ``total_spend`` is null when there are several.
+            "currencies": list(self.currencies),
+            "total_spend_by_currency": {c: self.spend_in(c) for c in self.currencies},
         }
 
 
-def _attributed_dicts(entries: Sequence[AttributedSpend], id_field: str) -> list[dict[str, Any]]:
+def _only(entries: Sequence[_Money], *currencies: str) -> tuple[_Money, ...]:
+    return tuple(e for e in entries if e.currency in currencies)
+
+
+def _currency_of(entry: _InCurrency, mixed: bool) -> dict[str, str]:
+    """``{"currency": ...}`` for an entry of a report in several currencies, else nothing."""
+    return {"currency": entry.currency} if mixed else {}
+
+
+def _attributed_dicts(
+    entries: Sequence[AttributedSpend], id_field: str, mixed: bool
+) -> list[dict[str, Any]]:
     return [
         {id_field: a.id, "name": a.label, "estimated": a.estimated, "amount": a.amount}
+        | _currency_of(a, mixed)
         for a in entries
     ]
 
 
-def _daily_dicts(entries: Sequence[DailySpend], name_field: str) -> list[dict[str, Any]]:
+def _daily_dicts(
+    entries: Sequence[DailySpend], name_field: str, mixed: bool
+) -> list[dict[str, Any]]:
     return [
         {"start": iso_utc(d.start), "end": iso_utc(d.end), name_field: d.name, "amount": d.amount}
+        | _currency_of(d, mixed)
         for d in entries
     ]
+
+
+def currency_note(currencies: Sequence[str], who: str = "users and API keys") -> str | None:
+    """What a reader of amounts in these currencies must know; None for US dollars only.
+
+    Args:
+        currencies: Of the amounts shown.
+        who: What the bill is shared out to (``users and API keys``, ``groups``).
+    """
+    if len(currencies) == 1:
+        if currencies[0] == BILLED_UNITS:
+            return None
+        return (
+            f"Billed in {currencies[0].upper()}: list prices are in USD and nothing is "
+            f"converted, so none of it is shared out to {who}."
+        )
+    listed = ", ".join(c.upper() for c in currencies)
+    return (
+        f"Billed in {len(currencies)} currencies ({listed}): every total is per currency and "
+        "amounts in different currencies are never added. List prices are in USD, so only "
+        f"the USD bill is shared out to {who}."
+    )
 
 
 def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, Paginator[Any]]]:
@@ -331,9 +465,8 @@ def build_report(
         names: Where labels come from (None: ids only, as with ``--ids``).
         notes: Lines for the reader (a directory read in part).
     """
-    currencies: set[str] = set()
-    by_project = _spend(data["spend_by_project"], "project_id", currencies)
-    by_line_item = _spend(data["spend_by_line_item"], "line_item", currencies)
+    by_project = _spend(data["spend_by_project"], "project_id")
+    by_line_item = _spend(data["spend_by_line_item"], "line_item")
     models = _tokens(data["models"], "model")
     users = _tokens(data["users"], "user_id")
     keys = _tokens(data["api_keys"], "api_key_id")
@@ -360,9 +493,18 @@ def build_report(
         field: reconcile(attribution_data, by=(field,), names=names) if attribution_data else None
         for field in ATTRIBUTION_BY
     }
+    # fsum: a total is a sum of many small floats and should not depend on their order.
+    spend_by_currency = {
+        currency: math.fsum(s.amount for s in by_project if s.currency == currency)
+        for currency in _ordered({s.currency for s in (*by_project, *by_line_item)})
+    } or {BILLED_UNITS: 0.0}  # no costs at all still reads as dollars
+    currencies = tuple(spend_by_currency)
     attribution = by_field[ATTRIBUTION_BY[0]]
-    by_user = _attributed(by_field["user_id"], "user_id", names)
-    by_key = _attributed(by_field["api_key_id"], "api_key_id", names)
+    unattributed = _unattributed(attribution, currencies)
+    # Spend by user and key in the currencies billed: list-price estimates (USD) of usage
+    # whose bill is in another currency are not spend of this report.
+    by_user = _only(_attributed(by_field["user_id"], "user_id", names), *currencies)
+    by_key = _only(_attributed(by_field["api_key_id"], "api_key_id", names), *currencies)
     labels = _labels(
         names,
         {
@@ -371,14 +513,14 @@ def build_report(
             "api_key_id": [k.name for k in keys[:top]] + [a.id for a in by_key],
         },
     )
+    note = currency_note(currencies)
     return Report(
         start=time_range.start,
         end=time_range.end,
         tz=time_range.tz_name,
         demo=demo,
-        currency=_currency(currencies),
-        # fsum: the total is a sum of many small floats and should not depend on their order.
-        total_spend=math.fsum(s.amount for s in by_project),
+        currency=currencies[0] if len(currencies) == 1 else "mixed",
+        total_spend=spend_by_currency[currencies[0]] if len(currencies) == 1 else None,
         spend_by_project=by_project,
         spend_by_line_item=by_line_item,
         completions=Tokens(
@@ -395,38 +537,56 @@ def build_report(
         daily_spend_by_line_item=_daily_spend(data["spend_by_line_item"], "line_item"),
         spend_by_user=by_user,
         spend_by_api_key=by_key,
-        unattributed=tuple(
-            Unattributed(reason, float(amount), items)
-            for reason, amount, items in (attribution.remainder_by_reason() if attribution else [])
-        ),
+        unattributed=tuple(unattributed),
         labels=labels,
-        notes=tuple(notes),
+        notes=(*notes, *((note,) if note else ())),
+        spend_by_currency=spend_by_currency,
     )
 
 
 def _attributed(
     attribution: Attribution | None, field: str, names: Names | None
 ) -> tuple[AttributedSpend, ...]:
-    """Spend per value of ``field`` (summed over the other grouping), largest first."""
+    """Spend per value of ``field`` (summed over the other grouping), largest first; per
+    currency (attributed spend is all USD, the list prices' currency)."""
     if attribution is None:
         return ()
-    sums: dict[str | None, list[Decimal]] = {}
-    for group, estimated, attributed in attribution.by_group():
-        value = group.get(field)
-        key = value if isinstance(value, str) else None
-        acc = sums.setdefault(key, [Decimal(0), Decimal(0)])
-        acc[0] += estimated
-        acc[1] += attributed
+    sums: dict[tuple[str, str | None], list[Decimal]] = {}
+    for currency in attribution.currencies:
+        for group, estimated, attributed in attribution.by_group(currency):
+            value = group.get(field)
+            key = (currency, value if isinstance(value, str) else None)
+            acc = sums.setdefault(key, [Decimal(0), Decimal(0)])
+            acc[0] += estimated
+            acc[1] += attributed
     out = [
         AttributedSpend(
             id=key,
             label=(names.label(field, key) if names is not None else key) if key else None,
             estimated=float(estimated),
             amount=float(attributed),
+            currency=currency,
         )
-        for key, (estimated, attributed) in sums.items()
+        for (currency, key), (estimated, attributed) in sums.items()
     ]
-    return tuple(sorted(out, key=lambda a: (-a.amount, -a.estimated, a.id or "")))
+    order = {c: i for i, c in enumerate(attribution.currencies)}
+    return tuple(
+        sorted(out, key=lambda a: (order[a.currency], -a.amount, -a.estimated, a.id or ""))
+    )
+
+
+def _unattributed(
+    attribution: Attribution | None, currencies: Sequence[str]
+) -> tuple[Unattributed, ...]:
+    """The remainder by reason, currency by currency (``currencies`` order)."""
+    if attribution is None:
+        return ()
+    return tuple(
+        Unattributed(reason, float(amount), items, currency)
+        for currency in currencies
+        if currency in attribution.currencies
+        for reason, amount, items in attribution.remainder_by_reason(currency)
+    )
 
 
 def _labels(names: Names | None, ids: Mapping[str, Sequence[str | None]]) -> dict[str, str]:
@@ -444,11 +604,9 @@ def _labels(names: Names | None, ids: Mapping[str, Sequence[str | None]]) -> dic
     return labels
 
 
-def _currency(seen: set[str]) -> str:
-    # No costs at all still renders as dollars; several currencies cannot share one symbol.
-    if not seen:
-        return "usd"
-    return next(iter(seen)) if len(seen) == 1 else "mixed"
+def _ordered(currencies: set[str]) -> list[str]:
+    """``usd`` first, then alphabetical (the order of ``Attribution.currencies``)."""
+    return sorted(currencies, key=lambda c: (c != BILLED_UNITS, c))
 
 
 def _int(value: object) -> int:
@@ -456,42 +614,42 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _amounts(
-    bucket: Bucket[Any], field: str, currencies: set[str] | None = None
-) -> dict[str | None, list[float]]:
-    """A costs bucket's amounts by ``field``; results without an amount are skipped."""
-    amounts: dict[str | None, list[float]] = defaultdict(list)
+def _amounts(bucket: Bucket[Any], field: str) -> dict[tuple[str | None, str], list[float]]:
+    """A costs bucket's amounts by ``field`` and currency; results without an amount are
+    skipped, one without a currency counts as ``usd`` (as attribution reads it)."""
+    amounts: dict[tuple[str | None, str], list[float]] = defaultdict(list)
     # The rows of the package's row shape: a missing amount is None there, whatever the
     # API left out (the amount, or its value).
     for row in to_records("costs", [bucket], extras=False):
         value, currency = row["amount_value"], row["amount_currency"]
         if value is None:
             continue
-        if currencies is not None and currency is not None:
-            currencies.add(currency)
-        amounts[_name(row[field])].append(value)
+        currency = currency.lower() if isinstance(currency, str) else BILLED_UNITS
+        amounts[_name(row[field]), currency].append(value)
     return amounts
 
 
-def _spend(buckets: Sequence[Bucket[Any]], field: str, currencies: set[str]) -> tuple[Spend, ...]:
-    amounts: dict[str | None, list[float]] = defaultdict(list)
+def _spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[Spend, ...]:
+    amounts: dict[tuple[str | None, str], list[float]] = defaultdict(list)
     for bucket in buckets:
-        for name, values in _amounts(bucket, field, currencies).items():
-            amounts[name].extend(values)
-    spends = [Spend(name, math.fsum(values)) for name, values in amounts.items()]
-    return tuple(sorted(spends, key=lambda s: (-s.amount, s.name or "")))
+        for key, values in _amounts(bucket, field).items():
+            amounts[key].extend(values)
+    spends = [Spend(name, math.fsum(values), cur) for (name, cur), values in amounts.items()]
+    order = {c: i for i, c in enumerate(_ordered({s.currency for s in spends}))}
+    return tuple(sorted(spends, key=lambda s: (order[s.currency], -s.amount, s.name or "")))
 
 
 def _daily_spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[DailySpend, ...]:
     # The same buckets as the totals (the report asks for daily buckets), kept per day, so
-    # each day's entries sum to what that day contributed to the total.
+    # each day's entries sum to what that day contributed to the total (per currency).
     out: list[DailySpend] = []
     for bucket in buckets:
         day = [
-            DailySpend(bucket.start, bucket.end, name, math.fsum(values))
-            for name, values in _amounts(bucket, field).items()
+            DailySpend(bucket.start, bucket.end, name, math.fsum(values), cur)
+            for (name, cur), values in _amounts(bucket, field).items()
         ]
-        out.extend(sorted(day, key=lambda d: (-d.amount, d.name or "")))
+        order = {c: i for i, c in enumerate(_ordered({d.currency for d in day}))}
+        out.extend(sorted(day, key=lambda d: (order[d.currency], -d.amount, d.name or "")))
     return tuple(out)
 
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import attrs
+import click
 
-from openai_org_usage import OpenAIUsageError, UsageClient
+from openai_org_usage import (
+    APIError,
+    APIStatusError,
+    GroupingRefusedError,
+    LookbackExceededError,
+    OpenAIUsageError,
+    UsageClient,
+)
 from openai_org_usage.attribution import Names
 
 DEMO_NOTICE = (
@@ -39,6 +49,8 @@ def open_source(*, demo: bool, base_url: str | None) -> Source:
 
     Raises:
         MissingAPIKeyError: not in demo mode and ``OPENAI_ADMIN_KEY`` is unset.
+        InvalidParameterError: ``OPENAI_ADMIN_KEY`` is not printable ASCII without whitespace
+            (``param="api_key"``; the message never holds the key).
     """
     if demo:
         # Imported here: the fake is only needed for --demo.
@@ -79,8 +91,11 @@ class LoadedNames:
 def load_names(source: Source) -> LoadedNames:
     """The organization's directory of projects, users and keys, read once for a command.
 
-    Names are a help, never a condition: a key without the right to list users, or a
-    package without the directory, gives IDs and a note instead of an error.
+    Names are a help, never a condition. A list the key may not read costs only its own
+    names: the directory keeps the rest, and each refusal is a note (one project whose keys
+    were refused: names for everything else, and a note naming that project). Only when
+    nothing at all could be read, or the load failed outright (401, pages that do not chain,
+    no connection ...), are all names dropped: IDs and one note instead of an error.
     """
     try:
         # Looked up by name: the directory module is optional for the commands.
@@ -92,5 +107,41 @@ def load_names(source: Source) -> LoadedNames:
     except OpenAIUsageError as exc:
         return LoadedNames(None, (f"names unavailable, showing IDs: {exc}",))
     problems = tuple(str(p) for p in getattr(loaded, "problems", ()) or ())
+    if problems and len(loaded) == 0:
+        # Every list refused: an empty directory would only repeat the IDs as names.
+        return LoadedNames(None, tuple(f"names unavailable, showing IDs: {p}" for p in problems))
     notes = tuple(f"names: {p}" for p in problems)
     return LoadedNames(cast(Names, loaded), notes)
+
+
+@contextmanager
+def demo_errors(source: Source) -> Iterator[None]:
+    """In demo mode, an API error is the embedded fake's: said as such, with no URL (no
+    request left the machine, and the client's default base URL would name the real API)
+    and no request id; a refused start names the day the demo's data starts, once."""
+    try:
+        yield
+    except APIError as exc:
+        if not source.demo:
+            raise
+        raise click.ClickException(demo_message(exc, source.now)) from None
+
+
+def demo_message(exc: APIError, now: datetime) -> str:
+    """What the demo's fake refused, for a reader who asked for synthetic data."""
+    if isinstance(exc, LookbackExceededError):
+        served = exc.earliest_start or (now - timedelta(days=365))
+        return (
+            f"the demo serves data from {served:%Y-%m-%d} on, a year back from its fixed clock "
+            f"({now:%Y-%m-%d %H:%M} UTC), as the live API serves a year back from today: "
+            "start at or after that day"
+        )
+    if isinstance(exc, GroupingRefusedError):
+        grouping = ", ".join(exc.group_by) or "nothing"
+        return (
+            f"the demo refuses {exc.operation or 'this request'} grouped by {grouping}, as the "
+            f"live API does for some organizations: {exc.message}"
+        )
+    if isinstance(exc, APIStatusError):
+        return f"the demo's fake API answered HTTP {exc.status_code}: {exc.message}"
+    return f"the demo's fake API failed: {exc.args[0] if exc.args else type(exc).__name__}"

@@ -7,22 +7,23 @@ callback) and renders what it did in the usual formats.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TaskID, TimeElapsedColumn
 from rich.table import Table
 
 from openai_org_usage import OPERATIONS, Operation, UsageClient
 
-from ._fetch import stderr_is_interactive
+from ._fetch import DescriptionColumn, stderr_is_interactive
 from ._options import CONTEXT_SETTINGS, output_options, source_options, stderr_line
 from ._render import (
     console_for,
@@ -36,11 +37,11 @@ from ._render import (
     write_ndjson,
 )
 from ._rows import Record, iso_utc
-from ._source import DEMO_NOTICE, MAX_CONCURRENCY, open_source
+from ._source import DEMO_NOTICE, open_source
 from ._timerange import RangeError, parse_since
 
 if TYPE_CHECKING:
-    from openai_org_usage.store import OrgClient, SyncProgress, SyncReport
+    from openai_org_usage.store import OperationReport, OrgClient, SyncProgress, SyncReport
 
 _COLUMNS = (
     "org",
@@ -84,7 +85,7 @@ class SyncWatcher:
             yield self
             return
         progress = Progress(
-            TextColumn("{task.description}"),
+            DescriptionColumn(),
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,  # feedback, not output: leave the terminal clean
@@ -131,7 +132,8 @@ def sync_notes(result: SyncReport) -> list[str]:
     """What the API made the run do differently from what was asked, one line each.
 
     A start older than the API serves (one line for every operation clamped alike), groupings
-    the API refused (one line per organization and operation), and a directory not loaded.
+    the API refused in this run (one line per organization and operation; a later run does
+    not ask for them, so it says nothing), and a directory not loaded.
     """
     several = len({op.org for op in result.operations}) > 1
     notes: list[str] = []
@@ -153,13 +155,15 @@ def sync_notes(result: SyncReport) -> list[str]:
                 f"serves; loaded from {served:%Y-%m-%d}, a year back{which}."
             )
     for op in result.operations:
-        if not op.refused:
+        # Said once, by the run the API refused: later runs do not ask again (the refusal is
+        # kept in the pipeline's state), and their summary shows the grain the rows have.
+        if not op.refused_now:
             continue
         kept = ", ".join(op.group_by) or "nothing (totals only)"
-        many = len(op.refused) > 1
+        many = len(op.refused_now) > 1
         notes.append(
             f"{_who(op.org, op.operation, several)}: the API refused grouping by "
-            f"{', '.join(op.refused)}; stored grouped by {kept} "
+            f"{', '.join(op.refused_now)}; stored grouped by {kept} "
             f"({'those fields are' if many else 'that field is'} empty in these rows; later "
             f"runs do not ask for {'them' if many else 'it'} again)."
         )
@@ -182,8 +186,17 @@ def _who(org: str, operation: str, several: bool) -> str:
     return f"{org} {operation}" if several else operation
 
 
-def render_sync(fmt: str, out: TextIO, result: SyncReport, *, demo: bool) -> None:
-    """Write the summary of a sync in ``fmt``."""
+def render_sync(
+    fmt: str,
+    out: TextIO,
+    result: SyncReport,
+    *,
+    demo: bool,
+    csv_raw: bool = False,
+    kept: bool = True,
+) -> None:
+    """Write the summary of a sync in ``fmt`` (``kept=False``: the DuckDB file the run would
+    have created was not, since nothing was loaded)."""
     records = sync_records(result)
     if fmt == "json":
         write_json(
@@ -212,18 +225,32 @@ def render_sync(fmt: str, out: TextIO, result: SyncReport, *, demo: bool) -> Non
     elif fmt == "ndjson":
         write_ndjson(out, records)
     elif fmt == "csv":
-        write_csv(out, _COLUMNS, records)
+        write_csv(out, _COLUMNS, records, raw=csv_raw)
     else:
-        console_for(out).print(_sync_table(result, demo=demo))
+        console_for(out).print(_sync_table(result, demo=demo, kept=kept))
 
 
-def _sync_table(result: SyncReport, *, demo: bool) -> Table:
-    failed = f"; {len(result.failed)} organization(s) failed" if result.failed else ""
-    table = new_table(
-        titled(f"Sync into {escape(result.target)}", demo),
-        caption=f"{result.requests:,} requests, {result.total_rows:,} rows loaded{failed}; "
-        "times are UTC; the current day is partial and fetched again next run",
-    )
+def _sync_table(result: SyncReport, *, demo: bool, kept: bool = True) -> Table:
+    """The summary for people; ``kept=False``: the DuckDB file was not created."""
+    parts = [f"{result.requests:,} requests, {result.total_rows:,} rows loaded"]
+    if result.failed:
+        count = len(result.failed)
+        parts.append(f"{count} organization{'s' if count != 1 else ''} failed")
+    if not kept:
+        parts.append(f"{escape(result.target)} was not created")
+    if result.operations:
+        parts.append("times are UTC")
+    if any(op.end is not None and not _failed_on(result, op) for op in result.operations):
+        parts.append("the current day is partial and fetched again next run")
+    summary = "; ".join(parts)
+    title = titled(f"Sync into {escape(result.target)}", demo)
+    if not result.operations:
+        # Every organization failed before its first operation: no table to show, and the
+        # failures follow on stderr.
+        table = new_table(title)
+        table.empty = summary
+        return table
+    table = new_table(title, caption=summary)
     several = len({op.org for op in result.operations}) > 1
     if several:
         table.add_column("org", no_wrap=True)
@@ -235,14 +262,15 @@ def _sync_table(result: SyncReport, *, demo: bool) -> Table:
     # Shown only when some operation is stored coarser than its finest grain.
     coarser = any(op.group_by != OPERATIONS[op.operation].group_by for op in result.operations)
     if coarser:
-        table.add_column("grouped by")
+        # Wrapped at spaces, never shortened: which fields the rows have matters.
+        table.add_column("grouped by", overflow="fold")
     for op in result.operations:
         cells = [escape(op.org)] if several else []
         cells += [
             op.operation,
             number(op.rows),
             number(op.pages),
-            f"{when(op.start)} to {when(op.end)}" if op.start and op.end else "(nothing due)",
+            _fetched(result, op),
             when(op.synced_until) if op.synced_until else "-",
         ]
         if coarser:
@@ -253,6 +281,21 @@ def _sync_table(result: SyncReport, *, demo: bool) -> Table:
             )
         table.add_row(*cells)
     return table
+
+
+def _fetched(result: SyncReport, op: OperationReport) -> str:
+    """The range an operation was fetched over, as a table shows it."""
+    if _failed_on(result, op):
+        return "failed"  # not the whole range: the error line says where and why
+    if op.start and op.end:
+        return f"{when(op.start)} to {when(op.end)}"
+    return "(nothing due)"
+
+
+def _failed_on(result: SyncReport, op: OperationReport) -> bool:
+    """Whether ``op`` is where its organization failed (its range was not fetched whole)."""
+    failure = result.failed.get(op.org)
+    return failure is not None and failure.operation == op.operation
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -332,7 +375,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         type=click.Path(dir_okay=False),
         metavar="FILE",
         help="TOML file listing the organizations to sync (see below); default: the one "
-        "organization of OPENAI_ADMIN_KEY.",
+        "organization of OPENAI_ADMIN_KEY. Not with --demo.",
     )
     @click.option(
         "--org-id",
@@ -397,6 +440,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         base_url: str | None,
         fmt: str,
         output: str | None,
+        csv_raw: bool,
     ) -> None:
         """Copy usage and costs into a DuckDB file or any dlt destination, fetching only
         what is new.
@@ -405,12 +449,23 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         API accepts), one table per operation, with the organization's org_id; what is stored
         is recorded with the rows, so the next run resumes from there.
         """
-        from openai_org_usage.store import load_organizations
+        from openai_org_usage.store import load_organizations, open_clients
         from openai_org_usage.store import sync as store_sync
 
         if (db is None) == (destination is None):
             raise click.UsageError("give --db PATH (a DuckDB file) or --destination NAME")
+        if demo and config is not None:
+            # Synthetic rows under the org_ids of real organizations, maybe in their real
+            # tables, would pass for their data.
+            raise click.UsageError(
+                "--demo and --config cannot be combined: --demo syncs one synthetic "
+                "organization from the embedded fake, --config the real organizations its "
+                "file lists; give one of them"
+            )
         orgs_config = load_organizations(config) if config is not None else None
+        # Whether the DuckDB file is there before the run (the store removes a new one that
+        # the run loaded nothing into).
+        existed = db is None or os.path.lexists(db)
         # The table's order, whatever the flags' order (and each operation once).
         chosen = [name for name in table if name in operations] or list(table)
         watcher = SyncWatcher()
@@ -421,11 +476,13 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
                 stack.enter_context(opened.client)
                 source, now, is_demo = opened.client, opened.now, opened.demo
             else:
-                source, now = _open_orgs(orgs_config, demo=demo)
+                source = open_clients(
+                    orgs_config.organizations, max_concurrency=orgs_config.max_concurrency
+                )
                 for org in source:
                     if org.client is not None:
                         stack.enter_context(org.client)
-                is_demo = demo
+                now, is_demo = datetime.now(UTC), False
             try:
                 # Read against the source's clock: the fake's in demo mode, like --start.
                 since_at = None if since is None else parse_since(since, now=now)
@@ -454,34 +511,14 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
             stderr_line(DEMO_NOTICE)
         for note in sync_notes(result):
             stderr_line(f"openai-org-usage: note: {note}")
+        kept = existed or os.path.lexists(result.target)
         with open_output(output) as out:
-            render_sync(fmt, out, result, demo=is_demo)
+            render_sync(fmt, out, result, demo=is_demo, csv_raw=csv_raw, kept=kept)
         if result.failed:
-            from ._errors import PREFIX, redact
+            from ._errors import error_line
 
             for line in failure_lines(result):
-                click.echo(PREFIX + redact(line), err=True)
+                error_line(line)
             sys.exit(FAILED)
 
     return sync
-
-
-def _open_orgs(config: Any, *, demo: bool) -> tuple[list[OrgClient], datetime]:
-    """The config's organizations with clients: the real API, or one fake each in demo mode."""
-    from datetime import UTC
-
-    from openai_org_usage.store import open_clients
-
-    if not demo:
-        clients = open_clients(config.organizations, max_concurrency=config.max_concurrency)
-        return clients, datetime.now(UTC)
-    from openai_org_usage.fake import FakeUsageAPI
-
-    # Each organization its own synthetic data: the fakes differ by seed.
-    fakes = [FakeUsageAPI(seed=index) for index, _ in enumerate(config.organizations)]
-    clients = open_clients(
-        config.organizations,
-        max_concurrency=config.max_concurrency or MAX_CONCURRENCY,
-        transports=[fake.transport() for fake in fakes],
-    )
-    return clients, fakes[0].now

@@ -12,6 +12,7 @@ library's wording (which speaks of datetimes and timedeltas).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 
 import attrs
@@ -29,6 +30,8 @@ from openai_org_usage import (
 from ._options import DEFAULT_LAST
 
 _WIDTH_WORDS = {"1d": ("daily", "days"), "1h": ("hourly", "hours")}
+# A span's shape; the facade judges its unit and size (check_last).
+_SPAN = re.compile(r"[0-9]+[A-Za-z]+")
 
 
 class RangeError(Exception):
@@ -127,19 +130,44 @@ def resolve(
         start_value, start_flag, anchor = start, "--start", now
     else:
         start_value, start_flag, anchor = last or DEFAULT_LAST, "--last", from_unix_seconds(end_s)
+        # Only a span: "--last 2026-11-01" must not be read as a start date.
+        check_last(start_value)
     try:
         start_s, end_s = resolve_range(start_value, end_s, now=anchor, tz=reading)
     except InvalidParameterError as exc:
+        if start_flag == "--last":
+            # Whatever rule it broke (unit, zero, a span reaching before 1970): one wording.
+            raise RangeError(last_message(start_value)) from None
         if exc.param == "start" and exc.allowed == _BEFORE_END:
-            shown = f"{start_flag} {start_value}" if start is not None else f"--last {start_value}"
+            at = _utc(from_unix_seconds(_seconds(exc, anchor, reading)))
+            until = _utc(from_unix_seconds(end_s))
             raise RangeError(
-                f"{shown} starts at {_utc(from_unix_seconds(_seconds(exc, anchor, reading)))}, "
-                f"not before --end ({_utc(from_unix_seconds(end_s))}); the range is "
-                "[--start, --end)"
+                f"--start {start_value} starts at {at}, not before --end ({until}); the range "
+                "is [--start, --end)"
             ) from None
         flag = start_flag if exc.param == "start" else "--end"
         raise RangeError(time_message(flag, exc)) from None
     return TimeRange(from_unix_seconds(start_s), from_unix_seconds(end_s), tz, zone)
+
+
+def check_last(value: str) -> str:
+    """``--last`` as given, if it has a span's shape (``30d``), without surrounding spaces.
+
+    Only the shape is checked here; :func:`resolve` has the facade judge the unit and size,
+    and words any refusal the same way (:func:`last_message`).
+
+    Raises:
+        RangeError: not a number followed by a unit.
+    """
+    if not _SPAN.fullmatch(value.strip()):
+        raise RangeError(last_message(value))
+    return value.strip()
+
+
+def last_message(value: str) -> str:
+    """The one wording of every refused ``--last``: the option, the value, what is allowed."""
+    shown = f"{value!s:.80}" if value.strip() else repr(value)
+    return f"invalid --last {shown}: {_EXAMPLES['--last']}"
 
 
 def parse_since(value: str, *, now: datetime) -> datetime:
@@ -168,7 +196,8 @@ _EXAMPLES = {
     "read in --tz, default UTC), Unix seconds, or --last 7d",
     "--end": "use a date (2026-11-08), a time (2026-11-08T09:00Z; without an offset it is "
     "read in --tz, default UTC), Unix seconds or a span back from now (1d); default: now",
-    "--last": "use a span such as 30d, 12h or 2w (units s, m, h, d, w)",
+    "--last": "use a span back from --end such as 30d, 12h or 2w: a whole number above 0, "
+    "then a unit (s, m, h, d or w), reaching back no further than 1970-01-01",
     "--since": "use a date (2026-01-01), a time (2026-01-01T09:00Z; without an offset it is "
     "UTC), Unix seconds or a span back from now (90d)",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from ._api import FakeUsageAPI
+from ._api import DEFAULT_NOW, FakeUsageAPI
 from ._live import LIVE_LOOKBACK_DAYS
 from ._server import serve
 
@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> None:
         "--now",
         type=datetime.fromisoformat,
         default=None,
-        help="timezone-aware ISO instant, e.g. 2026-11-25T12:00:00+00:00",
+        help="timezone-aware ISO instant, e.g. 2026-11-25T12:00:00+00:00 (default: "
+        f"{DEFAULT_NOW.isoformat()}, fixed, so that benchmarks see the same data on any day; "
+        "'openai-org-usage fake-server' starts at the current time instead)",
     )
     parser.add_argument("--api-key", default=None, help="the only bearer token accepted")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")

@@ -87,7 +87,8 @@ def _sort_key(key: tuple[DimValue, ...]) -> tuple[str, ...]:
 
 
 def _line_key(line: CostLine, group_by: tuple[str, ...]) -> tuple[str | None, ...]:
-    return tuple(getattr(line, g) for g in group_by)
+    # The currency last: amounts in two currencies are two results, never one sum.
+    return (*(getattr(line, g) for g in group_by), line.currency)
 
 
 def costs_page(org: Organization, series: Series, query: Query) -> list[str]:
@@ -135,11 +136,13 @@ def costs_page(org: Organization, series: Series, query: Query) -> list[str]:
                 acc[0] += quantity * price
                 acc[1] += quantity
     order = sorted(fragments, key=_sort_key)
-    head = '{"object":"organization.costs.result","amount":{"value":%r,"currency":"usd"}'
+    head = '{"object":"organization.costs.result","amount":{"value":%r,"currency":%s}'
+    currency = {key: json.dumps(key[-1]) for key in order}
     out: list[str] = []
     for (start, end), slot in zip(bounds, slots, strict=True):
         results = ",".join(
-            head % slot[key][0] + (fragments[key] % slot[key][1] if by_line else fragments[key])
+            head % (slot[key][0], currency[key])
+            + (fragments[key] % slot[key][1] if by_line else fragments[key])
             for key in order
             if key in slot
         )

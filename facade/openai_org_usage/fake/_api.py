@@ -28,7 +28,7 @@ from ._live import (
     refusal_rules,
 )
 from ._ops import Operation
-from ._org import Organization, build_organization
+from ._org import Organization, billed_in, build_organization
 from ._query import ApiError, encode_cursor, parse_query
 from ._series import Series
 
@@ -112,6 +112,10 @@ class FakeUsageAPI:
     - ``refuse_costs_api_key_grouping=False``: ``True`` also refuses costs
       ``group_by=api_key_id`` (one integration reports it refused although the spec lists it).
 
+    ``project_currencies={project_id: "eur"}`` bills those projects' costs in that currency
+    (the same amounts, labelled in it: no exchange rate), for tests of money in several
+    currencies. Off by default: everything is billed in ``usd``.
+
     ``omit_final_next_page=True`` leaves ``next_page`` out of a page that ends the results,
     instead of sending ``null``: the newest SDK makes the field optional, so a client must
     cope with both.
@@ -136,6 +140,7 @@ class FakeUsageAPI:
         refuse_costs_api_key_grouping: bool = False,
         omit_final_next_page: bool = False,
         generic_operations: Collection[str] = (),
+        project_currencies: Mapping[str, str] | None = None,
     ) -> None:
         if now is None:
             now = DEFAULT_NOW
@@ -171,6 +176,8 @@ class FakeUsageAPI:
         self.org: Organization = with_generic_streams(
             build_organization(seed), tuple(self.operations.values()), seed
         )
+        if project_currencies:
+            self.org = billed_in(self.org, project_currencies)
         self.directory: FakeDirectory = build_directory(self.org)
         """Projects, users, keys and service accounts, served by the admin list endpoints."""
         self.requests: list[RecordedRequest] = []

@@ -65,8 +65,11 @@ MAX_LIMIT: Final = 100
 class FakeDirectory:
     """The organization's objects as the admin list endpoints return them (JSON-ready dicts).
 
-    ``project_keys`` and ``service_accounts`` are by project ID; ``refused`` maps an archived
-    project's ID to its answers for project-scoped reads (status, message) by list name.
+    ``project_keys`` and ``service_accounts`` are by project ID; ``refused`` maps a project's
+    ID to its refusals of project-scoped reads (status, message) by list name (``api_keys``,
+    ``service_accounts``): the archived project's both, and any a test scenario adds with
+    ``dataclasses.replace`` (one active project's keys answering 403, say); a list it does
+    not name is served.
     """
 
     projects: tuple[dict[str, Any], ...]
@@ -318,8 +321,9 @@ def serve_list(
         return _page(keys[::-1] if order == "desc" else keys, params, maximum=None)
     if len(rest) == 3 and rest[0] == "projects" and rest[2] in ("api_keys", "service_accounts"):
         project_id, kind = rest[1], rest[2]
-        if project_id in directory.refused:
-            status, message = directory.refused[project_id][kind]
+        refusal = directory.refused.get(project_id, {}).get(kind)
+        if refusal is not None:
+            status, message = refusal
             raise ApiError(status, message, param="project_id")
         if project_id not in directory.project_keys:
             raise ApiError(404, f"No such project: {project_id}.", param="project_id")

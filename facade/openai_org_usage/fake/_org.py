@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final
 
@@ -96,6 +96,8 @@ class CostLine:
     stream: Stream
     atoms: tuple[int, ...]
     unit_price: float
+    currency: str = "usd"
+    """What ``amount.currency`` says (lowercase ISO 4217); see :func:`billed_in`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,30 @@ class _Builder:
 def api_source(key: int) -> str:
     """The ``api_source`` of traffic made with API key number ``key``."""
     return AGENTS_API if key in AGENTS_API_KEYS else UNLABELED
+
+
+def billed_in(org: Organization, currencies: Mapping[str, str]) -> Organization:
+    """``org`` with the costs of some projects billed in another currency (by project id).
+
+    The amounts stay the price list's numbers, only labelled in that currency: no exchange
+    rate is modelled. Usage is unchanged.
+
+    Raises:
+        ValueError: A project id the organization does not have, or a currency that is not
+            three ASCII letters.
+    """
+    for project, currency in currencies.items():
+        if project not in org.projects:
+            raise ValueError(f"project_currencies: no project {project!r} in this organization")
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise ValueError(f"project_currencies: {currency!r} is not an ISO 4217 code")
+    lines = tuple(
+        replace(line, currency=currencies[line.project_id].lower())
+        if line.project_id is not None and line.project_id in currencies
+        else line
+        for line in org.cost_lines
+    )
+    return replace(org, cost_lines=lines)
 
 
 def build_organization(seed: int) -> Organization:

@@ -198,6 +198,7 @@ class Outcome:
     state: OpState | None = None
     group_by: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
+    refused_now: tuple[str, ...] = ()  # of ``refused``, those the API refused in this run
     clamp: LookbackClamp | None = None
 
 
@@ -356,6 +357,7 @@ def fetch_operation(
             group_by.remove(field)
             refused.append(field)
             outcome.group_by, outcome.refused = tuple(group_by), tuple(refused)
+            outcome.refused_now = (*outcome.refused_now, field)
             logger.warning(
                 "%s %s: the API refused group_by %s; asking again without %s",
                 org_id,

@@ -18,7 +18,8 @@
 
 The file names the variable, never the key: a key is read from the environment when the
 client is made, and is never stored, logged or printed. An organization whose variable is
-unset fails on its own (the others are synced, the summary says why).
+unset, or holds something that is not a key (non-ASCII, whitespace), fails on its own (the
+others are synced, the summary says why).
 
 One budget: every client's transport passes through one semaphore of ``max_concurrency``
 slots, so all organizations together never have more requests in flight than that, however
@@ -38,7 +39,7 @@ from typing import Any, cast
 import attrs
 import httpx
 
-from openai_org_usage import InvalidParameterError, UsageClient
+from openai_org_usage import InvalidParameterError, UsageClient, check_base_url
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -160,11 +161,22 @@ def _organization(
             f"{at}.key_env to be the name of an environment variable (letters, digits, _), "
             "not a key"
         )
+    base_url = values["base_url"]
+    if base_url is not None:
+        # Checked as the client will check it, but said of the file's entry: the file has no
+        # way to allow plain http elsewhere, and the user typed no --base-url.
+        try:
+            base_url = check_base_url(base_url)
+        except InvalidParameterError as exc:
+            # Only plain http elsewhere has a hint; its remedy (allow_insecure_http) is not
+            # the file's to give.
+            why = "; plain http would send the admin key unencrypted" if exc.hint else ""
+            raise bad(f"{at}.base_url to be {exc.allowed}, not {base_url!r}{why}") from None
     return Organization(
         name=str(values["name"]),
         org_id=str(values["org_id"]),
         key_env=key_env,
-        base_url=values["base_url"],
+        base_url=base_url,
     )
 
 
@@ -217,8 +229,10 @@ def open_clients(
         transports: One transport per organization (tests, demo fakes); default: HTTP.
         client_options: Passed to every ``UsageClient`` (``timeout``, ``max_retries`` ...).
 
-    An organization whose key variable is unset or empty gets no client and an ``error``
-    naming the variable (never a key); close the clients when done.
+    An organization whose key variable is unset or empty, or holds what no server could take
+    as a key (not printable ASCII, or with whitespace: a line break read from a file), gets
+    no client and an ``error`` naming the variable (never the key); close the clients when
+    done.
     """
     if transports is not None and len(transports) != len(orgs):
         raise InvalidParameterError("transports", len(transports), f"{len(orgs)} transports")
@@ -234,12 +248,31 @@ def open_clients(
                 )
             )
             continue
-        client = UsageClient(
-            api_key=key,
-            base_url=org.base_url,
-            transport=budget_transport(inner or httpx.HTTPTransport(), slots),
-            max_concurrency=max_concurrency,
-            **client_options,
-        )
+        transport = budget_transport(inner or httpx.HTTPTransport(), slots)
+        try:
+            client = UsageClient(
+                api_key=key,
+                base_url=org.base_url,
+                transport=transport,
+                max_concurrency=max_concurrency,
+                **client_options,
+            )
+        except InvalidParameterError as exc:
+            if inner is None:
+                transport.close()  # ours: a caller's transport is the caller's to close
+            if exc.param != "api_key":
+                raise
+            # The client's words (never the key), said of the variable the file names.
+            why = f"; {exc.hint}" if exc.hint else ""
+            out.append(
+                OrgClient(
+                    org.name,
+                    org.org_id,
+                    None,
+                    f"environment variable {org.key_env} does not hold a usable admin key: "
+                    f"expected {exc.allowed}{why}",
+                )
+            )
+            continue
         out.append(OrgClient(org.name, org.org_id, client))
     return out

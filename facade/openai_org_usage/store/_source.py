@@ -534,6 +534,13 @@ def _directory_rows(
                 f"{type(exc).__name__}: {' '.join(str(exc).split())}"
             )
             continue
+        if len(found) == 0 and found.problems:
+            # Every list refused (the directory records refusals rather than raising):
+            # skipped, as when it raised, for the first reason (without what a report
+            # would show instead, after its "; ").
+            reason = " ".join(found.problems[0].split())
+            tally.directory_skipped[org.name] = reason.split("; ", 1)[0]
+            continue
         tally.directory[(org.name, DIRECTORY_TABLES[kind])] = len(items)
         if items:
             columns = {

@@ -28,12 +28,18 @@ exists, every load merges. This is decided after any pending package is loaded.
 
 One sync per target at a time: a lock file (``<db>.lock``, or ``<pipelines_dir>/<name>.lock``)
 is taken first; a second sync gets ``SyncLockedError`` at once.
+
+A run in which every organization fails and no row is loaded leaves no new DuckDB file behind
+(nor the working directory it made for it); a file that was there before is kept. When no
+organization has a client at all (its key variable unset), the target is not even opened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,7 +104,10 @@ class OperationReport:
         end: End of the range fetched.
         synced_until: Where the stored range of complete days ends after the run.
         group_by: The group-by fields the rows were fetched by.
-        refused: Group-by fields the API refused (stored; not asked again).
+        refused: Group-by fields the API refused, in this run or an earlier one (stored in
+            the pipeline's state; later runs do not ask for them).
+        refused_now: Those of ``refused`` the API refused in this run (empty when every
+            refusal was remembered from an earlier run, which did not ask for them again).
         clamp: The start the API refused as too old and where the run loaded from instead.
     """
 
@@ -114,6 +123,7 @@ class OperationReport:
     group_by: tuple[str, ...]
     refused: tuple[str, ...]
     clamp: LookbackClamp | None
+    refused_now: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -273,6 +283,16 @@ def sync(
         dataset = dataset_name or DEFAULT_DATASET
         work = Path(pipelines_dir) if pipelines_dir is not None else Path(DEFAULT_PIPELINES_DIR)
         target = f"{dest.destination_name} {dataset}"
+        lock = FileLock(work / f"{pipeline_name}.lock", target)
+    kind = "duckdb" if dest is None else dest.destination_type.rsplit(".", 1)[-1]
+    tally = Tally()
+    if not isinstance(source, UsageClient) and all(org.client is None for org in source):
+        # Every organization failed before its first request (no key): nothing can be
+        # fetched, so the target is neither locked, opened nor created.
+        for org in source:
+            tally.fail(org.name, None, org.error or "no client")
+        return _report(tally, source, org_id, names, target, kind, dataset, end, None)
+    if db is None:
         try:
             work.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -280,14 +300,14 @@ def sync(
                 f"{work}: cannot create the working directory: {exc.strerror or exc}",
                 path=str(work),
             ) from exc
-        lock = FileLock(work / f"{pipeline_name}.lock", target)
-    kind = "duckdb" if dest is None else dest.destination_type.rsplit(".", 1)[-1]
     # Plain files cannot merge: dlt appends, and readers take each bucket's latest load.
     disposition = "append" if kind == "filesystem" else "merge"
     tune(dlt, pipeline_name)
-    tally = Tally()
     emptied = _EmptiedBuckets(target)
     with lock:
+        # Made by this run: removed again if the run loads nothing (below).
+        new_file = db is not None and not os.path.lexists(target)
+        new_work = not work.exists()
         # A DuckDB file is opened once, here, and lent to dlt: left to itself, dlt closes the
         # file whenever its last job returns a connection and opens it again for the next
         # (a checkpoint each time), a third of the load's time.
@@ -321,11 +341,16 @@ def sync(
             )
             emptied.pipeline = pipeline
             with quick_environment_lookups():
-                info = _run(pipeline, data, tally, target, kind, emptied)
+                info, resumed = _run(pipeline, data, tally, target, kind, emptied)
         finally:
             tally.stop()
             if connection is not None:
                 connection.close()
+        if new_file and not resumed and _all_failed_empty(tally, source):
+            # Everything failed and nothing was loaded: a new file would hold only dlt's
+            # bookkeeping, and a later run would look like a second one. Removed under the
+            # lock, so no other sync can have opened it.
+            _remove_new(target, work if new_work else None)
     report = _report(tally, source, org_id, names, target, kind, dataset, end, info)
     if isinstance(source, UsageClient) and report.failed:
         failure = next(iter(report.failed.values()))
@@ -336,13 +361,16 @@ def sync(
 
 def _run(
     pipeline: Any, data: Any, tally: Tally, target: str, kind: str, emptied: _EmptiedBuckets
-) -> Any:
+) -> tuple[Any, bool]:
+    """dlt's load info, and whether a package left by an earlier run was loaded first."""
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
     from dlt.extract.exceptions import ResourceExtractionError
     from dlt.pipeline.exceptions import PipelineStepFailed
 
+    resumed = False
     try:
         if pipeline.has_pending_data:
+            resumed = True
             # A run killed after its extraction left a package: load it first (dlt's run()
             # would load it and skip the new data). Its state is already the local state,
             # so the extraction below starts where that package ends.
@@ -359,7 +387,7 @@ def _run(
             # is loaded is loaded first by the next run (above), before this is decided again.
             data.resources[name].apply_hints(write_disposition="append")
             emptied.absent.add(name)
-        return pipeline.run(data)
+        return pipeline.run(data), resumed
     except PipelineStepFailed as exc:
         inner = exc.exception
         if exc.step == "extract" and isinstance(inner, Exception):
@@ -419,6 +447,7 @@ def _report(
                     group_by=outcome.group_by,
                     refused=outcome.refused,
                     clamp=outcome.clamp,
+                    refused_now=outcome.refused_now,
                 )
             )
     return SyncReport(
@@ -432,6 +461,22 @@ def _report(
         directory_skipped=dict(tally.directory_skipped),
         load_ids=tuple(getattr(info, "loads_ids", ()) or ()),
     )
+
+
+def _all_failed_empty(tally: Tally, source: UsageClient | Sequence[OrgClient]) -> bool:
+    """Whether every organization failed and the run loaded no row (usage, names, attribution)."""
+    count = 1 if isinstance(source, UsageClient) else len(source)
+    rows = sum(outcome.rows for outcome in tally.outcomes.values())
+    return len(tally.failed) >= count and rows == 0 and not any(tally.directory.values())
+
+
+def _remove_new(path: str, work: Path | None) -> None:
+    """Delete a DuckDB file this run created (and its WAL), and ``work`` if it made that too."""
+    for name in (path, f"{path}.wal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name)
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _check_path(path: str) -> None:
