@@ -4,7 +4,9 @@
 No number may be hidden or cut: the numbers of the same command's ``--format json`` output
 must all be in the table, whole; no ``…`` may stand inside a number; no terminal line may be
 wider than the terminal. The commands are read from the click app, so a command added later
-is checked too (or fails here until it says how to run it).
+is checked too (or fails here until it says how to run it). Each mode (a pipe, a terminal of
+each width) is one process running every command in turn (``_run_commands.py``), so the
+package is imported three times rather than once per command and mode.
 """
 
 from __future__ import annotations
@@ -189,13 +191,34 @@ def _env(columns: int | None) -> dict[str, str]:
     return env
 
 
-def run_in_pty(args: list[str], width: int) -> str:
-    """The command's standard output in a pseudo-terminal ``width`` columns wide."""
+RUNNER = Path(__file__).with_name("_run_commands.py")
+SEPARATOR = "\n@@ end of command @@\n"  # _run_commands.SEPARATOR
+
+
+def _split(text: str, count: int) -> list[str]:
+    outputs = text.split(SEPARATOR)
+    assert len(outputs) == count + 1, text[-2000:]  # every command ran and ended
+    assert outputs[-1].strip() == "", outputs[-1][-2000:]
+    return outputs[:count]
+
+
+def _runner_command(command_lines: list[list[str]], workdir: Path) -> list[str]:
+    listed = workdir / "commands.json"
+    listed.write_text(json.dumps(command_lines))
+    return [sys.executable, str(RUNNER), str(listed)]
+
+
+def run_in_pty(command_lines: list[list[str]], width: int, workdir: Path) -> list[str]:
+    """Each command's standard output in a pseudo-terminal ``width`` columns wide.
+
+    The commands run one after the other in one process (``_run_commands.py``): Python and
+    the package are imported once, and each command still writes to a real terminal.
+    """
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - read after the process ends, then closed
     proc = subprocess.Popen(
-        [sys.executable, "-m", "openai_org_usage.cli", *args],
+        _runner_command(command_lines, workdir),
         stdin=slave,
         stdout=slave,
         stderr=errors,
@@ -230,20 +253,22 @@ def run_in_pty(args: list[str], width: int) -> str:
     assert proc.returncode == 0, errors.read().decode(errors="replace")
     errors.close()
     text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-    return _ANSI.sub("", text)
+    return [_ANSI.sub("", output) for output in _split(text, len(command_lines))]
 
 
-def run_in_pipe(args: list[str], columns: int | None = None) -> str:
-    """The command's standard output through a pipe (``COLUMNS`` set or not)."""
+def run_in_pipe(
+    command_lines: list[list[str]], workdir: Path, columns: int | None = None
+) -> list[str]:
+    """Each command's standard output through a pipe (``COLUMNS`` set or not), one process."""
     done = subprocess.run(
-        [sys.executable, "-m", "openai_org_usage.cli", *args],
+        _runner_command(command_lines, workdir),
         capture_output=True,
         env=_env(columns),
         timeout=RUN_TIMEOUT,
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
-    return done.stdout.decode("utf-8")
+    return _split(done.stdout.decode("utf-8"), len(command_lines))
 
 
 def _run_in_process(args: list[str]) -> str:
@@ -268,28 +293,32 @@ MODES = [("pipe", None), *(("terminal", w) for w in WIDTHS)]
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, ...], Outputs]:
-    """Every checked command run in every mode, at once (each run is its own process)."""
-    jobs: dict[tuple[tuple[str, ...], str, int | None], Any] = {}
-    results: dict[tuple[tuple[str, ...], str, int | None], str] = {}
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for words, rec in CHECKED.items():
-            for mode, width in MODES:
-                args = rec.args(tmp_path_factory.mktemp("run"))  # a fresh database per sync
-                if width is None:
-                    # COLUMNS set, yet a pipe: laid out for its reader, nothing cut.
-                    jobs[words, mode, width] = pool.submit(run_in_pipe, args, 80)
-                else:
-                    jobs[words, mode, width] = pool.submit(run_in_pty, args, width)
+    """Every checked command run in every mode: one process per mode, the modes at once."""
+    words_list = list(CHECKED)
+    jobs: dict[tuple[str, int | None], Any] = {}
+    with ThreadPoolExecutor(max_workers=len(MODES)) as pool:
+        for mode, width in MODES:
+            workdir = tmp_path_factory.mktemp(f"{mode}-{width}")
+            # A fresh database per sync run.
+            lines = [CHECKED[words].args(tmp_path_factory.mktemp("run")) for words in words_list]
+            if width is None:
+                # COLUMNS set, yet a pipe: laid out for its reader, nothing cut.
+                jobs[mode, width] = pool.submit(run_in_pipe, lines, workdir, 80)
+            else:
+                jobs[mode, width] = pool.submit(run_in_pty, lines, width, workdir)
         # Meanwhile, in this thread (CliRunner swaps sys.stdout: one at a time), the JSON.
-        for words, rec in CHECKED.items():
-            args = rec.args(tmp_path_factory.mktemp("run"))
-            results[words, "json", None] = _run_in_process([*args, "--format", "json"])
-        results.update({key: future.result() for key, future in jobs.items()})
+        json_out = {
+            words: _run_in_process(
+                [*CHECKED[words].args(tmp_path_factory.mktemp("run")), "--format", "json"]
+            )
+            for words in words_list
+        }
+        shown = {key: dict(zip(words_list, job.result(), strict=True)) for key, job in jobs.items()}
     return {
         words: Outputs(
-            expected=rec.expected(json.loads(results[words, "json", None])),
-            pipe=results[words, "pipe", None],
-            terminal={w: results[words, "terminal", w] for w in WIDTHS},
+            expected=rec.expected(json.loads(json_out[words])),
+            pipe=shown["pipe", None][words],
+            terminal={w: shown["terminal", w][words] for w in WIDTHS},
             check_width=rec.check_width,
         )
         for words, rec in CHECKED.items()
