@@ -7,7 +7,7 @@ Writes two modules into OUT_DIR, unformatted (codegen.sh formats them with its p
 then installs them in facade/openai_org_usage/ or, with --check, compares):
 
 - ``_spec.py``: every operation of SPEC as plain data (``OperationSpec`` dicts, the TypedDicts
-  of ``openai_org_usage._operations``): facade name, path, method, generated module and class
+  of ``openai_org_usage._spec_types``): facade name, path, method, generated module and class
   names, bucket widths, ``limit`` ranges (``x-limits``), ``group_by`` values, filters, the
   request's query parameters, summary, description and the result schema's fields.
 - ``_methods.py``: ``UsageMethods`` and ``AsyncUsageMethods``, one typed keyword-only method
@@ -625,10 +625,9 @@ Regenerate with ``./codegen.sh`` (``tools/gen_facade.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from ._operations import ListOperationSpec, OperationSpec
+from ._spec_types import ListOperationSpec, OperationSpec
 
 __all__ = ["LISTS", "OPERATIONS"]
 

@@ -28,7 +28,8 @@ import httpx
 import msgspec
 
 from ._decode import decoders
-from ._errors import MissingDependencyError, ResponseValidationError
+from ._errors import ResponseValidationError
+from ._extras import require_pyarrow
 from ._models import Bucket, Row
 from ._operations import Field, Operation
 from ._parse import _gc_paused, page_errors, parse_page
@@ -37,15 +38,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from .export import Column
-
-
-def require_pyarrow(feature: str = "Arrow tables") -> Any:
-    """The pyarrow module, or ``MissingDependencyError`` naming the ``arrow`` extra."""
-    try:
-        import pyarrow
-    except ImportError as exc:
-        raise MissingDependencyError(feature, "arrow", "pyarrow") from exc
-    return pyarrow
 
 
 @attrs.frozen

@@ -11,9 +11,10 @@ lists paged by object ID (projects, users, API keys, service accounts), describe
 ``tools/gen_facade.py`` from its page's shape, not its name.
 
 The data is ``_spec.py``, written by ``codegen.sh`` (``tools/gen_facade.py``) from the spec
-fragment. The only thing read from the generated package is its *public* model classes, looked
-up by the names in ``_spec.py`` (``openai_org_usage_client.models.<Name>``); none of the
-generator's private names (``_get_kwargs`` ...) are used. ``tests/facade/test_operations.py``
+fragment, typed by ``_spec_types.py``. The only thing read from the generated package is its
+*public* model classes, looked up by the names in ``_spec.py``
+(``openai_org_usage_client.models.<Name>``); none of the generator's private names
+(``_get_kwargs`` ...) are used. ``tests/facade/test_operations.py``
 checks that this description and the generated package agree: same request as the generated
 builder, result classes with exactly these fields, limits as in ``x-limits``.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final, Generic, Literal, TypedDict, TypeVar
+from typing import Any, Final, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import attrs
@@ -30,6 +31,14 @@ import attrs
 import openai_org_usage_client.models as _models
 
 from . import _spec
+from ._spec_types import (
+    FieldKind,
+    FieldSpec,
+    FilterSpec,
+    ListOperationSpec,
+    OperationSpec,
+    ParameterSpec,
+)
 
 __all__ = [
     "LISTS",
@@ -43,112 +52,6 @@ __all__ = [
 ]
 
 R = TypeVar("R")
-
-FieldKind = Literal["string", "integer", "number", "boolean", "object"]
-
-
-# -- what _spec.py holds (plain data; see tools/gen_facade.py) --------------------------------
-
-
-class FieldSpec(TypedDict):
-    """One property of a result schema."""
-
-    name: str
-    key: str
-    kind: FieldKind
-    nullable: bool
-    required: bool
-    enum: tuple[str, ...]
-    description: str
-    model: str | None
-    nested: tuple[FieldSpec, ...]
-
-
-class FilterSpec(TypedDict):
-    """One filter parameter."""
-
-    name: str
-    kind: Literal["strings", "enum", "boolean"]
-    values: tuple[str, ...]
-    description: str
-
-
-class ParameterSpec(TypedDict):
-    """One query parameter, in the order the spec (and so the generated client) sends them."""
-
-    name: str
-    required: bool
-    default: str | int | bool | None
-    array: bool
-
-
-class LimitSpec(TypedDict):
-    """``x-limits`` of one bucket width."""
-
-    default: int
-    minimum: int
-    maximum: int
-
-
-class OperationSpec(TypedDict):
-    """One operation of the spec fragment."""
-
-    name: str
-    operation_id: str
-    path: str
-    method: str
-    api_module: str
-    page_class: str
-    result_class: str
-    result_object: str
-    summary: str
-    description: str
-    bucket_widths: tuple[str, ...]
-    default_bucket_width: str
-    limits: Mapping[str, LimitSpec]
-    group_by: tuple[str, ...]
-    filters: tuple[FilterSpec, ...]
-    parameters: tuple[ParameterSpec, ...]
-    fields: tuple[FieldSpec, ...]
-
-
-class PageSizeSpec(TypedDict):
-    """``limit`` of a list operation: the API's default and the allowed range."""
-
-    default: int
-    minimum: int
-    maximum: int | None
-
-
-class ListFilterSpec(TypedDict):
-    """One filter parameter of a list operation."""
-
-    name: str
-    kind: Literal["boolean", "string", "strings", "choice", "choices"]
-    values: tuple[str, ...]
-    default: str | int | bool | None
-    description: str
-
-
-class ListOperationSpec(TypedDict):
-    """One list operation of the spec fragment (paged by object ID, not in time buckets)."""
-
-    name: str
-    operation_id: str
-    path: str
-    method: str
-    api_module: str
-    page_class: str
-    item_class: str
-    item_object: str
-    summary: str
-    description: str
-    path_parameters: tuple[str, ...]
-    cursor: Literal["last_id", "item_id"]
-    page_size: PageSizeSpec
-    filters: tuple[ListFilterSpec, ...]
-    parameters: tuple[ParameterSpec, ...]
-
 
 # -- what the package uses --------------------------------------------------------------------
 

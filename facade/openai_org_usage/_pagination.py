@@ -39,6 +39,7 @@ import httpx
 
 from ._columnar import ColumnarPage
 from ._errors import MissingDependencyError, PaginationError
+from ._extras import require_pyarrow
 from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
@@ -358,7 +359,7 @@ class Paginator(Generic[R]):
             df = client.completions(start="30d", group_by="model").to_pandas()
             df.groupby("model")["input_tokens"].sum()
         """
-        from ._columnar import require_pyarrow, schema
+        from ._columnar import schema
         from .export import _frame_from_batches
 
         _require_pandas()
@@ -388,7 +389,7 @@ class Paginator(Generic[R]):
             for batch in client.completions(start="30d", bucket_width="1h").arrow_batches():
                 writer.write_batch(batch)
         """
-        from ._columnar import decode_page, require_pyarrow
+        from ._columnar import decode_page
 
         require_pyarrow()  # now, not at the first batch
         return (page.batch for page in self._pull(decode_page))
@@ -406,7 +407,7 @@ class Paginator(Generic[R]):
 
             table = client.costs(start="30d", group_by="project_id").to_arrow()
         """
-        from ._columnar import require_pyarrow, schema
+        from ._columnar import schema
 
         pa = require_pyarrow()
         return pa.Table.from_batches(
@@ -508,7 +509,7 @@ class AsyncPaginator(Generic[R]):
         Raises:
             MissingDependencyError: pyarrow is not installed (at the call).
         """
-        from ._columnar import decode_page, require_pyarrow
+        from ._columnar import decode_page
 
         require_pyarrow()
 
@@ -520,7 +521,7 @@ class AsyncPaginator(Generic[R]):
 
     async def to_arrow(self) -> pa.Table:
         """Every result as one Arrow table (see ``Paginator.to_arrow``)."""
-        from ._columnar import require_pyarrow, schema
+        from ._columnar import schema
 
         pa = require_pyarrow()
         batches = [batch async for batch in self.arrow_batches()]
@@ -609,7 +610,7 @@ class AsyncPaginator(Generic[R]):
 
     async def to_pandas(self) -> pd.DataFrame:
         """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
-        from ._columnar import require_pyarrow, schema
+        from ._columnar import schema
         from .export import _frame_from_batches
 
         _require_pandas()

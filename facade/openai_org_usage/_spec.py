@@ -6,10 +6,9 @@ Regenerate with ``./codegen.sh`` (``tools/gen_facade.py``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from ._operations import ListOperationSpec, OperationSpec
+from ._spec_types import ListOperationSpec, OperationSpec
 
 __all__ = ["LISTS", "OPERATIONS"]
 

@@ -65,6 +65,7 @@ import attrs
 from openai_org_usage_client.types import Unset
 
 from ._errors import InvalidParameterError, MissingDependencyError
+from ._extras import require_pyarrow
 from ._models import Bucket, Row
 from ._operations import OPERATIONS, Field, Operation
 
@@ -238,8 +239,6 @@ def arrow_schema(operation: Operation[Any] | str) -> pa.Schema:
         >>> arrow_schema("costs").field("amount_value").type
         DataType(double)
     """
-    from ._columnar import require_pyarrow
-
     pa = require_pyarrow()
     types = {
         "timestamp": pa.timestamp("us", tz="UTC"),
@@ -267,8 +266,6 @@ def to_arrow(operation: Operation[Any] | str, rows: Rows) -> pa.Table:
         InvalidParameterError: no operation of that name.
         TypeError: a result of another operation, or a value of the wrong type.
     """
-    from ._columnar import require_pyarrow
-
     pa = require_pyarrow()
     op = _operation(operation)
     schema = arrow_schema(op)
@@ -295,8 +292,6 @@ def arrow_to_pandas(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:
 
         frame = arrow_to_pandas(client.costs(start="30d").to_arrow())
     """
-    from ._columnar import require_pyarrow
-
     pa = require_pyarrow("DataFrames")
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table])
@@ -328,8 +323,6 @@ class _FrameBuilder:
         except ImportError as exc:
             raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
         import numpy
-
-        from ._columnar import require_pyarrow
 
         self._pd = pandas
         self._np = numpy

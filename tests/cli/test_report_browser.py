@@ -168,28 +168,51 @@ def test_hover_shows_a_value(opened: Page) -> None:
     assert f"{model['input_tokens'] - model['input_cached_tokens']:,}" in shown
 
 
+# A chart's traces as plotly holds them (``.data``: the name, and ``visible`` as set by a legend
+# click, absent until then) and how many of them, and of their bars, are drawn in its SVG.
+TRACES = (
+    "id => { const el = document.getElementById(id); return {"
+    " names: el.data.map(t => t.name), visible: el.data.map(t => t.visible ?? true),"
+    " drawn: el.querySelectorAll('.trace.bars').length,"
+    " bars: el.querySelectorAll('.trace.bars .point path').length }; }"
+)
+# True once trace ``args[1]`` of chart ``args[0]`` has ``visible === args[2]`` and ``args[3]``
+# traces are drawn.
+SHOWN_AS = (
+    "args => { const el = document.getElementById(args[0]);"
+    " return el.data[args[1]].visible === args[2]"
+    " && el.querySelectorAll('.trace.bars').length === args[3]; }"
+)
+
+
 def test_clicking_a_legend_entry_hides_its_series(opened: Page) -> None:
-    page = opened.page
-    chart = "#daily_spend_by_project"
-    bars = f"{chart} .trace.bars .point path"
-    before = page.locator(bars).count()
-    page.locator(f"{chart} .legend .traces .legendtoggle").first.click()
+    page, chart = opened.page, CHARTS[0]
+    entry = page.locator(f"#{chart} .legend .traces").first
+    name = entry.locator(".legendtext").evaluate("node => node.textContent")  # SVG text
+    before = page.evaluate(TRACES, chart)
+    assert name in before["names"], (name, before["names"])
+    index = before["names"].index(name)
+    assert before["visible"] == [True] * len(before["names"])
+    assert before["drawn"] == len(before["names"]) > 1
+    assert before["bars"] > 0
+
+    entry.locator(".legendtoggle").click()
     page.wait_for_function(
-        "sel => document.querySelector(sel)._fullData[0].visible === 'legendonly'",
-        arg=chart,
-        timeout=WAIT_MS,
+        SHOWN_AS, arg=[chart, index, "legendonly", before["drawn"] - 1], timeout=WAIT_MS
     )
-    page.wait_for_function(
-        "args => document.querySelectorAll(args[0]).length < args[1]",
-        arg=[bars, before],
-        timeout=WAIT_MS,
-    )
-    page.locator(f"{chart} .legend .traces .legendtoggle").first.click()
-    page.wait_for_function(
-        "sel => document.querySelector(sel)._fullData[0].visible === true",
-        arg=chart,
-        timeout=WAIT_MS,
-    )
+    hidden = page.evaluate(TRACES, chart)
+    assert hidden["visible"][index] == "legendonly"
+    others = [v for i, v in enumerate(hidden["visible"]) if i != index]
+    assert others == [True] * (len(before["names"]) - 1)
+    assert hidden["drawn"] == before["drawn"] - 1
+    assert 0 < hidden["bars"] < before["bars"]
+
+    # Shown again: the page is shared with the tests after this one.
+    entry.locator(".legendtoggle").click()
+    page.wait_for_function(SHOWN_AS, arg=[chart, index, True, before["drawn"]], timeout=WAIT_MS)
+    shown = page.evaluate(TRACES, chart)
+    assert shown["visible"] == before["visible"]
+    assert (shown["drawn"], shown["bars"]) == (before["drawn"], before["bars"])
 
 
 def test_partial_first_and_last_days_are_marked(opened: Page) -> None:

@@ -26,14 +26,8 @@ from click.testing import CliRunner, Result
 
 from openai_org_usage import Bucket
 from openai_org_usage.cli._app import cli
-from openai_org_usage.cli._charts import (
-    CHART_NAMES,
-    MAX_SERIES,
-    _compact,
-    _label,
-    render_charts,
-    top_count,
-)
+from openai_org_usage.cli._chart_series import MAX_SERIES, top_count
+from openai_org_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
 from openai_org_usage.cli._figures import partial_days
 from openai_org_usage.cli._html import render_html
 from openai_org_usage.cli._render import describe_range, money

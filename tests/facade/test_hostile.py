@@ -32,6 +32,7 @@ from openai_org_usage import (
     RedirectError,
     ResponseValidationError,
     UsageClient,
+    check_base_url,
 )
 
 KEY = "sk-admin-hostile-0123456789abcdefghijklmnop"
@@ -246,7 +247,20 @@ def test_plain_http_to_another_host_is_refused(url: str) -> None:
     "url", ["http://127.0.0.1:8080/v1", "http://localhost:9000", "http://[::1]:8000/v1"]
 )
 def test_plain_http_to_loopback_is_allowed(url: str) -> None:
-    UsageClient(KEY, base_url=url).close()
+    assert check_base_url(url) == url
+    assert check_base_url(url + "/") == url
+    handler = Recorder(lambda request: httpx.Response(200, json=good_page(request)))
+    with UsageClient(KEY, base_url=url, transport=httpx.MockTransport(handler)) as client:
+        assert client.base_url == url
+        assert len(one_day(client)) == 1
+    # The request really went to the loopback URL, over plain http, with the key.
+    assert len(handler.requests) == 1
+    sent = handler.requests[0].url
+    expected = httpx.URL(url)
+    assert (sent.scheme, sent.host, sent.port) == ("http", expected.host, expected.port)
+    assert sent.path == expected.path.rstrip("/") + "/organization/usage/completions"
+    assert str(sent).startswith(url + "/organization/usage/completions?")
+    assert handler.requests[0].headers["authorization"] == f"Bearer {KEY}"
 
 
 def test_plain_http_elsewhere_when_asked_for() -> None:

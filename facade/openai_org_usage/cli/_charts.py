@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -29,6 +28,7 @@ import attrs
 
 from openai_org_usage import MissingDependencyError
 
+from ._chart_series import REQUEST_COUNTS, TOP_MODELS, top_count
 from ._render import SYNTHETIC, describe_range
 from ._report import DailySpend, Report
 from ._shown import shown
@@ -45,13 +45,8 @@ CHART_NAMES = (
     "requests_by_endpoint",
 )
 """Chart names, in report order; ``--png`` writes ``<name>.png``."""
-MIN_SERIES = 6
-"""Series a stacked chart names at least (when it has them); see :func:`top_count`."""
-MAX_SERIES = 20
-"""Series a chart names at most; the rest are summed into "other"."""
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 4.5, 100
-TOP_MODELS = 12
 BARS_UP_TO_DAYS = 92
 """Daily spend is drawn as bars up to this many days, as stacked areas beyond."""
 _TICK = timedelta(microseconds=1)
@@ -81,18 +76,6 @@ _PALETTE = (
 )
 _LABEL_CHARS = 34
 _NONE = "(none)"
-
-# (label, endpoint, field) of the requests chart: what each endpoint counts as one request.
-REQUEST_COUNTS: tuple[tuple[str, str, str], ...] = (
-    ("completions", "completions", "num_model_requests"),
-    ("embeddings", "embeddings", "num_model_requests"),
-    ("moderations", "moderations", "num_model_requests"),
-    ("images", "images", "num_model_requests"),
-    ("audio speeches", "audio_speeches", "num_model_requests"),
-    ("audio transcriptions", "audio_transcriptions", "num_model_requests"),
-    ("file search calls", "file_search_calls", "num_requests"),
-    ("web search calls", "web_search_calls", "num_requests"),
-)
 
 
 @attrs.frozen(slots=False)
@@ -131,27 +114,6 @@ def require() -> None:
             __import__(module)
         except ImportError as exc:
             raise MissingDependencyError(_FEATURE, "charts", module) from exc
-
-
-def top_count(series: Sequence[Sequence[float]]) -> int:
-    """How many of the series (largest total first) a chart names; the rest are "other".
-
-    Each series is its values per bar (per day; one value for a single bar). The fewest
-    series, from ``MIN_SERIES`` up to ``MAX_SERIES``, that leave an "other" no larger than
-    the largest named series in any bar: "other" is never the biggest slice of a day. Never
-    an "other" of a single series.
-    """
-
-    def other_is_smaller(count: int) -> bool:
-        return all(
-            math.fsum(values[count:]) <= max(values[:count], default=0.0)
-            for values in zip(*series, strict=True)
-        )
-
-    count = min(len(series), MIN_SERIES)
-    while count < min(len(series), MAX_SERIES) and not other_is_smaller(count):
-        count += 1
-    return len(series) if len(series) - count <= 1 else count
 
 
 def render_charts(report: Report) -> list[Chart]:

@@ -3,7 +3,7 @@
 What a reader needs from them: a value on hover, series shown and hidden by clicking the
 legend (plotly's own behaviour), names rather than ids, partial first and last days marked as
 such (hatched, and said in the hover text) so they are not read as drops, and an "other"
-series never larger than the largest named one (``_charts.top_count``).
+series never larger than the largest named one (``_chart_series.top_count``).
 
 plotly reads its texts (trace names, axis categories, hover values) as a kind of HTML
 (``<b>``, ``<br>``, ``<a href>``): every name goes in through :func:`plotly_text`, so
@@ -21,7 +21,7 @@ from typing import Any
 from plotly import graph_objects as go  # type: ignore[import-untyped]
 from plotly.colors import qualitative  # type: ignore[import-untyped]
 
-from ._charts import MAX_SERIES, REQUEST_COUNTS, TOP_MODELS, top_count
+from ._chart_series import MAX_SERIES, REQUEST_COUNTS, TOP_MODELS, top_count
 from ._render import display_name, money
 from ._report import DailySpend, Report
 from ._shown import shown

@@ -19,11 +19,11 @@ import click
 from openai_org_usage import Filter, InvalidParameterError, Operation, check_base_url
 
 from ._shown import shown
+from ._timerange import DEFAULT_LAST, RangeError, check_last
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("table", "csv", "json", "ndjson")
-DEFAULT_LAST = "30d"
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 """Every command's click context settings: ``-h`` as well as ``--help``, help 100 columns wide."""
@@ -100,8 +100,6 @@ def _validate_span(ctx: click.Context, param: click.Parameter, value: str | None
     # Only the span shape is checked here; the facade's time rules judge the unit and size,
     # so "--last 2026-11-01" is refused instead of being read as a start date.
     # Refused in the words of every other --last refusal, whichever rule the value breaks.
-    from ._timerange import RangeError, check_last  # _timerange builds on this module
-
     try:
         return None if value is None else check_last(value)
     except RangeError as exc:

@@ -27,10 +27,10 @@ from openai_org_usage import (
     to_unix_seconds,
 )
 
-from ._options import DEFAULT_LAST
-
 _WIDTH_WORDS = {"1d": ("daily", "days"), "1h": ("hourly", "hours")}
 # A span's shape; the facade judges its unit and size (check_last).
+# The range of a command given neither --start nor --last.
+DEFAULT_LAST = "30d"
 _SPAN = re.compile(r"[0-9]+[A-Za-z]+")
 
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import Final, NamedTuple
 from urllib.parse import urlencode
 
 from ._aggregate import costs_page, page_bounds, usage_page
@@ -31,9 +31,7 @@ from ._ops import Operation
 from ._org import Organization, billed_in, build_organization
 from ._query import ApiError, encode_cursor, parse_query
 from ._series import Series
-
-if TYPE_CHECKING:
-    from ._transport import FakeTransport
+from ._transport import FakeTransport
 
 DEFAULT_NOW: Final = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 """The fixed "now" of a fake created without one: output never depends on the wall clock."""
@@ -206,8 +204,6 @@ class FakeUsageAPI:
 
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) serving this fake in process."""
-        from ._transport import FakeTransport
-
         return FakeTransport(self)
 
     def handle(

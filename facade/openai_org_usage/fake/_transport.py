@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 from urllib.parse import parse_qsl
 
 import httpx
 
 from ._faults import InjectedFault
 
-if TYPE_CHECKING:
-    from ._api import FakeUsageAPI, Response
+__all__ = ["FakeTransport", "Served"]
+
+
+class Served(Protocol):
+    """What the transport serves: a :class:`FakeUsageAPI`, by what the transport uses of it."""
+
+    latency: float
+
+    def handle(
+        self,
+        method: str,
+        url_path: str,
+        query_pairs: Sequence[tuple[str, str]],
+        headers: Mapping[str, str],
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request: ``(status, headers, body)`` (see ``FakeUsageAPI.handle``)."""
+        ...
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -23,7 +39,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     disconnects :class:`httpx.RemoteProtocolError`, immediately (no waiting).
     """
 
-    def __init__(self, api: FakeUsageAPI) -> None:
+    def __init__(self, api: Served) -> None:
         self.api = api
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -44,7 +60,7 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         url = request.url
         pairs = parse_qsl(url.query.decode("ascii"), keep_blank_values=True)
         try:
-            result: Response = self.api.handle(request.method, url.path, pairs, request.headers)
+            result = self.api.handle(request.method, url.path, pairs, request.headers)
         except InjectedFault as fault:
             if fault.kind == "timeout":
                 raise httpx.ReadTimeout(
