@@ -634,3 +634,24 @@ def test_a_list_added_to_the_fragment_is_a_list_method(repo: Path) -> None:
     ]
     assert found["refused"][0] == "colors"
     assert "'red'" in found["refused"][1]
+
+
+def test_strings_deep_in_an_operation_are_split_shorter() -> None:
+    # List items nest deeper than usage results (an API key's owner.service_account.name):
+    # every piece of a string is shortened by the indentation its depth adds.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "gen_facade_for_test", Path(__file__).parents[1] / "tools" / "gen_facade.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    text = "word " * 11 + "end"  # 58 characters
+    assert gen.py(text, depth=gen.CHUNK_DEPTH) == gen.string_literal(text, gen.CHUNK)
+    deep = gen.py(text, depth=gen.CHUNK_DEPTH + 2)
+    pieces = [eval(line) for line in deep.strip("()").splitlines()]
+    assert "".join(pieces) == text
+    assert max(len(p) for p in pieces) <= gen.CHUNK - 8
+    assert gen.py("short", depth=40) == "'short'"

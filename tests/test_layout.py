@@ -80,3 +80,33 @@ def test_public_modules_export_a_sorted_resolvable_all(name: str) -> None:
     for symbol in exported:
         assert hasattr(module, symbol), f"{name}.__all__ names {symbol!r}, which it lacks"
         assert not symbol.startswith("_") or symbol == "__version__"
+
+
+# Generated from the fragment by tools/gen_facade.py: the operation table's data, read only by
+# _operations, and the typed methods, which name the generated models in their signatures.
+GENERATED_FACADE_MODULES = {"_spec.py", "_methods.py"}
+SEAM = "_operations.py"
+
+
+def test_only_the_seam_imports_the_generated_package() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(openai_org_usage.__file__).parent
+    importers = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in GENERATED_FACADE_MODULES or path.relative_to(root).as_posix() == SEAM:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            if any(name.split(".")[0] == "openai_org_usage_client" for name in names):
+                importers.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert importers == [], (
+        f"only {SEAM} imports openai_org_usage_client (it offers what others need): {importers}"
+    )

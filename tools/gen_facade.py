@@ -49,8 +49,11 @@ COMMON = ("start_time", "end_time", "bucket_width", "group_by", "limit", "page")
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # Facade method names that would shadow what the clients define themselves.
 RESERVED_NAMES = frozenset({"close", "aclose"})
-# Longest piece of a string literal in _spec.py: with the deepest indentation it stays < 100.
+# Longest piece of a string literal in _spec.py, down to CHUNK_DEPTH containers inside an
+# operation (a usage result's nested field); each container deeper is indented 4 more, so
+# the piece is 4 shorter there. Lines stay below 100.
 CHUNK = 56
+CHUNK_DEPTH = 5
 DOC_WIDTH = 100 - 8  # docstring lines are indented by 8 in a method
 
 
@@ -419,6 +422,25 @@ def describe_field(
             model = fragment.inline_class(parent, key, schema)
         field["model"] = model
         field["nested"] = describe_fields(fragment, schema, model, where)
+    elif kind == "array":
+        # Only in list items (a user's projects): described, with an object item's fields,
+        # but never a record column.
+        (_, raw_variant, schema) = present[0]
+        raw_items = schema.get("items")
+        items = fragment.resolve(raw_items, f"{where} items")
+        if items.get("type") == "object":
+            ref = fragment.ref_name(raw_items)
+            model = (
+                fragment.class_name(ref)
+                if ref is not None
+                else fragment.inline_class(parent, f"{key}_item", items)
+            )
+            if ref is None and len(raw_variants) > 1:
+                raise SpecError(f"{where}: an inline array of objects in a union is not supported")
+            field["model"] = model
+            field["nested"] = describe_fields(fragment, items, model, f"{where}[]")
+        elif items.get("type") not in SCALARS:
+            raise SpecError(f"{where}: arrays of {items.get('type')!r} are not supported")
     elif kind not in SCALARS:
         raise SpecError(f"{where}: fields of type {kind!r} are not supported")
     return field
@@ -547,6 +569,9 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
             if key not in LIST_PAGING
         ),
         "parameters": tuple(describe_parameter(fragment, where, p) for p in query.values()),
+        "fields": describe_fields(
+            fragment, item_schema, fragment.class_name(item_name), f"{where} item"
+        ),
     }
 
 
@@ -582,31 +607,36 @@ def describe_list_filter(fragment: Fragment, where: str, param: Node) -> Node:
 # -- writing _spec.py ------------------------------------------------------------------------
 
 
-def py(value: Any) -> str:
-    """``value`` as a Python literal; long strings split so no line passes 100 characters."""
+def py(value: Any, depth: int = 0) -> str:
+    """``value`` as a Python literal; long strings split so no line passes 100 characters.
+
+    ``depth``: how many containers of the operation hold ``value`` (0: the operation itself).
+    """
     if isinstance(value, str):
-        return string_literal(value)
+        return string_literal(value, CHUNK - 4 * max(0, depth - CHUNK_DEPTH))
     if value is None or isinstance(value, bool | int):
         return repr(value)
+    inner = depth + 1
     if isinstance(value, tuple):
         if not value:
             return "()"
         # A trailing comma only where Python needs one: elsewhere ruff would keep the
         # tuple exploded one item per line (its "magic trailing comma").
-        return "(" + ", ".join(py(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        items = ", ".join(py(v, inner) for v in value)
+        return "(" + items + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{py(k)}: {py(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{py(k, inner)}: {py(v, inner)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {value!r}")
 
 
-def string_literal(text: str) -> str:
-    if len(text) <= CHUNK:
+def string_literal(text: str, chunk: int = CHUNK) -> str:
+    if len(text) <= chunk:
         return ascii(text)
     pieces: list[str] = []
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if len(candidate) > CHUNK and current:
+        if len(candidate) > chunk and current:
             pieces.append(current + " ")
             current = word
         else:

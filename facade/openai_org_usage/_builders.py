@@ -43,10 +43,17 @@ from typing import Any, NoReturn
 
 import attrs
 
-from openai_org_usage_client.models import UnknownUsageResult
-from openai_org_usage_client.types import UNSET
+from ._operations import OPERATIONS, UNSET, Field, UnknownUsageResult
 
-from ._operations import OPERATIONS, Field
+__all__ = [
+    "Builder",
+    "FieldCheck",
+    "builder_for",
+    "compile_builder",
+    "found",
+    "struct_converter",
+    "unknown_result_fields",
+]
 
 Builder = Callable[[dict[str, Any]], Any]
 
@@ -333,18 +340,18 @@ def _check(checks: tuple[FieldCheck, ...], data: dict[str, Any], where: str) -> 
             continue
         if schema.nested is not None:
             if type(value) is not dict:
-                raise TypeError(f"{path} is {_found(value)}, expected {schema.expected}")
+                raise TypeError(f"{path} is {found(value)}, expected {schema.expected}")
             _check(schema.nested[1], value, path + ".")
         elif schema.literals is not None:
             if type(value) is not str:
-                raise TypeError(f"{path} is {_found(value)}, expected {schema.expected}")
+                raise TypeError(f"{path} is {found(value)}, expected {schema.expected}")
             if value not in schema.literals:
-                raise ValueError(f"{path} is {_found(value)}, expected {schema.expected}")
+                raise ValueError(f"{path} is {found(value)}, expected {schema.expected}")
         elif type(value) not in schema.types:
-            raise TypeError(f"{path} is {_found(value)}, expected {schema.expected}")
+            raise TypeError(f"{path} is {found(value)}, expected {schema.expected}")
 
 
-def _found(value: object) -> str:
+def found(value: object) -> str:
     """A JSON-worded description of a value, quoting at most a short excerpt."""
     if value is None:
         return "null"

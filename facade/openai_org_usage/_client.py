@@ -15,13 +15,11 @@ from typing import Any, Self
 
 import httpx
 
-from openai_org_usage_client import AuthenticatedClient
-
 from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
 from ._listing import AsyncListPaginator, ListPaginator, build_list_query
 from ._methods import AsyncUsageMethods, UsageMethods
-from ._operations import LISTS, OPERATIONS
+from ._operations import LISTS, OPERATIONS, AuthenticatedClient
 from ._pagination import AsyncPaginator, Paginator
 from ._params import Query, build_query
 from ._version import __version__

@@ -32,7 +32,7 @@ from ._errors import ResponseValidationError
 from ._extras import require_pyarrow
 from ._models import Bucket, Row
 from ._operations import Field, Operation
-from ._parse import _gc_paused, page_errors, parse_page
+from ._parse import gc_paused, page_errors, parse_page
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -171,7 +171,7 @@ def decode_page(
     invalid = page_errors(operation.name, response, attempts)
     pa = require_pyarrow()
     plan = _plan(operation)
-    with _gc_paused():
+    with gc_paused():
         page = _fast_page(pa, operation, plan, response.content, invalid)
         if page is not None:
             return page

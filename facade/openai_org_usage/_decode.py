@@ -32,9 +32,7 @@ from typing import Any, Literal
 import attrs
 import msgspec
 
-from openai_org_usage_client.types import UNSET
-
-from ._operations import Field, Operation
+from ._operations import UNSET, Field, Operation
 
 _SCALARS: dict[str, Any] = {
     "integer": int,

@@ -1,7 +1,7 @@
-"""Optional dependencies, imported on first use: pyarrow, for the ``arrow`` extra.
+"""Optional dependencies, imported on first use: pyarrow (``arrow`` extra), pandas (``pandas``).
 
-Without it, ``MissingDependencyError`` names the extra to install. Nothing else imports
-pyarrow to check that it is there.
+Without one, ``MissingDependencyError`` names the extra to install. Nothing else imports
+pyarrow or pandas to check that it is there.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from ._errors import MissingDependencyError
 
-__all__ = ["require_pyarrow"]
+__all__ = ["require_pandas", "require_pyarrow"]
 
 
 def require_pyarrow(feature: str = "Arrow tables") -> Any:
@@ -20,3 +20,12 @@ def require_pyarrow(feature: str = "Arrow tables") -> Any:
     except ImportError as exc:
         raise MissingDependencyError(feature, "arrow", "pyarrow") from exc
     return pyarrow
+
+
+def require_pandas(feature: str = "DataFrames") -> Any:
+    """The pandas module, or ``MissingDependencyError`` naming the ``pandas`` extra."""
+    try:
+        import pandas
+    except ImportError as exc:
+        raise MissingDependencyError(feature, "pandas", "pandas") from exc
+    return pandas

@@ -28,11 +28,10 @@ from ._errors import (
     QuotaExceededError,
     RateLimitError,
     ResponseValidationError,
-    connection_error,
-    retry_after_seconds,
-    status_error,
 )
 from ._operations import Operation
+from ._responses import connection_error, status_error
+from ._retry_after import retry_after_seconds
 
 logger = logging.getLogger("openai_org_usage")
 

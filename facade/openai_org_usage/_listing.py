@@ -10,6 +10,10 @@ follow (what the official SDK's page classes do); a cursor that was already sent
 object that was already listed, is a ``PaginationError``: a server cannot lead the client
 round in a loop or make it count an object twice.
 
+``records()`` reads each object through the operation table (``ListOperation.record``): a
+flat dict with one value per described field, nested ones flattened with ``_``
+(``owner_user_id``), so no caller reads the generated models attribute by attribute.
+
 Requests go through the clients' senders (``_http``): the same retries, deadlines, redaction
 and error classes as the usage operations.
 """
@@ -24,11 +28,11 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
-from ._builders import _found
+from ._builders import found
 from ._errors import InvalidParameterError, PaginationError
 from ._http import AsyncSender, SyncSender
 from ._operations import ListOperation
-from ._params import _strings
+from ._params import string_values
 from ._parse import loads_page, page_errors
 
 __all__ = ["AsyncListPaginator", "ListPage", "ListPaginator", "ListQuery", "build_list_query"]
@@ -135,7 +139,7 @@ def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]
             filters[name] = plain
         else:
             allowed_values = spec.allowed if spec.kind == "choices" else None
-            strings = _strings(name, value, allowed=allowed_values, what=f"{operation.name}")
+            strings = string_values(name, value, allowed=allowed_values, what=f"{operation.name}")
             if not strings:
                 raise InvalidParameterError(
                     name,
@@ -167,23 +171,23 @@ def parse_list_page(
         raise invalid(f"expected a JSON object, found {type(body).__name__}")
     data = body.get("data")
     if not isinstance(data, list):
-        raise invalid(f"data must be a list, found {_found(data)}")
+        raise invalid(f"data must be a list, found {found(data)}")
     has_more = body.get("has_more")
     if not isinstance(has_more, bool):
-        raise invalid(f"has_more must be true or false, found {_found(has_more)}")
+        raise invalid(f"has_more must be true or false, found {found(has_more)}")
     ids: dict[str, str | None] = {}
     for key in ("first_id", "last_id"):
         value = body.get(key)
         if value is not None and not isinstance(value, str):
-            raise invalid(f"{key} must be a string or null, found {_found(value)}")
+            raise invalid(f"{key} must be a string or null, found {found(value)}")
         ids[key] = value or None
     items: list[Any] = []
     for index, raw in enumerate(data):
         if not isinstance(raw, dict):
-            raise invalid(f"data[{index}] must be an object, found {_found(raw)}")
+            raise invalid(f"data[{index}] must be an object, found {found(raw)}")
         item_id = raw.get("id")
         if not isinstance(item_id, str) or not item_id:
-            raise invalid(f"data[{index}].id must be a non-empty string, found {_found(item_id)}")
+            raise invalid(f"data[{index}].id must be a non-empty string, found {found(item_id)}")
         try:
             items.append(operation.item_cls.from_dict(raw))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -193,12 +197,33 @@ def parse_list_page(
 
 
 class _Cursors:
-    """Follows one listing's cursors; refuses a repeated cursor or object."""
+    """Follows one listing's cursors (sans-IO); refuses a repeated cursor or object.
+
+    ``request()`` is what to send next, ``page(response, attempts)`` reads what came back;
+    the listing is over once ``done``.
+    """
 
     def __init__(self, query: ListQuery) -> None:
         self.query = query
         self.sent: set[str] = set() if query.after is None else {query.after}
         self.listed: set[str] = set()
+        self.after = query.after
+        self.done = False
+        # The senders' request type is the usage operations'; a list operation builds its
+        # request the same way (``build_request``), which is all they use.
+        self.operation: Any = query.operation
+
+    def request(self) -> dict[str, Any]:
+        """The arguments of the next page's request."""
+        return self.query.request_kwargs(self.after)
+
+    def page(self, response: httpx.Response, attempts: int) -> ListPage[Any]:
+        """The page in ``response``, checked; sets where the next one starts, or ``done``."""
+        page = parse_list_page(self.query.operation, response, attempts=attempts)
+        after = self.next_after(page)
+        self.done = after is None
+        self.after = after
+        return page
 
     def next_after(self, page: ListPage[Any]) -> str | None:
         """Check ``page``; the ``after`` of the next page, or None when the listing is done."""
@@ -264,18 +289,16 @@ class ListPaginator(Generic[T]):
     def pages(self) -> Iterator[ListPage[T]]:
         """Every page, in the server's order."""
         cursors = _Cursors(self.query)
-        after = self.query.after
-        # The senders' request type is the usage operations'; a list operation builds its
-        # request the same way (``build_request``), which is all they use.
-        operation: Any = self.query.operation
-        while True:
-            response, attempts = self._sender.send_page(operation, self.query.request_kwargs(after))
-            page = parse_list_page(self.query.operation, response, attempts=attempts)
-            next_after = cursors.next_after(page)
-            yield page
-            if next_after is None:
-                return
-            after = next_after
+        while not cursors.done:
+            response, attempts = self._sender.send_page(cursors.operation, cursors.request())
+            yield cursors.page(response, attempts)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every object as a flat record (``ListOperation.record``: one value per column of
+        the operation's ``columns``, nested fields flattened with ``_``)."""
+        record = self.query.operation.record
+        for item in self:
+            yield record(item)
 
     def to_list(self) -> list[T]:
         """Every object, collected."""
@@ -306,18 +329,15 @@ class AsyncListPaginator(Generic[T]):
     async def pages(self) -> AsyncGenerator[ListPage[T]]:
         """Every page, in the server's order."""
         cursors = _Cursors(self.query)
-        after = self.query.after
-        operation: Any = self.query.operation
-        while True:
-            response, attempts = await self._sender.send_page(
-                operation, self.query.request_kwargs(after)
-            )
-            page = parse_list_page(self.query.operation, response, attempts=attempts)
-            next_after = cursors.next_after(page)
-            yield page
-            if next_after is None:
-                return
-            after = next_after
+        while not cursors.done:
+            response, attempts = await self._sender.send_page(cursors.operation, cursors.request())
+            yield cursors.page(response, attempts)
+
+    async def records(self) -> AsyncGenerator[dict[str, Any]]:
+        """Every object as a flat record (``ListPaginator.records``)."""
+        record = self.query.operation.record
+        async for item in self:
+            yield record(item)
 
     async def to_list(self) -> list[T]:
         """Every object, collected (``list()`` for async code)."""

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from openai_org_usage_client.models import UnknownUsageResult
+from ._operations import UnknownUsageResult
 
 R = TypeVar("R")
 

@@ -29,9 +29,13 @@ from urllib.parse import quote
 import attrs
 
 import openai_org_usage_client.models as _models
+from openai_org_usage_client import AuthenticatedClient
+from openai_org_usage_client.models import UnknownUsageResult
+from openai_org_usage_client.types import UNSET, Unset
 
 from . import _spec
 from ._spec_types import (
+    EndpointSpec,
     FieldKind,
     FieldSpec,
     FilterSpec,
@@ -40,15 +44,24 @@ from ._spec_types import (
     ParameterSpec,
 )
 
+# This is the one module that imports the generated package. Besides the operation table it
+# offers the generated runtime types the rest of the package needs (the HTTP client requests
+# are sent with, the class of results of an unknown type, and the "absent" marker), so no
+# other module imports the generated package, and a change in it shows up here first.
 __all__ = [
     "LISTS",
     "OPERATIONS",
+    "UNSET",
+    "AuthenticatedClient",
     "Field",
     "Filter",
+    "ItemColumn",
     "ListFilter",
     "ListOperation",
     "Operation",
     "Parameter",
+    "UnknownUsageResult",
+    "Unset",
 ]
 
 R = TypeVar("R")
@@ -73,12 +86,13 @@ class Field:
     Attributes:
         name: The generated model's attribute (``object_`` for the JSON ``object``).
         key: The JSON name.
-        kind: ``string``, ``integer``, ``number``, ``boolean`` or ``object``.
+        kind: ``string``, ``integer``, ``number``, ``boolean``, ``object`` or (in list items
+            only) ``array``.
         nullable: ``null`` is a valid value.
         required: The key is always present.
         enum: The allowed values of a string restricted to them, sorted; else empty.
-        nested: An object's fields; else empty.
-        model: An object's generated model class; else None.
+        nested: An object's fields (an array's: its object items'); else empty.
+        model: An object's (an array's object items') generated model class; else None.
         description: From the spec.
     """
 
@@ -104,7 +118,21 @@ class Parameter:
 
 
 @attrs.frozen
-class Operation(Generic[R]):
+class _Endpoint:
+    """What every operation has, bucketed (``Operation``) or listed (``ListOperation``)."""
+
+    name: str
+    path: str
+    method: str
+    summary: str
+    description: str
+    page_cls: type[Any]
+    fields: tuple[Field, ...]
+    parameters: tuple[Parameter, ...]
+
+
+@attrs.frozen
+class Operation(_Endpoint, Generic[R]):
     """Everything the package knows about one operation.
 
     Attributes:
@@ -125,12 +153,6 @@ class Operation(Generic[R]):
         parameters: Every query parameter, in the order they are sent.
     """
 
-    name: str
-    path: str
-    method: str
-    summary: str
-    description: str
-    page_cls: type[Any]
     result_cls: type[R]
     result_object: str
     bucket_widths: tuple[str, ...]
@@ -138,8 +160,6 @@ class Operation(Generic[R]):
     limits: Mapping[str, tuple[int, int]]
     group_by: tuple[str, ...]
     filters: Mapping[str, Filter]
-    fields: tuple[Field, ...]
-    parameters: tuple[Parameter, ...]
 
     def build_request(self, **kwargs: Any) -> dict[str, Any]:
         """Method, URL and query of one request, in the spec's wire format.
@@ -152,15 +172,22 @@ class Operation(Generic[R]):
         Raises:
             TypeError: an unknown or missing required argument.
         """
-        unknown = set(kwargs) - {p.name for p in self.parameters}
-        if unknown:
-            raise TypeError(f"{self.name}: unknown request parameters {sorted(unknown)}")
         params = _query(self.name, self.parameters, kwargs)
         return {"method": self.method, "url": self.path, "params": params}
 
 
-def _query(name: str, parameters: tuple[Parameter, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The query of one request: parameters in spec order, defaults filled, ``None`` left out."""
+def _query(
+    name: str, parameters: tuple[Parameter, ...], kwargs: dict[str, Any], path: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The query of one request: parameters in spec order, defaults filled, ``None`` left out.
+
+    Raises:
+        TypeError: an argument that is neither a parameter nor one of ``path``, or a missing
+            required parameter.
+    """
+    unknown = set(kwargs) - set(path) - {p.name for p in parameters}
+    if unknown:
+        raise TypeError(f"{name}: unknown request parameters {sorted(unknown)}")
     params: dict[str, Any] = {}
     for param in parameters:
         value = kwargs.get(param.name, param.default)
@@ -221,14 +248,23 @@ def _parameters(specs: tuple[ParameterSpec, ...]) -> tuple[Parameter, ...]:
     return tuple(Parameter(p["name"], p["required"], p["default"], p["array"]) for p in specs)
 
 
+def _endpoint(spec: EndpointSpec) -> dict[str, Any]:
+    """The attributes every operation has, bucketed or listed."""
+    return {
+        "name": spec["name"],
+        "path": spec["path"],
+        "method": spec["method"],
+        "summary": spec["summary"],
+        "description": spec["description"],
+        "page_cls": _model(spec["page_class"]),
+        "fields": tuple(_field(f) for f in spec["fields"]),
+        "parameters": _parameters(spec["parameters"]),
+    }
+
+
 def _operation(spec: OperationSpec) -> Operation[Any]:
     return Operation(
-        name=spec["name"],
-        path=spec["path"],
-        method=spec["method"],
-        summary=spec["summary"],
-        description=spec["description"],
-        page_cls=_model(spec["page_class"]),
+        **_endpoint(spec),
         result_cls=_model(spec["result_class"]),
         result_object=spec["result_object"],
         bucket_widths=spec["bucket_widths"],
@@ -236,8 +272,6 @@ def _operation(spec: OperationSpec) -> Operation[Any]:
         limits=_limits_of(spec),
         group_by=spec["group_by"],
         filters={f["name"]: _filter(f) for f in spec["filters"]},
-        fields=tuple(_field(f) for f in spec["fields"]),
-        parameters=_parameters(spec["parameters"]),
     )
 
 
@@ -271,7 +305,7 @@ class ListFilter:
 
 
 @attrs.frozen
-class ListOperation(Generic[R]):
+class ListOperation(_Endpoint, Generic[R]):
     """Everything the package knows about one list operation (projects, users, keys ...).
 
     Attributes:
@@ -290,21 +324,42 @@ class ListOperation(Generic[R]):
             documents none. The minimum is 1.
         filters: The filter parameters by name, in spec order.
         parameters: Every query parameter, in the order they are sent.
+        fields: The item schema's fields, in spec order (nested ones included: an API key's
+            ``owner.user.id``).
+        columns: The columns of ``record``: every scalar field of ``fields``, nested ones
+            flattened with ``_``.
     """
 
-    name: str
-    path: str
-    method: str
-    summary: str
-    description: str
-    page_cls: type[Any]
     item_cls: type[R]
     item_object: str
     path_parameters: tuple[str, ...]
     cursor: Literal["last_id", "item_id"]
     page_size: tuple[int, int | None]
     filters: Mapping[str, ListFilter]
-    parameters: tuple[Parameter, ...]
+    columns: tuple[ItemColumn, ...]
+
+    def record(self, item: object) -> dict[str, Any]:
+        """One listed object (an ``item_cls``) as a flat record: its value of each of
+        ``columns``, by column name.
+
+        A value the API left out or sent as ``null`` is None, and so is every value inside an
+        object that is missing. Values are as the generated model holds them, unchecked.
+
+        Example::
+
+            record = LISTS["project_api_keys"].record(key)
+            record["owner_user_id"] or record["owner_service_account_id"]
+        """
+        out: dict[str, Any] = {}
+        for column in self.columns:
+            value: Any = item
+            for name in column.path:
+                value = getattr(value, name, None)
+                if value is None or isinstance(value, Unset):
+                    value = None
+                    break
+            out[column.name] = value
+        return out
 
     def build_request(self, **kwargs: Any) -> dict[str, Any]:
         """Method, URL and query of one request, as the generated client would send it.
@@ -315,29 +370,59 @@ class ListOperation(Generic[R]):
         Raises:
             TypeError: an unknown or missing required argument.
         """
-        names = set(self.path_parameters) | {p.name for p in self.parameters}
-        unknown = set(kwargs) - names
-        if unknown:
-            raise TypeError(f"{self.name}: unknown request parameters {sorted(unknown)}")
+        params = _query(self.name, self.parameters, kwargs, self.path_parameters)
         url = self.path
         for name in self.path_parameters:
             value = kwargs.get(name)
             if not isinstance(value, str) or not value:
                 raise TypeError(f"{self.name}: missing path parameter {name!r}")
             url = url.replace("{" + name + "}", quote(value, safe=""))
-        params = _query(self.name, self.parameters, kwargs)
         return {"method": self.method, "url": url, "params": params}
+
+
+@attrs.frozen
+class ItemColumn:
+    """One column of a list item's record (``ListOperation.record``).
+
+    Attributes:
+        name: The JSON keys down to the field, joined with ``_`` (``owner_user_id``).
+        path: The generated models' attributes down to it (``owner``, ``user``, ``id``).
+        kind: ``string``, ``integer``, ``number`` or ``boolean``.
+    """
+
+    name: str
+    path: tuple[str, ...]
+    kind: FieldKind
+
+
+def _item_columns(name: str, fields: tuple[Field, ...]) -> tuple[ItemColumn, ...]:
+    """Every scalar field, in spec order, nested ones flattened (export's row shape does the
+    same); arrays and the constant ``object`` are left out."""
+    columns: list[ItemColumn] = []
+
+    def flatten(field: Field, path: tuple[str, ...], prefix: str) -> None:
+        path = (*path, field.name)
+        if field.kind == "object":
+            for inner in field.nested:
+                flatten(inner, path, f"{prefix}{field.key}_")
+        elif field.kind != "array":
+            columns.append(ItemColumn(prefix + field.key, path, field.kind))
+
+    for field in fields:
+        if field.key != "object":
+            flatten(field, (), "")
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise ImportError(f"{name}: the item's flattened columns collide: {names}")
+    return tuple(columns)
 
 
 def _list_operation(spec: ListOperationSpec) -> ListOperation[Any]:
     size = spec["page_size"]
+    common = _endpoint(spec)
     return ListOperation(
-        name=spec["name"],
-        path=spec["path"],
-        method=spec["method"],
-        summary=spec["summary"],
-        description=spec["description"],
-        page_cls=_model(spec["page_class"]),
+        **common,
+        columns=_item_columns(spec["name"], common["fields"]),
         item_cls=_model(spec["item_class"]),
         item_object=spec["item_object"],
         path_parameters=spec["path_parameters"],
@@ -347,7 +432,6 @@ def _list_operation(spec: ListOperationSpec) -> ListOperation[Any]:
             f["name"]: ListFilter(f["name"], f["kind"], f["values"], f["default"], f["description"])
             for f in spec["filters"]
         },
-        parameters=_parameters(spec["parameters"]),
     )
 
 

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._columnar import ColumnarPage
-from ._errors import MissingDependencyError, PaginationError
-from ._extras import require_pyarrow
+from ._errors import PaginationError
+from ._extras import require_pandas, require_pyarrow
 from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
@@ -360,12 +360,12 @@ class Paginator(Generic[R]):
             df.groupby("model")["input_tokens"].sum()
         """
         from ._columnar import schema
-        from .export import _frame_from_batches
+        from .export import frame_from_batches
 
-        _require_pandas()
+        require_pandas()
         require_pyarrow("DataFrames")
-        # Each page's batch goes into the frame as it arrives (see export._FrameBuilder).
-        return _frame_from_batches(schema(self.query.operation), self.arrow_batches())
+        # Each page's batch goes into the frame as it arrives (see export.frame_from_batches).
+        return frame_from_batches(schema(self.query.operation), self.arrow_batches())
 
     def pages(self) -> Iterator[Page[R]]:
         """Every page, in time order."""
@@ -611,20 +611,12 @@ class AsyncPaginator(Generic[R]):
     async def to_pandas(self) -> pd.DataFrame:
         """Every result as a DataFrame row (see ``Paginator.to_pandas``)."""
         from ._columnar import schema
-        from .export import _frame_from_batches
+        from .export import frame_from_batches
 
-        _require_pandas()
+        require_pandas()
         require_pyarrow("DataFrames")
         batches = [batch async for batch in self.arrow_batches()]
-        return _frame_from_batches(schema(self.query.operation), batches)
-
-
-def _require_pandas() -> None:
-    # Before any request: a missing extra is known without asking the API.
-    try:
-        import pandas  # noqa: F401
-    except ImportError as exc:
-        raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
+        return frame_from_batches(schema(self.query.operation), batches)
 
 
 def _describe(query: Query) -> str:

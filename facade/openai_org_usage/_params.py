@@ -13,6 +13,14 @@ from ._errors import InvalidParameterError
 from ._operations import Operation
 from ._time import TimeInput, bucket_seconds, resolve_range
 
+__all__ = [
+    "BucketWidth",
+    "FilterValue",
+    "Query",
+    "build_query",
+    "string_values",
+]
+
 FilterValue = str | Iterable[str] | bool | None
 
 
@@ -95,7 +103,7 @@ def build_query(
         end_time=end_time,
         bucket_width=width,
         limit=_limit(operation, width, limit),
-        group_by=_strings(
+        group_by=string_values(
             "group_by", group_by, allowed=operation.group_by, what=f"{operation.name} group_by"
         ),
         filters=_filters(operation, filters),
@@ -143,7 +151,7 @@ def _limit(operation: Operation[Any], width: str, value: int | None) -> int:
 _STRINGS = "a string or a list of strings"
 
 
-def _strings(
+def string_values(
     param: str, value: object, *, allowed: tuple[str, ...] | None, what: str
 ) -> tuple[str, ...]:
     if value is None:
@@ -200,7 +208,7 @@ def _filters(operation: Operation[Any], given: Mapping[str, FilterValue]) -> dic
                 raise InvalidParameterError(name, value, "True, False or None (both)")
             out[name] = value
             continue
-        strings = _strings(name, value, allowed=spec.allowed, what=f"{operation.name} {name}")
+        strings = string_values(name, value, allowed=spec.allowed, what=f"{operation.name} {name}")
         if not strings:
             raise InvalidParameterError(
                 name,

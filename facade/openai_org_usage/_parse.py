@@ -26,13 +26,15 @@ from typing import Any
 import httpx
 import msgspec
 
-from openai_org_usage_client.models import UnknownUsageResult
-
 from ._builders import Builder, builder_for, struct_converter
 from ._decode import decoders
-from ._errors import ResponseValidationError, bytes_around, status_error
+from ._errors import ResponseValidationError
 from ._models import Bucket, Page, new_bucket
-from ._operations import Operation
+from ._operations import Operation, UnknownUsageResult
+from ._redact import bytes_around
+from ._responses import status_error
+
+__all__ = ["gc_paused", "loads_page", "page_errors", "page_from_json", "parse_page"]
 
 _loads: Callable[[bytes], Any]
 try:
@@ -123,7 +125,7 @@ def parse_page(
         ResponseValidationError: for a body that is not a valid page of this operation.
     """
     invalid = page_errors(operation.name, response, attempts)
-    with _gc_paused():
+    with gc_paused():
         page = _fast_page(operation, response.content)
         if page is not None:
             return page
@@ -192,7 +194,7 @@ _gc_was_enabled = False
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a page is built.
 
     A page makes tens of thousands of acyclic objects (dicts, then models); each batch of

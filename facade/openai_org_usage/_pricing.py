@@ -1,8 +1,9 @@
 """List prices of usage, from the ``genai-prices`` data (provider ``openai``).
 
-One place turns a usage result into money: :func:`quantities` splits a result into priced
-units (uncached, cached and cache-write input, audio and image tokens, characters, seconds,
-web searches), :class:`PriceBook` looks up what one unit of each costs for a model, a batch
+One place turns a usage result into money: :func:`quantities` splits a result's row (its
+values by the row shape's column names, :data:`PRICE_COLUMNS`) into priced units (uncached,
+cached and cache-write input, audio and image tokens, characters, seconds, web searches),
+:class:`PriceBook` looks up what one unit of each costs for a model, a batch
 flag, a service tier and a day, and :func:`estimate` multiplies. The fake API prices its
 synthetic usage with the same :class:`PriceBook`, so the two agree by construction.
 
@@ -24,6 +25,18 @@ from typing import Any, Final
 import attrs
 
 from ._errors import MissingDependencyError
+
+__all__ = [
+    "PRICED_OPERATIONS",
+    "PRICE_COLUMNS",
+    "PROVIDER",
+    "UNIT_USAGE",
+    "UNPRICED_OPERATIONS",
+    "Estimate",
+    "PriceBook",
+    "price_data_version",
+    "quantities",
+]
 
 PROVIDER: Final = "openai"
 
@@ -110,43 +123,75 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def quantities(operation: str, result: Any) -> dict[str, int]:
+_TOKEN_COLUMNS: Final = (
+    "input_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_cached_audio_tokens",
+    "input_cached_image_tokens",
+    "input_audio_tokens",
+    "input_image_tokens",
+    "output_tokens",
+    "output_audio_tokens",
+    "output_image_tokens",
+)
+_PRICE_KEYS: Final = ("model", "batch", "service_tier")
+
+PRICE_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "completions": (*_TOKEN_COLUMNS, *_PRICE_KEYS),
+        "decisions": (*_TOKEN_COLUMNS, *_PRICE_KEYS),
+        "embeddings": ("input_tokens", *_PRICE_KEYS),
+        "audio_speeches": ("characters", *_PRICE_KEYS),
+        "audio_transcriptions": ("seconds", *_PRICE_KEYS),
+        "web_search_calls": ("num_requests", *_PRICE_KEYS),
+    }
+)
+"""The columns (of ``openai_org_usage.export``'s row shape) a priced operation's row needs
+for :meth:`PriceBook.estimate`; a column the operation lacks reads as None."""
+
+
+def quantities(operation: str, row: Mapping[str, Any]) -> dict[str, int]:
     """A result's priced units (``UNIT_USAGE`` keys) with a non-zero count.
 
     Token fields follow the API's definitions: ``input_tokens`` is uncached + cached +
     cache-write input; ``input_text/audio/image_tokens`` are uncached; the cached ones are
     split by modality; what no breakdown claims is text. Negative remainders (a result whose
     parts exceed its total) count as zero rather than as a credit.
+
+    Args:
+        operation: The operation's name.
+        row: The result's values by column name (at least ``PRICE_COLUMNS[operation]``).
     """
     if operation in ("completions", "decisions"):
-        cached = _int(result.input_cached_tokens)
-        writes = _int(getattr(result, "input_cache_write_tokens", None))
-        cached_audio = _int(result.input_cached_audio_tokens)
-        cached_image = _int(result.input_cached_image_tokens)
-        audio_in = _int(result.input_audio_tokens)
-        image_in = _int(result.input_image_tokens)
-        audio_out = _int(result.output_audio_tokens)
-        image_out = _int(result.output_image_tokens)
+        cached = _int(row["input_cached_tokens"])
+        writes = _int(row["input_cache_write_tokens"])
+        cached_audio = _int(row["input_cached_audio_tokens"])
+        cached_image = _int(row["input_cached_image_tokens"])
+        audio_in = _int(row["input_audio_tokens"])
+        image_in = _int(row["input_image_tokens"])
+        audio_out = _int(row["output_audio_tokens"])
+        image_out = _int(row["output_image_tokens"])
         counts = {
-            "input": _int(result.input_tokens) - cached - writes - audio_in - image_in,
+            "input": _int(row["input_tokens"]) - cached - writes - audio_in - image_in,
             "cached input": cached - cached_audio - cached_image,
             "cache write": writes,
             "audio input": audio_in,
             "cached audio input": cached_audio,
             "image input": image_in,
             "cached image input": cached_image,
-            "output": _int(result.output_tokens) - audio_out - image_out,
+            "output": _int(row["output_tokens"]) - audio_out - image_out,
             "audio output": audio_out,
             "image output": image_out,
         }
     elif operation == "embeddings":
-        counts = {"input": _int(result.input_tokens)}
+        counts = {"input": _int(row["input_tokens"])}
     elif operation == "audio_speeches":
-        counts = {"characters": _int(result.characters)}
+        counts = {"characters": _int(row["characters"])}
     elif operation == "audio_transcriptions":
-        counts = {"audio seconds": _int(result.seconds)}
+        counts = {"audio seconds": _int(row["seconds"])}
     elif operation == "web_search_calls":
-        counts = {"web searches": _int(result.num_requests)}
+        counts = {"web searches": _int(row["num_requests"])}
     else:
         return {}
     return {unit: count for unit, count in counts.items() if count > 0}
@@ -174,18 +219,24 @@ class PriceBook:
             self._prices[key] = _unit_prices(model, batch, service_tier, day)
         return self._prices[key]
 
-    def estimate(self, operation: str, result: Any, day: date) -> Estimate:
-        """What ``result`` of ``operation`` costs at list price on ``day``."""
+    def estimate(self, operation: str, row: Mapping[str, Any], day: date) -> Estimate:
+        """What a result of ``operation`` costs at list price on ``day``.
+
+        Args:
+            operation: The operation's name.
+            row: The result's values by column name (at least ``PRICE_COLUMNS[operation]``).
+            day: The day whose prices apply.
+        """
         if operation in UNPRICED_OPERATIONS:
             return Estimate(None, UNPRICED_OPERATIONS[operation])
-        counts = quantities(operation, result)
+        counts = quantities(operation, row)
         if not counts:
             return Estimate(Decimal(0))
-        model = getattr(result, "model", None)
+        model = row["model"]
         if not isinstance(model, str):
             return Estimate(None, "usage reported without its model (group by model to price it)")
-        batch = getattr(result, "batch", None) is True
-        tier = getattr(result, "service_tier", None)
+        batch = row["batch"] is True
+        tier = row["service_tier"]
         prices = self.unit_prices(
             model, batch=batch, service_tier=tier if isinstance(tier, str) else None, day=day
         )

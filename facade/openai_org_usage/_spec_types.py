@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Literal, TypedDict
 
 __all__ = [
+    "EndpointSpec",
     "FieldKind",
     "FieldSpec",
     "FilterSpec",
@@ -21,11 +22,13 @@ __all__ = [
     "ParameterSpec",
 ]
 
-FieldKind = Literal["string", "integer", "number", "boolean", "object"]
+FieldKind = Literal["string", "integer", "number", "boolean", "object", "array"]
+"""A field's JSON type; ``array`` only in list items (a usage result has none)."""
 
 
 class FieldSpec(TypedDict):
-    """One property of a result schema."""
+    """One property of a result or list item schema (``nested``: an object's, or an array's
+    object items')."""
 
     name: str
     key: str
@@ -64,8 +67,8 @@ class LimitSpec(TypedDict):
     maximum: int
 
 
-class OperationSpec(TypedDict):
-    """One operation of the spec fragment."""
+class EndpointSpec(TypedDict):
+    """What every operation of the spec fragment has, bucketed or listed."""
 
     name: str
     operation_id: str
@@ -73,17 +76,23 @@ class OperationSpec(TypedDict):
     method: str
     api_module: str
     page_class: str
-    result_class: str
-    result_object: str
     summary: str
     description: str
+    parameters: tuple[ParameterSpec, ...]
+    fields: tuple[FieldSpec, ...]
+
+
+class OperationSpec(EndpointSpec):
+    """One operation of the spec fragment that pages through time buckets (``fields``: its
+    result's)."""
+
+    result_class: str
+    result_object: str
     bucket_widths: tuple[str, ...]
     default_bucket_width: str
     limits: Mapping[str, LimitSpec]
     group_by: tuple[str, ...]
     filters: tuple[FilterSpec, ...]
-    parameters: tuple[ParameterSpec, ...]
-    fields: tuple[FieldSpec, ...]
 
 
 class PageSizeSpec(TypedDict):
@@ -104,21 +113,13 @@ class ListFilterSpec(TypedDict):
     description: str
 
 
-class ListOperationSpec(TypedDict):
-    """One list operation of the spec fragment (paged by object ID, not in time buckets)."""
+class ListOperationSpec(EndpointSpec):
+    """One list operation of the spec fragment, paged by object ID, not in time buckets
+    (``fields``: its item's)."""
 
-    name: str
-    operation_id: str
-    path: str
-    method: str
-    api_module: str
-    page_class: str
     item_class: str
     item_object: str
-    summary: str
-    description: str
     path_parameters: tuple[str, ...]
     cursor: Literal["last_id", "item_id"]
     page_size: PageSizeSpec
     filters: tuple[ListFilterSpec, ...]
-    parameters: tuple[ParameterSpec, ...]

@@ -48,8 +48,9 @@ Arrow: :func:`arrow_schema` is the row shape as an Arrow schema (``bucket_start`
 table into the DataFrame :func:`to_pandas` would make (``Paginator.to_pandas()`` is built from
 the pages' Arrow batches, one page at a time).
 
-pandas is imported only by :func:`to_pandas` and :func:`arrow_to_pandas`, pyarrow only by the
-Arrow functions; without them, ``MissingDependencyError`` names the extra to install.
+pandas is imported only by :func:`to_pandas`, :func:`arrow_to_pandas` and
+:func:`frame_from_batches`, pyarrow only by the Arrow functions (both through ``_extras``);
+without them, ``MissingDependencyError`` names the extra to install.
 """
 
 from __future__ import annotations
@@ -62,12 +63,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from openai_org_usage_client.types import Unset
-
-from ._errors import InvalidParameterError, MissingDependencyError
-from ._extras import require_pyarrow
+from ._errors import InvalidParameterError
+from ._extras import require_pandas, require_pyarrow
 from ._models import Bucket, Row
-from ._operations import OPERATIONS, Field, Operation
+from ._operations import OPERATIONS, Field, Operation, Unset
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,6 +80,7 @@ __all__ = [
     "arrow_schema",
     "arrow_to_pandas",
     "columns",
+    "frame_from_batches",
     "row_key",
     "row_values",
     "to_arrow",
@@ -205,22 +205,17 @@ def to_pandas(operation: Operation[Any] | str, rows: Rows) -> pd.DataFrame:
         frame = to_pandas("completions", client.completions(start="7d", group_by="model"))
         frame.groupby("model")[["input_tokens", "output_tokens"]].sum()
     """
-    try:
-        import pandas
-    except ImportError as exc:
-        raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
+    pandas = require_pandas()
     op = _operation(operation)
     cols = _shape(op).columns
-    values: list[list[Any]] = [[] for _ in cols]
-    for row in _iter_rows(op, rows):
-        for column_values, value in zip(values, row_values(cols, row), strict=True):
-            column_values.append(value)
+    values = _column_values(op, cols, rows)
     data = {
         col.name: _pandas_column(pandas, col.kind, vals)
         for col, vals in zip(cols, values, strict=True)
     }
     # An explicit index, so that empty and non-empty frames both get a RangeIndex.
-    return pandas.DataFrame(data, index=pandas.RangeIndex(len(values[0])))
+    frame: pd.DataFrame = pandas.DataFrame(data, index=pandas.RangeIndex(len(values[0])))
+    return frame
 
 
 def arrow_schema(operation: Operation[Any] | str) -> pa.Schema:
@@ -269,11 +264,7 @@ def to_arrow(operation: Operation[Any] | str, rows: Rows) -> pa.Table:
     pa = require_pyarrow()
     op = _operation(operation)
     schema = arrow_schema(op)
-    cols = _shape(op).columns
-    values: list[list[Any]] = [[] for _ in cols]
-    for row in _iter_rows(op, rows):
-        for column_values, value in zip(values, row_values(cols, row), strict=True):
-            column_values.append(value)
+    values = _column_values(op, _shape(op).columns, rows)
     arrays = [pa.array(v, type=f.type) for v, f in zip(values, schema, strict=True)]
     return pa.Table.from_arrays(arrays, schema=schema)
 
@@ -295,11 +286,31 @@ def arrow_to_pandas(table: pa.Table | pa.RecordBatch) -> pd.DataFrame:
     pa = require_pyarrow("DataFrames")
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table])
-    return _frame_from_batches(table.schema, table.to_batches())
+    return frame_from_batches(table.schema, table.to_batches())
 
 
-def _frame_from_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> pd.DataFrame:
-    """The DataFrame of ``batches`` (all with ``schema``), built batch by batch."""
+def frame_from_batches(schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> pd.DataFrame:
+    """The DataFrame of record batches with an operation's :func:`arrow_schema`, batch by batch.
+
+    Each batch is copied into the frame's columns as it comes and can then go, so a
+    generator of pages is never held whole (``Paginator.to_pandas()`` builds its frame so).
+    The frame is the one :func:`arrow_to_pandas` makes of the same rows.
+
+    Args:
+        schema: The batches' schema (``arrow_schema(operation)``).
+        batches: Record batches, each with ``schema``.
+
+    Returns:
+        One DataFrame, in the row shape's dtypes (an empty one when there are no batches).
+
+    Raises:
+        MissingDependencyError: pandas or pyarrow is not installed.
+        TypeError: a batch of another schema, or a column type the row shape does not use.
+
+    Example::
+
+        frame = frame_from_batches(arrow_schema("costs"), client.costs(start="30d").arrow_batches())
+    """
     builder = _FrameBuilder(schema)
     for batch in batches:
         builder.append(batch)
@@ -318,13 +329,9 @@ class _FrameBuilder:
     """
 
     def __init__(self, schema: pa.Schema) -> None:
-        try:
-            import pandas
-        except ImportError as exc:
-            raise MissingDependencyError("DataFrames", "pandas", "pandas") from exc
+        self._pd = require_pandas()
         import numpy
 
-        self._pd = pandas
         self._np = numpy
         self._pa = require_pyarrow("DataFrames")
         self._schema = schema
@@ -394,13 +401,13 @@ class _FrameBuilder:
         return self._np.asarray(nulls, dtype=bool)
 
     def finish(self) -> pd.DataFrame:
-        pd, np, pa = self._pd, self._np, self._pa
+        pandas, np, pa = self._pd, self._np, self._pa
         data: dict[str, Any] = {}
         for field in self._schema:
             name, kind = field.name, field.type
             if name in self._chunks:
                 chunked = pa.chunked_array(self._chunks.pop(name), type=pa.large_string())
-                data[name] = pd.api.types.pandas_dtype(PANDAS_DTYPES["string"]).__from_arrow__(
+                data[name] = pandas.api.types.pandas_dtype(PANDAS_DTYPES["string"]).__from_arrow__(
                     chunked
                 )
                 continue
@@ -412,14 +419,15 @@ class _FrameBuilder:
             if pa.types.is_timestamp(kind):
                 stamps = values.view(f"datetime64[{kind.unit}]")
                 stamps[mask] = np.datetime64("NaT")
-                data[name] = pd.DatetimeIndex(stamps).tz_localize(kind.tz).array
+                data[name] = pandas.DatetimeIndex(stamps).tz_localize(kind.tz).array
             elif pa.types.is_boolean(kind):
-                data[name] = pd.arrays.BooleanArray(values, mask, copy=False)
+                data[name] = pandas.arrays.BooleanArray(values, mask, copy=False)
             else:
-                data[name] = pd.arrays.IntegerArray(values, mask, copy=False)
-        import pandas
-
-        return pandas.DataFrame(data, index=pandas.RangeIndex(self._rows), copy=False)
+                data[name] = pandas.arrays.IntegerArray(values, mask, copy=False)
+        frame: pd.DataFrame = pandas.DataFrame(
+            data, index=pandas.RangeIndex(self._rows), copy=False
+        )
+        return frame
 
 
 def row_values(cols: tuple[Column, ...], row: Row[Any]) -> tuple[Any, ...]:
@@ -561,6 +569,15 @@ def _operation(operation: Operation[Any] | str) -> Operation[Any]:
     if found is None:
         raise InvalidParameterError("operation", operation, "one of " + ", ".join(OPERATIONS))
     return found
+
+
+def _column_values(op: Operation[Any], cols: tuple[Column, ...], rows: Rows) -> list[list[Any]]:
+    """The values of ``rows`` for ``cols``, one list per column (for a frame or a table)."""
+    values: list[list[Any]] = [[] for _ in cols]
+    for row in _iter_rows(op, rows):
+        for column_values, value in zip(values, row_values(cols, row), strict=True):
+            column_values.append(value)
+    return values
 
 
 def _iter_rows(op: Operation[Any], rows: Rows) -> Iterator[Row[Any]]:

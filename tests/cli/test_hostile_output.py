@@ -38,10 +38,13 @@ from openai_org_usage.cli import _sync
 from openai_org_usage.cli._app import cli
 from openai_org_usage.cli._charts import _label
 from openai_org_usage.cli._fetch import DescriptionColumn
-from openai_org_usage.cli._render import csv_value, new_table, render_report, render_rows
 from openai_org_usage.cli._report import build_report, report_keys
+from openai_org_usage.cli._report_tables import render_report
+from openai_org_usage.cli._row_tables import render_rows
 from openai_org_usage.cli._shown import ESCAPED, shown
+from openai_org_usage.cli._table import new_table
 from openai_org_usage.cli._timerange import TimeRange
+from openai_org_usage.cli._writers import csv_value
 from openai_org_usage_client.models import CostsResult
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)

@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from openai_org_usage.cli._app import cli
-from openai_org_usage.cli._render import money, number
+from openai_org_usage.cli._formatting import money, number
 
 CHROMIUM_ENV = "OPENAI_ORG_USAGE_TEST_CHROMIUM"
 SCREENSHOTS_ENV = "OPENAI_ORG_USAGE_SCREENSHOTS"

@@ -29,8 +29,8 @@ from openai_org_usage.cli._app import cli
 from openai_org_usage.cli._chart_series import MAX_SERIES, top_count
 from openai_org_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
 from openai_org_usage.cli._figures import partial_days
+from openai_org_usage.cli._formatting import describe_range, money
 from openai_org_usage.cli._html import render_html
-from openai_org_usage.cli._render import describe_range, money
 from openai_org_usage.cli._report import Report, build_report, report_keys
 from openai_org_usage.cli._timerange import TimeRange
 from openai_org_usage_client.models import CostsResult

@@ -39,7 +39,8 @@ from rich.cells import cell_len
 
 from openai_org_usage import OPERATIONS
 from openai_org_usage.cli._app import OperationCommand, cli
-from openai_org_usage.cli._render import money, number, table_columns
+from openai_org_usage.cli._formatting import money, number
+from openai_org_usage.cli._row_tables import table_columns
 from openai_org_usage.cli._rows import header
 
 WIDTHS = (80, 200)

@@ -1,4 +1,4 @@
-"""The table layout (``_render.FitTable``) at any width: numbers whole, text shortened in the
+"""The table layout (``_table.FitTable``) at any width: numbers whole, text shortened in the
 middle yet distinct, stacked sections or records when nothing else fits, phrase-wise titles."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from openai_org_usage.cli._render import (
+from openai_org_usage.cli._table import (
     ELLIPSIS,
     UNLIMITED_WIDTH,
     is_value,

@@ -77,6 +77,7 @@ def test_public_names_are_pinned() -> None:
         "arrow_schema",
         "arrow_to_pandas",
         "columns",
+        "frame_from_batches",
         "row_key",
         "row_values",
         "to_arrow",

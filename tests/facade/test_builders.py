@@ -487,7 +487,7 @@ def test_parsing_pauses_the_collector_and_restores_it() -> None:
 
     import httpx
 
-    from openai_org_usage._parse import _gc_paused, parse_page
+    from openai_org_usage._parse import gc_paused, parse_page
 
     body = (
         b'{"object":"page","data":[{"object":"bucket","start_time":0,"end_time":86400,'
@@ -495,9 +495,9 @@ def test_parsing_pauses_the_collector_and_restores_it() -> None:
     )
     request = httpx.Request("GET", "http://127.0.0.1/")
     assert gc.isenabled()
-    with _gc_paused():
+    with gc_paused():
         assert not gc.isenabled()
-        with _gc_paused():  # nested (or concurrent) parses share the pause
+        with gc_paused():  # nested (or concurrent) parses share the pause
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
@@ -508,7 +508,7 @@ def test_parsing_pauses_the_collector_and_restores_it() -> None:
     assert gc.isenabled(), "restored after an error too"
     gc.disable()
     try:
-        with _gc_paused():
+        with gc_paused():
             pass
         assert not gc.isenabled(), "a collector the caller disabled stays disabled"
     finally:

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import json
 import os
+import typing
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,8 +27,11 @@ from openai_org_usage import (
     InvalidParameterError,
     PaginationError,
     UsageClient,
+    _directory_cache,
+    _directory_load,
 )
 from openai_org_usage import directory as directory_module
+from openai_org_usage._operations import LISTS
 from openai_org_usage.directory import COLUMNS, KINDS, TABLES, Directory, Entry
 from openai_org_usage.fake import FakeUsageAPI
 
@@ -770,7 +774,32 @@ def test_an_unreadable_cache_is_listed_afresh(
 
 def test_the_cache_checks_cover_every_field_of_an_entry() -> None:
     # A field added to Entry without a check would be trusted from the file as it is.
-    assert set(directory_module._ENTRY_CHECKS) == {f.name for f in attrs.fields(Entry)}
+    assert set(_directory_cache.ENTRY_CHECKS) == {f.name for f in attrs.fields(Entry)}
+
+
+@pytest.mark.parametrize("reading", _directory_load.READINGS, ids=lambda r: f"{r.list}-{r.kind}")
+def test_every_reading_names_columns_of_its_list(reading: _directory_load.Reading) -> None:
+    # The directory reads list items only through their records: a column renamed or gone in
+    # openapi/usage.yaml fails here, not as names silently missing.
+    columns = {c.name for c in LISTS[reading.list].columns}
+    assert set(reading.columns.values()) <= columns, sorted(set(reading.columns.values()) - columns)
+    assert "id" in reading.columns
+    assert set(reading.columns) <= {f.name for f in attrs.fields(Entry)}
+
+
+def test_lookups_take_no_generated_names() -> None:
+    # The public signatures say str | None; a generated model's UNSET still reads as absent.
+    from openai_org_usage_client.types import UNSET
+
+    for name in ("get", "name", "email", "label", "owner", "is_archived"):
+        hints = typing.get_type_hints(getattr(Directory, name))
+        assert "Unset" not in str(hints), (name, hints)
+    d = Directory([Entry("project_id", "p", name="P")])
+    assert d.get("project_id", UNSET) is None  # type: ignore[arg-type]
+    assert d.label("project_id", UNSET) == ""  # type: ignore[arg-type]
+    assert d.label("project_id", None) == ""
+    assert d.owner(UNSET) is None  # type: ignore[arg-type]
+    assert not d.is_archived(UNSET)  # type: ignore[arg-type]
 
 
 def test_a_cache_problem_does_not_quote_the_file() -> None:

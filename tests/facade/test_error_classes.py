@@ -29,7 +29,8 @@ from openai_org_usage import (
     SyncLockedError,
     UsageClient,
 )
-from openai_org_usage._errors import connection_error, retry_after_seconds, status_error
+from openai_org_usage._responses import connection_error, status_error
+from openai_org_usage._retry_after import retry_after_seconds
 
 KEY = "sk-admin-" + "S3cr3t" * 6
 FRAGMENT = "S3cr3tS3cr3t"  # a long piece of the key: a partial leak counts too

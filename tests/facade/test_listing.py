@@ -337,3 +337,23 @@ def test_async_hostile_cursor_is_a_pagination_error() -> None:
 
     with pytest.raises(PaginationError):
         asyncio.run(run())
+
+
+def test_records_are_the_items_read_through_the_operation_table(fake: FakeUsageAPI) -> None:
+    project_id = fake.directory.projects[0]["id"]
+
+    async def listed() -> list[dict[str, Any]]:
+        async with AsyncUsageClient(KEY, transport=fake.transport()) as client:
+            return [r async for r in client.project_api_keys(project_id).records()]
+
+    with UsageClient(KEY, transport=fake.transport()) as client:
+        paginator = client.project_api_keys(project_id)
+        keys = paginator.to_list()
+        records = list(paginator.records())
+    operation = paginator.query.operation
+    assert records == [operation.record(k) for k in keys]
+    assert records == asyncio.run(listed())
+    assert [r["id"] for r in records] == [k.id for k in keys]
+    assert all(list(r) == [c.name for c in operation.columns] for r in records)
+    owners = [r["owner_user_id"] or r["owner_service_account_id"] for r in records]
+    assert all(owners)

@@ -228,6 +228,13 @@ def check_fields(cls: type[Any], fields: tuple[Field, ...], where: str) -> None:
             assert plain == {field.model}, f"{at}: {present} is not the model {field.model}"
             assert field.model is not None
             check_fields(field.model, field.nested, at)
+        elif field.kind == "array":
+            [items] = {typing.get_args(a)[0] for a in plain if typing.get_origin(a) is list}
+            if field.model is None:
+                assert not field.nested
+            else:
+                assert items is field.model, f"{at}: items {items} are not {field.model}"
+                check_fields(field.model, field.nested, at)
         elif field.enum:
             assert not plain, f"{at}: an enum, but the generated type also allows {plain}"
             assert values == set(field.enum), f"{at}: enum {sorted(values)}"
@@ -466,3 +473,65 @@ def test_list_methods_are_generated_on_both_clients() -> None:
             assert all(params[p].kind is inspect.Parameter.KEYWORD_ONLY for p in op.filters)
             assert LIST_SPECS[name]["summary"].split()[0] in (method.__doc__ or "")
         assert name not in OPERATIONS
+
+
+# -- list items ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_list_item_fields_are_the_generated_item_models(name: str) -> None:
+    op = LISTS[name]
+    check_fields(op.item_cls, op.fields, name)
+    item = fragment_page_items(op.path)
+    assert [f.key for f in op.fields] == list(item["properties"])
+
+
+def test_list_item_fields_describe_nested_objects() -> None:
+    owner = {f.key: f for f in LISTS["project_api_keys"].fields}["owner"]
+    nested = {f.key: f for f in owner.nested}
+    assert owner.kind == "object"
+    assert {f.key for f in nested["user"].nested} >= {"id", "name", "email"}
+    assert {f.key for f in nested["service_account"].nested} >= {"id", "name", "role"}
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
+def test_list_records_flatten_every_scalar_field(name: str) -> None:
+    op = LISTS[name]
+    names = [c.name for c in op.columns]
+    assert len(set(names)) == len(names)
+    assert "id" in names
+    assert "object" not in names
+
+    def leaves(fields: tuple[Field, ...], prefix: str) -> list[str]:
+        out: list[str] = []
+        for f in fields:
+            if f.kind == "object":
+                out += leaves(f.nested, f"{prefix}{f.key}_")
+            elif f.kind != "array" and not (f.key == "object" and not prefix):
+                out.append(prefix + f.key)
+        return out
+
+    assert names == leaves(op.fields, "")
+    # A record of an object with only its required fields: None where nothing was sent.
+    item = op.item_cls.from_dict(sample(op.fields, everything=False))
+    record = op.record(item)
+    assert list(record) == names
+    assert record["id"] == "s"
+
+
+def test_a_project_key_record_reads_its_owner() -> None:
+    op = LISTS["project_api_keys"]
+    key = op.item_cls.from_dict(
+        {
+            **sample(op.fields, everything=False),
+            "owner": {"type": "service_account", "service_account": {**SERVICE_ACCOUNT}},
+        }
+    )
+    record = op.record(key)
+    assert record["owner_type"] == "service_account"
+    assert record["owner_service_account_id"] == "svc_1"
+    assert record["owner_user_id"] is None
+    assert record["owner_user_email"] is None
+
+
+SERVICE_ACCOUNT = {"id": "svc_1", "name": "bot", "created_at": 1, "role": "member"}

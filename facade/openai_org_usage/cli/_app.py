@@ -1,5 +1,5 @@
-"""The click commands: ``report``, one per operation (``costs``, ``usage ENDPOINT``), ``sync``
-and ``fake-server``.
+"""The root command and its commands: ``report`` and one per operation (``costs``, ``usage
+ENDPOINT``); ``attribute``, ``sync`` and ``fake-server`` come from their own modules.
 
 The data commands are made from the operation table when the app is built (``build_cli``):
 an operation under ``/organization/usage/`` is an ENDPOINT of ``usage``, any other is a command
@@ -10,7 +10,6 @@ of its own, named like the client's method. Each gets its options (``_options``)
 
 from __future__ import annotations
 
-import errno
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,17 +19,15 @@ import click
 
 from openai_org_usage import (
     OPERATIONS,
-    InvalidParameterError,
     Operation,
     Paginator,
     __version__,
-    from_unix_seconds,
-    to_unix_seconds,
 )
 from openai_org_usage.export import columns
 
 from . import _errors
 from ._attribute import attribute_command
+from ._fake_server import fake_server
 from ._fetch import fetch_all
 from ._options import (
     CONTEXT_SETTINGS,
@@ -43,7 +40,6 @@ from ._options import (
     source_options,
     stderr_line,
 )
-from ._render import open_output, render_report, render_rows
 from ._report import (
     DEFAULT_TOP,
     REPORT_BUCKET_WIDTH,
@@ -52,10 +48,13 @@ from ._report import (
     fetch_report,
     report_jobs,
 )
+from ._report_tables import render_report
+from ._row_tables import render_rows
 from ._rows import Record, iso_utc, name_fields, records, with_names
 from ._source import DEMO_NOTICE, LoadedNames, Source, demo_errors, load_names, open_source
 from ._sync import sync_command
 from ._timerange import RangeError, TimeRange, resolve
+from ._writers import open_output
 
 USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
@@ -592,112 +591,6 @@ def usage_group(
     for op in endpoints:
         group.add_command(operation_command(op, table))
     return group
-
-
-# -- fake-server -------------------------------------------------------------------------------
-
-
-@click.command(
-    "fake-server",
-    epilog="""\b
-Examples:
-  openai-org-usage fake-server
-  openai-org-usage fake-server --port 9000 --seed 7 --latency 0.05
-  openai-org-usage fake-server --now 2026-11-25T12:00Z
-
-\b
-Then, in another shell:
-  OPENAI_BASE_URL=http://127.0.0.1:8089/v1 OPENAI_ADMIN_KEY=sk-fake openai-org-usage report""",
-)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8089,
-    show_default=True,
-    help="Port to listen on (0: any free port).",
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Picks the synthetic organization and its traffic.",
-)
-@click.option(
-    "--latency",
-    type=click.FloatRange(min=0),
-    default=0.0,
-    show_default=True,
-    help="Seconds added to every response.",
-)
-@click.option(
-    "--now",
-    metavar="WHEN",
-    help="The fake's clock: its data ends there, and it is the API's 'now'. A date, an ISO "
-    "datetime (without an offset: UTC) or Unix seconds. Default: the time it starts.",
-)
-def fake_server(port: int, host: str, seed: int, latency: float, now: str | None) -> None:
-    """Serve the embedded fake Usage API on loopback until Ctrl-C.
-
-    The data is synthetic and deterministic. The fake's clock is the time it starts (or
-    --now), and stays there while it runs: the same request always gets the same answer, and
-    a client counting back from today (a report's last 30 days) finds data up to today, as
-    with the live API. Any non-empty bearer key is accepted.
-    """
-    from openai_org_usage.fake import FakeUsageAPI, serve
-
-    clock = _fake_clock(now)
-    api = FakeUsageAPI(seed, clock, latency=latency)
-    try:
-        server = serve(api, host, port)
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise click.ClickException(
-                f"port {port} is in use on {host}: stop what holds it, or pick another "
-                "with --port (--port 0 takes any free port)"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise click.ClickException(
-                f"port {port} on {host} needs privileges this user lacks: pick a port "
-                "above 1023 with --port"
-            ) from None
-        raise
-    try:
-        bound_host, bound_port = server.server_address[:2]
-        shown = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)
-        if ":" in shown:
-            shown = f"[{shown}]"
-        base_url = f"http://{shown}:{bound_port}/v1"
-        click.echo(f"Fake OpenAI Usage API (synthetic data, seed {seed}) at {base_url}")
-        click.echo(
-            f"Its clock stays at {api.now:%Y-%m-%dT%H:%M:%SZ}"
-            f"{' (when it started)' if now is None else ''}: its data ends there. "
-            "Ctrl-C to stop. Try:"
-        )
-        click.echo(
-            f"  OPENAI_BASE_URL={base_url} OPENAI_ADMIN_KEY=sk-fake "
-            "openai-org-usage report --last 7d"
-        )
-        sys.stdout.flush()
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
-def _fake_clock(value: str | None) -> datetime:
-    """``fake-server --now``, or the current time to the second."""
-    wall = datetime.now(UTC).replace(microsecond=0)
-    if value is None:
-        return wall
-    try:
-        seconds = to_unix_seconds(value, param="now", now=wall, tz=UTC)
-    except InvalidParameterError as exc:
-        raise click.UsageError(
-            f"invalid --now {exc.value!s:.80}: use a date (2026-11-25), a time "
-            "(2026-11-25T12:00Z; without an offset it is UTC) or Unix seconds"
-        ) from None
-    return from_unix_seconds(seconds)
 
 
 cli = build_cli()

@@ -28,30 +28,22 @@ from openai_org_usage.attribution import (
 )
 
 from ._fetch import fetch_all
+from ._formatting import describe_range, money, percent
 from ._options import (
     CONTEXT_SETTINGS,
+    choices_option,
     names_options,
     output_options,
     range_options,
     source_options,
     stderr_line,
 )
-from ._render import (
-    console_for,
-    describe_range,
-    money,
-    new_table,
-    open_output,
-    percent,
-    titled,
-    write_csv,
-    write_json,
-    write_ndjson,
-)
 from ._report import currency_note
 from ._rows import Record, iso_utc
 from ._source import DEMO_NOTICE, LoadedNames, demo_errors, load_names, open_source
+from ._table import console_for, new_table, titled
 from ._timerange import RangeError, resolve
+from ._writers import open_output, write_csv, write_json, write_ndjson
 
 _NONE = "(none)"
 _LABELS = {
@@ -83,12 +75,8 @@ Without --start or --last: the last 30 days."""
 
 @click.command("attribute", context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @range_options
-@click.option(
-    "--by",
-    "by",
-    multiple=True,
-    type=click.Choice(GROUPINGS),
-    help="Group spend by this field (repeatable). Default: user_id.",
+@choices_option(
+    "--by", "by", GROUPINGS, "Group spend by this field (repeatable). Default: user_id."
 )
 @click.option(
     "--bucket-width",

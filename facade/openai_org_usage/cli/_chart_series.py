@@ -1,8 +1,9 @@
 """What the report's charts show, the same in both their forms.
 
 ``_figures`` draws the page's charts with plotly, ``_charts`` the ``--png`` images with
-matplotlib: both name the series :func:`top_count` picks, at most ``TOP_MODELS`` models, and
-count requests as ``REQUEST_COUNTS`` says.
+matplotlib: both chart daily spend split as ``DAILY_SPLITS`` says (:func:`daily_spend`), name
+the series :func:`top_count` picks, at most ``TOP_MODELS`` models, and count requests as
+``REQUEST_COUNTS`` says.
 """
 
 from __future__ import annotations
@@ -10,7 +11,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["MAX_SERIES", "MIN_SERIES", "REQUEST_COUNTS", "TOP_MODELS", "top_count"]
+from ._report import DailySpend, Report
+
+__all__ = [
+    "DAILY_SPLITS",
+    "MAX_SERIES",
+    "MIN_SERIES",
+    "REQUEST_COUNTS",
+    "TOP_MODELS",
+    "daily_spend",
+    "top_count",
+]
 
 MIN_SERIES = 6
 """Series a stacked chart names at least (when it has them); see :func:`top_count`."""
@@ -30,6 +41,17 @@ REQUEST_COUNTS: tuple[tuple[str, str, str], ...] = (
     ("file search calls", "file_search_calls", "num_requests"),
     ("web search calls", "web_search_calls", "num_requests"),
 )
+
+DAILY_SPLITS: tuple[tuple[str, str], ...] = (("project", "project"), ("line_item", "line item"))
+"""(field, what a title calls it) of each daily spend chart, in the page's order."""
+
+
+def daily_spend(report: Report, field: str) -> tuple[Sequence[DailySpend], list[str | None]]:
+    """The daily spend chart by ``field`` (of ``DAILY_SPLITS``): its entries, and its names
+    ranked largest first (``report``: in one currency)."""
+    if field == "project":
+        return report.daily_spend_by_project, [s.name for s in report.spend_by_project]
+    return report.daily_spend_by_line_item, [s.name for s in report.spend_by_line_item]
 
 
 def top_count(series: Sequence[Sequence[float]]) -> int:

@@ -28,8 +28,8 @@ import attrs
 
 from openai_org_usage import MissingDependencyError
 
-from ._chart_series import REQUEST_COUNTS, TOP_MODELS, top_count
-from ._render import SYNTHETIC, describe_range
+from ._chart_series import DAILY_SPLITS, REQUEST_COUNTS, TOP_MODELS, daily_spend, top_count
+from ._formatting import SYNTHETIC, describe_range
 from ._report import DailySpend, Report
 from ._shown import shown
 
@@ -127,7 +127,7 @@ def render_charts(report: Report) -> list[Chart]:
     drawers: list[tuple[str, str, Callable[[Axes], None]]] = [
         (f"daily_spend_by_{field}{suffix}", f"Daily spend by {what}{note}",
          functools.partial(_daily_of, view, field))
-        for field, what in (("project", "project"), ("line_item", "line item"))
+        for field, what in DAILY_SPLITS
         for suffix, note, view in views
     ]  # fmt: skip
     drawers += [
@@ -153,17 +153,7 @@ def render_charts(report: Report) -> list[Chart]:
 
 def _daily_of(report: Report, field: str, ax: Axes) -> None:
     """Daily spend by ``project`` or ``line_item`` (``report``: in one currency)."""
-    if field == "project":
-        _daily_stacked(
-            ax, report.daily_spend_by_project, [s.name for s in report.spend_by_project], report
-        )
-    else:
-        _daily_stacked(
-            ax,
-            report.daily_spend_by_line_item,
-            [s.name for s in report.spend_by_line_item],
-            report,
-        )
+    _daily_stacked(ax, *daily_spend(report, field), report)
 
 
 def _png(title: str, subtitle: str, draw: Callable[[Axes], None]) -> bytes:
@@ -335,15 +325,7 @@ def _tokens(ax: Axes, report: Report) -> None:
         values = [float(r[column]) for r in rows]
         ax.barh(y, values, left=left, height=0.7, label=label, color=colour, linewidth=0)
         left = [a + b for a, b in zip(left, values, strict=True)]
-    for yi, total in zip(y, left, strict=True):
-        ax.annotate(
-            _compact(total),
-            (total, yi),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-        )
+    _bar_labels(ax, y, left, [_compact(total) for total in left])
     ax.set_yticks(y, labels)
     ax.invert_yaxis()  # the largest model on top, as in the table
     ax.set_xlabel("tokens")
@@ -365,15 +347,7 @@ def _requests(ax: Axes, report: Report) -> None:
         return
     y = list(range(len(values)))
     ax.barh(y, values, height=0.7, color="#1f77b4", linewidth=0)
-    for yi, value in zip(y, values, strict=True):
-        ax.annotate(
-            f"{value:,.0f}",
-            (value, yi),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-        )
+    _bar_labels(ax, y, values, [f"{value:,.0f}" for value in values])
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("requests (search endpoints: tool calls)")
@@ -390,6 +364,14 @@ def _request_count(report: Report, endpoint: str, field: str) -> int:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _bar_labels(ax: Axes, y: Sequence[int], ends: Sequence[float], texts: Sequence[str]) -> None:
+    """Each horizontal bar's value written just past its end."""
+    for yi, end, text in zip(y, ends, texts, strict=True):
+        ax.annotate(
+            text, (end, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9
+        )
 
 
 def _legend(ax: Axes, *, reverse: bool) -> None:

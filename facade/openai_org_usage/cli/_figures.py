@@ -21,9 +21,17 @@ from typing import Any
 from plotly import graph_objects as go  # type: ignore[import-untyped]
 from plotly.colors import qualitative  # type: ignore[import-untyped]
 
-from ._chart_series import MAX_SERIES, REQUEST_COUNTS, TOP_MODELS, top_count
-from ._render import display_name, money
+from ._chart_series import (
+    DAILY_SPLITS,
+    MAX_SERIES,
+    REQUEST_COUNTS,
+    TOP_MODELS,
+    daily_spend,
+    top_count,
+)
+from ._formatting import money
 from ._report import DailySpend, Report
+from ._report_tables import display_name
 from ._shown import shown
 
 ATTRIBUTION_TITLES = {
@@ -58,20 +66,11 @@ def figures(report: Report) -> dict[str, go.Figure]:
     money charts once per currency, see :func:`chart_views`)."""
     views = chart_views(report)
     out: dict[str, go.Figure] = {}
-    for suffix, note, view in views:
-        out[f"daily_spend_by_project{suffix}"] = _daily(
-            view,
-            view.daily_spend_by_project,
-            [s.name for s in view.spend_by_project],
-            f"Daily spend by project{note}",
-        )
-    for suffix, note, view in views:
-        out[f"daily_spend_by_line_item{suffix}"] = _daily(
-            view,
-            view.daily_spend_by_line_item,
-            [s.name for s in view.spend_by_line_item],
-            f"Daily spend by line item{note}",
-        )
+    for field, what in DAILY_SPLITS:
+        for suffix, note, view in views:
+            out[f"daily_spend_by_{field}{suffix}"] = _daily(
+                view, *daily_spend(view, field), f"Daily spend by {what}{note}"
+            )
     out["tokens_by_model"] = _tokens(report)
     out["requests_by_endpoint"] = _requests(report)
     for name, title in ATTRIBUTION_TITLES.items():

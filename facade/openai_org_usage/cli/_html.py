@@ -4,8 +4,8 @@ The page reads top-down as a person asks: the headline numbers, then the interac
 (plotly: values on hover, series toggled from the legend), then the tables. plotly.js is
 embedded inline, once, with the CSS; the page loads nothing from elsewhere (no CDN, fonts or
 images), so it can be mailed or archived as one file and opened offline. Its tables are the
-text report's (``_render.report_plain_tables``), so both show the same numbers. Every text
-interpolated into the page passes :func:`_e`: control characters shown escaped (``_shown``:
+text report's (``_report_tables.report_plain_tables``), so both show the same numbers. Every
+text interpolated into the page passes :func:`_e`: control characters shown escaped (``_shown``:
 a bidi override cannot reverse a row), then HTML-escaped, so a name is never markup. The
 charts' names are escaped for plotly's own markup in ``_figures``. Print CSS lays charts
 and tables out for paper, one per block.
@@ -19,16 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ._charts import Chart
-from ._render import (
-    SYNTHETIC,
-    PlainTable,
-    describe_range,
-    money,
-    number,
-    percent,
-    report_plain_tables,
-)
+from ._formatting import SYNTHETIC, describe_range, money, number, percent
 from ._report import Report
+from ._report_tables import PlainTable, report_plain_tables
 from ._shown import shown
 
 # System fonts only: a web font would be an external request.

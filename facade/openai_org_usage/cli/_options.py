@@ -10,7 +10,7 @@ flag pair (``batch`` -> ``--batch/--no-batch``); an enum filter takes only its v
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -35,6 +35,28 @@ def stderr_line(message: str) -> None:
     Notes quote names and server messages: their control characters are shown escaped.
     """
     click.echo(shown(message), err=True)
+
+
+def counting_option(flag: str, default: float, help: str) -> Callable[[F], F]:
+    """An option taking a number of at least zero (whole if ``default`` is an ``int``), its
+    default shown in ``--help``: ``--trailing-days``, ``--latency``."""
+    kind = click.IntRange(min=0) if isinstance(default, int) else click.FloatRange(min=0)
+    return click.option(flag, type=kind, default=default, show_default=True, help=help)
+
+
+def choices_option(
+    flag: str, dest: str, choices: Sequence[str], help: str, metavar: str | None = None
+) -> Callable[[F], F]:
+    """A repeatable option taking one of ``choices`` each time (a tuple; empty if not given)."""
+    return click.option(
+        flag, dest, multiple=True, type=click.Choice(choices), metavar=metavar, help=help
+    )
+
+
+def path_option(flag: str, metavar: str, help: str, *, folder: bool = False) -> Callable[[F], F]:
+    """An option naming a file (``folder``: a directory) that need not exist yet."""
+    kind = click.Path(file_okay=False) if folder else click.Path(dir_okay=False)
+    return click.option(flag, type=kind, metavar=metavar, help=help)
 
 
 @attrs.frozen

@@ -478,10 +478,8 @@ def build_report(
             latest = next((b for b in reversed(buckets) if b.results), None)
             as_of = latest.start if latest else None
             buckets = [latest] if latest else []
-        other[name] = {
-            field: sum(_int(getattr(r, field)) for b in buckets for r in b.results)
-            for field in fields
-        }
+        rows = to_records(name, buckets, extras=False)
+        other[name] = {field: sum(_int(row[field]) for row in rows) for field in fields}
     attribution_data = {
         key.removeprefix(_ATTRIBUTION_PREFIX): buckets
         for key, buckets in data.items()
@@ -523,9 +521,7 @@ def build_report(
         total_spend=spend_by_currency[currencies[0]] if len(currencies) == 1 else None,
         spend_by_project=by_project,
         spend_by_line_item=by_line_item,
-        completions=Tokens(
-            None, **{field: sum(getattr(m, field) for m in models) for field in _TOKEN_FIELDS}
-        ),
+        completions=_total(models),
         models=models,
         top_users=users[:top],
         user_count=len(users),
@@ -654,14 +650,21 @@ def _daily_spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[DailySpend
 
 
 def _tokens(buckets: Sequence[Bucket[Any]], field: str) -> tuple[Tokens, ...]:
+    """Completions usage by ``field`` (``model``, ``user_id``...), most tokens first."""
     totals: dict[str | None, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_TOKEN_FIELDS, 0))
-    for bucket in buckets:
-        for result in bucket.results:
-            sums = totals[_name(getattr(result, field))]
-            for name in _TOKEN_FIELDS:
-                sums[name] += _int(getattr(result, name))
+    # The package's row shape, as for costs: an unset or null count is None there.
+    for row in to_records("completions", buckets, extras=False):
+        sums = totals[_name(row[field])]
+        for name in _TOKEN_FIELDS:
+            sums[name] += _int(row[name])
     rows = [Tokens(name, **sums) for name, sums in totals.items()]
     return tuple(sorted(rows, key=lambda t: (-t.total_tokens, t.name or "")))
+
+
+def _total(entries: Sequence[Tokens]) -> Tokens:
+    """The sum of ``entries`` (no name)."""
+    fields = [entry.as_dict(None) for entry in entries]
+    return Tokens(None, **{name: sum(row[name] for row in fields) for name in _TOKEN_FIELDS})
 
 
 def _name(value: object) -> str | None:

@@ -24,21 +24,21 @@ from rich.table import Table
 from openai_org_usage import OPERATIONS, Operation, UsageClient
 
 from ._fetch import DescriptionColumn, stderr_is_interactive
-from ._options import CONTEXT_SETTINGS, output_options, source_options, stderr_line
-from ._render import (
-    console_for,
-    new_table,
-    number,
-    open_output,
-    titled,
-    when,
-    write_csv,
-    write_json,
-    write_ndjson,
+from ._formatting import number, when
+from ._options import (
+    CONTEXT_SETTINGS,
+    choices_option,
+    counting_option,
+    output_options,
+    path_option,
+    source_options,
+    stderr_line,
 )
 from ._rows import Record, iso_utc
 from ._source import DEMO_NOTICE, open_source
+from ._table import console_for, new_table, titled
 from ._timerange import RangeError, parse_since
+from ._writers import open_output, write_csv, write_json, write_ndjson
 
 if TYPE_CHECKING:
     from openai_org_usage.store import OperationReport, OrgClient, SyncProgress, SyncReport
@@ -344,12 +344,10 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
     table = tuple(operations)
 
     @click.command("sync", epilog=_SYNC_EPILOG, context_settings=CONTEXT_SETTINGS)
-    @click.option(
+    @path_option(
         "--db",
-        "db",
-        type=click.Path(dir_okay=False),
-        metavar="PATH",
-        help="DuckDB database file (created if missing): the embedded default, no server.",
+        "PATH",
+        "DuckDB database file (created if missing): the embedded default, no server.",
     )
     @click.option(
         "--destination",
@@ -362,19 +360,17 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         metavar="NAME",
         help="The dataset (schema) of the tables. Default: openai_org_usage (main in --db).",
     )
-    @click.option(
+    @path_option(
         "--pipelines-dir",
-        type=click.Path(file_okay=False),
-        metavar="DIR",
-        help="dlt's working directory. Default: PATH.dlt next to --db, else "
+        "DIR",
+        "dlt's working directory. Default: PATH.dlt next to --db, else "
         ".openai-org-usage in the current directory.",
+        folder=True,
     )
-    @click.option(
+    @path_option(
         "--config",
-        "config",
-        type=click.Path(dir_okay=False),
-        metavar="FILE",
-        help="TOML file listing the organizations to sync (see below); default: the one "
+        "FILE",
+        "TOML file listing the organizations to sync (see below); default: the one "
         "organization of OPENAI_ADMIN_KEY. Not with --demo.",
     )
     @click.option(
@@ -393,20 +389,17 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         "stopped. Older than the API serves (about a year): loads from its earliest day, "
         "and says so.",
     )
-    @click.option(
+    @choices_option(
         "--operation",
         "operations",
-        multiple=True,
-        type=click.Choice(table),
+        table,
+        f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
         metavar="NAME",
-        help=f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
     )
-    @click.option(
+    @counting_option(
         "--trailing-days",
-        type=click.IntRange(min=0),
-        default=3,
-        show_default=True,
-        help="Days before the last sync's end fetched again (costs are restated for 2 days).",
+        3,
+        "Days before the last sync's end fetched again (costs are restated for 2 days).",
     )
     @click.option(
         "--names/--no-names",

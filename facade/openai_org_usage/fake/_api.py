@@ -31,12 +31,10 @@ from ._ops import Operation
 from ._org import Organization, billed_in, build_organization
 from ._query import ApiError, encode_cursor, parse_query
 from ._series import Series
-from ._transport import FakeTransport
+from ._transport import FakeTransport, Response
 
 DEFAULT_NOW: Final = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 """The fixed "now" of a fake created without one: output never depends on the wall clock."""
-
-Response = tuple[int, dict[str, str], bytes]
 
 _JSON: Final = "application/json"
 _PAGE_CACHE_SIZE: Final = 64
@@ -219,18 +217,17 @@ class FakeUsageAPI:
         Raises :class:`InjectedFault` for injected timeouts and disconnects, which have no
         response. Latency is not applied here but by the adapters.
         """
+        asked = RecordedRequest(method.upper(), url_path, tuple(query_pairs))
         with self._lock:
             index = self._count
             self._count += 1
-            self.requests.append(RecordedRequest(method.upper(), url_path, tuple(query_pairs)))
+            self.requests.append(asked)
         request_id = f"req_{mix64(self.seed, 0x8E9, index):016x}"
         fault = self.faults.fault_for(index) if self.faults is not None else None
         if fault is not None and fault != "malformed":
-            return self._fault(fault, request_id, url_path, query_pairs, headers)
+            return self._fault(fault, request_id, asked, headers)
         try:
-            status, out_headers, body = self._respond(
-                method.upper(), url_path, query_pairs, headers
-            )
+            status, out_headers, body = self._respond(asked, headers)
         except ApiError as error:
             status, out_headers, body = _error_response(error)
         if fault == "malformed":
@@ -240,12 +237,7 @@ class FakeUsageAPI:
         return status, out_headers, body
 
     def _fault(
-        self,
-        fault: FaultKind,
-        request_id: str,
-        url_path: str,
-        query_pairs: Sequence[tuple[str, str]],
-        headers: Mapping[str, str],
+        self, fault: FaultKind, request_id: str, asked: RecordedRequest, headers: Mapping[str, str]
     ) -> Response:
         assert self.faults is not None
         if fault in ("timeout", "disconnect"):
@@ -253,7 +245,7 @@ class FakeUsageAPI:
                 "timeout" if fault == "timeout" else "disconnect", self.faults.hang_seconds
             )
         if fault in _REDIRECT_PHRASES:
-            status, out_headers, body = self._redirect(fault, url_path, query_pairs)
+            status, out_headers, body = self._redirect(fault, asked)
         elif fault == "echo_auth":
             # A hostile (or buggy) server quoting the credential back, for redaction tests.
             shown = _header(headers, "authorization") or "(none)"
@@ -282,26 +274,19 @@ class FakeUsageAPI:
         out_headers["x-request-id"] = request_id
         return status, out_headers, body
 
-    def _redirect(
-        self, fault: FaultKind, url_path: str, query_pairs: Sequence[tuple[str, str]]
-    ) -> Response:
+    def _redirect(self, fault: FaultKind, asked: RecordedRequest) -> Response:
         assert self.faults is not None
-        location = self.faults.redirect_to + url_path
-        if query_pairs:
-            location += "?" + urlencode(query_pairs)
+        location = self.faults.redirect_to + asked.path
+        if asked.query:
+            location += "?" + urlencode(asked.query)
         title = f"{fault} {_REDIRECT_PHRASES[fault]}"
         # What a CDN in front of an API sends: HTML, not the API's JSON error envelope.
         body = f"<html><head><title>{title}</title></head><body>{title}</body></html>\n"
         headers = {"content-type": "text/html", "location": location}
         return int(fault), headers, body.encode()
 
-    def _respond(
-        self,
-        method: str,
-        url_path: str,
-        query_pairs: Sequence[tuple[str, str]],
-        headers: Mapping[str, str],
-    ) -> Response:
+    def _respond(self, asked: RecordedRequest, headers: Mapping[str, str]) -> Response:
+        method, url_path, query_pairs = asked
         path = url_path[3:] if url_path.startswith("/v1/") else url_path
         op = self.operations.get(path)
         listed = op is None and is_list_path(path)
@@ -317,7 +302,7 @@ class FakeUsageAPI:
             listing = serve_list(self.directory, path, query_pairs)
             assert listing is not None  # is_list_path said it is one
             return 200, {"content-type": _JSON}, listing
-        key = (path, tuple(query_pairs))
+        key = (path, query_pairs)
         with self._lock:
             cached = self._pages.get(key)
             if cached is not None:

@@ -26,15 +26,21 @@ import hashlib
 import json
 import math
 import random
-import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._hashing import mix64, token
 from ._ops import Dimension, Operation
 from ._org import CHAT_MODELS, KEY_PROJECT, KEY_USERS, DimValue, Organization, Stream
+
+if TYPE_CHECKING:
+    # What the fake reads of an operation is the package's one reading of the spec.
+    from openai_org_usage._operations import Field as SpecField
+    from openai_org_usage._operations import Operation as _Described
+
+    SpecOperation = _Described[Any]
 
 STREAMS_PER_OPERATION: Final = 8
 _ORG_SOURCES: Final = frozenset({"project_id", "user_id", "api_key_id", "model", "vector_store_id"})
@@ -50,49 +56,6 @@ _PER_UNIT: Final = (
 )
 # Amounts: a millionth of the atom, so 2500 per unit of traffic is $0.0025 per request.
 _AMOUNT_PER_UNIT: Final = 2500.0
-
-
-class SpecField(typing.Protocol):
-    """What the fake reads of a result field (``openai_org_usage._operations.Field``)."""
-
-    @property
-    def key(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def nullable(self) -> bool: ...
-    @property
-    def enum(self) -> tuple[str, ...]: ...
-    @property
-    def nested(self) -> Sequence[SpecField]: ...
-
-
-class SpecFilter(typing.Protocol):
-    """What the fake reads of a filter (``openai_org_usage._operations.Filter``)."""
-
-    @property
-    def kind(self) -> type: ...
-    @property
-    def allowed(self) -> tuple[str, ...] | None: ...
-
-
-class SpecOperation(typing.Protocol):
-    """What the fake reads of an operation (``openai_org_usage._operations.Operation``)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def result_object(self) -> str: ...
-    @property
-    def group_by(self) -> tuple[str, ...]: ...
-    @property
-    def filters(self) -> Mapping[str, SpecFilter]: ...
-    @property
-    def limits(self) -> Mapping[str, tuple[int, int]]: ...
-    @property
-    def fields(self) -> Sequence[SpecField]: ...
 
 
 def spec_operations() -> tuple[SpecOperation, ...]:
@@ -296,9 +259,6 @@ def _streams(op: Operation, org: Organization, seed: int) -> tuple[Stream, ...]:
 
 
 __all__ = [
-    "SpecField",
-    "SpecFilter",
-    "SpecOperation",
     "generic_operation",
     "spec_operations",
     "with_generic_streams",

@@ -21,6 +21,40 @@ from typing import Final
 from . import _prices as P
 from ._hashing import lanes, mix64, token
 
+__all__ = [
+    "AGENTS_API",
+    "AGENTS_API_KEYS",
+    "AUDIO_MODEL",
+    "CHAT_MODELS",
+    "COMPLETIONS_ATOMS",
+    "C_CACHED_AUDIO",
+    "C_CACHED_IMAGE",
+    "C_CACHED_TEXT",
+    "C_CACHE_WRITE_12H",
+    "C_CACHE_WRITE_30M",
+    "C_OUT_AUDIO",
+    "C_OUT_IMAGE",
+    "C_OUT_TEXT",
+    "C_REQUESTS",
+    "C_UNCACHED_AUDIO",
+    "C_UNCACHED_IMAGE",
+    "C_UNCACHED_TEXT",
+    "DAY0",
+    "KEY_PROJECT",
+    "KEY_USERS",
+    "PROJECT_USERS",
+    "PROJECT_UTC_OFFSETS",
+    "UNLABELED",
+    "VECTOR_STORE_PROJECT",
+    "CostLine",
+    "DimValue",
+    "Organization",
+    "Stream",
+    "api_source",
+    "billed_in",
+    "build_organization",
+]
+
 DimValue = str | bool | None
 
 # Atom layout of completions and decisions streams; every token field is a sum of these. Cache
@@ -186,6 +220,31 @@ class _Builder:
                 unit_price=unit_price,
             )
         )
+
+    def per_request(
+        self, op: str, key: int, user: int, model: str, rate: tuple[float, float], size: float
+    ) -> Stream:
+        """A stream of ``op`` by one key, user and model: requests, and ``size`` units each."""
+        requests = self.rate(*rate)
+        return self.add(
+            op,
+            self.who(key, user) | {"model": model},
+            (requests, requests * size),
+            project=KEY_PROJECT[key],
+        )
+
+    def per_project(
+        self,
+        op: str,
+        project: int,
+        base: tuple[float, ...],
+        *,
+        gauge: bool = False,
+        created_day: int = DAY0,
+    ) -> Stream:
+        """A stream of ``op`` by one project alone (no key, user or model)."""
+        dims: dict[str, DimValue] = {"project_id": self.projects[project]}
+        return self.add(op, dims, base, project=project, gauge=gauge, created_day=created_day)
 
     def who(self, key: int, user: int) -> dict[str, DimValue]:
         return {
@@ -364,22 +423,10 @@ def _simple_usage(b: _Builder) -> None:
         (3, 4, "text-embedding-3-large", 500.0),
         (5, 7, "text-embedding-3-small", 800.0),
     ):
-        requests = b.rate(200.0, 5000.0)
-        s = b.add(
-            "embeddings",
-            b.who(key, user) | {"model": model},
-            (requests, requests * per_request),
-            project=KEY_PROJECT[key],
-        )
+        s = b.per_request("embeddings", key, user, model, (200.0, 5000.0), per_request)
         b.line(s, f"{model}, input", "tokens", (1,), P.TOKEN_PRICES[model].input / 1e6)
     for key, user, model in ((0, 0, "omni-moderation-latest"), (2, 3, "text-moderation-latest")):
-        requests = b.rate(100.0, 2000.0)
-        b.add(
-            "moderations",
-            b.who(key, user) | {"model": model},
-            (requests, requests * 120.0),
-            project=KEY_PROJECT[key],
-        )
+        b.per_request("moderations", key, user, model, (100.0, 2000.0), 120.0)
         # Moderations are free: no cost line.
     for key, user, model, source, size, per_request in (
         (1, 2, "dall-e-3", "image.generation", "1024x1024", 1.0),
@@ -398,22 +445,10 @@ def _simple_usage(b: _Builder) -> None:
         )
         b.line(s, f"{model}, {size} images", "images", (0, 1), P.IMAGE_PRICES[model, size])
     for key, user, model in ((0, 1, "tts-1"), (2, 3, "tts-1-hd")):
-        requests = b.rate(20.0, 400.0)
-        s = b.add(
-            "audio_speeches",
-            b.who(key, user) | {"model": model},
-            (requests, requests * 450.0),
-            project=KEY_PROJECT[key],
-        )
+        s = b.per_request("audio_speeches", key, user, model, (20.0, 400.0), 450.0)
         b.line(s, f"{model}, characters", "characters", (1,), P.SPEECH_PRICES[model] / 1e6)
     for key, user, model in ((0, 0, "whisper-1"), (3, 5, "gpt-4o-mini-transcribe")):
-        requests = b.rate(20.0, 300.0)
-        s = b.add(
-            "audio_transcriptions",
-            b.who(key, user) | {"model": model},
-            (requests, requests * 95.0),
-            project=KEY_PROJECT[key],
-        )
+        s = b.per_request("audio_transcriptions", key, user, model, (20.0, 300.0), 95.0)
         b.line(s, f"{model}, audio", "duration_seconds", (1,), P.TRANSCRIPTION_PRICES[model])
 
 
@@ -421,14 +456,7 @@ def _tools_and_storage(b: _Builder) -> None:
     for project in VECTOR_STORE_PROJECT:
         created = DAY0 + int(b.rng.random() * 240)
         size = b.rate(5e6, 3e9)
-        s = b.add(
-            "vector_stores",
-            {"project_id": b.projects[project]},
-            (size,),
-            project=project,
-            gauge=True,
-            created_day=created,
-        )
+        s = b.per_project("vector_stores", project, (size,), gauge=True, created_day=created)
         b.line(
             s,
             "vector store storage",
@@ -447,12 +475,7 @@ def _tools_and_storage(b: _Builder) -> None:
         b.line(s, "file search tool calls", "calls", (0,), P.FILE_SEARCH_PRICE_PER_1000 / 1000)
     for project in (1, 2):
         sessions = b.rate(10.0, 300.0)
-        s = b.add(
-            "code_interpreter_sessions",
-            {"project_id": b.projects[project]},
-            (sessions,),
-            project=project,
-        )
+        s = b.per_project("code_interpreter_sessions", project, (sessions,))
         b.line(
             s, "code interpreter sessions", "sessions", (0,), P.CODE_INTERPRETER_PRICE_PER_SESSION
         )

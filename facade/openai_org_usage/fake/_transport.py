@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 from urllib.parse import parse_qsl
 
@@ -12,7 +12,13 @@ import httpx
 
 from ._faults import InjectedFault
 
-__all__ = ["FakeTransport", "Served"]
+__all__ = ["FakeTransport", "Handle", "Response", "Served"]
+
+Response = tuple[int, dict[str, str], bytes]
+"""An answer of the fake: ``(status, headers, body)``."""
+
+Handle = Callable[[str, str, Sequence[tuple[str, str]], Mapping[str, str]], Response]
+"""``FakeUsageAPI.handle``: ``(method, url_path, query_pairs, headers)`` to its answer."""
 
 
 class Served(Protocol):
@@ -20,14 +26,9 @@ class Served(Protocol):
 
     latency: float
 
-    def handle(
-        self,
-        method: str,
-        url_path: str,
-        query_pairs: Sequence[tuple[str, str]],
-        headers: Mapping[str, str],
-    ) -> tuple[int, dict[str, str], bytes]:
-        """Answer one request: ``(status, headers, body)`` (see ``FakeUsageAPI.handle``)."""
+    @property
+    def handle(self) -> Handle:
+        """Answers one request (``FakeUsageAPI.handle``)."""
         ...
 
 

@@ -31,15 +31,18 @@ import copy
 import queue
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from openai_org_usage import UsageClient
+from openai_org_usage.directory import COLUMNS, Directory, Kind
+from openai_org_usage.directory import TABLES as TABLES_BY_KIND
 
 from ._fetch import Fetched, OpState, Outcome, bucket_starts, empty_buckets, fetch_operation
 from ._orgs import OrgClient
+from ._requires import require_dlt
 from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema
 
 if TYPE_CHECKING:
@@ -52,19 +55,14 @@ __all__ = [
     "DIRECTORY_TABLES",
     "SOURCE_NAME",
     "OrgFailure",
+    "SyncHooks",
     "SyncProgress",
     "Tally",
-    "import_dlt",
     "usage_source",
 ]
 
 SOURCE_NAME = "openai_org_usage"
-DIRECTORY_TABLES: Mapping[str, str] = {
-    "project_id": "projects",
-    "user_id": "users",
-    "api_key_id": "api_keys",
-    "service_account_id": "service_accounts",
-}
+DIRECTORY_TABLES: Mapping[Kind, str] = TABLES_BY_KIND
 """The directory's kinds of record, and the table each lands in (``directory.TABLES``)."""
 ATTRIBUTED_TABLE = "attributed_costs"
 ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
@@ -74,24 +72,6 @@ ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
 _AHEAD = 4
 # Rows handed to dlt at once (Arrow tables of this size are a few MB).
 _BATCH_ROWS = 50_000
-
-
-def import_dlt() -> Any:
-    """dlt, with its anonymous telemetry off unless the user configured it.
-
-    This machine's syncs talk to the API and the destination only; dlt reads the setting
-    when it starts, so it is set before the first import.
-    """
-    import os
-
-    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
-    try:
-        import dlt
-    except ImportError as exc:
-        from openai_org_usage import MissingDependencyError
-
-        raise MissingDependencyError("sync", "duckdb", "dlt") from exc
-    return dlt
 
 
 @attrs.frozen
@@ -139,12 +119,12 @@ class Tally:
     directory: dict[tuple[str, str], int] = attrs.field(factory=dict)
     directory_skipped: dict[str, str] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
-    feeds: list[_Feed] = attrs.field(factory=list)
+    fetches: list[_FetchThreads] = attrs.field(factory=list)
 
     def stop(self) -> None:
         """Stop the fetches still running (an extraction that ended early) and wait for them."""
-        for feed in self.feeds:
-            feed.close()
+        for fetch in self.fetches:
+            fetch.close()
 
     def fail(self, org: str, operation: str | None, error: BaseException | str) -> None:
         with self.lock:
@@ -157,42 +137,11 @@ class Tally:
                 self.failed[org] = OrgFailure(operation, f"{type(error).__name__}: {text}", error)
 
 
-def usage_source(
-    clients: UsageClient | Sequence[OrgClient],
-    *,
-    org_id: str = "default",
-    operations: Sequence[str] | None = None,
-    since: datetime | None = None,
-    trailing_days: int = 3,
-    now: datetime,
-    directory: bool = True,
-    attribution: bool = False,
-    write_disposition: str = "merge",
-    progress: Callable[[SyncProgress], None] | None = None,
-    tally: Tally | None = None,
-    fetch_ahead: bool = False,
-    emptied: Callable[[str, str, list[datetime]], None] | None = None,
-) -> DltSource:
-    """The dlt source of every operation's table (and the directory's), for one or more orgs.
+@attrs.frozen
+class SyncHooks:
+    """How ``sync`` drives a source: a pipeline of your own needs none of it.
 
-    Args:
-        clients: One client (its rows get ``org_id``), or organizations with clients
-            (``open_clients``).
-        org_id: The ``org_id`` of a single client's rows.
-        operations: Operation names (default: every operation of ``OPERATIONS``).
-        since: Where a first sync starts, or an earlier UTC midnight to backfill from.
-        trailing_days: Days before the stored ``synced_until`` fetched again on each run.
-        now: The run's end (aware).
-        directory: Add the directory's tables (projects, users, API keys, service
-            accounts; merged on ``org_id`` and ``id``).
-        attribution: Add ``attributed_costs``: the costs range of this run (the trailing
-            window on later runs) attributed to project, user and API key per day
-            (``openai_org_usage.attribution``), merged on ``(org_id, bucket_start)``. It
-            fetches costs and the priced usage endpoints again (one more request each).
-        write_disposition: ``"merge"`` (replace each loaded bucket's rows), or ``"append"``
-            for destinations that cannot merge (plain files: read them with the latest
-            ``_dlt_load_id`` of each ``(org_id, bucket_start)``).
-        progress: Called with each page, in dlt's extraction thread.
+    Attributes:
         tally: Filled in with what the run did (``sync`` reads its report from it);
             ``tally.stop()`` stops any fetch still running.
         fetch_ahead: Fetch every operation, one after another, from the moment dlt asks for
@@ -205,33 +154,87 @@ def usage_source(
             stale (a restatement emptied them; a merge, which replaces only the buckets that
             come with rows, leaves them). ``sync`` deletes them.
     """
-    dlt = import_dlt()
+
+    tally: Tally = attrs.field(factory=Tally)
+    fetch_ahead: bool = False
+    emptied: Callable[[str, str, list[datetime]], None] | None = None
+
+
+@attrs.frozen
+class _FetchRange:
+    """What every organization's operations are fetched over (``fetch_operation``'s range)."""
+
+    since: datetime | None
+    trailing_days: int
+    now: datetime
+
+
+def usage_source(
+    clients: UsageClient | Sequence[OrgClient],
+    *,
+    org_id: str = "default",
+    operations: Sequence[str] | None = None,
+    since: datetime | None = None,
+    trailing_days: int = 3,
+    now: datetime | None = None,
+    directory: bool = True,
+    attribution: bool = False,
+    write_disposition: str = "merge",
+    progress: Callable[[SyncProgress], None] | None = None,
+    hooks: SyncHooks | None = None,
+) -> DltSource:
+    """The dlt source of every operation's table (and the directory's), for one or more orgs.
+
+    Args:
+        clients: One client (its rows get ``org_id``), or organizations with clients
+            (``open_clients``).
+        org_id: The ``org_id`` of a single client's rows.
+        operations: Operation names (default: every operation of ``OPERATIONS``).
+        since: Where a first sync starts, or an earlier UTC midnight to backfill from.
+        trailing_days: Days before the stored ``synced_until`` fetched again on each run.
+        now: The run's end (aware); default: the time of the call.
+        directory: Add the directory's tables (projects, users, API keys, service
+            accounts; merged on ``org_id`` and ``id``).
+        attribution: Add ``attributed_costs``: the costs range of this run (the trailing
+            window on later runs) attributed to project, user and API key per day
+            (``openai_org_usage.attribution``), merged on ``(org_id, bucket_start)``. It
+            fetches costs and the priced usage endpoints again (one more request each).
+        write_disposition: ``"merge"`` (replace each loaded bucket's rows), or ``"append"``
+            for destinations that cannot merge (plain files: read them with the latest
+            ``_dlt_load_id`` of each ``(org_id, bucket_start)``).
+        progress: Called with each page, in dlt's extraction thread.
+        hooks: How ``sync`` drives the source (its tally, fetching ahead, emptied buckets);
+            default: none of it.
+    """
+    dlt = require_dlt()
     orgs = (
         [OrgClient(org_id, org_id, clients)] if isinstance(clients, UsageClient) else list(clients)
     )
-    tally = tally if tally is not None else Tally()
+    hooks = hooks if hooks is not None else SyncHooks()
+    tally = hooks.tally
+    fetched = _FetchRange(since, trailing_days, now if now is not None else datetime.now(UTC))
     for org in orgs:
         if org.client is None:
             tally.fail(org.name, None, org.error or "no client")
     names = list(operations) if operations is not None else list(TABLES)
     tables = [TABLES[name] for name in names]
-    feeds = [_Feed(tables, orgs, since, trailing_days, now, tally, emptied)] if fetch_ahead else []
+    fetches = [_FetchThreads(tables, orgs, fetched, hooks)] if hooks.fetch_ahead else []
     resources = []
     for table in tables:
-        if not fetch_ahead:
-            feeds.append(_Feed([table], orgs, since, trailing_days, now, tally, emptied))
+        if not hooks.fetch_ahead:
+            fetches.append(_FetchThreads([table], orgs, fetched, hooks))
         hints: dict[str, Any] = {"columns": table.dlt_columns()}
         if write_disposition == "merge":
             hints["merge_key"] = MERGE_KEY
         resources.append(
             dlt.resource(
-                feeds[-1].resource(table, progress),
+                fetches[-1].resource(table, progress),
                 name=table.name,
                 write_disposition=write_disposition,
                 **hints,
             )
         )
-    tally.feeds.extend(feeds)
+    tally.fetches.extend(fetches)
     if directory:
         loaded: dict[str, Any] = {}  # one directory per organization, for every kind
         for kind, table_name in DIRECTORY_TABLES.items():
@@ -249,7 +252,7 @@ def usage_source(
     if attribution:
         resources.append(
             dlt.resource(
-                _attributed_rows(orgs, since, now, tally),
+                _attributed_rows(orgs, fetched, tally),
                 name=ATTRIBUTED_TABLE,
                 write_disposition=write_disposition,
                 columns=_attribution_hints(),
@@ -270,14 +273,14 @@ def usage_source(
 _END = object()  # an organization's last item for one operation
 
 
-class _Feed:
+class _FetchThreads:
     """Pages of one or more usage operations, fetched by one thread per organization, which
     runs through ``tables`` in order once dlt asks for the first one's first item (or, for
     ``sync``, from ``start_early``).
 
-    A feed of one operation starts when dlt asks for it and ends with it: a team's own
+    A fetch of one operation starts when dlt asks for it and ends with it: a team's own
     pipeline extracts in whatever order dlt chooses. ``sync`` has dlt extract one resource
-    after another, in order, and gives every operation to one feed: the next operation is
+    after another, in order, and gives every operation to one fetch: the next operation is
     fetched while dlt writes the last one's rows. Either way an organization has one
     paginator running at a time, and at most ``_AHEAD`` pages per operation wait in memory.
     """
@@ -286,17 +289,14 @@ class _Feed:
         self,
         tables: Sequence[TableSchema],
         orgs: Sequence[OrgClient],
-        since: datetime | None,
-        trailing_days: int,
-        now: datetime,
-        tally: Tally,
-        emptied: Callable[[str, str, list[datetime]], None] | None,
+        fetched: _FetchRange,
+        hooks: SyncHooks,
     ) -> None:
         self.tables = list(tables)
-        self.emptied = emptied
+        self.emptied = hooks.emptied
         self.orgs = orgs
-        self.since, self.trailing_days, self.now = since, trailing_days, now
-        self.tally = tally
+        self.fetched = fetched
+        self.tally = hooks.tally
         self.inboxes: dict[str, queue.Queue[tuple[OrgClient, Fetched | BaseException | object]]]
         self.inboxes = {}
         self.producers: dict[str, list[OrgClient]] = {}  # who sends each operation's items
@@ -336,7 +336,7 @@ class _Feed:
         self._launch({t.name: copy.deepcopy(dict(stored.get(t.name, {}))) for t in self.tables})
 
     def _bind(self) -> None:
-        dlt = import_dlt()
+        dlt = require_dlt()
         self.bound = True
         for table in self.tables:
             self.stored[table.name] = dlt.current.resource_state(table.name).setdefault("orgs", {})
@@ -388,9 +388,9 @@ class _Feed:
                         table,
                         org.org_id,
                         OpState.from_json(self.planned[table.name].get(org.org_id)),
-                        self.since,
-                        self.trailing_days,
-                        self.now,
+                        self.fetched.since,
+                        self.fetched.trailing_days,
+                        self.fetched.now,
                         lambda fetched: self._put(table, (org, fetched)),  # noqa: B023
                         outcome,
                     )
@@ -473,14 +473,12 @@ def _concat(tables: list[pa.Table]) -> pa.Table:
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
 
 
-def _directory_schema(kind: str) -> pa.Schema:
+def _directory_schema(kind: Kind) -> pa.Schema:
     """The Arrow schema of a directory table: ``org_id``, then ``COLUMNS[kind]``."""
     import pyarrow as pa
 
-    from openai_org_usage.directory import COLUMNS
-
     fields = [pa.field(ORG_ID, pa.string(), nullable=False)]
-    for name in COLUMNS[kind]:  # type: ignore[index]
+    for name in COLUMNS[kind]:
         if name.endswith("_at"):
             fields.append(pa.field(name, pa.timestamp("us", tz="UTC")))
         elif name == "archived":
@@ -507,14 +505,12 @@ def _directory_hints(schema: pa.Schema) -> dict[str, dict[str, Any]]:
 
 
 def _directory_rows(
-    kind: str,
+    kind: Kind,
     orgs: Sequence[OrgClient],
     loaded: dict[str, Any],
     tally: Tally,
 ) -> Iterator[pa.Table]:
     import pyarrow as pa
-
-    from openai_org_usage.directory import Directory
 
     schema = _directory_schema(kind)
     for org in orgs:
@@ -586,7 +582,7 @@ def _attribution_hints() -> dict[str, dict[str, Any]]:
 
 
 def _attributed_rows(
-    orgs: Sequence[OrgClient], since: datetime | None, now: datetime, tally: Tally
+    orgs: Sequence[OrgClient], fetched: _FetchRange, tally: Tally
 ) -> Iterator[pa.Table]:
     """Each organization's attribution over the range its costs were fetched this run."""
     import pyarrow as pa
@@ -606,11 +602,11 @@ def _attributed_rows(
         if org.client is None or org.name in tally.failed:
             continue
         costs = tally.outcomes.get((org.name, "costs"))
-        start = costs.start if costs is not None else since
+        start = costs.start if costs is not None else fetched.since
         if start is None:
             continue  # costs were not due (or not synced): nothing restated to attribute
         try:
-            result = attribute(org.client, start=start, end=now, by=ATTRIBUTED_BY)
+            result = attribute(org.client, start=start, end=fetched.now, by=ATTRIBUTED_BY)
         except Exception as exc:
             tally.fail(org.name, ATTRIBUTED_TABLE, exc)
             continue

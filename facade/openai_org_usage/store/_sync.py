@@ -50,7 +50,6 @@ import attrs
 from openai_org_usage import (
     OPERATIONS,
     InvalidParameterError,
-    MissingDependencyError,
     StoreError,
     SyncLockedError,
     TimeInput,
@@ -61,8 +60,9 @@ from openai_org_usage import (
 from ._fetch import LookbackClamp, floor_day
 from ._lock import FileLock
 from ._orgs import OrgClient
+from ._requires import require_dlt, require_duckdb
 from ._schema import TABLES
-from ._source import SOURCE_NAME, OrgFailure, SyncProgress, Tally, import_dlt, usage_source
+from ._source import SOURCE_NAME, OrgFailure, SyncHooks, SyncProgress, Tally, usage_source
 from ._tuning import lent_credentials, quick_environment_lookups, remember_capabilities, tune
 
 __all__ = [
@@ -168,18 +168,12 @@ class SyncReport:
     @property
     def rows(self) -> Mapping[str, int]:
         """Rows loaded by operation, over every organization."""
-        out: dict[str, int] = {}
-        for op in self.operations:
-            out[op.operation] = out.get(op.operation, 0) + op.rows
-        return out
+        return self._by_operation(lambda op: op.rows)
 
     @property
     def pages(self) -> Mapping[str, int]:
         """Pages fetched by operation, over every organization."""
-        out: dict[str, int] = {}
-        for op in self.operations:
-            out[op.operation] = out.get(op.operation, 0) + op.pages
-        return out
+        return self._by_operation(lambda op: op.pages)
 
     @property
     def start(self) -> datetime | None:
@@ -190,6 +184,13 @@ class SyncReport:
     def ok(self) -> bool:
         """Whether every organization synced."""
         return not self.failed
+
+    def _by_operation(self, count: Callable[[OperationReport], int]) -> dict[str, int]:
+        """``count`` of each operation's reports, summed over every organization."""
+        out: dict[str, int] = {}
+        for op in self.operations:
+            out[op.operation] = out.get(op.operation, 0) + count(op)
+        return out
 
 
 def sync(
@@ -265,7 +266,7 @@ def sync(
             raise InvalidParameterError(
                 "source", source, "a UsageClient or a non-empty list of OrgClient"
             )
-    dlt = import_dlt()
+    dlt = require_dlt()
     if db is not None:
         path = os.fspath(db)
         _check_path(path)
@@ -335,9 +336,11 @@ def sync(
                 attribution=attribution,
                 write_disposition=disposition,
                 progress=progress,
-                tally=tally,
-                fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
-                emptied=None if kind == "filesystem" else emptied.delete,
+                hooks=SyncHooks(
+                    tally,
+                    fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
+                    emptied=None if kind == "filesystem" else emptied.delete,
+                ),
             )
             emptied.pipeline = pipeline
             with quick_environment_lookups():
@@ -379,8 +382,8 @@ def _run(
         # Fetching starts now, from the state the pipeline holds, while dlt gets ready (a
         # tenth of a second); dlt's extraction checks it started from dlt's own state.
         stored = _stored_states(pipeline)
-        for feed in tally.feeds:
-            feed.start_early(stored)
+        for fetch in tally.fetches:
+            fetch.start_early(stored)
         for name in _absent_tables(pipeline, data):
             # Nothing stored to replace: append, without a staging table and a merge per
             # table (a first sync's load takes half the time). A package killed before it
@@ -493,10 +496,7 @@ def _check_path(path: str) -> None:
 def _open_duckdb(path: str) -> Any:
     """The DuckDB file, open (created if missing), or one clear error for what dlt would fail
     on later."""
-    try:
-        import duckdb
-    except ImportError as exc:
-        raise MissingDependencyError("sync", "duckdb", "duckdb") from exc
+    duckdb = require_duckdb()
     try:
         return duckdb.connect(path)
     except duckdb.Error as exc:

@@ -1,0 +1,415 @@
+"""The ``report`` command's output: its tables (text and HTML) and its records (CSV, NDJSON).
+
+The report's tables are built once as plain text cells (:class:`PlainTable`); the text report
+(rich) and the HTML report both render those, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import attrs
+from rich.markup import escape
+from rich.table import Table
+
+from ._formatting import describe_range, human_bytes, money, number, percent, when
+from ._report import OTHER_METRICS, Report, Spend, Tokens
+from ._rows import Record
+from ._table import console_for, new_table, titled
+from ._writers import write_csv, write_json, write_ndjson
+
+__all__ = [
+    "Column",
+    "PlainTable",
+    "display_name",
+    "render_report",
+    "report_long",
+    "report_plain_tables",
+    "report_records",
+    "report_tables",
+]
+
+_TABLE_SPEND_ROWS = 15
+_NONE = "(none)"
+_SUMMARY_KEYS = (
+    "start",
+    "end",
+    "tz",
+    "bucket_width",
+    "synthetic",
+    "currency",
+    "total_spend",
+    "user_count",
+    "api_key_count",
+    "vector_stores_as_of",
+)
+_OTHER_LABELS: dict[tuple[str, str], str] = {
+    ("embeddings", "input_tokens"): "input tokens",
+    ("moderations", "input_tokens"): "input tokens",
+    ("images", "images"): "images",
+    ("audio_speeches", "characters"): "characters",
+    ("audio_transcriptions", "seconds"): "seconds",
+    ("vector_stores", "usage_bytes"): "stored bytes (latest day)",
+    ("code_interpreter_sessions", "num_sessions"): "sessions",
+    ("file_search_calls", "num_requests"): "calls",
+    ("web_search_calls", "num_requests"): "calls",
+}
+
+
+def render_report(fmt: str, out: TextIO, report: Report, *, csv_raw: bool = False) -> None:
+    """Write the report in ``fmt`` (``csv_raw``: CSV cells exactly as they are)."""
+    if fmt == "json":
+        write_json(out, report.to_dict())
+    elif fmt == "ndjson":
+        write_ndjson(out, report_records(report))
+    elif fmt == "csv":
+        write_csv(out, ("section", "name", "metric", "value"), report_long(report), raw=csv_raw)
+    else:
+        console = console_for(out)
+        for table in report_tables(report):
+            console.print(table)
+
+
+def report_records(report: Report) -> list[Record]:
+    """The report as one object per entity, each tagged with its ``section``.
+
+    With several currencies (summary ``currency`` ``mixed``, ``total_spend`` null), a
+    ``total_spend_by_currency`` record per currency follows the summary and every spend
+    entry names its currency; with one, the summary's ``currency`` covers every amount.
+    """
+    data = report.to_dict()
+    records: list[Record] = [{"section": "summary"} | {key: data[key] for key in _SUMMARY_KEYS}]
+    if report.mixed_currency:
+        records.extend(
+            {"section": "total_spend_by_currency", "currency": currency, "amount": amount}
+            for currency, amount in data["total_spend_by_currency"].items()
+        )
+    records.append({"section": "completions"} | data["completions"])
+    for section in (
+        "spend_by_project",
+        "spend_by_line_item",
+        "models",
+        "top_users",
+        "top_api_keys",
+    ):
+        records.extend({"section": section} | entry for entry in data[section])
+    records.extend(
+        {"section": "other", "endpoint": name} | fields for name, fields in data["other"].items()
+    )
+    return records
+
+
+def report_long(report: Report) -> list[Record]:
+    """The report as ``section, name, metric, value`` rows: a header that never changes."""
+    rows: list[Record] = []
+    for record in report_records(report):
+        section = record.pop("section")
+        name_field = next(
+            (
+                k
+                for k in ("project_id", "line_item", "model", "user_id", "api_key_id", "endpoint")
+                if k in record
+            ),
+            "currency" if section == "total_spend_by_currency" else None,
+        )
+        name = record.pop(name_field) if name_field else None
+        rows.extend(
+            {"section": section, "name": name, "metric": metric, "value": value}
+            for metric, value in record.items()
+        )
+    return rows
+
+
+@attrs.frozen
+class Column:
+    """A column of a :class:`PlainTable`; ``numeric`` columns are right-aligned."""
+
+    label: str
+    numeric: bool = False
+    wrap: bool = False
+    """Prose (a reason, a list): wrapped at spaces rather than shortened."""
+
+
+@attrs.frozen
+class PlainTable:
+    """A report table as plain text cells, before any markup.
+
+    The text report (rich) and the HTML report both render these, so they always show the
+    same tables with the same numbers; each renderer escapes the cells for its own markup.
+
+    Attributes:
+        title: The heading.
+        columns: The columns, in order.
+        rows: One tuple of cell texts per row.
+        show_header: Whether the column labels are shown (the summary has none).
+        caption: A note under the table.
+        strong_rows: Indexes of rows shown in bold (the total spend).
+        synthetic: Whether the title carries the "synthetic demo data" tag.
+    """
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    show_header: bool = True
+    caption: str | None = None
+    strong_rows: frozenset[int] = frozenset()
+    synthetic: bool = False
+
+
+def report_plain_tables(report: Report) -> list[PlainTable]:
+    """The report's tables, summary first (what the text and HTML reports show).
+
+    Money is shown one currency at a time: with several, the summary has a total per
+    currency and a note, and each spend table comes once per currency (its title says
+    which), with shares of that currency's total. No cell adds two currencies.
+    """
+    done = report.completions
+    views = report.views()
+    mixed = len(views) > 1
+
+    def in_(title: str, currency: str) -> str:
+        return f"{title} ({currency.upper()})" if mixed else title
+
+    totals = tuple(
+        (in_("Total spend", cur), money(view.total_spend or 0.0, cur)) for cur, view in views
+    )
+    captions = [
+        f"dates read in {report.tz}; buckets are UTC days" if report.tz else None,
+        report.currency_note,
+    ]
+    summary = PlainTable(
+        title=f"Usage report, {describe_range(report.start, report.end)}",
+        columns=(Column("what"), Column("total", numeric=True)),
+        rows=(
+            *totals,
+            ("Completions requests", number(done.num_model_requests)),
+            (
+                "Input tokens (cached)",
+                f"{number(done.input_tokens)} ({number(done.input_cached_tokens)})",
+            ),
+            ("Output tokens", number(done.output_tokens)),
+        ),
+        show_header=False,
+        caption=". ".join(c for c in captions if c) or None,
+        strong_rows=frozenset(range(len(totals))),
+        synthetic=report.demo,
+    )
+    tables = [summary]
+    tables += [
+        _spend_table(
+            in_("Spend by project", cur),
+            "project",
+            [
+                Spend(display_name(view, s.name), s.amount, s.currency)
+                for s in view.spend_by_project
+            ],
+            view,
+        )
+        for cur, view in views
+    ]
+    tables += [
+        _spend_table(in_("Spend by line item", cur), "line item", view.spend_by_line_item, view)
+        for cur, view in views
+    ]
+    # Attributed spend, when the report has it: estimated from usage, reconciled to the bill.
+    for title, what, field in (
+        ("Spend by user", "user", "spend_by_user"),
+        ("Spend by API key", "API key", "spend_by_api_key"),
+    ):
+        for cur, view in views:
+            entries = getattr(view, field, ())
+            if entries:
+                tables.append(_attributed_table(in_(title, cur), what, entries, view))
+    for cur, view in views:
+        unattributed = getattr(view, "unattributed", ())
+        if unattributed:
+            tables.append(
+                _unattributed_table(
+                    unattributed, view, in_("Spend no user or key can be given", cur)
+                )
+            )
+    tables += [
+        _models_table(report.models),
+        _top_table(
+            f"Top users by tokens ({len(report.top_users)} of {report.user_count})",
+            "user",
+            [attrs.evolve(t, name=display_name(report, t.name)) for t in report.top_users],
+        ),
+        _top_table(
+            f"Top API keys by tokens ({len(report.top_api_keys)} of {report.api_key_count})",
+            "API key",
+            [attrs.evolve(t, name=display_name(report, t.name)) for t in report.top_api_keys],
+        ),
+        _other_table(report),
+    ]
+    return tables
+
+
+def display_name(report: Report, value: str | None) -> str | None:
+    """A project's, user's or key's name when the report has one, else its id."""
+    if value is None:
+        return None
+    named = getattr(report, "label", None)
+    shown = named(value) if callable(named) else value
+    return shown if isinstance(shown, str) and shown else value
+
+
+def _share(amount: float, report: Report) -> str:
+    """``amount`` as a share of the report's total spend (one currency: a view's)."""
+    total = report.total_spend
+    return percent(amount / total * 100 if total else 0.0)
+
+
+def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Report) -> PlainTable:
+    """Billed spend per user or key; the estimate at list prices it was reconciled from.
+
+    ``report``: in the entries' one currency (``Report.in_currency``).
+    """
+    cur = report.currency
+    rows: list[tuple[str, ...]] = []
+    shown = entries if len(entries) <= _TABLE_SPEND_ROWS + 1 else entries[:_TABLE_SPEND_ROWS]
+    for entry in shown:
+        rows.append(
+            (
+                display_name(report, entry.id) or _NONE,
+                money(entry.amount, cur),
+                _share(entry.amount, report),
+                money(entry.estimated, cur),
+            )
+        )
+    rest = entries[len(shown) :]
+    if rest:
+        amount = math.fsum(e.amount for e in rest)
+        rows.append(
+            (
+                f"({len(rest)} more)",
+                money(amount, cur),
+                _share(amount, report),
+                money(math.fsum(e.estimated for e in rest), cur),
+            )
+        )
+    columns = (
+        Column(what),
+        Column("billed", numeric=True),
+        Column("share", numeric=True),
+        Column("estimated", numeric=True),
+    )
+    return PlainTable(
+        title,
+        columns,
+        tuple(rows),
+        caption=(
+            "billed: the exact bill, split in proportion to usage at list prices (only the "
+            "split is estimated); estimated: that usage at list prices"
+        ),
+    )
+
+
+def _unattributed_table(
+    entries: Sequence[Any], report: Report, title: str = "Spend no user or key can be given"
+) -> PlainTable:
+    rows = tuple(
+        (entry.reason, money(entry.amount, report.currency), "; ".join(entry.line_items))
+        for entry in entries
+    )
+    columns = (
+        Column("reason", wrap=True),
+        Column("spend", numeric=True),
+        Column("line items", wrap=True),
+    )
+    return PlainTable(title, columns, rows)
+
+
+def report_tables(report: Report) -> list[Table]:
+    """The report as rich tables, summary first."""
+    return [_rich_table(plain) for plain in report_plain_tables(report)]
+
+
+def _rich_table(plain: PlainTable) -> Table:
+    title = titled(escape(plain.title), plain.synthetic)
+    table = new_table(title, caption=escape(plain.caption) if plain.caption else None)
+    table.show_header = plain.show_header
+    for column in plain.columns:
+        table.add_column(
+            column.label,
+            justify="right" if column.numeric else "left",
+            overflow="fold" if column.wrap else "ellipsis",
+        )
+    for index, row in enumerate(plain.rows):
+        cells = [escape(cell) for cell in row]
+        if index in plain.strong_rows:
+            cells = [f"[bold]{cell}[/]" for cell in cells]
+        table.add_row(*cells)
+    return table
+
+
+def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report) -> PlainTable:
+    rows: list[tuple[str, ...]] = []
+
+    def add(name: str, amount: float) -> None:
+        rows.append((name, money(amount, report.currency), _share(amount, report)))
+
+    # The long tail is folded into one row; the machine formats list every entry.
+    shown = spends if len(spends) <= _TABLE_SPEND_ROWS + 1 else spends[:_TABLE_SPEND_ROWS]
+    for spend in shown:
+        add(spend.name or _NONE, spend.amount)
+    rest = spends[len(shown) :]
+    if rest:
+        add(f"({len(rest)} more)", math.fsum(s.amount for s in rest))
+    columns = (Column(what), Column("spend", numeric=True), Column("share", numeric=True))
+    return PlainTable(title, columns, tuple(rows))
+
+
+# (label, field of ``Tokens.as_dict``) of the completions tables' number columns.
+_MODEL_COLUMNS = (
+    ("requests", "num_model_requests"),
+    ("input tokens", "input_tokens"),
+    ("cached input", "input_cached_tokens"),
+    ("output tokens", "output_tokens"),
+)
+_TOP_COLUMNS = (
+    ("tokens", "total_tokens"),
+    ("input", "input_tokens"),
+    ("output", "output_tokens"),
+    ("requests", "num_model_requests"),
+)
+
+
+def _models_table(models: Sequence[Tokens]) -> PlainTable:
+    return _tokens_table("Completions by model", "model", models, _MODEL_COLUMNS)
+
+
+def _top_table(title: str, what: str, entries: Sequence[Tokens]) -> PlainTable:
+    return _tokens_table(title, what, entries, _TOP_COLUMNS)
+
+
+def _tokens_table(
+    title: str, what: str, entries: Sequence[Tokens], numbers: Sequence[tuple[str, str]]
+) -> PlainTable:
+    """Completions usage per model, user or key: a name, then ``numbers`` (label, field)."""
+
+    def row(entry: Tokens) -> tuple[str, ...]:
+        values = entry.as_dict(None)
+        return (entry.name or _NONE, *(number(values[field]) for _, field in numbers))
+
+    rows = tuple(row(entry) for entry in entries)
+    columns = (Column(what), *(Column(label, numeric=True) for label, _ in numbers))
+    return PlainTable(title, columns, rows)
+
+
+def _other_table(report: Report) -> PlainTable:
+    rows: list[tuple[str, ...]] = []
+    for name, fields in OTHER_METRICS.items():
+        for field in fields:
+            value = report.other[name][field]
+            label = _OTHER_LABELS.get((name, field), field.replace("_", " ").replace("num ", ""))
+            shown = number(value)
+            if field == "usage_bytes":
+                shown = f"{shown} ({human_bytes(value)})"
+                if report.vector_stores_as_of:
+                    label = f"stored bytes on {when(report.vector_stores_as_of)}"
+            rows.append((name.replace("_", " "), label, shown))
+    columns = (Column("endpoint"), Column("metric"), Column("total", numeric=True))
+    return PlainTable("Other endpoints", columns, tuple(rows))
