@@ -5,7 +5,8 @@ and defines a nested parser function per nullable field per call), and it checks
 nothing: ``"1200"`` or ``null`` for a required integer, a string for a number, ``true`` for a
 count all pass through into a typed model. For the result models, whose fields are plain
 JSON values (plus one nested object in costs), the builder compiled here checks each value's
-JSON type and builds the instance with one call to the attrs ``__init__``.
+JSON type and builds the instance with one call to the attrs ``__init__``. Which page path
+uses these builders and which uses ``struct_converter``: ``_parse``'s module docstring.
 
 Each builder is compiled once from the seam's description of the result's fields
 (``Operation.fields`` in ``_operations``: attribute name, JSON key, JSON kind, nullable,

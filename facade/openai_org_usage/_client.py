@@ -11,7 +11,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
@@ -212,7 +212,59 @@ def _positive_number(name: str, value: object) -> None:
         raise InvalidParameterError(name, value, "a number of seconds > 0")
 
 
-class UsageClient(UsageMethods):
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+SenderT = TypeVar("SenderT", SyncSender, AsyncSender)
+
+
+class _Client(Generic[TransportT, SenderT]):
+    """What the sync and async clients share: the checked settings and a sender built on them.
+
+    The arguments are described on ``UsageClient``; only the transport's type and the sender
+    (``_new_sender``) differ between the twins.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        max_concurrency: int = 4,
+        retry_budget: float = 120.0,
+        transport: TransportT | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._config = _ClientConfig(
+            api_key,
+            base_url,
+            timeout,
+            max_retries,
+            max_concurrency,
+            retry_budget,
+            transport,
+            allow_insecure_http,
+        )
+        self._sender: SenderT = self._new_sender(self._config)
+
+    def _new_sender(self, config: _ClientConfig) -> SenderT:
+        raise NotImplementedError  # each client sends on its own kind of httpx client
+
+    def __repr__(self) -> str:
+        return self._config.repr(type(self).__name__)
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL requests go to (without a trailing ``/``)."""
+        return self._config.base_url
+
+    @property
+    def max_concurrency(self) -> int:
+        """Requests this client sends at once for one call (windows, or a directory's lists)."""
+        return self._config.max_concurrency
+
+
+class UsageClient(_Client[httpx.BaseTransport, SyncSender], UsageMethods):
     """The Usage and Costs API, one method per operation.
 
     Args:
@@ -256,36 +308,10 @@ class UsageClient(UsageMethods):
                 print(bucket.start, [(r.model, r.input_tokens) for r in bucket.results])
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 3,
-        max_concurrency: int = 4,
-        retry_budget: float = 120.0,
-        transport: httpx.BaseTransport | None = None,
-        allow_insecure_http: bool = False,
-    ) -> None:
-        self._config = _ClientConfig(
-            api_key,
-            base_url,
-            timeout,
-            max_retries,
-            max_concurrency,
-            retry_budget,
-            transport,
-            allow_insecure_http,
+    def _new_sender(self, config: _ClientConfig) -> SyncSender:
+        return SyncSender(
+            config.generated.get_httpx_client(), config.policy, deadline=config.timeout
         )
-        self._sender = SyncSender(
-            self._config.generated.get_httpx_client(),
-            self._config.policy,
-            deadline=self._config.timeout,
-        )
-
-    def __repr__(self) -> str:
-        return self._config.repr("UsageClient")
 
     def __enter__(self) -> Self:
         return self
@@ -302,16 +328,6 @@ class UsageClient(UsageMethods):
         """Close the connection pool."""
         self._config.generated.get_httpx_client().close()
 
-    @property
-    def base_url(self) -> str:
-        """The API base URL requests go to (without a trailing ``/``)."""
-        return self._config.base_url
-
-    @property
-    def max_concurrency(self) -> int:
-        """Requests this client sends at once for one call (windows, or a directory's lists)."""
-        return self._config.max_concurrency
-
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
         return Paginator(_query(name, arguments), self._sender, self._config.max_concurrency)
 
@@ -319,7 +335,7 @@ class UsageClient(UsageMethods):
         return ListPaginator(build_list_query(LISTS[name], arguments), self._sender)
 
 
-class AsyncUsageClient(AsyncUsageMethods):
+class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsageMethods):
     """The Usage and Costs API for asyncio code: the same methods as ``UsageClient``.
 
     Each method returns an ``AsyncPaginator``, used with ``async for``. Arguments as for
@@ -332,36 +348,10 @@ class AsyncUsageClient(AsyncUsageMethods):
                 print(bucket.start, sum(r.amount.value for r in bucket.results))
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 3,
-        max_concurrency: int = 4,
-        retry_budget: float = 120.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        allow_insecure_http: bool = False,
-    ) -> None:
-        self._config = _ClientConfig(
-            api_key,
-            base_url,
-            timeout,
-            max_retries,
-            max_concurrency,
-            retry_budget,
-            transport,
-            allow_insecure_http,
+    def _new_sender(self, config: _ClientConfig) -> AsyncSender:
+        return AsyncSender(
+            config.generated.get_async_httpx_client(), config.policy, deadline=config.timeout
         )
-        self._sender = AsyncSender(
-            self._config.generated.get_async_httpx_client(),
-            self._config.policy,
-            deadline=self._config.timeout,
-        )
-
-    def __repr__(self) -> str:
-        return self._config.repr("AsyncUsageClient")
 
     async def __aenter__(self) -> Self:
         return self
@@ -377,16 +367,6 @@ class AsyncUsageClient(AsyncUsageMethods):
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._config.generated.get_async_httpx_client().aclose()
-
-    @property
-    def base_url(self) -> str:
-        """The API base URL requests go to (without a trailing ``/``)."""
-        return self._config.base_url
-
-    @property
-    def max_concurrency(self) -> int:
-        """Requests this client sends at once for one call (windows, or a directory's lists)."""
-        return self._config.max_concurrency
 
     def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
         return AsyncPaginator(_query(name, arguments), self._sender, self._config.max_concurrency)

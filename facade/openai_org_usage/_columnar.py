@@ -7,11 +7,8 @@ compiled list comprehension and handed to Arrow as a typed array, and the page's
 joined into one record batch. The bucket bounds are repeated per result from the bucket list.
 Nothing per result outlives its chunk.
 
-A page the fast decoder refuses (a result of an unknown type, a wrong type, a body that is not
-JSON) takes the object path (``_parse.parse_page``), which raises the precise error for an
-invalid page; a valid one is turned into the same batch from its typed results. So the
-columnar path accepts and refuses exactly what the object path does, and its rows are the
-object path's rows (``tests/export/test_columnar.py`` checks both, property-based).
+When this path runs, and what becomes of a page its decoders refuse (the object path reads
+it, and its results become the same batch): ``_parse``'s module docstring, path 3.
 
 pyarrow is imported on first use; without it ``MissingDependencyError`` names the ``arrow``
 extra.
@@ -27,7 +24,7 @@ import attrs
 import httpx
 import msgspec
 
-from ._decode import decoders
+from ._decode import decoders, per_operation
 from ._errors import ResponseValidationError
 from ._extras import require_pyarrow
 from ._models import Bucket, Row
@@ -72,25 +69,19 @@ class _Plan:
     types: tuple[pa.DataType, ...]  # their Arrow types
 
 
-_plans: dict[tuple[str, type[Any]], _Plan] = {}
-
-
+@per_operation
 def _plan(operation: Operation[Any]) -> _Plan:
-    key = (operation.name, operation.result_cls)
-    plan = _plans.get(key)
-    if plan is None:
-        from .export import arrow_schema, columns
+    from .export import arrow_schema, columns
 
-        cols = columns(operation)
-        schema = arrow_schema(operation)
-        values = [c for c in cols if c.path]
-        plan = _plans[key] = _Plan(
-            schema=schema,
-            columns=cols,
-            extract=_compile_extract(operation, values),
-            types=tuple(schema.field(c.name).type for c in values),
-        )
-    return plan
+    cols = columns(operation)
+    schema = arrow_schema(operation)
+    values = [c for c in cols if c.path]
+    return _Plan(
+        schema=schema,
+        columns=cols,
+        extract=_compile_extract(operation, values),
+        types=tuple(schema.field(c.name).type for c in values),
+    )
 
 
 def _struct_paths(fields: Sequence[Field]) -> dict[tuple[str, ...], tuple[int, ...]]:

@@ -15,24 +15,25 @@ Two decoders per operation:
 * ``columns``: for the columnar path. Keys the schema lacks are skipped (frames never carry
   them); a missing optional key decodes to None, as the row shape has it.
 
-Both are strict: anything they refuse (a result of an unknown ``object`` type, an unknown key on
-the object path, a wrong type, a body that is not JSON) is handed to the general path
-(``_parse.page_from_json``), which either builds the page as before or raises the precise
-``ResponseValidationError``. The decoders are a fast path, never a second set of rules.
-Neither checks the UTF-8 of what it skips (keys the schema lacks, results left ``Raw``):
-``_parse.page_errors`` refuses a body that is not UTF-8 before either runs.
+Both are strict: anything they refuse goes to the general path, which builds the page or names
+its fault; they are a fast path, never a second set of rules (which path runs when:
+``_parse``'s module docstring). Neither checks the UTF-8 of what it skips (keys the schema
+lacks, results left ``Raw``): ``_parse.page_errors`` refuses a body that is not UTF-8 first.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 import attrs
 import msgspec
 
 from ._operations import UNSET, Field, Operation
+
+__all__ = ["Decoders", "decoders", "page_decoder", "per_operation", "result_struct"]
 
 _SCALARS: dict[str, Any] = {
     "integer": int,
@@ -43,6 +44,8 @@ _SCALARS: dict[str, Any] = {
 }
 
 _names = itertools.count()
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -130,23 +133,37 @@ def page_decoder(results: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(page)
 
 
-_cache: dict[tuple[str, type[Any]], Decoders] = {}
+def per_operation(derive: Callable[[Operation[Any]], T]) -> Callable[[Operation[Any]], T]:
+    """``derive``, run on an operation's first use only, then remembered.
+
+    Operations are told apart by name and result class. Every page reader derives what it
+    needs this way (these decoders, ``_parse``'s converters, ``_columnar``'s plans), so a page
+    costs one dictionary lookup for it.
+    """
+    made: dict[tuple[str, type[Any]], T] = {}
+
+    @functools.wraps(derive)
+    def remembered(operation: Operation[Any]) -> T:
+        key = (operation.name, operation.result_cls)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = derive(operation)
+        return found
+
+    return remembered
 
 
+@per_operation
 def decoders(operation: Operation[Any]) -> Decoders:
     """The decoders of ``operation``, derived from its fields on first use."""
-    key = (operation.name, operation.result_cls)
-    found = _cache.get(key)
-    if found is None:
-        fields = _own_object(operation)
-        objects = result_struct(operation.name, fields, missing=UNSET, forbid_unknown=True)
-        columns = result_struct(operation.name, fields, missing=None, forbid_unknown=False)
-        found = _cache[key] = Decoders(
-            objects=page_decoder(list[objects]),  # type: ignore[valid-type]
-            columns=page_decoder(msgspec.Raw),
-            column_results=msgspec.json.Decoder(list[columns]),  # type: ignore[valid-type]
-        )
-    return found
+    fields = _own_object(operation)
+    objects = result_struct(operation.name, fields, missing=UNSET, forbid_unknown=True)
+    columns = result_struct(operation.name, fields, missing=None, forbid_unknown=False)
+    return Decoders(
+        objects=page_decoder(list[objects]),  # type: ignore[valid-type]
+        columns=page_decoder(msgspec.Raw),
+        column_results=msgspec.json.Decoder(list[columns]),  # type: ignore[valid-type]
+    )
 
 
 def _own_object(operation: Operation[Any]) -> tuple[Field, ...]:

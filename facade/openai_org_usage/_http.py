@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
@@ -201,25 +201,33 @@ def _wrapped(exc: Exception, request: httpx.Request) -> APIError:
     return APIConnectionError(f"request failed: {type(exc).__name__}: {exc}", request=request)
 
 
-class SyncSender:
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+SleepT = TypeVar("SleepT", Callable[[float], None], Callable[[float], Awaitable[None]])
+
+
+class _Sender(Generic[HttpT, SleepT]):
+    """What both senders hold: the httpx client, the retry policy, the wait and the deadline."""
+
+    def __init__(
+        self,
+        http: HttpT,
+        policy: RetryPolicy,
+        sleep: SleepT | None = None,
+        *,
+        deadline: float = 60.0,
+    ) -> None:
+        self._http: HttpT = http
+        self._policy = policy
+        self.sleep: SleepT | None = sleep
+        self.deadline = deadline
+
+
+class SyncSender(_Sender[httpx.Client, Callable[[float], None]]):
     """Sends page requests on a sync httpx client (thread-safe: windows share it).
 
     ``sleep``, when set, replaces the wait between retries (tests record the waits with it);
     by default a wait ends early when the pull it serves stops.
     """
-
-    def __init__(
-        self,
-        http: httpx.Client,
-        policy: RetryPolicy,
-        sleep: Callable[[float], None] | None = None,
-        *,
-        deadline: float = 60.0,
-    ) -> None:
-        self._http = http
-        self._policy = policy
-        self.sleep = sleep
-        self.deadline = deadline
 
     def send_page(
         self,
@@ -276,24 +284,12 @@ class SyncSender:
         return _check(_settled(response, b"".join(chunks), request))
 
 
-class AsyncSender:
+class AsyncSender(_Sender[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """Sends page requests on an async httpx client.
 
-    ``sleep``, when set, replaces the wait between retries (tests record the waits with it).
+    ``sleep``, when set, replaces the wait between retries (tests record the waits with it);
+    by default ``asyncio.sleep``.
     """
-
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        policy: RetryPolicy,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        *,
-        deadline: float = 60.0,
-    ) -> None:
-        self._http = http
-        self._policy = policy
-        self.sleep = sleep
-        self.deadline = deadline
 
     async def send_page(
         self, operation: Operation[Any], kwargs: dict[str, Any]
@@ -302,7 +298,7 @@ class AsyncSender:
         request = _request(self._http, operation.build_request(**kwargs))
 
         async def sleep(seconds: float) -> None:
-            await self.sleep(seconds)
+            await (self.sleep or asyncio.sleep)(seconds)
 
         retrying = tenacity.AsyncRetrying(sleep=sleep, **_retrying_args(self._policy))
         attempts = 0

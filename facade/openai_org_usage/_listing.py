@@ -15,7 +15,8 @@ flat dict with one value per described field, nested ones flattened with ``_``
 (``owner_user_id``), so no caller reads the generated models attribute by attribute.
 
 Requests go through the clients' senders (``_http``): the same retries, deadlines, redaction
-and error classes as the usage operations.
+and error classes as the usage operations. Pages are read by ``parse_list_page`` (how it
+differs from the usage pages' readers: ``_parse``'s module docstring, path 4).
 """
 
 from __future__ import annotations

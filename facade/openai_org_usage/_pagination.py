@@ -44,7 +44,7 @@ from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
 from ._parse import parse_page
-from ._time import align_down, from_unix_seconds
+from ._time import align_down, iso_utc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,6 +79,11 @@ def plan_windows(query: Query, max_concurrency: int) -> Iterator[Window]:
         start = end
 
 
+P = TypeVar("P", Page[Any], ColumnarPage)
+Decode = Callable[..., P]
+"""``(operation, response, *, attempts) -> page``: ``parse_page`` or ``_columnar.decode_page``."""
+
+
 class _Chain:
     """Checks that one window's pages chain, and says when the window is done.
 
@@ -92,6 +97,18 @@ class _Chain:
         self.window = window
         self.cursors: set[str] = set()
         self.next_start = window[0]
+        self.cursor: str | None = None  # the next page's, once a page says where it is
+        self.more = True  # until a page ends the window
+
+    def accept(self, page: P) -> P:
+        """Check ``page`` (``next_cursor``) and note whether and where the window goes on."""
+        self.cursor = self.next_cursor(page)
+        self.more = self.cursor is not None
+        return page
+
+    def request(self) -> dict[str, Any]:
+        """The arguments of the next page's request."""
+        return self.kwargs(self.cursor)
 
     def next_cursor(self, page: Page[Any] | ColumnarPage) -> str | None:
         """Check ``page``; return the cursor to follow, or None when the window is done.
@@ -111,14 +128,14 @@ class _Chain:
             if begins != next_start:
                 self.next_start = next_start
                 if begins < next_start:
-                    raise self._error(f"bucket {_iso(begins)} repeats or overlaps")
+                    raise self._error(f"bucket {iso_utc(begins)} repeats or overlaps")
                 if begins >= end:
-                    raise self._error(f"bucket {_iso(begins)} is outside the window")
-                raise self._error(f"buckets skip from {_iso(next_start)} to {_iso(begins)}")
+                    raise self._error(f"bucket {iso_utc(begins)} is outside the window")
+                raise self._error(f"buckets skip from {iso_utc(next_start)} to {iso_utc(begins)}")
             natural_end = begins - begins % width + width
             if ends_at != natural_end and not (ends_at == end and ends_at < natural_end):
                 raise self._error(
-                    f"bucket {_iso(begins)}..{_iso(ends_at)} is not one "
+                    f"bucket {iso_utc(begins)}..{iso_utc(ends_at)} is not one "
                     f"{self.query.bucket_width} bucket"
                 )
             next_start = ends_at
@@ -135,7 +152,7 @@ class _Chain:
             # forever; saying it is the last, it would pass missing buckets off as no usage.
             raise self._error(
                 f"has_more is {'true' if page.has_more else 'false'} but the page has no "
-                f"buckets, where buckets {_iso(next_start)}..{_iso(min(end, current))} were "
+                f"buckets, where buckets {iso_utc(next_start)}..{iso_utc(min(end, current))} were "
                 "expected (the API returns every past bucket, an empty one with results: [])"
             )
         if not page.has_more:
@@ -145,8 +162,9 @@ class _Chain:
             # The last page by its own account, yet past buckets are missing: ending here
             # would pass them off as no usage.
             raise self._error(
-                f"has_more is false, but buckets {_iso(next_start)}..{_iso(min(end, current))} "
-                "are missing (the API returns every past bucket, an empty one with results: [])"
+                f"has_more is false, but buckets {iso_utc(next_start)}.."
+                f"{iso_utc(min(end, current))} are missing (the API returns every past bucket, "
+                "an empty one with results: [])"
             )
         if not page.next_page:
             raise self._error("has_more is true but next_page is empty")
@@ -169,13 +187,9 @@ class _Chain:
         start, end = self.window
         return PaginationError(
             f"{self.query.operation.name} pages do not chain for "
-            f"{_iso(start)}..{_iso(end)}: {problem}",
+            f"{iso_utc(start)}..{iso_utc(end)}: {problem}",
             request=None,
         )
-
-
-def _iso(ts: int) -> str:
-    return from_unix_seconds(ts).isoformat().replace("+00:00", "Z")
 
 
 Outcome = tuple[httpx.Response, int] | BaseException
@@ -239,11 +253,6 @@ class _Feed:
             self._cond.notify_all()
 
 
-P = TypeVar("P", Page[Any], ColumnarPage)
-Decode = Callable[..., P]
-"""``(operation, response, *, attempts) -> page``: ``parse_page`` or ``_columnar.decode_page``."""
-
-
 def _window_pages(
     sender: SyncSender,
     query: Query,
@@ -252,38 +261,30 @@ def _window_pages(
     first: P | None = None,
 ) -> Iterator[P]:
     chain = _Chain(query, window)
-    cursor: str | None = None
-    page = first
-    while True:
-        if page is None:
-            response, attempts = sender.send_page(query.operation, chain.kwargs(cursor))
-            page = decode(query.operation, response, attempts=attempts)
-            del response
-        cursor = chain.next_cursor(page)
-        yield page
-        if cursor is None:
-            return
-        page = None
+    if first is not None:
+        yield chain.accept(first)
+    while chain.more:
+        response, attempts = sender.send_page(query.operation, chain.request())
+        page = decode(query.operation, response, attempts=attempts)
+        del response
+        yield chain.accept(page)
+        del page  # not held while the next page is fetched
 
 
 async def _async_window_pages(
     sender: AsyncSender, query: Query, window: Window, decode: Decode[P], first: P | None = None
 ) -> AsyncGenerator[P]:
     chain = _Chain(query, window)
-    cursor: str | None = None
-    page = first
-    while True:
-        if page is None:
-            response, attempts = await sender.send_page(query.operation, chain.kwargs(cursor))
-            # Decoding a large page takes milliseconds of CPU; in a worker thread, other
-            # windows' responses keep arriving meanwhile.
-            page = await asyncio.to_thread(decode, query.operation, response, attempts=attempts)
-            del response
-        cursor = chain.next_cursor(page)
-        yield page
-        if cursor is None:
-            return
-        page = None
+    if first is not None:
+        yield chain.accept(first)
+    while chain.more:
+        response, attempts = await sender.send_page(query.operation, chain.request())
+        # Decoding a large page takes milliseconds of CPU; in a worker thread, other
+        # windows' responses keep arriving meanwhile.
+        page = await asyncio.to_thread(decode, query.operation, response, attempts=attempts)
+        del response
+        yield chain.accept(page)
+        del page
 
 
 def _first_request(query: Query, window: Window) -> dict[str, Any]:
@@ -301,7 +302,22 @@ def _single(windows: Iterator[Window]) -> tuple[Window | None, Iterator[Window]]
     return None, itertools.chain((first, second), windows)
 
 
-class Paginator(Generic[R]):
+SenderT = TypeVar("SenderT", SyncSender, AsyncSender)
+
+
+class _Pull(Generic[SenderT]):
+    """What both paginators hold: the validated query, the sender and the concurrency."""
+
+    def __init__(self, query: Query, sender: SenderT, max_concurrency: int) -> None:
+        self.query = query
+        self._sender: SenderT = sender
+        self._max_concurrency = max_concurrency
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {_describe(self.query)}>"
+
+
+class Paginator(_Pull[SyncSender], Generic[R]):
     """Every bucket of one call, fetched lazily.
 
     Nothing is requested until iteration starts. Iterate for buckets, or use ``pages()`` or
@@ -312,14 +328,6 @@ class Paginator(Generic[R]):
         for bucket in client.completions(start="7d", group_by="model"):
             print(bucket.start, sum(r.input_tokens for r in bucket.results))
     """
-
-    def __init__(self, query: Query, sender: SyncSender, max_concurrency: int) -> None:
-        self.query = query
-        self._sender = sender
-        self._max_concurrency = max_concurrency
-
-    def __repr__(self) -> str:
-        return f"<Paginator {_describe(self.query)}>"
 
     def __iter__(self) -> Iterator[Bucket[R]]:
         for page in self.pages():
@@ -470,7 +478,7 @@ class Paginator(Generic[R]):
                 worker.join()
 
 
-class AsyncPaginator(Generic[R]):
+class AsyncPaginator(_Pull[AsyncSender], Generic[R]):
     """Every bucket of one call, fetched lazily; use with ``async for``.
 
     Example::
@@ -478,14 +486,6 @@ class AsyncPaginator(Generic[R]):
         async for bucket in client.costs(start="30d", group_by="line_item"):
             print(bucket.start, [r.amount.value for r in bucket.results])
     """
-
-    def __init__(self, query: Query, sender: AsyncSender, max_concurrency: int) -> None:
-        self.query = query
-        self._sender = sender
-        self._max_concurrency = max_concurrency
-
-    def __repr__(self) -> str:
-        return f"<AsyncPaginator {_describe(self.query)}>"
 
     async def __aiter__(self) -> AsyncGenerator[Bucket[R]]:
         async for page in self.pages():
@@ -622,7 +622,7 @@ class AsyncPaginator(Generic[R]):
 def _describe(query: Query) -> str:
     parts = [
         query.operation.name,
-        f"{_iso(query.start_time)}..{_iso(query.end_time)}",
+        f"{iso_utc(query.start_time)}..{iso_utc(query.end_time)}",
         f"bucket_width={query.bucket_width}",
     ]
     if query.group_by:

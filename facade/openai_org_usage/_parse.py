@@ -1,14 +1,43 @@
-"""Turn one HTTP response into a checked page, or a clear error.
+"""Turn one HTTP response into a checked page, or a clear error: where every page reader starts.
 
-This is the hot path of every fetch. The usual page (every result of this operation's own
-type, with the schema's keys and no others) is decoded in one pass by a typed msgspec decoder
-(``_decode``), which checks every JSON type, and each result is built from its struct by one
-call to its generated model's constructor (``_builders.struct_converter``). Any other page
-(unknown result types, unknown keys, or anything invalid) takes the general path: orjson, then
-the compiled checking constructor of each result (``_builders.builder_for``), which keeps
-unknown fields and results and names the first fault. Neither uses the generated page's
-``from_dict``, which would also build throwaway page and bucket models. The result objects are
-the same on both paths.
+This is the one place that says which path decodes a page's JSON, when, and why each exists;
+the other modules point here. Every reader starts with ``page_errors`` (a non-2xx status, or a
+body that is not UTF-8, is refused before any decoding), and the usage readers build under
+``gc_paused``.
+
+Usage pages as objects, ``parse_page`` (iterating a paginator, ``pages()``, ``results()``,
+``to_records()``), in two steps:
+
+1. The fast path, ``_fast_page``: the usual page (every result of this operation's own type,
+   with the schema's keys and no others, every JSON type right) is decoded in one C pass by the
+   typed msgspec decoder (``_decode``'s ``objects``), and each result is built from its struct by
+   one call to its generated model's constructor (``_builders.struct_converter``). It exists
+   for speed: no dict per result and no Python check per field.
+2. The general path, ``page_from_json``: a page the fast path refuses (results of an unknown
+   type, unknown keys, a bucket that ends before it starts, a time no datetime holds, anything
+   invalid) is read by orjson and built by each result's compiled checking constructor
+   (``_builders.builder_for``). It exists because the fast path can only say no: this one keeps
+   unknown results (``Bucket.unknown_results``) and unknown keys (``additional_properties``),
+   and names the first fault in a ``ResponseValidationError``.
+
+The result objects are the same on both; neither uses the generated page's ``from_dict``, which
+would also build throwaway page and bucket models.
+
+Usage pages as Arrow columns, ``_columnar.decode_page`` (``arrow_batches()``, ``to_arrow()``,
+``to_pandas()``):
+
+3. The columnar path: ``_decode``'s ``columns`` decoders (keys the schema lacks skipped, a few
+   buckets' results at a time) and one compiled comprehension per column, into Arrow arrays.
+   It exists for bulk: no Python object per result. A page it refuses goes through
+   ``parse_page`` (1, then 2) and its typed results become the same batch, so it accepts and
+   refuses exactly what the object paths do, with the same rows
+   (``tests/export/test_columnar.py`` checks both, property-based).
+
+Admin list pages (projects, users, API keys ...), ``_listing.parse_list_page``:
+
+4. The listing path: orjson, a check of the page's shape and of each object's ``id``, then the
+   generated item model's ``from_dict``. Its pages have another shape (``data``, ``has_more``,
+   ``first_id``/``last_id``, paged by object ID) and are small, so it has no fast path.
 """
 
 from __future__ import annotations
@@ -27,7 +56,7 @@ import httpx
 import msgspec
 
 from ._builders import Builder, builder_for, struct_converter
-from ._decode import decoders
+from ._decode import decoders, per_operation
 from ._errors import ResponseValidationError
 from ._models import Bucket, Page, new_bucket
 from ._operations import Operation, UnknownUsageResult
@@ -132,7 +161,9 @@ def parse_page(
         return page_from_json(operation, loads_page(response, invalid), invalid)
 
 
-_converters: dict[tuple[str, type[Any]], Builder] = {}
+@per_operation
+def _converter(operation: Operation[Any]) -> Builder:
+    return struct_converter(operation.result_cls, operation.fields)
 
 
 def _fast_page(operation: Operation[Any], body: bytes) -> Page[Any] | None:
@@ -141,10 +172,7 @@ def _fast_page(operation: Operation[Any], body: bytes) -> Page[Any] | None:
         decoded = decoders(operation).objects.decode(body)
     except (msgspec.ValidationError, msgspec.DecodeError):
         return None
-    key = (operation.name, operation.result_cls)
-    convert = _converters.get(key)
-    if convert is None:
-        convert = _converters[key] = struct_converter(operation.result_cls, operation.fields)
+    convert = _converter(operation)
     buckets: list[Bucket[Any]] = []
     # Inlined _Times: a bucket usually starts where the one before it ended.
     last: int | None = None

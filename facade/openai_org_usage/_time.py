@@ -32,6 +32,7 @@ __all__ = [
     "bucket_seconds",
     "count_buckets",
     "from_unix_seconds",
+    "iso_utc",
     "parse_tz",
     "resolve_range",
     "to_unix_seconds",
@@ -153,7 +154,7 @@ def resolve_range(
             "start",
             start,
             "a time before end",
-            hint=f"start ({_iso(start_s)}) must be before end ({_iso(end_s)})",
+            hint=f"start ({iso_utc(start_s)}) must be before end ({iso_utc(end_s)})",
         )
     return start_s, end_s
 
@@ -408,5 +409,9 @@ def _before(now: datetime, delta: timedelta, *, param: str, value: object) -> da
         raise InvalidParameterError(param, value, _RANGE) from None
 
 
-def _iso(seconds: int) -> str:
-    return from_unix_seconds(seconds).strftime("%Y-%m-%dT%H:%M:%SZ")
+def iso_utc(instant: int | datetime) -> str:
+    """``2026-11-01T00:00:00Z``: Unix seconds or an aware datetime as ISO-8601 in UTC, whole
+    seconds (the API's resolution); the one spelling of an instant in messages and keys."""
+    if isinstance(instant, int):
+        instant = from_unix_seconds(instant)
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

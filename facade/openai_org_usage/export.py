@@ -67,6 +67,7 @@ from ._errors import InvalidParameterError
 from ._extras import require_pandas, require_pyarrow
 from ._models import Bucket, Row
 from ._operations import OPERATIONS, Field, Operation, Unset
+from ._time import iso_utc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -492,7 +493,7 @@ def row_key(cols: tuple[Column, ...], values: tuple[Any, ...]) -> str:
     key: list[Any] = []
     for col, value in zip(cols, values, strict=True):
         if col.name == _START:
-            key.append(value.strftime("%Y-%m-%dT%H:%M:%SZ"))
+            key.append(iso_utc(value))
         elif col.group:
             key.append(value)
     return json.dumps(key, separators=(",", ":"), ensure_ascii=False)

@@ -222,6 +222,16 @@ def test_an_operation_cannot_replace_a_command() -> None:
         build_cli({**OPERATIONS, "sync": clash})
 
 
+@pytest.mark.parametrize("name", ["api", "output"])
+def test_a_filter_cannot_take_the_name_of_a_settings_argument(name: str) -> None:
+    # --demo/--base-url reach a command as `api`, --format/--output/--csv-raw as `output`:
+    # a filter of either name would collide with them when the command runs.
+    costs = OPERATIONS["costs"]
+    clash = attrs.evolve(costs, filters={**costs.filters, name: Filter(name, bool)})
+    with pytest.raises(ValueError, match=f"option {name} is both the {name} settings"):
+        build_cli({**OPERATIONS, "costs": clash})
+
+
 # -- usage ENDPOINT as typed -------------------------------------------------------------------
 
 

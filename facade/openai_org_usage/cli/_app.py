@@ -31,6 +31,7 @@ from ._fake_server import fake_server
 from ._fetch import fetch_all
 from ._options import (
     CONTEXT_SETTINGS,
+    SETTINGS_ARGUMENTS,
     endpoint_reference,
     filter_options,
     names_options,
@@ -51,10 +52,18 @@ from ._report import (
 from ._report_tables import render_report
 from ._row_tables import render_rows
 from ._rows import Record, iso_utc, name_fields, records, with_names
-from ._source import DEMO_NOTICE, LoadedNames, Source, demo_errors, load_names, open_source
+from ._source import (
+    DEMO_NOTICE,
+    LoadedNames,
+    Source,
+    SourceSettings,
+    demo_errors,
+    load_names,
+    open_source,
+)
 from ._sync import sync_command
 from ._timerange import RangeError, TimeRange, resolve
-from ._writers import open_output
+from ._writers import OutputSettings, open_output
 
 USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
@@ -209,11 +218,8 @@ def report(
     top: int,
     html_path: str | None,
     png_dir: str | None,
-    demo: bool,
-    base_url: str | None,
-    fmt: str,
-    output: str | None,
-    csv_raw: bool,
+    api: SourceSettings,
+    output: OutputSettings,
     ids: bool,
 ) -> None:
     """Summary of a range: spend, tokens by model, top users and keys, other endpoints.
@@ -227,7 +233,7 @@ def report(
     (with --html -, the page takes standard output and --format goes only to --output).
     """
     html_to_stdout = html_path == "-"
-    if html_to_stdout and output == "-":
+    if html_to_stdout and output.path == "-":
         raise click.UsageError(
             "--html - and --output - both write to standard output; give one of them a file"
         )
@@ -237,7 +243,7 @@ def report(
         from . import _charts
 
         _charts.require()
-    source = open_source(demo=demo, base_url=base_url)
+    source = open_source(api)
     with source.client, demo_errors(source):
         time_range = _range(source, start, end, last, tz)
         jobs = report_jobs(source.client, time_range)
@@ -251,10 +257,10 @@ def report(
     )
     if charts_wanted:
         _write_charts(result, html_path, png_dir)
-    if html_to_stdout and output is None:
+    if html_to_stdout and output.path is None:
         return  # standard output holds the page; the --format output was not asked a file
-    with open_output(output) as out:
-        render_report(fmt, out, result, csv_raw=csv_raw)
+    with open_output(output.path) as out:
+        render_report(output.fmt, out, result, csv_raw=output.csv_raw)
 
 
 def _not_dash(value: str | None, flag: str) -> str | None:
@@ -418,7 +424,8 @@ def operation_command(
 def _refuse_clashes(command: click.Command) -> None:
     # A filter named like a common option ("limits" -> --limit) must fail when the app is
     # built, not shadow the other option (click only warns).
-    seen: dict[str, str] = {}
+    # Nor the name of an argument the options are handed to the command as.
+    seen = {name: f"the {name} settings" for name in SETTINGS_ARGUMENTS}
     for param in command.params:
         names = [param.name or "", *param.opts, *param.secondary_opts]
         for name in names:
@@ -444,7 +451,8 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
     """The body of every data command: fetch the rows, render them."""
     filters = _api_filters(operation, options)
     width = options["bucket_width"] or operation.default_bucket_width
-    source = open_source(demo=options["demo"], base_url=options["base_url"])
+    output: OutputSettings = options["output"]
+    source = open_source(options["api"])
     with source.client, demo_errors(source):
         time_range = _range(
             source, options["start"], options["end"], options["last"], options["tz"]
@@ -463,24 +471,24 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
         (buckets,) = fetch_all([(operation.name, paginator)])
         rows = records(buckets, operation.name)
         # Tables are read by people: names beside IDs. Exports stay exact unless --names.
-        if options["names"] or (options["fmt"] == "table" and not options["ids"]):
+        if options["names"] or (output.fmt == "table" and not options["ids"]):
             loaded = load_names(source) if _has_ids(rows) else LoadedNames(None)
             if loaded.summary:
                 stderr_line(loaded.summary)
             if loaded.names is not None or options["names"]:
                 rows = with_names(rows, loaded.names)
-    if options["fmt"] == "table":
+    if output.fmt == "table":
         rows = _clipped(rows, source.now)
-    with open_output(options["output"]) as out:
+    with open_output(output.path) as out:
         render_rows(
-            options["fmt"],
+            output.fmt,
             out,
             operation,
             rows,
             start=time_range.start,
             end=time_range.end,
             demo=source.demo,
-            csv_raw=options["csv_raw"],
+            csv_raw=output.csv_raw,
         )
 
 

@@ -40,10 +40,17 @@ from ._options import (
 )
 from ._report import currency_note
 from ._rows import Record, iso_utc
-from ._source import DEMO_NOTICE, LoadedNames, demo_errors, load_names, open_source
+from ._source import (
+    DEMO_NOTICE,
+    LoadedNames,
+    SourceSettings,
+    demo_errors,
+    load_names,
+    open_source,
+)
 from ._table import console_for, new_table, titled
 from ._timerange import RangeError, resolve
-from ._writers import open_output, write_csv, write_json, write_ndjson
+from ._writers import OutputSettings, open_output, write_csv, write_json, write_ndjson
 
 _NONE = "(none)"
 _LABELS = {
@@ -95,11 +102,8 @@ def attribute_command(
     tz: str | None,
     by: tuple[str, ...],
     bucket_width: str,
-    demo: bool,
-    base_url: str | None,
-    fmt: str,
-    output: str | None,
-    csv_raw: bool,
+    api: SourceSettings,
+    output: OutputSettings,
     ids: bool,
     names: bool,
 ) -> None:
@@ -109,14 +113,14 @@ def attribute_command(
     bill out to whoever used it, so the amounts add up to what was billed.
     """
     fields = by or ("user_id",)
-    source = open_source(demo=demo, base_url=base_url)
+    source = open_source(api)
     with source.client, demo_errors(source):
         try:
             time_range = resolve(start=start, end=end, last=last, tz=tz, now=source.now)
         except RangeError as exc:
             raise click.UsageError(str(exc)) from None
         loaded = LoadedNames(None)
-        wants_names = (fmt == "table" and not ids) or names
+        wants_names = (output.fmt == "table" and not ids) or names
         if source.demo:
             stderr_line(DEMO_NOTICE)
         if wants_names and any(f in NAME_KINDS for f in fields):
@@ -133,16 +137,16 @@ def attribute_command(
             fetch=fetch_all,
         )
     note = currency_note(result.currencies, who="groups")
-    if note and fmt != "table":
+    if note and output.fmt != "table":
         # The records name their currency; the note says not to add them across it.
         stderr_line(f"openai-org-usage: note: {note}")
-    with open_output(output) as out:
+    with open_output(output.path) as out:
         render_attribution(
-            fmt,
+            output.fmt,
             out,
             result,
             names=names,
-            csv_raw=csv_raw,
+            csv_raw=output.csv_raw,
             title=titled(
                 f"Spend by {describe_groups(fields)}, "
                 f"{describe_range(time_range.start, time_range.end)}",

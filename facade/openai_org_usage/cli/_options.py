@@ -10,8 +10,9 @@ flag pair (``batch`` -> ``--batch/--no-batch``); an enum filter takes only its v
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import click
@@ -19,7 +20,9 @@ import click
 from openai_org_usage import Filter, InvalidParameterError, Operation, check_base_url
 
 from ._shown import shown
+from ._source import SourceSettings
 from ._timerange import DEFAULT_LAST, RangeError, check_last
+from ._writers import OutputSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -177,8 +180,31 @@ def _validate_base_url(ctx: click.Context, param: click.Parameter, value: str | 
     return value.strip()
 
 
+SETTINGS_ARGUMENTS = ("api", "output")
+"""What :func:`source_options` and :func:`output_options` hand a command: no option may take
+these names."""
+
+
+def _handed_as(name: str, settings: type[Any]) -> Callable[[F], F]:
+    """Hand a command the options named like the fields of ``settings`` (an attrs class) as
+    one argument, ``name=settings(...)``, instead of one argument each."""
+    fields = [field.name for field in attrs.fields(settings)]
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **options: Any) -> Any:
+            grouped = settings(**{field: options.pop(field) for field in fields})
+            return f(*args, **{name: grouped}, **options)
+
+        return cast(F, command)
+
+    return decorate
+
+
 def source_options(f: F) -> F:
-    """``--demo`` and ``--base-url`` (the admin key only ever comes from the environment)."""
+    """``--demo`` and ``--base-url`` (the admin key only ever comes from the environment),
+    handed to the command as ``api: SourceSettings``."""
+    f = _handed_as("api", SourceSettings)(f)
     f = click.option(
         "--base-url",
         envvar="OPENAI_BASE_URL",
@@ -197,7 +223,9 @@ def source_options(f: F) -> F:
 
 
 def output_options(f: F) -> F:
-    """``--format``, ``--output`` and ``--csv-raw``."""
+    """``--format``, ``--output`` and ``--csv-raw``, handed to the command as
+    ``output: OutputSettings``."""
+    f = _handed_as("output", OutputSettings)(f)
     f = click.option(
         "--csv-raw",
         is_flag=True,
@@ -208,6 +236,7 @@ def output_options(f: F) -> F:
     f = click.option(
         "--output",
         "-o",
+        "path",
         type=click.Path(dir_okay=False, writable=True, allow_dash=True),
         help="Write to this file instead of standard output ('-': standard output).",
     )(f)

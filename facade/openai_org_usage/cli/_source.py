@@ -29,6 +29,19 @@ MAX_CONCURRENCY = 4
 
 
 @attrs.frozen
+class SourceSettings:
+    """What ``--demo`` and ``--base-url`` ask for: where a command's data comes from.
+
+    Attributes:
+        demo: Use the embedded fake API (synthetic data, no network, no key).
+        base_url: The API's base URL (None: the client's default).
+    """
+
+    demo: bool
+    base_url: str | None
+
+
+@attrs.frozen
 class Source:
     """An open client plus the facts about it that rendering and time resolution need.
 
@@ -44,15 +57,15 @@ class Source:
     demo: bool
 
 
-def open_source(*, demo: bool, base_url: str | None) -> Source:
-    """Create the client.
+def open_source(settings: SourceSettings) -> Source:
+    """Create the client that ``settings`` ask for.
 
     Raises:
         MissingAPIKeyError: not in demo mode and ``OPENAI_ADMIN_KEY`` is unset.
         InvalidParameterError: ``OPENAI_ADMIN_KEY`` is not printable ASCII without whitespace
             (``param="api_key"``; the message never holds the key).
     """
-    if demo:
+    if settings.demo:
         # Imported here: the fake is only needed for --demo.
         from openai_org_usage.fake import FakeUsageAPI
 
@@ -62,7 +75,7 @@ def open_source(*, demo: bool, base_url: str | None) -> Source:
         )
         return Source(client, fake.now, demo=True)
     # The key is read by the facade from OPENAI_ADMIN_KEY: it never passes through the CLI.
-    client = UsageClient(base_url=base_url or None, max_concurrency=MAX_CONCURRENCY)
+    client = UsageClient(base_url=settings.base_url or None, max_concurrency=MAX_CONCURRENCY)
     return Source(client, datetime.now(UTC), demo=False)
 
 

@@ -35,10 +35,10 @@ from ._options import (
     stderr_line,
 )
 from ._rows import Record, iso_utc
-from ._source import DEMO_NOTICE, open_source
+from ._source import DEMO_NOTICE, SourceSettings, open_source
 from ._table import console_for, new_table, titled
 from ._timerange import RangeError, parse_since
-from ._writers import open_output, write_csv, write_json, write_ndjson
+from ._writers import OutputSettings, open_output, write_csv, write_json, write_ndjson
 
 if TYPE_CHECKING:
     from openai_org_usage.store import OperationReport, OrgClient, SyncProgress, SyncReport
@@ -429,11 +429,8 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         trailing_days: int,
         names: bool,
         attributed: bool,
-        demo: bool,
-        base_url: str | None,
-        fmt: str,
-        output: str | None,
-        csv_raw: bool,
+        api: SourceSettings,
+        output: OutputSettings,
     ) -> None:
         """Copy usage and costs into a DuckDB file or any dlt destination, fetching only
         what is new.
@@ -447,7 +444,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
 
         if (db is None) == (destination is None):
             raise click.UsageError("give --db PATH (a DuckDB file) or --destination NAME")
-        if demo and config is not None:
+        if api.demo and config is not None:
             # Synthetic rows under the org_ids of real organizations, maybe in their real
             # tables, would pass for their data.
             raise click.UsageError(
@@ -465,7 +462,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         with ExitStack() as stack:
             source: UsageClient | list[OrgClient]
             if orgs_config is None:
-                opened = open_source(demo=demo, base_url=base_url)
+                opened = open_source(api)
                 stack.enter_context(opened.client)
                 source, now, is_demo = opened.client, opened.now, opened.demo
             else:
@@ -505,8 +502,8 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         for note in sync_notes(result):
             stderr_line(f"openai-org-usage: note: {note}")
         kept = existed or os.path.lexists(result.target)
-        with open_output(output) as out:
-            render_sync(fmt, out, result, demo=is_demo, csv_raw=csv_raw, kept=kept)
+        with open_output(output.path) as out:
+            render_sync(output.fmt, out, result, demo=is_demo, csv_raw=output.csv_raw, kept=kept)
         if result.failed:
             from ._errors import error_line
 

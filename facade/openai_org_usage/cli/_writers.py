@@ -16,9 +16,34 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
+import attrs
+
 from ._rows import Record
 
-__all__ = ["FORMULA_STARTS", "csv_value", "open_output", "write_csv", "write_json", "write_ndjson"]
+__all__ = [
+    "FORMULA_STARTS",
+    "OutputSettings",
+    "csv_value",
+    "open_output",
+    "write_csv",
+    "write_json",
+    "write_ndjson",
+]
+
+
+@attrs.frozen
+class OutputSettings:
+    """What ``--format``, ``--output`` and ``--csv-raw`` ask of a command's output.
+
+    Attributes:
+        fmt: ``table``, ``csv``, ``json`` or ``ndjson``.
+        path: The file to write (None or ``-``: standard output).
+        csv_raw: CSV cells exactly as they are (no leading ``'`` before a formula).
+    """
+
+    fmt: str
+    path: str | None
+    csv_raw: bool
 
 
 @contextlib.contextmanager

@@ -55,9 +55,11 @@ __all__ = [
     "DIRECTORY_TABLES",
     "SOURCE_NAME",
     "OrgFailure",
+    "SourcePlan",
     "SyncHooks",
     "SyncProgress",
     "Tally",
+    "planned_source",
     "usage_source",
 ]
 
@@ -161,12 +163,29 @@ class SyncHooks:
 
 
 @attrs.frozen
-class _FetchRange:
-    """What every organization's operations are fetched over (``fetch_operation``'s range)."""
+class SourcePlan:
+    """What a source loads: which operations, over which range, and which other tables.
 
+    ``usage_source`` makes one from its arguments; ``sync`` makes one from its own, once
+    they are checked, and reports from it too.
+
+    Attributes:
+        org_id: The ``org_id`` of a single client's rows.
+        operations: Operation names, in the order fetched.
+        since: Where a first sync starts, or an earlier UTC midnight to backfill from.
+        trailing_days: Days before the stored ``synced_until`` fetched again on each run.
+        now: The run's end (aware).
+        directory: Add the directory's tables.
+        attribution: Add ``attributed_costs``.
+    """
+
+    org_id: str
+    operations: tuple[str, ...]
     since: datetime | None
     trailing_days: int
     now: datetime
+    directory: bool = attrs.field(default=True, kw_only=True)
+    attribution: bool = attrs.field(default=False, kw_only=True)
 
 
 def usage_source(
@@ -206,23 +225,39 @@ def usage_source(
         hooks: How ``sync`` drives the source (its tally, fetching ahead, emptied buckets);
             default: none of it.
     """
+    names = tuple(operations) if operations is not None else tuple(TABLES)
+    end = now if now is not None else datetime.now(UTC)
+    plan = SourcePlan(
+        org_id, names, since, trailing_days, end, directory=directory, attribution=attribution
+    )
+    return planned_source(clients, plan, write_disposition, progress, hooks)
+
+
+def planned_source(
+    clients: UsageClient | Sequence[OrgClient],
+    plan: SourcePlan,
+    write_disposition: str = "merge",
+    progress: Callable[[SyncProgress], None] | None = None,
+    hooks: SyncHooks | None = None,
+) -> DltSource:
+    """``usage_source`` for a ``plan`` already made (``sync``'s): the same arguments."""
     dlt = require_dlt()
     orgs = (
-        [OrgClient(org_id, org_id, clients)] if isinstance(clients, UsageClient) else list(clients)
+        [OrgClient(plan.org_id, plan.org_id, clients)]
+        if isinstance(clients, UsageClient)
+        else list(clients)
     )
     hooks = hooks if hooks is not None else SyncHooks()
     tally = hooks.tally
-    fetched = _FetchRange(since, trailing_days, now if now is not None else datetime.now(UTC))
     for org in orgs:
         if org.client is None:
             tally.fail(org.name, None, org.error or "no client")
-    names = list(operations) if operations is not None else list(TABLES)
-    tables = [TABLES[name] for name in names]
-    fetches = [_FetchThreads(tables, orgs, fetched, hooks)] if hooks.fetch_ahead else []
+    tables = [TABLES[name] for name in plan.operations]
+    fetches = [_FetchThreads(tables, orgs, plan, hooks)] if hooks.fetch_ahead else []
     resources = []
     for table in tables:
         if not hooks.fetch_ahead:
-            fetches.append(_FetchThreads([table], orgs, fetched, hooks))
+            fetches.append(_FetchThreads([table], orgs, plan, hooks))
         hints: dict[str, Any] = {"columns": table.dlt_columns()}
         if write_disposition == "merge":
             hints["merge_key"] = MERGE_KEY
@@ -235,7 +270,7 @@ def usage_source(
             )
         )
     tally.fetches.extend(fetches)
-    if directory:
+    if plan.directory:
         loaded: dict[str, Any] = {}  # one directory per organization, for every kind
         for kind, table_name in DIRECTORY_TABLES.items():
             resources.append(
@@ -249,10 +284,10 @@ def usage_source(
                 )
             )
 
-    if attribution:
+    if plan.attribution:
         resources.append(
             dlt.resource(
-                _attributed_rows(orgs, fetched, tally),
+                _attributed_rows(orgs, plan, tally),
                 name=ATTRIBUTED_TABLE,
                 write_disposition=write_disposition,
                 columns=_attribution_hints(),
@@ -289,13 +324,13 @@ class _FetchThreads:
         self,
         tables: Sequence[TableSchema],
         orgs: Sequence[OrgClient],
-        fetched: _FetchRange,
+        plan: SourcePlan,
         hooks: SyncHooks,
     ) -> None:
         self.tables = list(tables)
         self.emptied = hooks.emptied
         self.orgs = orgs
-        self.fetched = fetched
+        self.plan = plan
         self.tally = hooks.tally
         self.inboxes: dict[str, queue.Queue[tuple[OrgClient, Fetched | BaseException | object]]]
         self.inboxes = {}
@@ -388,9 +423,9 @@ class _FetchThreads:
                         table,
                         org.org_id,
                         OpState.from_json(self.planned[table.name].get(org.org_id)),
-                        self.fetched.since,
-                        self.fetched.trailing_days,
-                        self.fetched.now,
+                        self.plan.since,
+                        self.plan.trailing_days,
+                        self.plan.now,
                         lambda fetched: self._put(table, (org, fetched)),  # noqa: B023
                         outcome,
                     )
@@ -582,7 +617,7 @@ def _attribution_hints() -> dict[str, dict[str, Any]]:
 
 
 def _attributed_rows(
-    orgs: Sequence[OrgClient], fetched: _FetchRange, tally: Tally
+    orgs: Sequence[OrgClient], plan: SourcePlan, tally: Tally
 ) -> Iterator[pa.Table]:
     """Each organization's attribution over the range its costs were fetched this run."""
     import pyarrow as pa
@@ -602,11 +637,11 @@ def _attributed_rows(
         if org.client is None or org.name in tally.failed:
             continue
         costs = tally.outcomes.get((org.name, "costs"))
-        start = costs.start if costs is not None else fetched.since
+        start = costs.start if costs is not None else plan.since
         if start is None:
             continue  # costs were not due (or not synced): nothing restated to attribute
         try:
-            result = attribute(org.client, start=start, end=fetched.now, by=ATTRIBUTED_BY)
+            result = attribute(org.client, start=start, end=plan.now, by=ATTRIBUTED_BY)
         except Exception as exc:
             tally.fail(org.name, ATTRIBUTED_TABLE, exc)
             continue

@@ -62,7 +62,15 @@ from ._lock import FileLock
 from ._orgs import OrgClient
 from ._requires import require_dlt, require_duckdb
 from ._schema import TABLES
-from ._source import SOURCE_NAME, OrgFailure, SyncHooks, SyncProgress, Tally, usage_source
+from ._source import (
+    SOURCE_NAME,
+    OrgFailure,
+    SourcePlan,
+    SyncHooks,
+    SyncProgress,
+    Tally,
+    planned_source,
+)
 from ._tuning import lent_credentials, quick_environment_lookups, remember_capabilities, tune
 
 __all__ = [
@@ -256,6 +264,9 @@ def sync(
         )
         if since_day >= end:
             raise InvalidParameterError("since", since, f"a time before now ({end.isoformat()})")
+    plan = SourcePlan(
+        org_id, names, since_day, trailing_days, end, directory=directory, attribution=attribution
+    )
     if (db is None) == (destination is None):
         raise InvalidParameterError(
             "db", db, "a DuckDB file path, or destination=... instead (one of the two)"
@@ -292,7 +303,7 @@ def sync(
         # fetched, so the target is neither locked, opened nor created.
         for org in source:
             tally.fail(org.name, None, org.error or "no client")
-        return _report(tally, source, org_id, names, target, kind, dataset, end, None)
+        return _report(tally, source, plan, target, kind, dataset, None)
     if db is None:
         try:
             work.mkdir(parents=True, exist_ok=True)
@@ -325,23 +336,12 @@ def sync(
                 destination=dest,
                 dataset_name=dataset,
             )
-            data = usage_source(
-                source,
-                org_id=org_id,
-                operations=names,
-                since=since_day,
-                trailing_days=trailing_days,
-                now=end,
-                directory=directory,
-                attribution=attribution,
-                write_disposition=disposition,
-                progress=progress,
-                hooks=SyncHooks(
-                    tally,
-                    fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
-                    emptied=None if kind == "filesystem" else emptied.delete,
-                ),
+            hooks = SyncHooks(
+                tally,
+                fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
+                emptied=None if kind == "filesystem" else emptied.delete,
             )
+            data = planned_source(source, plan, disposition, progress, hooks)
             emptied.pipeline = pipeline
             with quick_environment_lookups():
                 info, resumed = _run(pipeline, data, tally, target, kind, emptied)
@@ -354,7 +354,7 @@ def sync(
             # bookkeeping, and a later run would look like a second one. Removed under the
             # lock, so no other sync can have opened it.
             _remove_new(target, work if new_work else None)
-    report = _report(tally, source, org_id, names, target, kind, dataset, end, info)
+    report = _report(tally, source, plan, target, kind, dataset, info)
     if isinstance(source, UsageClient) and report.failed:
         failure = next(iter(report.failed.values()))
         if failure.error is not None:
@@ -417,22 +417,20 @@ def _run(
 def _report(
     tally: Tally,
     source: UsageClient | Sequence[OrgClient],
-    org_id: str,
-    names: Sequence[str],
+    plan: SourcePlan,
     target: str,
     kind: str,
     dataset: str,
-    end: datetime,
     info: Any,
 ) -> SyncReport:
     orgs = (
-        [(org_id, org_id)]
+        [(plan.org_id, plan.org_id)]
         if isinstance(source, UsageClient)
         else [(o.name, o.org_id) for o in source]
     )
     operations = []
     for org, oid in orgs:
-        for name in names:
+        for name in plan.operations:
             outcome = tally.outcomes.get((org, name))
             if outcome is None:
                 continue
@@ -457,7 +455,7 @@ def _report(
         target=target,
         destination=kind,
         dataset=dataset,
-        end=end,
+        end=plan.now,
         operations=tuple(operations),
         failed=dict(tally.failed),
         directory=dict(tally.directory),
@@ -602,11 +600,11 @@ def _now(now: datetime | None) -> datetime:
     return now.astimezone(UTC)
 
 
-def _operation_names(operations: Iterable[str] | None) -> list[str]:
+def _operation_names(operations: Iterable[str] | None) -> tuple[str, ...]:
     if operations is None:
-        return list(OPERATIONS)
+        return tuple(OPERATIONS)
     names = [operations] if isinstance(operations, str) else list(operations)
     for name in names:
         if name not in OPERATIONS:
             raise InvalidParameterError("operations", name, "names from: " + ", ".join(OPERATIONS))
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
