@@ -11,8 +11,10 @@ then installs them in facade/openai_org_usage/ or, with --check, compares):
   names, bucket widths, ``limit`` ranges (``x-limits``), ``group_by`` values, filters, the
   request's query parameters, summary, description and the result schema's fields.
 - ``_methods.py``: ``UsageMethods`` and ``AsyncUsageMethods``, one typed keyword-only method
-  per operation, documented from SPEC, each calling the client's ``_paginate`` hook. They are
-  the base classes of ``UsageClient`` and ``AsyncUsageClient``.
+  per operation, documented from SPEC. Each validates its own arguments by name
+  (``_params.build_query``, ``_listing.build_list_query``) and hands the typed query to the
+  client's ``_paginate`` or ``_list`` hook. They are the base classes of ``UsageClient`` and
+  ``AsyncUsageClient``.
 
 Generated class and attribute names are derived with the generator's own naming functions
 (``openapi_python_client.strings``) and CODEGEN_CONFIG (``field_prefix``, ``class_overrides``),
@@ -691,14 +693,15 @@ def spec_module(ops: Sequence[Node], lists: Sequence[Node] = ()) -> str:
 METHODS_TEMPLATE = '''\
 {header}"""One typed method per operation of openapi/usage.yaml, for both clients.
 
-``UsageClient`` and ``AsyncUsageClient`` inherit these; each usage method hands its arguments
-to the client's ``_paginate``, each list method to its ``_list``. Regenerate with
-``./codegen.sh`` (``tools/gen_facade.py``).
+``UsageClient`` and ``AsyncUsageClient`` inherit these. Each usage method validates its
+arguments with ``build_query`` and hands the ``Query`` to the client's ``_paginate``; each list
+method does the same with ``build_list_query`` and ``_list``. Regenerate with ``./codegen.sh``
+(``tools/gen_facade.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import Any, Literal
 
@@ -706,9 +709,10 @@ from {package}.models import (
 {result_imports}
 )
 
-from ._listing import AsyncListPaginator, ListPaginator
+from ._listing import AsyncListPaginator, ListPaginator, ListQuery, build_list_query
+from ._operations import LISTS, OPERATIONS
 from ._pagination import AsyncPaginator, Paginator
-from ._params import BucketWidth
+from ._params import BucketWidth, Query, build_query
 from ._time import TimeInput
 
 __all__ = ["AsyncUsageMethods", "UsageMethods"]
@@ -719,10 +723,10 @@ __all__ = ["AsyncUsageMethods", "UsageMethods"]
 class UsageMethods:
     """The operations as methods of ``UsageClient``."""
 
-    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
+    def _paginate(self, query: Query, /) -> Paginator[Any]:
         raise NotImplementedError  # UsageClient provides it
 
-    def _list(self, name: str, arguments: Mapping[str, Any], /) -> ListPaginator[Any]:
+    def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
         raise NotImplementedError  # UsageClient provides it
 {sync_methods}
 
@@ -730,10 +734,10 @@ class UsageMethods:
 class AsyncUsageMethods:
     """The operations as methods of ``AsyncUsageClient``."""
 
-    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
+    def _paginate(self, query: Query, /) -> AsyncPaginator[Any]:
         raise NotImplementedError  # AsyncUsageClient provides it
 
-    def _list(self, name: str, arguments: Mapping[str, Any], /) -> AsyncListPaginator[Any]:
+    def _list(self, query: ListQuery, /) -> AsyncListPaginator[Any]:
         raise NotImplementedError  # AsyncUsageClient provides it
 {async_methods}
 '''
@@ -884,13 +888,13 @@ def escape_docstring(text: str) -> str:
 
 def method(op: Node, is_async: bool) -> str:
     paginator = "AsyncPaginator" if is_async else "Paginator"
-    names = ["start", "end", "bucket_width", "group_by", "limit", "tz"]
-    names += [f["name"] for f in op["filters"]]
-    arguments = "".join(f'"{n}": {n}, ' for n in names)
+    common = "".join(f"{n}={n}, " for n in ("start", "end", "bucket_width", "group_by", "limit"))
+    filters = ", ".join(f'"{n}": {n}' for n in (f["name"] for f in op["filters"]))
+    query = f'build_query(OPERATIONS["{op["name"]}"], {common}tz=tz, filters={{{filters}}})'
     return (
         f"\n    {signature(op, paginator)}\n"
         f"        {docstring(op, is_async)}\n"
-        f'        return self._paginate("{op["name"]}", {{{arguments}}})\n'
+        f"        return self._paginate({query})\n"
     )
 
 
@@ -1021,12 +1025,15 @@ def list_docstring(op: Node, is_async: bool) -> str:
 
 def list_method(op: Node, is_async: bool) -> str:
     paginator = "AsyncListPaginator" if is_async else "ListPaginator"
-    names = [*op["path_parameters"], "limit", "after", *(f["name"] for f in op["filters"])]
-    arguments = "".join(f'"{n}": {n}, ' for n in names)
+    path = ", ".join(f'"{p}": {p}' for p in op["path_parameters"])
+    filters = ", ".join(f'"{n}": {n}' for n in (f["name"] for f in op["filters"]))
+    query = f'build_list_query(LISTS["{op["name"]}"], '
+    query += f"path={{{path}}}, " if path else ""
+    query += f"limit=limit, after=after, filters={{{filters}}})"
     return (
         f"\n    {list_signature(op, paginator)}\n"
         f"        {list_docstring(op, is_async)}\n"
-        f'        return self._list("{op["name"]}", {{{arguments}}})\n'
+        f"        return self._list({query})\n"
     )
 
 

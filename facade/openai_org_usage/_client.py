@@ -1,15 +1,15 @@
 """``UsageClient`` and ``AsyncUsageClient``: the operations as lazy paginators.
 
 The operation methods themselves are generated from the spec (``_methods.py``, written by
-``codegen.sh``); each hands its arguments to ``_paginate`` here, which validates them against
-the operation's description in ``_operations`` and returns a paginator.
+``codegen.sh``); each validates its arguments against the operation's description
+(``_params.build_query``, ``_listing.build_list_query``) and hands the resulting query to
+``_paginate`` or ``_list`` here, which puts it on this client's sender as a paginator.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -17,11 +17,11 @@ import httpx
 
 from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
-from ._listing import AsyncListPaginator, ListPaginator, build_list_query
+from ._listing import AsyncListPaginator, ListPaginator, ListQuery
 from ._methods import AsyncUsageMethods, UsageMethods
-from ._operations import LISTS, OPERATIONS, AuthenticatedClient
+from ._operations import AuthenticatedClient
 from ._pagination import AsyncPaginator, Paginator
-from ._params import Query, build_query
+from ._params import Query
 from ._version import __version__
 
 __all__ = ["AsyncUsageClient", "UsageClient", "check_base_url"]
@@ -77,21 +77,6 @@ class _ClientConfig:
             f"{cls}(base_url={self.base_url!r}, max_retries={self.policy.max_retries}, "
             f"max_concurrency={self.max_concurrency})"
         )
-
-
-def _query(name: str, arguments: Mapping[str, Any]) -> Query:
-    """Validate one operation call's arguments (as ``_methods`` passes them)."""
-    args = dict(arguments)
-    return build_query(
-        OPERATIONS[name],
-        start=args.pop("start"),
-        end=args.pop("end"),
-        bucket_width=args.pop("bucket_width"),
-        group_by=args.pop("group_by"),
-        limit=args.pop("limit"),
-        tz=args.pop("tz"),
-        filters=args,  # what is left: the operation's filters
-    )
 
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -328,11 +313,11 @@ class UsageClient(_Client[httpx.BaseTransport, SyncSender], UsageMethods):
         """Close the connection pool."""
         self._config.generated.get_httpx_client().close()
 
-    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> Paginator[Any]:
-        return Paginator(_query(name, arguments), self._sender, self._config.max_concurrency)
+    def _paginate(self, query: Query, /) -> Paginator[Any]:
+        return Paginator(query, self._sender, self._config.max_concurrency)
 
-    def _list(self, name: str, arguments: Mapping[str, Any], /) -> ListPaginator[Any]:
-        return ListPaginator(build_list_query(LISTS[name], arguments), self._sender)
+    def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
+        return ListPaginator(query, self._sender)
 
 
 class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsageMethods):
@@ -368,8 +353,8 @@ class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsag
         """Close the connection pool."""
         await self._config.generated.get_async_httpx_client().aclose()
 
-    def _paginate(self, name: str, arguments: Mapping[str, Any], /) -> AsyncPaginator[Any]:
-        return AsyncPaginator(_query(name, arguments), self._sender, self._config.max_concurrency)
+    def _paginate(self, query: Query, /) -> AsyncPaginator[Any]:
+        return AsyncPaginator(query, self._sender, self._config.max_concurrency)
 
-    def _list(self, name: str, arguments: Mapping[str, Any], /) -> AsyncListPaginator[Any]:
-        return AsyncListPaginator(build_list_query(LISTS[name], arguments), self._sender)
+    def _list(self, query: ListQuery, /) -> AsyncListPaginator[Any]:
+        return AsyncListPaginator(query, self._sender)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import AsyncGenerator, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -87,19 +88,36 @@ def _id_text(param: str, value: object, example: str) -> str:
     return value
 
 
-def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]) -> ListQuery:
-    """Validate one list call's arguments (as ``_methods`` passes them), before any request.
+_NO_PATH: Mapping[str, object] = MappingProxyType({})
+
+
+def build_list_query(
+    operation: ListOperation[Any],
+    *,
+    path: Mapping[str, object] = _NO_PATH,
+    limit: int | None,
+    after: str | None,
+    filters: Mapping[str, object],
+) -> ListQuery:
+    """Validate one list call's arguments, before any request.
+
+    Checked in this order: the path parameters (``operation.path_parameters``), ``limit``,
+    ``after``, then each of ``filters`` in the order given; ``None`` leaves a filter off.
 
     Raises:
         InvalidParameterError: naming the parameter, the value and what is allowed.
     """
-    args = dict(arguments)
-    path = {
-        name: _id_text(name, args.pop(name, None), f"{name.removesuffix('_id')}_abc")
+    for name, value in path.items():
+        if name not in operation.path_parameters:
+            known = ", ".join(operation.path_parameters) or "none"
+            raise InvalidParameterError(
+                name, value, f"one of the {operation.name} path parameters: {known}"
+            )
+    checked_path = {
+        name: _id_text(name, path.get(name), f"{name.removesuffix('_id')}_abc")
         for name in operation.path_parameters
     }
     default, maximum = operation.page_size
-    limit = args.pop("limit", None)
     if limit is None:
         # The largest page the API documents: the fewest requests. Without a documented
         # maximum, the API's own default: a larger page might be refused.
@@ -111,11 +129,10 @@ def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]
         or (maximum is not None and limit > maximum)
     ):
         raise InvalidParameterError("limit", limit, _limit_range(maximum))
-    after = args.pop("after", None)
     if after is not None:
         after = _id_text("after", after, "an object ID from an earlier listing")
-    filters: dict[str, Any] = {}
-    for name, value in args.items():
+    checked: dict[str, Any] = {}
+    for name, value in filters.items():
         spec = operation.filters.get(name)
         if spec is None:
             known = ", ".join(operation.filters) or "none"
@@ -128,16 +145,16 @@ def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]
         if spec.kind == "boolean":
             if not isinstance(value, bool):
                 raise InvalidParameterError(name, value, "True, False or None")
-            filters[name] = value
+            checked[name] = value
         elif spec.kind == "choice":
             if not isinstance(plain, str) or plain not in spec.allowed:
                 allowed = ", ".join(repr(v) for v in spec.allowed)
                 raise InvalidParameterError(name, value, f"one of {allowed}, or None")
-            filters[name] = plain
+            checked[name] = plain
         elif spec.kind == "string":
             if not isinstance(plain, str) or not plain:
                 raise InvalidParameterError(name, value, "a non-empty string, or None")
-            filters[name] = plain
+            checked[name] = plain
         else:
             allowed_values = spec.allowed if spec.kind == "choices" else None
             strings = string_values(name, value, allowed=allowed_values, what=f"{operation.name}")
@@ -149,8 +166,8 @@ def build_list_query(operation: ListOperation[Any], arguments: Mapping[str, Any]
                     hint=f"None (the default) means no filter; an empty {name} would match "
                     "everything, not nothing",
                 )
-            filters[name] = list(strings)
-    return ListQuery(operation, path, limit, after, filters)
+            checked[name] = list(strings)
+    return ListQuery(operation, checked_path, limit, after, checked)
 
 
 def _limit_range(maximum: int | None) -> str:

@@ -205,9 +205,38 @@ def test_an_unknown_filter_is_refused() -> None:
     from openai_org_usage._operations import LISTS
 
     with pytest.raises(InvalidParameterError) as caught:
-        build_list_query(LISTS["users"], {"limit": None, "after": None, "email": "x"})
+        build_list_query(LISTS["users"], limit=None, after=None, filters={"email": "x"})
     assert caught.value.param == "email"
     assert "emails" in caught.value.allowed
+
+
+def test_an_unknown_path_parameter_is_refused() -> None:
+    from openai_org_usage._listing import build_list_query
+    from openai_org_usage._operations import LISTS
+
+    with pytest.raises(InvalidParameterError) as caught:
+        build_list_query(
+            LISTS["project_api_keys"], path={"project": "p"}, limit=None, after=None, filters={}
+        )
+    assert caught.value.param == "project"
+    assert "project_id" in caught.value.allowed
+
+
+def test_list_methods_hand_the_client_a_validated_query() -> None:
+    from openai_org_usage._listing import ListQuery
+    from openai_org_usage._methods import UsageMethods
+
+    seen: list[ListQuery] = []
+
+    class Capture(UsageMethods):
+        def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
+            seen.append(query)
+            return ListPaginator(query, None)  # type: ignore[arg-type]  # never iterated
+
+    Capture().project_api_keys("proj_1", limit=5, owner_project_access="any")
+    assert [(q.operation.name, dict(q.path), q.limit, q.after, dict(q.filters)) for q in seen] == [
+        ("project_api_keys", {"project_id": "proj_1"}, 5, None, {"owner_project_access": "any"})
+    ]
 
 
 def test_path_parameters_are_url_encoded() -> None:

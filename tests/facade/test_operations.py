@@ -535,3 +535,29 @@ def test_a_project_key_record_reads_its_owner() -> None:
 
 
 SERVICE_ACCOUNT = {"id": "svc_1", "name": "bot", "created_at": 1, "role": "member"}
+
+
+def test_usage_methods_hand_the_client_a_validated_query() -> None:
+    from datetime import UTC, datetime
+
+    from openai_org_usage._methods import UsageMethods
+    from openai_org_usage._pagination import Paginator
+    from openai_org_usage._params import Query
+
+    seen: list[Query] = []
+
+    class Capture(UsageMethods):
+        def _paginate(self, query: Query, /) -> Paginator[Any]:
+            seen.append(query)
+            return Paginator(query, None, 1)  # type: ignore[arg-type]  # never iterated
+
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
+    Capture().completions(start=start, end=end, group_by=["model", "model"], batch=False)
+    [query] = seen
+    assert query.operation is OPERATIONS["completions"]
+    assert (query.start_time, query.end_time) == (int(start.timestamp()), int(end.timestamp()))
+    assert (query.bucket_width, query.group_by, dict(query.filters)) == (
+        "1d",
+        ("model",),
+        {"batch": False},
+    )
