@@ -23,12 +23,13 @@ from openai_org_usage import (
     Paginator,
     __version__,
 )
+from openai_org_usage.attribution import Names
 from openai_org_usage.export import columns
 
 from . import _errors
 from ._attribute import attribute_command
 from ._fake_server import fake_server
-from ._fetch import fetch_all
+from ._fetch import fetch_all, stream_pages
 from ._options import (
     CONTEXT_SETTINGS,
     SETTINGS_ARGUMENTS,
@@ -51,7 +52,7 @@ from ._report import (
 )
 from ._report_tables import render_report
 from ._row_tables import render_rows
-from ._rows import Record, iso_utc, name_fields, records, with_names
+from ._rows import Record, iso_utc, name_fields, record_chunks, records, with_names
 from ._source import (
     DEMO_NOTICE,
     LoadedNames,
@@ -61,9 +62,10 @@ from ._source import (
     load_names,
     open_source,
 )
+from ._stream import named_chunks, write_chunks
 from ._sync import sync_command
 from ._timerange import RangeError, TimeRange, resolve
-from ._writers import OutputSettings, open_output
+from ._writers import OutputSettings, lazy_output, open_output
 
 USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
@@ -468,6 +470,9 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
             **filters,
         )
         _announce(source, time_range, width)
+        if output.fmt != "table":
+            _export(operation, paginator, source, output, names=options["names"])
+            return
         (buckets,) = fetch_all([(operation.name, paginator)])
         rows = records(buckets, operation.name)
         # Tables are read by people: names beside IDs. Exports stay exact unless --names.
@@ -489,6 +494,34 @@ def _run_operation(operation: Operation[Any], options: Mapping[str, Any]) -> Non
             end=time_range.end,
             demo=source.demo,
             csv_raw=output.csv_raw,
+        )
+
+
+def _export(
+    operation: Operation[Any],
+    paginator: Paginator[Any],
+    source: Source,
+    output: OutputSettings,
+    *,
+    names: bool,
+) -> None:
+    """CSV, JSON or NDJSON, written page by page as it is fetched (``_stream``)."""
+
+    def load() -> Names | None:
+        loaded = load_names(source)
+        if loaded.summary:
+            stderr_line(loaded.summary)
+        return loaded.names
+
+    to_terminal = output.path in (None, "-") and sys.stdout.isatty()
+    # Rows scrolling on the terminal are progress enough; a bar would be drawn over them.
+    pages = stream_pages(operation.name, paginator, bar=not to_terminal)
+    chunks = record_chunks(pages, operation.name)
+    if names:
+        chunks = named_chunks(chunks, load)
+    with lazy_output(output.path) as out:
+        write_chunks(
+            output.fmt, out, operation.name, chunks, csv_raw=output.csv_raw, warn=stderr_line
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from openai_org_usage import Bucket, Paginator, count_buckets
+from openai_org_usage import Bucket, Page, Paginator, count_buckets
 
 from ._shown import shown
 
@@ -59,6 +59,47 @@ def stderr_is_interactive() -> bool:
     return sys.stderr.isatty()
 
 
+def _progress() -> Progress:
+    return Progress(
+        DescriptionColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,  # the bar is feedback, not output: leave the terminal clean
+        # Rows may be written while the bar runs: standard output is not the bar's.
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+
+
+def stream_pages(
+    description: str, paginator: Paginator[Any], *, bar: bool = True
+) -> Iterator[Page[Any]]:
+    """The paginator's pages, one at a time, with a progress bar on an interactive stderr.
+
+    Nothing is kept: a caller writing each page out holds one page at a time. The bar is
+    drawn while the caller consumes the pages, and removed when they are all read (or the
+    caller stops).
+
+    Args:
+        description: Labels the progress bar.
+        paginator: Iterated once.
+        bar: False: never draw it (e.g. rows are written to the same terminal).
+    """
+    total = expected_pages(paginator)
+    if not bar or total <= 1 or not stderr_is_interactive():
+        yield from paginator.pages()
+        return
+    with _progress() as progress:
+        task = progress.add_task(description, total=total)
+        for done, page in enumerate(paginator.pages(), start=1):
+            total = max(total, done)  # the server paged more finely than planned
+            progress.update(task, completed=done, total=total)
+            yield page
+
+
 def fetch_all(
     jobs: Sequence[tuple[str, Paginator[Any]]],
 ) -> list[list[Bucket[Any]]]:
@@ -71,16 +112,7 @@ def fetch_all(
     if total <= 1 or not stderr_is_interactive():
         return [list(paginator) for _, paginator in jobs]
     out: list[list[Bucket[Any]]] = []
-    progress = Progress(
-        DescriptionColumn(),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("pages"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,  # the bar is feedback, not output: leave the terminal clean
-    )
-    with progress:
+    with _progress() as progress:
         task = progress.add_task("fetching", total=total)
         done = 0
         for description, paginator in jobs:

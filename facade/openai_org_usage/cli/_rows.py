@@ -10,11 +10,11 @@ the store's tables. Nothing here reads the generated models: the columns come fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from openai_org_usage import OPERATIONS, Bucket
+from openai_org_usage import OPERATIONS, Bucket, Page
 from openai_org_usage.attribution import NAME_KINDS, Names
 from openai_org_usage.export import columns, to_records
 
@@ -43,6 +43,17 @@ def records(buckets: Iterable[Bucket[Any]], operation: str | None = None) -> lis
         {key: iso_utc(value) if isinstance(value, datetime) else value for key, value in r.items()}
         for r in to_records(name, buckets)
     ]
+
+
+def record_chunks(pages: Iterable[Page[Any]], operation: str) -> Iterator[list[Record]]:
+    """:func:`records` one page at a time: the rows of each page as it arrives.
+
+    Args:
+        pages: Pages of ``operation`` (``Paginator.pages()``); read lazily.
+        operation: Their operation's name.
+    """
+    for page in pages:
+        yield records(page.buckets, operation)
 
 
 def header(operation: str, rows: Iterable[Record]) -> list[str]:
@@ -81,16 +92,18 @@ def with_names(rows: Sequence[Record], names: Names | None) -> list[Record]:
     fields = name_fields(rows)
     if not fields:
         return list(rows)
-    out: list[Record] = []
-    for row in rows:
-        named: Record = {}
-        for key, value in row.items():
-            named[key] = value
-            if key in fields:
-                known = names.name(key, value) if names and isinstance(value, str) else None
-                named[f"{key}{NAME_SUFFIX}"] = known
-        out.append(named)
-    return out
+    return [named_row(row, fields, names) for row in rows]
+
+
+def named_row(row: Record, fields: Sequence[str], names: Names | None) -> Record:
+    """``row`` with a ``<field>_name`` after each of ``fields`` (None where not known)."""
+    named: Record = {}
+    for key, value in row.items():
+        named[key] = value
+        if key in fields:
+            known = names.name(key, value) if names and isinstance(value, str) else None
+            named[f"{key}{NAME_SUFFIX}"] = known
+    return named
 
 
 def breakdown_columns(operation: str) -> frozenset[str]:
