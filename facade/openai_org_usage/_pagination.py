@@ -142,29 +142,23 @@ class _Chain:
         self.next_start = next_start
         if next_start >= end:
             return None
-        if not starts:
-            current = self._current_bucket()
-            if next_start >= current:
-                return None  # nothing can follow the current (open) bucket yet
-            # The API answers every bucket of a range up to the current one, an empty one with
-            # ``results: []``. A page with none, short of that, is wrong whatever it says next:
-            # promising more, following it would let a server lead the client through cursors
-            # forever; saying it is the last, it would pass missing buckets off as no usage.
-            raise self._error(
-                f"has_more is {'true' if page.has_more else 'false'} but the page has no "
-                f"buckets, where buckets {iso_utc(next_start)}..{iso_utc(min(end, current))} were "
-                "expected (the API returns every past bucket, an empty one with results: [])"
-            )
-        if not page.has_more:
+        if not starts or not page.has_more:
+            # This page ends the window short of its end: fine only where nothing can follow,
+            # from the current (open) bucket on. The API answers every bucket before it, an
+            # empty one with ``results: []``, so anything else is wrong: promising more with no
+            # buckets, following it would let a server lead the client through cursors forever;
+            # saying it is the last, it would pass missing buckets off as no usage.
             current = self._current_bucket()
             if next_start >= current:
                 return None
-            # The last page by its own account, yet past buckets are missing: ending here
-            # would pass them off as no usage.
+            missing = f"buckets {iso_utc(next_start)}..{iso_utc(min(end, current))}"
+            why = "(the API returns every past bucket, an empty one with results: [])"
+            if starts:
+                raise self._error(f"has_more is false, but {missing} are missing {why}")
+            flag = "true" if page.has_more else "false"
             raise self._error(
-                f"has_more is false, but buckets {iso_utc(next_start)}.."
-                f"{iso_utc(min(end, current))} are missing (the API returns every past bucket, "
-                "an empty one with results: [])"
+                f"has_more is {flag} but the page has no buckets, where {missing} were "
+                f"expected {why}"
             )
         if not page.next_page:
             raise self._error("has_more is true but next_page is empty")
