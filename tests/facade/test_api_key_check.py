@@ -13,10 +13,10 @@ Every bad key here carries a distinctive run of characters: any leak, whole or i
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
 
 import httpx
 import pytest
+from _exceptions import exception_chain
 from click.testing import CliRunner
 
 from openai_org_usage import AsyncUsageClient, InvalidParameterError, UsageClient
@@ -56,22 +56,10 @@ def never(request: httpx.Request) -> httpx.Response:
     raise AssertionError("a request was sent")
 
 
-def chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend([current.__cause__, current.__context__])
-
-
 def assert_hidden(exc: InvalidParameterError, key: str) -> None:
     assert exc.value == "<hidden>"
     texts = ["".join(traceback.format_exception(exc))]
-    for link in chain(exc):
+    for link in exception_chain(exc):
         texts += [str(link), repr(link), repr(link.args), repr(vars(link))]
     for text in texts:
         assert key not in text

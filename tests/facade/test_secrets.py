@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from _exceptions import exception_chain
 
 from openai_org_usage import (
     APIConnectionError,
@@ -54,18 +55,6 @@ def make_client(handler: Handler, **kwargs: Any) -> UsageClient:
     client = UsageClient(api_key=KEY, transport=httpx.MockTransport(handler), **kwargs)
     client._sender.sleep = lambda seconds: None
     return client
-
-
-def exception_chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend([current.__cause__, current.__context__])
 
 
 def assert_exception_clean(exc: BaseException) -> None:
