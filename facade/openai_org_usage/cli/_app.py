@@ -30,6 +30,9 @@ from . import _errors
 from ._attribute import attribute_command
 from ._fake_server import fake_server
 from ._fetch import fetch_all, stream_pages
+from ._focus import export_group
+from ._mcp import mcp_command
+from ._metrics import metrics_group
 from ._options import (
     CONTEXT_SETTINGS,
     SETTINGS_ARGUMENTS,
@@ -70,6 +73,8 @@ from ._writers import OutputSettings, lazy_output, open_output
 USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
 USAGE_PATH = "/organization/usage/"
+# Commands of their own, which no operation may take the name of.
+_OWN_COMMANDS = ("report", "attribute", "sync", "fake-server", "export", "metrics", "mcp")
 _DEFAULT_RANGE = "Without --start or --last: the last 30 days."
 
 
@@ -131,13 +136,16 @@ def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
         if op.path.startswith(USAGE_PATH):
             endpoints.append(op)
             continue
-        if op.name in (USAGE_GROUP, "report", "attribute", "sync", "fake-server"):
+        if op.name in (USAGE_GROUP, *_OWN_COMMANDS):
             raise ValueError(f"operation {op.name!r} would replace the {op.name} command")
         cli.add_command(operation_command(op, operations.values()))
     if endpoints:
         cli.add_command(usage_group(endpoints, operations.values()))
     cli.add_command(sync_command(operations))
     cli.add_command(fake_server)
+    cli.add_command(export_group)
+    cli.add_command(metrics_group)
+    cli.add_command(mcp_command)
     return cli
 
 
