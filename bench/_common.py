@@ -56,6 +56,30 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> float:
     return min(times)
 
 
+def median_of(runs: int, fn: Callable[[], Any], *, collector: bool = True) -> float:
+    """The median of ``runs`` runs, in seconds, each from a collected heap.
+
+    With ``collector=False`` the cyclic garbage collector is off while each run is timed: a
+    run that allocates many objects otherwise pays for collections that earlier work (or
+    another benchmark's garbage) triggers, which moves short timings by tens of percent.
+    """
+    import gc
+    import statistics
+
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        if not collector:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return statistics.median(times)
+
+
 def machine() -> str:
     import os
 

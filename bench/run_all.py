@@ -1,6 +1,11 @@
-"""Every bulk target, measured in one run, with the peers beside ours: one table of ratios.
+"""Every bulk target, with the peers beside ours, over rounds: one table of ratios.
 
-    python bench/run_all.py [--results 1000000] [--repeat 2] [--latency 0.05] [--sdk]
+    python bench/run_all.py [--results 1000000] [--rounds 5] [--latency 0.05] [--sdk]
+    python bench/run_all.py --scaling
+
+Each round measures every target once, ours and the peers in the same round, so load that
+comes and goes hits both alike; the table gives the median of both sides and of the ratio,
+and the ratio's range over the rounds (never the best run).
 
 1. Typed parse (``parse_page``, typed result objects) of a costs and a completions page against
    bare ``json.loads`` of the same bytes (bench/parsing.py's pages); with ``--sdk``, against the
@@ -31,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import dataclasses
 import io
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -41,7 +48,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from _common import KEY, best_of, fake_server, machine
+from _common import KEY, best_of, fake_server, machine, median_of
 from _replay import Replay
 from parsing import completions_page, costs_page, facade_iteration
 
@@ -57,26 +64,27 @@ LIMIT_1H = 168  # the largest hourly page: the fewest windows
 # -- 1. typed parse ---------------------------------------------------------------------------
 
 
-def typed_parse(repeat: int, sdk: bool) -> list[Row]:
+PARSE_RUNS = 7
+"""Timed runs of each parse within a round (their median is the round's figure)."""
+
+
+def typed_parse(runs: int, sdk: bool) -> list[Row]:
+    """Typed parse against json.loads, timed both with the garbage collector on (what a program
+    sees) and off (the parse alone): the collector's work moves these figures the most."""
     rows: list[Row] = []
     for name, body in (("costs", costs_page()), ("completions", completions_page())):
         operation = OPERATIONS[name]
-        facade = best_of(repeat, facade_iteration(operation, body))
-        bare = best_of(repeat, lambda body=body: json.loads(body))
-        goal = ">= 1.0" if name == "costs" else ">= 1.21 (kept)"
-        rows.append(
-            (
-                f"typed {name} page parse",
-                "parse_page",
-                facade,
-                "json.loads",
-                bare,
-                bare / facade,
-                goal,
-            )
-        )
+        timed: dict[bool, float] = {}
+        for collector in (True, False):
+            label = f"typed {name} page parse" + ("" if collector else " (gc off)")
+            facade = median_of(runs, facade_iteration(operation, body), collector=collector)
+            bare = median_of(runs, lambda body=body: json.loads(body), collector=collector)
+            goal = ">= 1.0" if name == "costs" and collector else ""
+            rows.append((label, "parse_page", facade, "json.loads", bare, bare / facade, goal))
+            timed[collector] = facade
         if sdk:
-            official = best_of(1, _sdk_parse(name, body))
+            facade = timed[True]
+            official = median_of(1, _sdk_parse(name, body))
             rows.append(
                 (
                     f"typed {name} page parse",
@@ -85,7 +93,7 @@ def typed_parse(repeat: int, sdk: bool) -> list[Row]:
                     "official SDK",
                     official,
                     official / facade,
-                    ">= 7 (kept)",
+                    "",
                 )
             )
     return rows
@@ -390,18 +398,21 @@ def pull_1m(latency: float, repeat: int) -> list[Row]:
 # -- 5. the sync ---------------------------------------------------------------------------------
 
 
-def sync_year() -> list[Row]:
+def sync_year(rounds: int) -> list[Summary]:
     import sync as sync_bench
 
-    got = sync_bench.measure()
+    got = sync_bench.measure(repeat=max(rounds, 3))
     return [
-        (
+        Summary(
             f"sync of 364 demo days, {got.rows:,} rows",
             "sync()",
             got.sync,
             "fetch into Arrow + one bulk load",
             got.fetch + got.bulk,
-            got.ratio,
+            statistics.median(got.ratios),
+            min(got.ratios),
+            max(got.ratios),
+            len(got.ratios),
             "<= 1.5",
         )
     ]
@@ -416,32 +427,120 @@ def _shown(value: float, target: str) -> str:
     return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
 
 
+SCALING_RESULTS = (100_000, 1_000_000, 4_000_000)
+
+
+def scaling(rounds: int) -> None:
+    """How time and memory grow with the results: to_pandas() against pyarrow.json, and the
+    peak memory to_pandas() adds against the frame's size, at each size of SCALING_RESULTS."""
+    print(f"bench/run_all.py --scaling: medians and ranges over {rounds} rounds; {machine()}")
+    print(
+        f"\n{'results':>10} {'to_pandas()':>12} {'pyarrow.json':>13} {'ratio':>7} {'range':>11}"
+        f" {'peak MB':>8} {'frame MB':>9} {'peak/frame':>10}"
+    )
+    for results in SCALING_RESULTS:
+        replay = replay_for(results)
+        replay.prepare(LIMIT_1H)
+        bodies = replay.bodies()
+        ours_s: list[float] = []
+        peer_s: list[float] = []
+        for _ in range(rounds):
+            ours_s.append(best_of(1, lambda r=replay: ours_to_pandas(r)))
+            peer_s.append(best_of(1, lambda b=bodies: peer_pyarrow_json(b)))
+        del bodies, replay
+        ratios = [o / p for o, p in zip(ours_s, peer_s, strict=True)]
+        memory = frame_memory(results)[0]
+        print(
+            f"{results:>10,} {statistics.median(ours_s):>11.2f}s"
+            f" {statistics.median(peer_s):>12.2f}s"
+            f" {statistics.median(ratios):>6.2f}x {min(ratios):>5.2f}-{max(ratios):.2f}"
+            f" {memory[2]:>8,.0f} {memory[4]:>9,.0f} {memory[5]:>9.2f}x",
+            flush=True,
+        )
+
+
+@dataclasses.dataclass
+class Summary:
+    """One target over every round: medians of both sides and of the ratio, and its range."""
+
+    target: str
+    ours: str
+    ours_value: float
+    peer: str
+    peer_value: float
+    ratio: float
+    low: float
+    high: float
+    rounds: int
+    goal: str
+
+
+def summarise(rounds: list[list[Row]]) -> list[Summary]:
+    """Rows of the same (target, ours, baseline) across rounds, in first-seen order."""
+    grouped: dict[tuple[str, str, str], list[Row]] = {}
+    for rows in rounds:
+        for row in rows:
+            grouped.setdefault((row[0], row[1], row[3]), []).append(row)
+    out = []
+    for (target, ours, peer), rows in grouped.items():
+        ratios = [row[5] for row in rows]
+        out.append(
+            Summary(
+                target,
+                ours,
+                statistics.median(row[2] for row in rows),
+                peer,
+                statistics.median(row[4] for row in rows),
+                statistics.median(ratios),
+                min(ratios),
+                max(ratios),
+                len(rows),
+                rows[0][6],
+            )
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--results", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of every target (medians and ranges)"
+    )
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--sdk", action="store_true", help="time the official SDK's parsing too")
+    parser.add_argument(
+        "--scaling", action="store_true", help="only the scaling table (100k, 1M, 4M results)"
+    )
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(args.results)
         return
-    print(f"bench/run_all.py: best of {args.repeat}; {machine()}", flush=True)
+    if args.scaling:
+        scaling(args.rounds)
+        return
+    print(f"bench/run_all.py: medians and ranges over {args.rounds} rounds; {machine()}")
     began = time.perf_counter()
-    rows = typed_parse(max(args.repeat, 3), args.sdk)
-    rows += pull_1m(args.latency, max(args.repeat, 3))
-    bulk, _ = bulk_frame(args.results, args.repeat)
-    rows += bulk
-    rows += frame_memory(args.results)
-    rows += sync_year()
-    print(f"\n{'target':<42} {'ours':>18} {'baseline':>30} {'ratio':>7}  goal")
-    for target, ours, ours_value, peer, peer_value, ratio, goal in rows:
-        mine = f"{ours} {_shown(ours_value, target)}"
-        theirs = f"{peer} {_shown(peer_value, target)}"
+    rounds: list[list[Row]] = []
+    for round_ in range(args.rounds):
+        print(f"round {round_ + 1} of {args.rounds}", file=sys.stderr, flush=True)
+        rows = typed_parse(PARSE_RUNS, args.sdk and round_ == 0)
+        rows += pull_1m(args.latency, 1)
+        bulk, _ = bulk_frame(args.results, 1)
+        rows += bulk
+        rows += frame_memory(args.results)
+        rounds.append(rows)
+    summaries = summarise(rounds)
+    summaries += sync_year(args.rounds)
+    print(f"\n{'target':<42} {'ours':>18} {'baseline':>30} {'median':>7} {'range':>12}  goal")
+    for s in summaries:
+        mine = f"{s.ours} {_shown(s.ours_value, s.target)}"
+        theirs = f"{s.peer} {_shown(s.peer_value, s.target)}"
+        spread = f"{s.low:.2f}-{s.high:.2f}" if s.rounds > 1 else "(1 round)"
         # Parse ratios are speed-ups (baseline time / ours); the others, ours / baseline.
-        print(f"{target:<42} {mine:>18} {theirs:>30} {ratio:>6.2f}x  {goal}")
-    print(f"\n(one run, {time.perf_counter() - began:.0f} s)")
+        print(f"{s.target:<42} {mine:>18} {theirs:>30} {s.ratio:>6.2f}x {spread:>12}  {s.goal}")
+    print(f"\n({args.rounds} rounds, {time.perf_counter() - began:.0f} s)")
 
 
 if __name__ == "__main__":
