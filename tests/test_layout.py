@@ -72,6 +72,8 @@ def test_every_package_error_is_exported_from_the_package() -> None:
         "openai_org_usage.export",
         "openai_org_usage.focus",
         "openai_org_usage.forecast",
+        "openai_org_usage.mcp_server",
+        "openai_org_usage.metrics",
         "openai_org_usage.store",
         "openai_org_usage.fake",
     ],
