@@ -1,6 +1,8 @@
-"""Record the vendor's documented example responses into cassettes for the generated client.
+"""Record the vendor's documented example responses into cassettes for the generated client,
+and the governance reads from the embedded fake into cassettes for the facade.
 
 Usage: python tools/build_example_cassettes.py EXAMPLES_DIR
+       python tools/build_example_cassettes.py --governance
 
 EXAMPLES_DIR holds one JSON file per operation (``costs.json``, ``usage_<name>.json``): the
 vendor's documented examples (shared/reference/examples). An operation the vendor documents no
@@ -9,6 +11,12 @@ tests/generated/examples/ (see the README there). Each is served by an in-proces
 recorded through the same VCR harness the tests replay with (tests/_cassettes.py), so the
 cassettes carry real request URIs and pass the same scrubbing as a live recording. The output
 goes to tests/generated/cassettes/test_examples/.
+
+``--governance`` records the facade's governance reads (spend limits, spend alerts, rate limits)
+answered by the embedded fake (``FakeUsageAPI(seed=0)``, its fixed ``now``) through the same
+harness, paged small so that each listing takes more than one page: the follow-up requests
+carry the cursor and the filters, and replay matches on the query. The output goes to
+tests/facade/cassettes/test_governance/.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -76,7 +85,44 @@ def record(examples: Path, out_dir: Path) -> None:
         print(f"recorded {cassette.relative_to(ROOT)}")
 
 
+GOVERNANCE_CASSETTES = ROOT / "tests" / "facade" / "cassettes" / "test_governance"
+
+
+def record_governance(out_dir: Path) -> None:
+    """Record each governance read of the facade, answered by the fake, into one cassette."""
+    from openai_org_usage import UsageClient
+    from openai_org_usage.fake import FakeUsageAPI
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recorder = make_vcr(out_dir, record_mode="all")
+    fake = FakeUsageAPI(seed=0)
+    project = fake.org.projects[0]
+    calls: dict[str, Any] = {
+        "spend_limits": lambda c: (c.spend_limit(), c.project_spend_limit(project)),
+        "spend_alerts": lambda c: c.spend_alerts(limit=1, order="desc").to_list(),
+        "project_spend_alerts": lambda c: c.project_spend_alerts(project).to_list(),
+        "project_rate_limits": lambda c: c.project_rate_limits(project, limit=5).to_list(),
+        "project_api_keys": lambda c: [
+            key for p in fake.org.projects for key in c.project_api_keys(p).to_list()
+        ],
+    }
+    for name, call in calls.items():
+        cassette = out_dir / f"{name}.yaml"
+        cassette.unlink(missing_ok=True)
+        # vcrpy records through httpx's own transport classes, so the fake is wrapped in one.
+        transport = httpx.MockTransport(fake.transport().handle_request)
+        with (
+            recorder.use_cassette(cassette.name),
+            UsageClient(REPLAY_KEY, transport=transport, max_retries=0) as client,
+        ):
+            call(client)
+        print(f"recorded {cassette.relative_to(ROOT)}")
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--governance"]:
+        record_governance(GOVERNANCE_CASSETTES)
+        return 0
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2

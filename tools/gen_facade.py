@@ -127,32 +127,37 @@ def operations(fragment: Fragment) -> list[Node]:
     return describe_all(fragment)[0]
 
 
-def describe_all(fragment: Fragment) -> tuple[list[Node], list[Node]]:
-    """(bucketed operations, list operations), each in the fragment's order.
+def describe_all(fragment: Fragment) -> tuple[list[Node], list[Node], list[Node]]:
+    """(bucketed operations, list operations, single-object reads), each in fragment order.
 
     What an operation is comes from the shape of its 200 page, not from its name: a page whose
     ``data`` items hold ``results`` is a page of time buckets; one whose ``data`` items are
-    objects without ``results``, beside a boolean ``has_more``, is a list paged by object ID.
+    objects without ``results``, beside a boolean ``has_more``, is a list paged by a cursor;
+    one object without ``data`` (whose ``object`` is a one-value enum) is a single-object read.
     """
     paths = fragment.doc.get("paths")
     if not isinstance(paths, dict) or not paths:
         raise SpecError("the fragment has no paths")
     bucketed: list[Node] = []
     lists: list[Node] = []
+    objects: list[Node] = []
     for path, raw_item in paths.items():
         item = fragment.resolve(raw_item, path)
         for method in HTTP_METHODS:
             if method not in item:
                 continue
-            if page_shape(fragment, str(path), method, item) == "buckets":
+            shape = page_shape(fragment, str(path), method, item)
+            if shape == "buckets":
                 bucketed.append(describe_operation(fragment, str(path), method, item))
-            else:
+            elif shape == "list":
                 lists.append(describe_list_operation(fragment, str(path), method, item))
-    names = [op["name"] for op in [*bucketed, *lists]]
+            else:
+                objects.append(describe_object_operation(fragment, str(path), method, item))
+    names = [op["name"] for op in [*bucketed, *lists, *objects]]
     for name in names:
         if names.count(name) > 1:
             raise SpecError(f"two operations would both be the facade method {name!r}")
-    return bucketed, lists
+    return bucketed, lists, objects
 
 
 def page_schema(fragment: Fragment, where: str, op: Node) -> tuple[str, Node]:
@@ -168,11 +173,13 @@ def page_schema(fragment: Fragment, where: str, op: Node) -> tuple[str, Node]:
 
 
 def page_shape(fragment: Fragment, path: str, method: str, item: Node) -> str:
-    """``"buckets"`` or ``"list"``, from the 200 page's schema."""
+    """``"buckets"``, ``"list"`` or ``"object"``, from the 200 page's schema."""
     where = f"{method.upper()} {path}"
     op = fragment.resolve(item[method], where)
     _, page = page_schema(fragment, where, op)
     props = page.get("properties", {})
+    if "data" not in props:
+        return "object"
     data = fragment.resolve(props.get("data"), f"{where} page data")
     entry = fragment.resolve(data.get("items"), f"{where} page data items")
     if "results" in entry.get("properties", {}):
@@ -472,9 +479,10 @@ def list_method_name(path: str) -> str:
     return "_".join(words).replace("-", "_")
 
 
-def describe_list_operation(fragment: Fragment, path: str, method: str, item: Node) -> Node:
-    where = f"{method.upper()} {path}"
-    op = fragment.resolve(item[method], where)
+def endpoint_name_and_module(
+    fragment: Fragment, path: str, where: str, op: Node
+) -> tuple[str, str, str]:
+    """(facade method name, operationId, generated module) of a list or single-object read."""
     name = fragment.identifier(list_method_name(path))
     if not name.isidentifier() or name.startswith("_") or name in RESERVED_NAMES:
         raise SpecError(f"{where}: {name!r} cannot be a client method name")
@@ -490,6 +498,13 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
             fragment.identifier(operation_id),
         )
     )
+    return name, operation_id, api_module
+
+
+def endpoint_parameters(
+    fragment: Fragment, path: str, where: str, item: Node, op: Node
+) -> tuple[list[str], dict[str, Node]]:
+    """(path parameters in order, query parameters by name) of a list or single-object read."""
     path_params: list[str] = []
     query: dict[str, Node] = {}
     for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
@@ -512,6 +527,51 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
     in_path = [p[1:-1] for p in path.split("/") if p.startswith("{") and p.endswith("}")]
     if sorted(in_path) != sorted(path_params):
         raise SpecError(f"{where}: path parameters {in_path} are not all described")
+    return path_params, query
+
+
+def describe_object_operation(fragment: Fragment, path: str, method: str, item: Node) -> Node:
+    """A single-object read: a GET whose 200 is one object, not a page."""
+    where = f"{method.upper()} {path}"
+    op = fragment.resolve(item[method], where)
+    name, operation_id, api_module = endpoint_name_and_module(fragment, path, where, op)
+    path_params, query = endpoint_parameters(fragment, path, where, item, op)
+    if query:
+        raise SpecError(f"{where}: a single-object read with query parameters is not supported")
+    schema_name, schema = page_schema(fragment, where, op)
+    obj = schema.get("properties", {}).get("object", {})
+    values = obj.get("enum") if isinstance(obj, dict) else None
+    if (
+        not isinstance(values, list)
+        or len(values) != 1
+        or "object" not in schema.get("required", [])
+    ):
+        raise SpecError(
+            f"{where}: a single object needs a required `object` that is a one-value enum"
+        )
+    cls = fragment.class_name(schema_name)
+    return {
+        "name": name,
+        "operation_id": operation_id,
+        "path": path,
+        "method": method,
+        "api_module": api_module,
+        "page_class": cls,
+        "item_class": cls,
+        "item_object": str(values[0]),
+        "summary": " ".join(str(op.get("summary") or "").split()),
+        "description": str(op.get("description") or "").strip(),
+        "path_parameters": tuple(path_params),
+        "parameters": (),
+        "fields": describe_fields(fragment, schema, cls, f"{where} object"),
+    }
+
+
+def describe_list_operation(fragment: Fragment, path: str, method: str, item: Node) -> Node:
+    where = f"{method.upper()} {path}"
+    op = fragment.resolve(item[method], where)
+    name, operation_id, api_module = endpoint_name_and_module(fragment, path, where, op)
+    path_params, query = endpoint_parameters(fragment, path, where, item, op)
     missing = [p for p in LIST_PAGING if p not in query]
     if missing:
         raise SpecError(f"{where}: missing the list paging parameters {missing}")
@@ -659,9 +719,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._spec_types import ListOperationSpec, OperationSpec
+from ._spec_types import ListOperationSpec, ObjectOperationSpec, OperationSpec
 
-__all__ = ["LISTS", "OPERATIONS"]
+__all__ = ["LISTS", "OBJECTS", "OPERATIONS"]
 
 OPERATIONS: Final[tuple[OperationSpec, ...]] = (
 {entries}
@@ -671,11 +731,18 @@ OPERATIONS: Final[tuple[OperationSpec, ...]] = (
 LISTS: Final[tuple[ListOperationSpec, ...]] = (
 {list_entries}
 )
-"""The operations that list objects, paged by object ID (projects, users, keys ...)."""
+"""The operations that list objects, paged by a cursor (projects, users, keys ...)."""
+
+OBJECTS: Final[tuple[ObjectOperationSpec, ...]] = (
+{object_entries}
+)
+"""The operations that read one object (spend limits ...)."""
 '''
 
 
-def spec_module(ops: Sequence[Node], lists: Sequence[Node] = ()) -> str:
+def spec_module(
+    ops: Sequence[Node], lists: Sequence[Node] = (), objects: Sequence[Node] = ()
+) -> str:
     entries = []
     for op in ops:
         public = {k: v for k, v in op.items() if k != "parameter_descriptions"}
@@ -684,6 +751,7 @@ def spec_module(ops: Sequence[Node], lists: Sequence[Node] = ()) -> str:
         header=HEADER,
         entries="\n".join(entries),
         list_entries="\n".join(py(op) + "," for op in lists),
+        object_entries="\n".join(py(op) + "," for op in objects),
     )
 
 
@@ -695,8 +763,8 @@ METHODS_TEMPLATE = '''\
 
 ``UsageClient`` and ``AsyncUsageClient`` inherit these. Each usage method validates its
 arguments with ``build_query`` and hands the ``Query`` to the client's ``_paginate``; each list
-method does the same with ``build_list_query`` and ``_list``. Regenerate with ``./codegen.sh``
-(``tools/gen_facade.py``).
+method does the same with ``build_list_query`` and ``_list``; each single-object read with
+``build_object_query`` and ``_get``. Regenerate with ``./codegen.sh`` (``tools/gen_facade.py``).
 """
 
 from __future__ import annotations
@@ -709,8 +777,15 @@ from {package}.models import (
 {result_imports}
 )
 
-from ._listing import AsyncListPaginator, ListPaginator, ListQuery, build_list_query
-from ._operations import LISTS, OPERATIONS
+from ._listing import (
+    AsyncListPaginator,
+    ListPaginator,
+    ListQuery,
+    ObjectQuery,
+    build_list_query,
+    build_object_query,
+)
+from ._operations import LISTS, OBJECTS, OPERATIONS
 from ._pagination import AsyncPaginator, Paginator
 from ._params import BucketWidth, Query, build_query
 from ._time import TimeInput
@@ -728,6 +803,9 @@ class UsageMethods:
 
     def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
         raise NotImplementedError  # UsageClient provides it
+
+    def _get(self, query: ObjectQuery, /) -> Any:
+        raise NotImplementedError  # UsageClient provides it
 {sync_methods}
 
 
@@ -738,6 +816,9 @@ class AsyncUsageMethods:
         raise NotImplementedError  # AsyncUsageClient provides it
 
     def _list(self, query: ListQuery, /) -> AsyncListPaginator[Any]:
+        raise NotImplementedError  # AsyncUsageClient provides it
+
+    async def _get(self, query: ObjectQuery, /) -> Any:
         raise NotImplementedError  # AsyncUsageClient provides it
 {async_methods}
 '''
@@ -898,19 +979,27 @@ def method(op: Node, is_async: bool) -> str:
     )
 
 
-def methods_module(ops: Sequence[Node], package: str, lists: Sequence[Node] = ()) -> str:
+def methods_module(
+    ops: Sequence[Node], package: str, lists: Sequence[Node] = (), objects: Sequence[Node] = ()
+) -> str:
     alias_lines = [f"{name} = {value}" for op in ops for name, value in aliases(op)]
     alias_lines += [f"{name} = {value}" for op in lists for name, value in list_aliases(op)]
-    results = sorted({op["result_class"] for op in ops} | {op["item_class"] for op in lists})
+    results = sorted(
+        {op["result_class"] for op in ops}
+        | {op["item_class"] for op in lists}
+        | {op["item_class"] for op in objects}
+    )
     return METHODS_TEMPLATE.format(
         header=HEADER,
         package=package,
         result_imports="\n".join(f"    {r}," for r in results),
         aliases="\n".join(alias_lines),
         sync_methods="".join(method(op, is_async=False) for op in ops)
-        + "".join(list_method(op, is_async=False) for op in lists),
+        + "".join(list_method(op, is_async=False) for op in lists)
+        + "".join(object_method(op, is_async=False) for op in objects),
         async_methods="".join(method(op, is_async=True) for op in ops)
-        + "".join(list_method(op, is_async=True) for op in lists),
+        + "".join(list_method(op, is_async=True) for op in lists)
+        + "".join(object_method(op, is_async=True) for op in objects),
     )
 
 
@@ -1037,6 +1126,69 @@ def list_method(op: Node, is_async: bool) -> str:
     )
 
 
+def object_docstring(op: Node, is_async: bool) -> str:
+    args = [(p, f"The ``{p}`` of the path (sent URL-encoded).") for p in op["path_parameters"]]
+    paragraphs = [op["summary"] or f"The {op['name']} object."]
+    if op["description"]:
+        paragraphs.extend(p for p in op["description"].split("\n\n") if p.strip())
+    paragraphs.append(
+        "One request (retried like every other), sent when called; the object comes back "
+        "typed, not as a paginator."
+    )
+    out: list[str] = []
+    for paragraph in paragraphs:
+        out.extend(textwrap.wrap(" ".join(paragraph.split()), DOC_WIDTH) or [""])
+        out.append("")
+    if args:
+        out.append("Args:")
+        for name, text in args:
+            out.extend(
+                textwrap.wrap(
+                    f"{name}: {text}",
+                    DOC_WIDTH,
+                    initial_indent="    ",
+                    subsequent_indent="        ",
+                    break_on_hyphens=False,
+                )
+            )
+        out.append("")
+    out += ["Returns:"]
+    out += textwrap.wrap(
+        f"The ``{op['item_class']}`` (``object``: ``{op['item_object']}``).",
+        DOC_WIDTH,
+        initial_indent="    ",
+        subsequent_indent="    ",
+    )
+    out += [
+        "",
+        "Raises:",
+        "    InvalidParameterError: an argument is not allowed (raised before any request).",
+        "    NotFoundError: no such object (HTTP 404); other statuses as ``APIStatusError``.",
+        "",
+        "Example::",
+        "",
+    ]
+    call_args = ", ".join(f'"{p.removesuffix("_id")}_abc"' for p in op["path_parameters"])
+    call = f"client.{op['name']}({call_args})"
+    out += [f"    found = {'await ' if is_async else ''}{call}", "    print(found.to_dict())"]
+    body = "\n".join(("        " + line) if line else "" for line in out)
+    return '"""' + escape_docstring(body.lstrip()) + '\n        """'
+
+
+def object_method(op: Node, is_async: bool) -> str:
+    params = "".join(f"{p}: str, " for p in op["path_parameters"])
+    path = ", ".join(f'"{p}": {p}' for p in op["path_parameters"])
+    query = f'build_object_query(OBJECTS["{op["name"]}"], path={{{path}}})'
+    prefix = "async " if is_async else ""
+    call = f"await self._get({query})" if is_async else f"self._get({query})"
+    return (
+        f"\n    {prefix}def {op['name']}(self, {params}) -> {op['item_class']}:\n"
+        f"        {object_docstring(op, is_async)}\n"
+        f"        found: {op['item_class']} = {call}\n"
+        f"        return found\n"
+    )
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -1046,10 +1198,10 @@ def generate(spec_path: Path, config_path: Path) -> dict[str, str]:
     if not isinstance(doc, dict):
         raise SpecError(f"{spec_path}: not an OpenAPI document")
     fragment = Fragment(doc, ConfigFile.load_from_path(config_path))
-    ops, lists = describe_all(fragment)
+    ops, lists, objects = describe_all(fragment)
     return {
-        "_spec.py": spec_module(ops, lists),
-        "_methods.py": methods_module(ops, fragment.package, lists),
+        "_spec.py": spec_module(ops, lists, objects),
+        "_methods.py": methods_module(ops, fragment.package, lists, objects),
     }
 
 

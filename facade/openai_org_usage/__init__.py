@@ -14,7 +14,8 @@ Also public, for tools built on the clients (the ``openai-org-usage`` command an
 nothing else): the operation table (``OPERATIONS`` of ``Operation``, described by ``Filter``,
 ``Field`` and ``Parameter``), the admin lists' table (``LISTS`` of ``ListOperation`` and
 ``ListFilter``; their methods return a ``ListPaginator`` or ``AsyncListPaginator`` of
-``ListPage``s), the time rules the clients apply (``resolve_range``,
+``ListPage``s), the single-object reads' table (``OBJECTS`` of ``ObjectOperation``: a spend
+limit; their methods return the typed object), the time rules the clients apply (``resolve_range``,
 ``to_unix_seconds``, ``count_buckets`` ...) and ``check_base_url``.
 """
 
@@ -51,11 +52,13 @@ from ._listing import AsyncListPaginator, ListPage, ListPaginator
 from ._models import Bucket, Page, Row
 from ._operations import (
     LISTS,
+    OBJECTS,
     OPERATIONS,
     Field,
     Filter,
     ListFilter,
     ListOperation,
+    ObjectOperation,
     Operation,
     Parameter,
 )
@@ -80,6 +83,7 @@ logging.getLogger("openai_org_usage").addHandler(logging.NullHandler())
 
 __all__ = [
     "LISTS",
+    "OBJECTS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
@@ -107,6 +111,7 @@ __all__ = [
     "MissingDependencyError",
     "MixedCurrencyError",
     "NotFoundError",
+    "ObjectOperation",
     "OpenAIUsageError",
     "Operation",
     "Page",

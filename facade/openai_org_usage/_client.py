@@ -3,7 +3,8 @@
 The operation methods themselves are generated from the spec (``_methods.py``, written by
 ``codegen.sh``); each validates its arguments against the operation's description
 (``_params.build_query``, ``_listing.build_list_query``) and hands the resulting query to
-``_paginate`` or ``_list`` here, which puts it on this client's sender as a paginator.
+``_paginate`` or ``_list`` here, which puts it on this client's sender as a paginator, or to
+``_get`` (a single-object read: one request, the typed object back).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import httpx
 
 from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
-from ._listing import AsyncListPaginator, ListPaginator, ListQuery
+from ._listing import (
+    AsyncListPaginator,
+    ListPaginator,
+    ListQuery,
+    ObjectQuery,
+    async_get_object,
+    get_object,
+)
 from ._methods import AsyncUsageMethods, UsageMethods
 from ._operations import AuthenticatedClient
 from ._pagination import AsyncPaginator, Paginator
@@ -319,6 +327,9 @@ class UsageClient(_Client[httpx.BaseTransport, SyncSender], UsageMethods):
     def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
         return ListPaginator(query, self._sender)
 
+    def _get(self, query: ObjectQuery, /) -> Any:
+        return get_object(query, self._sender)
+
 
 class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsageMethods):
     """The Usage and Costs API for asyncio code: the same methods as ``UsageClient``.
@@ -358,3 +369,6 @@ class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsag
 
     def _list(self, query: ListQuery, /) -> AsyncListPaginator[Any]:
         return AsyncListPaginator(query, self._sender)
+
+    async def _get(self, query: ObjectQuery, /) -> Any:
+        return await async_get_object(query, self._sender)

@@ -1,4 +1,5 @@
-"""Lazy paginators for the admin lists (projects, users, API keys, service accounts ...).
+"""Lazy paginators for the admin lists (projects, users, API keys, service accounts ...), and
+the single-object reads beside them (a spend limit: one request, one typed object).
 
 These operations page by object ID, not in time buckets: each page holds ``data`` (the
 objects), ``has_more`` and usually ``first_id``/``last_id``; the next page is asked for with
@@ -33,11 +34,22 @@ import httpx
 from ._builders import found
 from ._errors import InvalidParameterError, PaginationError
 from ._http import AsyncSender, SyncSender
-from ._operations import ListOperation
+from ._operations import ListOperation, ObjectOperation
 from ._params import string_values
 from ._parse import loads_page, page_errors
 
-__all__ = ["AsyncListPaginator", "ListPage", "ListPaginator", "ListQuery", "build_list_query"]
+__all__ = [
+    "AsyncListPaginator",
+    "ListPage",
+    "ListPaginator",
+    "ListQuery",
+    "ObjectQuery",
+    "async_get_object",
+    "build_list_query",
+    "build_object_query",
+    "get_object",
+    "parse_object",
+]
 
 logger = logging.getLogger("openai_org_usage")
 
@@ -107,16 +119,7 @@ def build_list_query(
     Raises:
         InvalidParameterError: naming the parameter, the value and what is allowed.
     """
-    for name, value in path.items():
-        if name not in operation.path_parameters:
-            known = ", ".join(operation.path_parameters) or "none"
-            raise InvalidParameterError(
-                name, value, f"one of the {operation.name} path parameters: {known}"
-            )
-    checked_path = {
-        name: _id_text(name, path.get(name), f"{name.removesuffix('_id')}_abc")
-        for name in operation.path_parameters
-    }
+    checked_path = _checked_path(operation.name, operation.path_parameters, path)
     default, maximum = operation.page_size
     if limit is None:
         # The largest page the API documents: the fewest requests. Without a documented
@@ -168,6 +171,19 @@ def build_list_query(
                 )
             checked[name] = list(strings)
     return ListQuery(operation, checked_path, limit, after, checked)
+
+
+def _checked_path(
+    name: str, parameters: tuple[str, ...], path: Mapping[str, object]
+) -> dict[str, str]:
+    for param, value in path.items():
+        if param not in parameters:
+            known = ", ".join(parameters) or "none"
+            raise InvalidParameterError(param, value, f"one of the {name} path parameters: {known}")
+    return {
+        param: _id_text(param, path.get(param), f"{param.removesuffix('_id')}_abc")
+        for param in parameters
+    }
 
 
 def _limit_range(maximum: int | None) -> str:
@@ -360,3 +376,66 @@ class AsyncListPaginator(Generic[T]):
     async def to_list(self) -> list[T]:
         """Every object, collected (``list()`` for async code)."""
         return [item async for item in self]
+
+
+# -- single-object reads (a spend limit ...) ---------------------------------------------------
+
+
+@attrs.frozen
+class ObjectQuery:
+    """One validated call of a single-object read."""
+
+    operation: ObjectOperation[Any]
+    path: Mapping[str, str]
+
+    def request_kwargs(self) -> dict[str, Any]:
+        """The arguments of ``operation.build_request``."""
+        return dict(self.path)
+
+
+def build_object_query(
+    operation: ObjectOperation[Any], *, path: Mapping[str, object] = _NO_PATH
+) -> ObjectQuery:
+    """Validate one single-object read's path parameters, before any request.
+
+    Raises:
+        InvalidParameterError: naming the parameter, the value and what is allowed.
+    """
+    return ObjectQuery(operation, _checked_path(operation.name, operation.path_parameters, path))
+
+
+def parse_object(
+    operation: ObjectOperation[Any], response: httpx.Response, *, attempts: int = 1
+) -> Any:
+    """Parse the response of a single-object read into its generated model.
+
+    Raises:
+        APIStatusError: for a non-2xx status (404: ``NotFoundError``).
+        ResponseValidationError: for a body that is not this operation's object.
+    """
+    invalid = page_errors(operation.name, response, attempts)
+    body = loads_page(response, invalid)
+    if not isinstance(body, dict):
+        raise invalid(f"expected a JSON object, found {type(body).__name__}")
+    kind = body.get("object")
+    if kind != operation.item_object:
+        raise invalid(f"object must be {operation.item_object!r}, found {found(kind)}")
+    try:
+        return operation.item_cls.from_dict(body)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        problem = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise invalid(problem) from exc
+
+
+def get_object(query: ObjectQuery, sender: SyncSender) -> Any:
+    """Send one single-object read (retried like a page) and parse its answer."""
+    operation: Any = query.operation  # built like a page request (``build_request``)
+    response, attempts = sender.send_page(operation, query.request_kwargs())
+    return parse_object(query.operation, response, attempts=attempts)
+
+
+async def async_get_object(query: ObjectQuery, sender: AsyncSender) -> Any:
+    """``get_object`` for async code."""
+    operation: Any = query.operation
+    response, attempts = await sender.send_page(operation, query.request_kwargs())
+    return parse_object(query.operation, response, attempts=attempts)

@@ -3,8 +3,8 @@
 
 ``UsageClient`` and ``AsyncUsageClient`` inherit these. Each usage method validates its
 arguments with ``build_query`` and hands the ``Query`` to the client's ``_paginate``; each list
-method does the same with ``build_list_query`` and ``_list``. Regenerate with ``./codegen.sh``
-(``tools/gen_facade.py``).
+method does the same with ``build_list_query`` and ``_list``; each single-object read with
+``build_object_query`` and ``_get``. Regenerate with ``./codegen.sh`` (``tools/gen_facade.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,15 @@ from typing import Any, Literal
 from openai_org_usage_client.models import (
     AdminApiKey,
     CostsResult,
+    OrganizationSpendAlert,
+    OrganizationSpendLimitResource,
     OrganizationUser,
     Project,
     ProjectApiKey,
+    ProjectRateLimit,
     ProjectServiceAccount,
+    ProjectSpendAlert,
+    ProjectSpendLimitResource,
     UsageAudioSpeechesResult,
     UsageAudioTranscriptionsResult,
     UsageCodeInterpreterSessionsResult,
@@ -33,8 +38,15 @@ from openai_org_usage_client.models import (
     UsageWebSearchCallsResult,
 )
 
-from ._listing import AsyncListPaginator, ListPaginator, ListQuery, build_list_query
-from ._operations import LISTS, OPERATIONS
+from ._listing import (
+    AsyncListPaginator,
+    ListPaginator,
+    ListQuery,
+    ObjectQuery,
+    build_list_query,
+    build_object_query,
+)
+from ._operations import LISTS, OBJECTS, OPERATIONS
 from ._pagination import AsyncPaginator, Paginator
 from ._params import BucketWidth, Query, build_query
 from ._time import TimeInput
@@ -76,6 +88,8 @@ WebSearchCallsGroupBy = Literal[
 WebSearchCallsContextLevels = Literal["high", "low", "medium"]
 ProjectApiKeysOwnerProjectAccess = Literal["active", "any", "inactive"]
 AdminApiKeysOrder = Literal["asc", "desc"]
+SpendAlertsOrder = Literal["asc", "desc"]
+ProjectSpendAlertsOrder = Literal["asc", "desc"]
 
 
 class UsageMethods:
@@ -85,6 +99,9 @@ class UsageMethods:
         raise NotImplementedError  # UsageClient provides it
 
     def _list(self, query: ListQuery, /) -> ListPaginator[Any]:
+        raise NotImplementedError  # UsageClient provides it
+
+    def _get(self, query: ObjectQuery, /) -> Any:
         raise NotImplementedError  # UsageClient provides it
 
     def costs(
@@ -1032,6 +1049,199 @@ class UsageMethods:
             )
         )
 
+    def spend_alerts(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        order: SpendAlertsOrder | None = None,
+        before: str | None = None,
+    ) -> ListPaginator[OrganizationSpendAlert]:
+        """Lists organization spend alerts.
+
+        The organization's spend alerts, each a monthly threshold with the addresses it emails.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            order: Sort order of the spend alerts. One of ``"asc"``, ``"desc"``. The API's default:
+                ``asc``.
+            before: Cursor: the ID of the first spend alert received; the page ends before it.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``OrganizationSpendAlert`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.spend_alerts():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["spend_alerts"],
+                limit=limit,
+                after=after,
+                filters={"order": order, "before": before},
+            )
+        )
+
+    def project_spend_alerts(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        order: ProjectSpendAlertsOrder | None = None,
+        before: str | None = None,
+    ) -> ListPaginator[ProjectSpendAlert]:
+        """Lists project spend alerts.
+
+        One project's spend alerts, each a monthly threshold with the addresses it emails.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            order: Sort order of the spend alerts. One of ``"asc"``, ``"desc"``. The API's default:
+                ``asc``.
+            before: Cursor: the ID of the first spend alert received; the page ends before it.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``ProjectSpendAlert`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.project_spend_alerts("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_spend_alerts"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=after,
+                filters={"order": order, "before": before},
+            )
+        )
+
+    def project_rate_limits(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> ListPaginator[ProjectRateLimit]:
+        """Returns the rate limits per model for a project.
+
+        One entry per model: requests and tokens per minute, and where the model has them, images,
+        audio megabytes, requests per day and batch input tokens. The SDK calls this
+        `list_rate_limits`.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 or more. Default: 100, the API's.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            before: Cursor: the ID of the first rate limit received; the page ends before it.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``ProjectRateLimit`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.project_rate_limits("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_rate_limits"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=after,
+                filters={"before": before},
+            )
+        )
+
+    def spend_limit(
+        self,
+    ) -> OrganizationSpendLimitResource:
+        """Get the organization's hard spend limit.
+
+        The monthly hard limit on the organization's spend, and whether it is blocking requests now.
+
+        One request (retried like every other), sent when called; the object comes back typed, not
+        as a paginator.
+
+        Returns:
+            The ``OrganizationSpendLimitResource`` (``object``: ``organization.spend_limit``).
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+            NotFoundError: no such object (HTTP 404); other statuses as ``APIStatusError``.
+
+        Example::
+
+            found = client.spend_limit()
+            print(found.to_dict())
+        """
+        found: OrganizationSpendLimitResource = self._get(
+            build_object_query(OBJECTS["spend_limit"], path={})
+        )
+        return found
+
+    def project_spend_limit(
+        self,
+        project_id: str,
+    ) -> ProjectSpendLimitResource:
+        """Get a project's hard spend limit.
+
+        The monthly hard limit on one project's spend, and whether it is blocking the project's
+        requests now.
+
+        One request (retried like every other), sent when called; the object comes back typed, not
+        as a paginator.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+
+        Returns:
+            The ``ProjectSpendLimitResource`` (``object``: ``project.spend_limit``).
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+            NotFoundError: no such object (HTTP 404); other statuses as ``APIStatusError``.
+
+        Example::
+
+            found = client.project_spend_limit("project_abc")
+            print(found.to_dict())
+        """
+        found: ProjectSpendLimitResource = self._get(
+            build_object_query(OBJECTS["project_spend_limit"], path={"project_id": project_id})
+        )
+        return found
+
 
 class AsyncUsageMethods:
     """The operations as methods of ``AsyncUsageClient``."""
@@ -1040,6 +1250,9 @@ class AsyncUsageMethods:
         raise NotImplementedError  # AsyncUsageClient provides it
 
     def _list(self, query: ListQuery, /) -> AsyncListPaginator[Any]:
+        raise NotImplementedError  # AsyncUsageClient provides it
+
+    async def _get(self, query: ObjectQuery, /) -> Any:
         raise NotImplementedError  # AsyncUsageClient provides it
 
     def costs(
@@ -1988,3 +2201,196 @@ class AsyncUsageMethods:
                 filters={},
             )
         )
+
+    def spend_alerts(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        order: SpendAlertsOrder | None = None,
+        before: str | None = None,
+    ) -> AsyncListPaginator[OrganizationSpendAlert]:
+        """Lists organization spend alerts.
+
+        The organization's spend alerts, each a monthly threshold with the addresses it emails.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            order: Sort order of the spend alerts. One of ``"asc"``, ``"desc"``. The API's default:
+                ``asc``.
+            before: Cursor: the ID of the first spend alert received; the page ends before it.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``OrganizationSpendAlert`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.spend_alerts():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["spend_alerts"],
+                limit=limit,
+                after=after,
+                filters={"order": order, "before": before},
+            )
+        )
+
+    def project_spend_alerts(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        order: ProjectSpendAlertsOrder | None = None,
+        before: str | None = None,
+    ) -> AsyncListPaginator[ProjectSpendAlert]:
+        """Lists project spend alerts.
+
+        One project's spend alerts, each a monthly threshold with the addresses it emails.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            order: Sort order of the spend alerts. One of ``"asc"``, ``"desc"``. The API's default:
+                ``asc``.
+            before: Cursor: the ID of the first spend alert received; the page ends before it.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``ProjectSpendAlert`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.project_spend_alerts("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_spend_alerts"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=after,
+                filters={"order": order, "before": before},
+            )
+        )
+
+    def project_rate_limits(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> AsyncListPaginator[ProjectRateLimit]:
+        """Returns the rate limits per model for a project.
+
+        One entry per model: requests and tokens per minute, and where the model has them, images,
+        audio megabytes, requests per day and batch input tokens. The SDK calls this
+        `list_rate_limits`.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 or more. Default: 100, the API's.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            before: Cursor: the ID of the first rate limit received; the page ends before it.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``ProjectRateLimit`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.project_rate_limits("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_rate_limits"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=after,
+                filters={"before": before},
+            )
+        )
+
+    async def spend_limit(
+        self,
+    ) -> OrganizationSpendLimitResource:
+        """Get the organization's hard spend limit.
+
+        The monthly hard limit on the organization's spend, and whether it is blocking requests now.
+
+        One request (retried like every other), sent when called; the object comes back typed, not
+        as a paginator.
+
+        Returns:
+            The ``OrganizationSpendLimitResource`` (``object``: ``organization.spend_limit``).
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+            NotFoundError: no such object (HTTP 404); other statuses as ``APIStatusError``.
+
+        Example::
+
+            found = await client.spend_limit()
+            print(found.to_dict())
+        """
+        found: OrganizationSpendLimitResource = await self._get(
+            build_object_query(OBJECTS["spend_limit"], path={})
+        )
+        return found
+
+    async def project_spend_limit(
+        self,
+        project_id: str,
+    ) -> ProjectSpendLimitResource:
+        """Get a project's hard spend limit.
+
+        The monthly hard limit on one project's spend, and whether it is blocking the project's
+        requests now.
+
+        One request (retried like every other), sent when called; the object comes back typed, not
+        as a paginator.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+
+        Returns:
+            The ``ProjectSpendLimitResource`` (``object``: ``project.spend_limit``).
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+            NotFoundError: no such object (HTTP 404); other statuses as ``APIStatusError``.
+
+        Example::
+
+            found = await client.project_spend_limit("project_abc")
+            print(found.to_dict())
+        """
+        found: ProjectSpendLimitResource = await self._get(
+            build_object_query(OBJECTS["project_spend_limit"], path={"project_id": project_id})
+        )
+        return found

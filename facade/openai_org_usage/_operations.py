@@ -4,11 +4,12 @@ Everything the rest of the package knows about an operation comes from here: its
 bucket widths, ``limit`` ranges, ``group_by`` values and filters it allows, how its request's
 query is encoded, its generated page and result classes, and its result schema's fields.
 
-Two tables: ``OPERATIONS``, the operations that page through time buckets (usage and costs:
-what the CLI, the store, export and the fake's usage models iterate), and ``LISTS``, the admin
-lists paged by object ID (projects, users, API keys, service accounts), described by
-``ListOperation``. Which table an operation of the fragment lands in is decided by
-``tools/gen_facade.py`` from its page's shape, not its name.
+Three tables: ``OPERATIONS``, the operations that page through time buckets (usage and costs:
+what the CLI, the store, export and the fake's usage models iterate); ``LISTS``, the admin
+lists paged by a cursor (projects, users, API keys, service accounts, spend alerts, rate
+limits ...), described by ``ListOperation``; and ``OBJECTS``, the single-object reads (spend
+limits), described by ``ObjectOperation``. Which table an operation of the fragment lands in is
+decided by ``tools/gen_facade.py`` from its 200 schema's shape, not its name.
 
 The data is ``_spec.py``, written by ``codegen.sh`` (``tools/gen_facade.py``) from the spec
 fragment, typed by ``_spec_types.py``. The only thing read from the generated package is its
@@ -40,6 +41,7 @@ from ._spec_types import (
     FieldSpec,
     FilterSpec,
     ListOperationSpec,
+    ObjectOperationSpec,
     OperationSpec,
     ParameterSpec,
 )
@@ -50,6 +52,7 @@ from ._spec_types import (
 # other module imports the generated package, and a change in it shows up here first.
 __all__ = [
     "LISTS",
+    "OBJECTS",
     "OPERATIONS",
     "UNSET",
     "AuthenticatedClient",
@@ -58,6 +61,7 @@ __all__ = [
     "ItemColumn",
     "ListFilter",
     "ListOperation",
+    "ObjectOperation",
     "Operation",
     "Parameter",
     "UnknownUsageResult",
@@ -350,16 +354,7 @@ class ListOperation(_Endpoint, Generic[R]):
             record = LISTS["project_api_keys"].record(key)
             record["owner_user_id"] or record["owner_service_account_id"]
         """
-        out: dict[str, Any] = {}
-        for column in self.columns:
-            value: Any = item
-            for name in column.path:
-                value = getattr(value, name, None)
-                if value is None or isinstance(value, Unset):
-                    value = None
-                    break
-            out[column.name] = value
-        return out
+        return _record(self.columns, item)
 
     def build_request(self, **kwargs: Any) -> dict[str, Any]:
         """Method, URL and query of one request, as the generated client would send it.
@@ -371,13 +366,33 @@ class ListOperation(_Endpoint, Generic[R]):
             TypeError: an unknown or missing required argument.
         """
         params = _query(self.name, self.parameters, kwargs, self.path_parameters)
-        url = self.path
-        for name in self.path_parameters:
-            value = kwargs.get(name)
-            if not isinstance(value, str) or not value:
-                raise TypeError(f"{self.name}: missing path parameter {name!r}")
-            url = url.replace("{" + name + "}", quote(value, safe=""))
+        url = _url(self.name, self.path, self.path_parameters, kwargs)
         return {"method": self.method, "url": url, "params": params}
+
+
+def _record(columns: tuple[ItemColumn, ...], item: object) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in columns:
+        value: Any = item
+        for name in column.path:
+            value = getattr(value, name, None)
+            if value is None or isinstance(value, Unset):
+                value = None
+                break
+        out[column.name] = value
+    return out
+
+
+def _url(name: str, path: str, path_parameters: tuple[str, ...], kwargs: dict[str, Any]) -> str:
+    """``path`` with each placeholder URL-encoded (a ``/`` in an ID cannot reach another
+    endpoint)."""
+    url = path
+    for param in path_parameters:
+        value = kwargs.get(param)
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"{name}: missing path parameter {param!r}")
+        url = url.replace("{" + param + "}", quote(value, safe=""))
+    return url
 
 
 @attrs.frozen
@@ -441,3 +456,63 @@ LISTS: Final[Mapping[str, ListOperation[Any]]] = {
 """Every list operation by client method name, in spec order: kept apart from ``OPERATIONS``,
 whose operations page through time buckets (the CLI, the store, export and the fake's usage
 models iterate that one)."""
+
+
+# -- single-object reads -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class ObjectOperation(_Endpoint, Generic[R]):
+    """Everything the package knows about one single-object read (a spend limit ...).
+
+    Attributes:
+        name: The client method name.
+        path: The URL path template below the base URL (``{project_id}`` placeholders).
+        method: The HTTP method, lower case.
+        summary: The spec's summary line.
+        description: The spec's description (may be empty).
+        page_cls: The generated model of the object (the same as ``item_cls``).
+        item_cls: The generated model of the object.
+        item_object: The object's ``object`` value.
+        path_parameters: The placeholders of ``path``, in order.
+        fields: The object schema's fields, in spec order (nested ones included).
+        parameters: Every query parameter (none so far), in the order they are sent.
+        columns: The columns of ``record`` (as ``ListOperation.columns``).
+    """
+
+    item_cls: type[R]
+    item_object: str
+    path_parameters: tuple[str, ...]
+    columns: tuple[ItemColumn, ...]
+
+    def record(self, item: object) -> dict[str, Any]:
+        """The object as a flat record, one value per column (``ListOperation.record``)."""
+        return _record(self.columns, item)
+
+    def build_request(self, **kwargs: Any) -> dict[str, Any]:
+        """Method, URL and query of the request, as the generated client would send it.
+
+        Raises:
+            TypeError: an unknown argument or a missing path parameter.
+        """
+        params = _query(self.name, self.parameters, kwargs, self.path_parameters)
+        url = _url(self.name, self.path, self.path_parameters, kwargs)
+        return {"method": self.method, "url": url, "params": params}
+
+
+def _object_operation(spec: ObjectOperationSpec) -> ObjectOperation[Any]:
+    common = _endpoint(spec)
+    return ObjectOperation(
+        **common,
+        columns=_item_columns(spec["name"], common["fields"]),
+        item_cls=_model(spec["item_class"]),
+        item_object=spec["item_object"],
+        path_parameters=spec["path_parameters"],
+    )
+
+
+OBJECTS: Final[Mapping[str, ObjectOperation[Any]]] = {
+    spec["name"]: _object_operation(spec) for spec in _spec.OBJECTS
+}
+"""Every single-object read by client method name, in spec order: a GET whose answer is one
+object (a spend limit), returned typed rather than as a paginator."""

@@ -17,6 +17,7 @@ __all__ = [
     "LimitSpec",
     "ListFilterSpec",
     "ListOperationSpec",
+    "ObjectOperationSpec",
     "OperationSpec",
     "PageSizeSpec",
     "ParameterSpec",
@@ -123,3 +124,12 @@ class ListOperationSpec(EndpointSpec):
     cursor: Literal["last_id", "item_id"]
     page_size: PageSizeSpec
     filters: tuple[ListFilterSpec, ...]
+
+
+class ObjectOperationSpec(EndpointSpec):
+    """One single-object read of the spec fragment (a spend limit ...): a GET whose 200 is one
+    object, not a page (``page_class`` and ``item_class`` are its model; ``fields``: its)."""
+
+    item_class: str
+    item_object: str
+    path_parameters: tuple[str, ...]

@@ -25,7 +25,7 @@ import openai_org_usage_client.models as models
 import openai_org_usage_client.types as client_types
 from openai_org_usage import OPERATIONS
 from openai_org_usage import _spec as spec_module
-from openai_org_usage._operations import LISTS, Field, Operation
+from openai_org_usage._operations import LISTS, OBJECTS, Field, Operation
 from openai_org_usage_client.types import UNSET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +45,11 @@ REGENERATE = (
 def test_the_table_is_the_spec_file() -> None:
     assert list(SPECS) == NAMES
     # Every operation of the fragment is in one table or the other, never both.
-    assert len(NAMES) + len(LISTS) == sum(len(item) for item in SPEC["paths"].values())
+    assert len(NAMES) + len(LISTS) + len(OBJECTS) == sum(
+        len(item) for item in SPEC["paths"].values()
+    )
     assert not set(NAMES) & set(LISTS)
+    assert not (set(NAMES) | set(LISTS)) & set(OBJECTS)
     assert len(NAMES) >= 11
 
 
@@ -167,6 +170,8 @@ def sample(fields: tuple[Field, ...], *, everything: bool) -> dict[str, Any]:
             continue
         if field.kind == "object":
             out[field.key] = sample(field.nested, everything=everything)
+        elif field.kind == "array":
+            out[field.key] = []
         elif field.enum:
             out[field.key] = field.enum[0]
         else:
@@ -362,8 +367,10 @@ def fragment_page_items(path: str) -> dict[str, Any]:
 
 def test_lists_are_the_fragment_paths_whose_pages_have_no_buckets() -> None:
     # Told apart by shape: a page of buckets has data items with `results`; a list does not.
-    bucketed = [p for p in SPEC["paths"] if "results" in fragment_page_items(p)["properties"]]
-    listed = [p for p in SPEC["paths"] if "results" not in fragment_page_items(p)["properties"]]
+    objects = {op.path for op in OBJECTS.values()}
+    paged = [p for p in SPEC["paths"] if p not in objects]
+    bucketed = [p for p in paged if "results" in fragment_page_items(p)["properties"]]
+    listed = [p for p in paged if "results" not in fragment_page_items(p)["properties"]]
     assert [op.path for op in OPERATIONS.values()] == bucketed
     assert [op.path for op in LISTS.values()] == listed
     assert list(LIST_SPECS) == LIST_NAMES

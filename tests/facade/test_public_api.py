@@ -17,6 +17,7 @@ import yaml
 import openai_org_usage
 from openai_org_usage import (
     LISTS,
+    OBJECTS,
     OPERATIONS,
     AsyncPaginator,
     AsyncUsageClient,
@@ -25,7 +26,7 @@ from openai_org_usage import (
 )
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
-LIST_PATHS = {op.path for op in LISTS.values()}
+LIST_PATHS = {op.path for op in LISTS.values()} | {op.path for op in OBJECTS.values()}
 
 KEY = "sk-admin-test-dummy"
 START = datetime(2026, 11, 1, tzinfo=UTC)
@@ -33,6 +34,7 @@ END = datetime(2026, 11, 2, tzinfo=UTC)
 
 PUBLIC_NAMES = [
     "LISTS",
+    "OBJECTS",
     "OPERATIONS",
     "APIConnectionError",
     "APIError",
@@ -60,6 +62,7 @@ PUBLIC_NAMES = [
     "MissingDependencyError",
     "MixedCurrencyError",
     "NotFoundError",
+    "ObjectOperation",
     "OpenAIUsageError",
     "Operation",
     "Page",

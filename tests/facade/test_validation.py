@@ -20,7 +20,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_org_usage import LISTS, OPERATIONS, BucketWidth, InvalidParameterError, UsageClient
+from openai_org_usage import (
+    LISTS,
+    OBJECTS,
+    OPERATIONS,
+    BucketWidth,
+    InvalidParameterError,
+    UsageClient,
+)
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "usage.yaml"
 KEY = "sk-admin-test-dummy"
@@ -472,7 +479,9 @@ SPEC_OPS = spec_operations()
 def test_spec_has_exactly_the_operations_of_the_table() -> None:
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     assert sorted(SPEC_OPS) == sorted(OPERATIONS)
-    assert len(OPERATIONS) + len(LISTS) == sum(len(item) for item in spec["paths"].values())
+    assert len(OPERATIONS) + len(LISTS) + len(OBJECTS) == sum(
+        len(item) for item in spec["paths"].values()
+    )
     # The eleven of the published description, and decisions since November 2026.
     assert len(OPERATIONS) == 12
     assert OPERATIONS["decisions"].path == "/organization/usage/decisions"

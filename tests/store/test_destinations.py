@@ -1,4 +1,5 @@
-"""The same assertions on three real destinations: a DuckDB file, Parquet files, PostgreSQL.
+"""The same assertions on four real destinations: a DuckDB file, Parquet files, Delta tables,
+PostgreSQL.
 
 Row contents (against the facade's own rows), counts and sums, an idempotent second run that
 sends one request per operation (counted by a transport in front of the fake), restated
@@ -88,7 +89,7 @@ def test_rows_counts_sums_and_an_idempotent_second_run(target: Target) -> None:
     assert spend == pytest.approx(
         sum(r[3] for r in expected_rows(accepting(), "costs", since, NOW))
     )
-    if target.kind != "filesystem":
+    if target.kind in ("duckdb", "postgres"):
         ((count, total),) = target.query("SELECT count(*), sum(amount_value) FROM costs")
         assert count == len(stored["costs"])
         assert total == pytest.approx(spend)
@@ -166,7 +167,7 @@ class Emptying(httpx.BaseTransport):
         return httpx.Response(response.status_code, json=page, request=request)
 
 
-@pytest.mark.parametrize("target", ["duckdb", "postgres"], indirect=True)
+@pytest.mark.parametrize("target", ["duckdb", "delta", "postgres"], indirect=True)
 def test_a_bucket_restated_to_nothing_loses_its_rows(target: Target) -> None:
     """A merge replaces the buckets that come with rows; a bucket the API emptied comes with
     none, and its stored rows go too (only that organization's, only that bucket's)."""
@@ -206,6 +207,9 @@ KILLS = [
     ("duckdb", "completing"),
     ("filesystem", "fetching"),
     ("filesystem", "completing"),
+    ("delta", "fetching"),
+    ("delta", "loading"),
+    ("delta", "completing"),
     ("postgres", "fetching"),
     ("postgres", "completing"),
 ]
@@ -240,6 +244,9 @@ CHILD = textwrap.dedent(
         where = {"db": spec["db"]}
     elif spec["kind"] == "filesystem":
         where = {"destination": dlt.destinations.filesystem(spec["bucket"])}
+    elif spec["kind"] == "delta":
+        where = {"destination": dlt.destinations.filesystem(spec["bucket"]),
+                 "table_format": "delta"}
     else:
         where = {"destination": dlt.destinations.postgres(spec["url"])}
     fake = FakeUsageAPI(seed=0, refused_groupings={}, latency=0.05)

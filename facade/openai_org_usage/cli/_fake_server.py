@@ -10,7 +10,7 @@ import click
 
 from openai_org_usage import InvalidParameterError, from_unix_seconds, to_unix_seconds
 
-from ._options import counting_option
+from ._options import counting_option, size_option
 
 __all__ = ["fake_server"]
 
@@ -22,6 +22,7 @@ Examples:
   openai-org-usage fake-server
   openai-org-usage fake-server --port 9000 --seed 7 --latency 0.05
   openai-org-usage fake-server --now 2026-11-25T12:00Z
+  openai-org-usage fake-server --size large
 
 \b
 Then, in another shell:
@@ -49,7 +50,10 @@ Then, in another shell:
     help="The fake's clock: its data ends there, and it is the API's 'now'. A date, an ISO "
     "datetime (without an offset: UTC) or Unix seconds. Default: the time it starts.",
 )
-def fake_server(port: int, host: str, seed: int, latency: float, now: str | None) -> None:
+@size_option("How big the synthetic organization is.")
+def fake_server(
+    port: int, host: str, seed: int, latency: float, now: str | None, size: str
+) -> None:
     """Serve the embedded fake Usage API on loopback until Ctrl-C.
 
     The data is synthetic and deterministic. The fake's clock is the time it starts (or
@@ -60,7 +64,7 @@ def fake_server(port: int, host: str, seed: int, latency: float, now: str | None
     from openai_org_usage.fake import FakeUsageAPI, serve
 
     clock = _fake_clock(now)
-    api = FakeUsageAPI(seed, clock, latency=latency)
+    api = FakeUsageAPI(seed, clock, latency=latency, size=size)
     try:
         server = serve(api, host, port)
     except OSError as exc:
@@ -81,7 +85,11 @@ def fake_server(port: int, host: str, seed: int, latency: float, now: str | None
         if ":" in shown:
             shown = f"[{shown}]"
         base_url = f"http://{shown}:{bound_port}/v1"
-        click.echo(f"Fake OpenAI Usage API (synthetic data, seed {seed}) at {base_url}")
+        click.echo(
+            f"Fake OpenAI Usage API (synthetic data, seed {seed}, {size} organization: "
+            f"{len(api.org.projects)} projects, {len(api.org.users)} users, "
+            f"{len(api.org.api_keys)} API keys) at {base_url}"
+        )
         click.echo(
             f"Its clock stays at {api.now:%Y-%m-%dT%H:%M:%SZ}"
             f"{' (when it started)' if now is None else ''}: its data ends there. "

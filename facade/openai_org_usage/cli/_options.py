@@ -201,10 +201,37 @@ def _handed_as(name: str, settings: type[Any]) -> Callable[[F], F]:
     return decorate
 
 
+DEMO_SIZES = ("small", "large")
+"""The fake's size presets (``openai_org_usage.fake.SIZE_PRESETS``; a test keeps them equal),
+named here so that building the CLI does not import the fake."""
+DEMO_SIZE_HELP = (
+    "small: 4 projects, 8 users, 6 API keys, 14 models, 2 service accounts (the default); "
+    "large: 60 projects, 2,000 users, 300 API keys, 25 models, 40 service accounts, with "
+    "heavy users, shared service keys and nightly and month-end batch jobs."
+)
+
+
+def size_option(help_text: str, name: str = "--size", dest: str = "size") -> Callable[[F], F]:
+    """``--size small|large`` (or ``name``, into ``dest``): how big the fake's synthetic
+    organization is."""
+    return click.option(
+        name,
+        dest,
+        type=click.Choice(DEMO_SIZES),
+        default="small",
+        show_default=True,
+        help=f"{help_text} {DEMO_SIZE_HELP}",
+    )
+
+
 def source_options(f: F) -> F:
-    """``--demo`` and ``--base-url`` (the admin key only ever comes from the environment),
-    handed to the command as ``api: SourceSettings``."""
+    """``--demo``, ``--demo-size`` and ``--base-url`` (the admin key only ever comes from the
+    environment), handed to the command as ``api: SourceSettings``."""
     f = _handed_as("api", SourceSettings)(f)
+    # Not --size: usage images has a --size filter (image sizes).
+    f = size_option(
+        "With --demo: how big the synthetic organization is.", "--demo-size", "demo_size"
+    )(f)
     f = click.option(
         "--base-url",
         envvar="OPENAI_BASE_URL",

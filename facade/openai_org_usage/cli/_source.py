@@ -35,10 +35,12 @@ class SourceSettings:
     Attributes:
         demo: Use the embedded fake API (synthetic data, no network, no key).
         base_url: The API's base URL (None: the client's default).
+        demo_size: With ``demo``: the fake organization's size preset (``small``, ``large``).
     """
 
     demo: bool
     base_url: str | None
+    demo_size: str = "small"
 
 
 @attrs.frozen
@@ -61,6 +63,7 @@ def open_source(settings: SourceSettings) -> Source:
     """Create the client that ``settings`` ask for.
 
     Raises:
+        click.UsageError: ``--demo-size`` other than ``small`` without ``--demo``.
         MissingAPIKeyError: not in demo mode and ``OPENAI_ADMIN_KEY`` is unset.
         InvalidParameterError: ``OPENAI_ADMIN_KEY`` is not printable ASCII without whitespace
             (``param="api_key"``; the message never holds the key).
@@ -69,11 +72,17 @@ def open_source(settings: SourceSettings) -> Source:
         # Imported here: the fake is only needed for --demo.
         from openai_org_usage.fake import FakeUsageAPI
 
-        fake = FakeUsageAPI(seed=0)
+        fake = FakeUsageAPI(seed=0, size=settings.demo_size)
         client = UsageClient(
             api_key="demo", transport=fake.transport(), max_concurrency=MAX_CONCURRENCY
         )
         return Source(client, fake.now, demo=True)
+    if settings.demo_size != "small":
+        # A real organization is the size it is: asking for another is a mistake to say.
+        raise click.UsageError(
+            f"--demo-size {settings.demo_size} sizes the demo's synthetic organization: "
+            "add --demo, or drop --demo-size to read the real organization"
+        )
     # The key is read by the facade from OPENAI_ADMIN_KEY: it never passes through the CLI.
     client = UsageClient(base_url=settings.base_url or None, max_concurrency=MAX_CONCURRENCY)
     return Source(client, datetime.now(UTC), demo=False)

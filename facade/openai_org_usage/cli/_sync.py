@@ -204,6 +204,7 @@ def render_sync(
             {
                 "target": result.target,
                 "destination": result.destination,
+                "table_format": result.table_format,
                 "dataset": result.dataset,
                 "synthetic": demo,
                 "start": iso_utc(result.start) if result.start else None,
@@ -307,6 +308,7 @@ Examples:
   openai-org-usage sync --db usage.duckdb --operation costs --operation completions
   openai-org-usage sync --destination postgres --since 2026-01-01
   openai-org-usage sync --destination filesystem --config orgs.toml
+  openai-org-usage sync --destination filesystem --table-format delta
   openai-org-usage sync --demo --db demo.duckdb --format json
 
 \b
@@ -315,7 +317,9 @@ filesystem ...), configured the dlt way, never on this command line:
   DESTINATION__POSTGRES__CREDENTIALS=postgresql://user@host:5432/db
   DESTINATION__FILESYSTEM__BUCKET_URL=file:///data/openai   (Parquet files)
 or .dlt/secrets.toml. The tables land in the dataset (schema) openai_org_usage (--dataset);
-in a DuckDB file, in its main schema.
+in a DuckDB file, in its main schema. Plain Parquet files are appended to: readers take
+each bucket from its latest _dlt_load_id. --table-format delta stores Delta tables instead
+([delta] extra), which merge like a database: restated buckets are replaced.
 
 \b
 --config orgs.toml syncs several organizations, concurrently, within one budget:
@@ -334,7 +338,8 @@ Then query the tables (costs, usage_completions, ..., projects, users, api_keys)
 \b
 The first run starts at --since (default: 30 days ago); later runs start 3 days
 (--trailing-days) before where the last one stopped, to pick up restated costs, and end now.
-Each bucket is replaced as a whole, so re-running never duplicates. One sync per target at a
+Each bucket is replaced as a whole, so re-running never duplicates (in plain Parquet
+files, a bucket's latest load is its current rows). One sync per target at a
 time. The API serves about a year of history: an older --since loads from its earliest day.
 A grouping the API refuses is dropped (user_id first, then api_key_id ...); a note says so."""
 
@@ -354,6 +359,12 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         metavar="NAME",
         help="A dlt destination instead of --db (postgres, bigquery, filesystem ...), "
         "configured through dlt's environment variables or .dlt/secrets.toml.",
+    )
+    @click.option(
+        "--table-format",
+        type=click.Choice(["delta"]),
+        help="With --destination filesystem: Delta tables ([delta] extra), which merge "
+        "(restated buckets are replaced), instead of Parquet files, which are appended to.",
     )
     @click.option(
         "--dataset",
@@ -420,6 +431,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
     def sync(
         db: str | None,
         destination: str | None,
+        table_format: str | None,
         dataset: str | None,
         pipelines_dir: str | None,
         config: str | None,
@@ -444,6 +456,11 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
 
         if (db is None) == (destination is None):
             raise click.UsageError("give --db PATH (a DuckDB file) or --destination NAME")
+        if table_format is not None and db is not None:
+            raise click.UsageError(
+                "--table-format is for --destination filesystem, not --db (a DuckDB file "
+                "has tables of its own)"
+            )
         if api.demo and config is not None:
             # Synthetic rows under the org_ids of real organizations, maybe in their real
             # tables, would pass for their data.
@@ -483,6 +500,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
                     source,
                     db,
                     destination=destination,
+                    table_format=table_format,
                     dataset_name=dataset,
                     pipelines_dir=pipelines_dir,
                     org_id=org_id,

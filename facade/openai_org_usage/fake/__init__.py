@@ -64,6 +64,12 @@ server errors there are a 429 that is not a rate limit (``"quota"``: ``insuffici
 client's defences, a 401 echoing the ``Authorization`` header (``"echo_auth"``) and redirects
 (``"301"``, ``"307"``). ``fake.requests`` records what was received.
 ``python -m openai_org_usage.fake --port 8089`` runs a server from the shell.
+
+Size: ``FakeUsageAPI(size="large")`` serves a generated organization of 60 projects, 2,000
+users, 300 project keys, 25 models and 40 service accounts (heavy-tailed users, service keys
+shared by many users' traffic, nightly and month-end batch jobs); ``size=OrgSize(...)`` any
+other size; the default, ``"small"``, is the hand-made demo organization (:data:`SIZE_PRESETS`).
+``page_cache=0`` turns off the cache of rendered pages (64 by default), for benchmarks.
 """
 
 from ._api import DEFAULT_NOW, FakeUsageAPI, RecordedRequest
@@ -73,12 +79,14 @@ from ._live import LIVE_LOOKBACK_DAYS, LIVE_REFUSED_GROUPINGS
 from ._org import Organization
 from ._prices import TOKEN_PRICES, TokenPrice
 from ._server import running_server, serve
+from ._sizes import SIZE_PRESETS, OrgSize
 from ._transport import FakeTransport
 
 __all__ = [
     "DEFAULT_NOW",
     "LIVE_LOOKBACK_DAYS",
     "LIVE_REFUSED_GROUPINGS",
+    "SIZE_PRESETS",
     "TOKEN_PRICES",
     "FakeDirectory",
     "FakeTransport",
@@ -86,6 +94,7 @@ __all__ = [
     "FaultKind",
     "FaultSchedule",
     "InjectedFault",
+    "OrgSize",
     "Organization",
     "RecordedRequest",
     "TokenPrice",

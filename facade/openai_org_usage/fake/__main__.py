@@ -8,6 +8,7 @@ from datetime import datetime
 from ._api import DEFAULT_NOW, FakeUsageAPI
 from ._live import LIVE_LOOKBACK_DAYS
 from ._server import serve
+from ._sizes import SIZE_PRESETS
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -16,6 +17,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8089)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--size",
+        choices=tuple(SIZE_PRESETS),
+        default="small",
+        help="how big the synthetic organization is: "
+        + "; ".join(
+            f"{name}: {s.projects} projects, {s.users} users, {s.keys} API keys, "
+            f"{s.models} models, {s.service_accounts} service accounts"
+            for name, s in SIZE_PRESETS.items()
+        )
+        + " (default: small)",
+    )
+    parser.add_argument(
+        "--page-cache",
+        type=int,
+        default=64,
+        help="rendered pages kept for repeated requests (default 64; 0: none, for benchmarks "
+        "that must measure the fake's rendering too)",
+    )
     parser.add_argument(
         "--now",
         type=datetime.fromisoformat,
@@ -61,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
         lookback_days=None if args.no_lookback else args.lookback_days,
         refuse_costs_api_key_grouping=args.refuse_costs_api_key_grouping,
         omit_final_next_page=args.omit_final_next_page,
+        size=args.size,
+        page_cache=args.page_cache,
     )
     server = serve(api, args.host, args.port)
     host, port = server.server_address[:2]

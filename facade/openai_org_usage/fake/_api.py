@@ -18,6 +18,7 @@ from ._catalog import OPERATIONS, operation_table
 from ._directory import FakeDirectory, build_directory, is_list_path, serve_list
 from ._faults import FaultKind, FaultSchedule, InjectedFault, coerce_faults
 from ._generic import with_generic_streams
+from ._governance import LazyGovernance, is_governance_path, serve_governance
 from ._hashing import mix64
 from ._live import (
     COSTS_PATH,
@@ -28,9 +29,11 @@ from ._live import (
     refusal_rules,
 )
 from ._ops import Operation
-from ._org import Organization, billed_in, build_organization
+from ._org import Organization, billed_in
 from ._query import ApiError, encode_cursor, parse_query
+from ._scaled import build_sized_organization
 from ._series import Series
+from ._sizes import OrgSize, resolve_size
 from ._transport import FakeTransport, Response
 
 DEFAULT_NOW: Final = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
@@ -82,7 +85,10 @@ class RecordedRequest(NamedTuple):
 class FakeUsageAPI:
     """An in-memory, deterministic OpenAI Usage and Costs API that behaves like the live one.
 
-    ``seed`` picks the synthetic organization and its traffic; ``now`` (timezone-aware, default
+    ``seed`` picks the synthetic organization and its traffic; ``size`` how big it is: a preset
+    name (``"small"``, the default: 4 projects, 8 users, 6 keys; ``"large"``: 60 projects,
+    2,000 users, 300 keys, 25 models, 40 service accounts) or an :class:`OrgSize`. ``now``
+    (timezone-aware, default
     :data:`DEFAULT_NOW`) is the end of the data and the default ``end_time``. ``api_key``, if
     given, is the only bearer token accepted (otherwise any non-empty one is). ``faults`` is a
     :class:`FaultSchedule` or a script such as ``[None, "429", None, "500"]`` applied by request
@@ -120,6 +126,11 @@ class FakeUsageAPI:
     one, otherwise from the operation's result schema (plausible counts, amounts and grouped
     values; see ``_generic``). ``generic_operations`` names operations to serve that way even
     though they have a model (to test the generic model).
+
+    ``page_cache`` is how many rendered pages the fake keeps (default 64; ``0`` keeps none).
+    Pages are pure functions of the query and the fake takes longer to render a page of 1m
+    buckets than the API takes to serve it, so repeated requests are answered from the
+    cache; a benchmark that compares first and repeated fetches should turn it off.
     """
 
     def __init__(
@@ -137,6 +148,8 @@ class FakeUsageAPI:
         omit_final_next_page: bool = False,
         generic_operations: Collection[str] = (),
         project_currencies: Mapping[str, str] | None = None,
+        size: str | OrgSize | None = None,
+        page_cache: int = _PAGE_CACHE_SIZE,
     ) -> None:
         if now is None:
             now = DEFAULT_NOW
@@ -150,6 +163,13 @@ class FakeUsageAPI:
             raise TypeError("generic_operations must be a collection of operation names")
         if lookback_days is not None and lookback_days < 1:
             raise ValueError("lookback_days must be >= 1, or None to serve any start_time")
+        if isinstance(page_cache, bool) or not isinstance(page_cache, int) or page_cache < 0:
+            raise ValueError(
+                f"page_cache must be an integer >= 0 (0: no cache), not {page_cache!r}"
+            )
+        self.size: OrgSize = resolve_size(size)
+        """How big the organization is (the preset's size when a name was given)."""
+        self.page_cache = page_cache
         self.seed = seed
         self.now = now
         self.now_ts = math.floor(now.timestamp())
@@ -170,7 +190,7 @@ class FakeUsageAPI:
         )
         """Operation path -> the refused combinations in force (normalised)."""
         self.org: Organization = with_generic_streams(
-            build_organization(seed), tuple(self.operations.values()), seed
+            build_sized_organization(seed, self.size), tuple(self.operations.values()), seed
         )
         if project_currencies:
             self.org = billed_in(self.org, project_currencies)
@@ -178,7 +198,11 @@ class FakeUsageAPI:
         """Projects, users, keys and service accounts, served by the admin list endpoints."""
         self.requests: list[RecordedRequest] = []
         """Every request received, in order (appended by :meth:`handle`)."""
-        self._series = Series(seed, self.now_ts)
+        self._series = Series(seed, self.now_ts, self.org.topology.project_utc_offsets)
+        self.governance = LazyGovernance(
+            self.org, self._series, self.operations[COSTS_PATH], self.now_ts, self.directory
+        )
+        """Spend limits, spend alerts and rate limits, from the fake's own costs (built lazily)."""
         self._lock = threading.Lock()
         self._count = 0
         self._in_flight = 0
@@ -289,7 +313,7 @@ class FakeUsageAPI:
         method, url_path, query_pairs = asked
         path = url_path[3:] if url_path.startswith("/v1/") else url_path
         op = self.operations.get(path)
-        listed = op is None and is_list_path(path)
+        listed = op is None and (is_list_path(path) or is_governance_path(path))
         if op is None and not listed:
             raise ApiError(404, f"Invalid URL ({method} {url_path})")
         if method != "GET":
@@ -299,12 +323,13 @@ class FakeUsageAPI:
         self._authenticate(headers)
         if op is None:
             # An admin list: small and cheap, so not cached.
-            listing = serve_list(self.directory, path, query_pairs)
+            listing = serve_governance(self.governance, self.directory, path, query_pairs)
+            listing = listing or serve_list(self.directory, path, query_pairs)
             assert listing is not None  # is_list_path said it is one
             return 200, {"content-type": _JSON}, listing
         key = (path, query_pairs)
         with self._lock:
-            cached = self._pages.get(key)
+            cached = self._pages.get(key) if self.page_cache else None
             if cached is not None:
                 self._pages.move_to_end(key)
                 return 200, {"content-type": _JSON}, cached
@@ -335,13 +360,14 @@ class FakeUsageAPI:
             cursor = json.dumps(encode_cursor(next_position, query.fingerprint))
             tail = f'],"has_more":true,"next_page":{cursor}}}'
         body = ('{"object":"page","data":[' + ",".join(data) + tail).encode()
-        with self._lock:
-            # Pages are pure functions of the query, and a page of 1m buckets takes the fake
-            # far longer to compute than the API takes to serve; repeated benchmark runs
-            # should measure the client, not the fake.
-            self._pages[key] = body
-            if len(self._pages) > _PAGE_CACHE_SIZE:
-                self._pages.popitem(last=False)
+        if self.page_cache:
+            with self._lock:
+                # Pages are pure functions of the query, and a page of 1m buckets takes the
+                # fake far longer to compute than the API takes to serve; repeated benchmark
+                # runs should measure the client, not the fake.
+                self._pages[key] = body
+                if len(self._pages) > self.page_cache:
+                    self._pages.popitem(last=False)
         return 200, {"content-type": _JSON}, body
 
     def _authenticate(self, headers: Mapping[str, str]) -> None:

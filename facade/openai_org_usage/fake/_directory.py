@@ -8,22 +8,26 @@ Served at ``/organization/projects``, ``/organization/users``,
 ones are left out by default), ``emails`` for users, ``owner_project_access`` for keys and
 ``order`` for admin keys.
 
-Every project, user and API key ID of the usage data is here, with a name (the same four
-projects, eight users and six project keys as :class:`~._org.Organization`). Beside them there
+Every project, user and API key ID of the usage data is here, with a name (the small demo
+organization's four projects, eight users and six project keys by heart; a generated one's
+from lists of names, unique, with e-mails made of them, and creation times spread over the
+year before the data begins). Beside them there
 is an archived project without usage, ``Legacy prototype``, whose project-scoped reads answer
 as the live API can for an archived project: its API keys 403, its service accounts 400.
-Project 3's batch key is owned by a service account; every other key by a user of its project.
+In the small organization project 3's batch key is owned by a service account and every other
+key by a user of its project; a generated one's service accounts own the keys its topology says.
 """
 
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from ._hashing import token
-from ._org import DAY0, KEY_PROJECT, KEY_USERS, PROJECT_USERS, Organization
+from ._hashing import mix64, token
+from ._org import DAY0, Organization
 from ._query import ApiError, bad
 
 DAY_SECONDS: Final = 86400
@@ -84,16 +88,130 @@ def _email(name: str) -> str:
     return name.lower().replace(" ", ".") + "@example.com"
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Names and creation times of an organization's projects, users, keys, service accounts."""
+
+    projects: Sequence[str]
+    project_created: Sequence[int]
+    users: Sequence[str]
+    emails: Sequence[str]
+    user_added: Sequence[int]
+    keys: Sequence[str]
+    key_created: Sequence[int]
+    accounts: Sequence[str]
+    account_created: Sequence[int]
+
+
+def _hand_made_names(org: Organization) -> _Names:
+    users = [USER_NAMES[i % len(USER_NAMES)] for i in range(len(org.users))]
+    return _Names(
+        projects=[PROJECT_NAMES[i % len(PROJECT_NAMES)] for i in range(len(org.projects))],
+        project_created=[T0 - (30 - 5 * i) * DAY_SECONDS for i in range(len(org.projects))],
+        users=users,
+        emails=[_email(name) for name in users],
+        user_added=[T0 - (60 - 3 * i) * DAY_SECONDS for i in range(len(org.users))],
+        keys=[KEY_NAMES[k % len(KEY_NAMES)] for k in range(len(org.api_keys))],
+        key_created=[T0 - (10 - k) * DAY_SECONDS for k in range(len(org.api_keys))],
+        accounts=[name for _, name in SERVICE_ACCOUNTS],
+        account_created=[T0 - (20 - n) * DAY_SECONDS for n in range(len(SERVICE_ACCOUNTS))],
+    )
+
+
+_FIRST_NAMES: Final = (
+    "Ada", "Grace", "Alan", "Katherine", "Edsger", "Barbara", "Donald", "Frances", "John",
+    "Margaret", "Claude", "Hedy", "Dennis", "Radia", "Ken", "Shafi", "Tim", "Sophie", "Linus",
+    "Jean", "Niklaus", "Annie", "Vint", "Adele", "Robert", "Karen", "Leslie", "Mary", "Tony",
+    "Evelyn", "Butler", "Lynn", "Fernando", "Ida", "Ivan", "Joan", "Whitfield", "Carol",
+    "Yukihiro", "Anita", "Bjarne", "Susan", "Guido", "Martha", "James", "Lois", "Rasmus",
+    "Elizabeth", "Ward", "Marissa", "Brian", "Cynthia", "Larry", "Jeannette", "Peter", "Monica",
+    "Ole", "Xiaowei", "Amir", "Priya",
+)  # fmt: skip
+_LAST_NAMES: Final = (
+    "Lovelace", "Hopper", "Turing", "Johnson", "Dijkstra", "Liskov", "Knuth", "Allen",
+    "McCarthy", "Hamilton", "Shannon", "Lamarr", "Ritchie", "Perlman", "Thompson", "Goldwasser",
+    "Berners-Lee", "Wilson", "Torvalds", "Sammet", "Wirth", "Easley", "Cerf", "Goldberg",
+    "Kahn", "Jones", "Lamport", "Keller", "Hoare", "Berezin", "Lampson", "Conway", "Corbato",
+    "Rhodes", "Sutherland", "Clarke", "Diffie", "Shaw", "Matsumoto", "Borg", "Stroustrup",
+    "Kare", "Rossum", "Pollack", "Gosling", "Haibt", "Lerdorf", "Feinler", "Cunningham",
+    "Mayer", "Kernighan", "Dwork", "Page", "Wing", "Naur", "Lam", "Dahl", "Zhuang", "Pnueli",
+    "Rao",
+)  # fmt: skip
+_PROJECT_WORDS: Final = (
+    "Support", "Search", "Billing", "Onboarding", "Fraud", "Checkout", "Recommendations",
+    "Translation", "Analytics", "Compliance", "Marketing", "Sales", "Docs", "Mobile", "Voice",
+    "Catalog", "Logistics", "Security", "Research", "Platform",
+)  # fmt: skip
+_PROJECT_KINDS: Final = (
+    "assistant", "ranking", "tools", "labeling", "copilot", "summaries", "agents", "pipeline",
+    "evals", "classifier", "chat", "insights",
+)  # fmt: skip
+_KEY_PURPOSES: Final = ("prod", "staging", "dev", "ci", "notebooks", "eval", "batch", "backfill")
+_ACCOUNT_ROLES: Final = ("deployer", "pipeline", "etl", "batch-runner", "scheduler", "gateway")
+
+
+def _generated_names(org: Organization) -> _Names:
+    """Unique names for a generated organization, and creation times in the year before T0."""
+    rng = random.Random(mix64(org.seed, 0xD1D, len(org.users), len(org.api_keys)))
+    n_first, n_last = len(_FIRST_NAMES), len(_LAST_NAMES)
+    users: list[str] = []
+    emails: list[str] = []
+    for i in range(len(org.users)):
+        # i -> (first, last) is one-to-one over the first n_first * n_last users.
+        first = _FIRST_NAMES[i % n_first]
+        last = _LAST_NAMES[(i // n_first + i) % n_last]
+        round_ = i // (n_first * n_last)
+        users.append(f"{first} {last}" + (f" {round_ + 1}" if round_ else ""))
+        emails.append(_email(users[-1]))
+    n_kinds = len(_PROJECT_KINDS)
+    projects = []
+    for p in range(len(org.projects)):
+        word = _PROJECT_WORDS[p % len(_PROJECT_WORDS)]
+        kind = _PROJECT_KINDS[(p // len(_PROJECT_WORDS) + p) % n_kinds]
+        round_ = p // (len(_PROJECT_WORDS) * n_kinds)
+        projects.append(f"{word} {kind}" + (f" {round_ + 1}" if round_ else ""))
+    slugs = [name.lower().replace(" ", "-") for name in projects]
+    topology = org.topology
+    seen: dict[str, int] = {}
+    keys = []
+    for project in topology.key_project:
+        base = f"{slugs[project]}-{_KEY_PURPOSES[int(rng.random() * len(_KEY_PURPOSES))]}"
+        seen[base] = seen.get(base, 0) + 1
+        keys.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    accounts = []
+    for n, project in enumerate(topology.service_accounts):
+        base = f"{slugs[project]}-{_ACCOUNT_ROLES[n % len(_ACCOUNT_ROLES)]}"
+        seen[base] = seen.get(base, 0) + 1
+        accounts.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+
+    def days_before(count: int, most: int) -> list[int]:
+        return [T0 - (1 + int(rng.random() * most)) * DAY_SECONDS for _ in range(count)]
+
+    return _Names(
+        projects=projects,
+        project_created=days_before(len(projects), 360),
+        users=users,
+        emails=emails,
+        user_added=days_before(len(users), 360),
+        keys=keys,
+        key_created=days_before(len(keys), 300),
+        accounts=accounts,
+        account_created=days_before(len(accounts), 300),
+    )
+
+
 def build_directory(org: Organization) -> FakeDirectory:
     """The directory of ``org`` (pure: the same organization gives the same directory)."""
     seed = org.seed
+    topology = org.topology
+    names = _hand_made_names(org) if topology.hand_made else _generated_names(org)
     archived_id = f"proj_{token(seed, 1, len(org.projects), 24)}"
     projects = [
         {
             "id": project_id,
             "object": "organization.project",
-            "name": PROJECT_NAMES[i % len(PROJECT_NAMES)],
-            "created_at": T0 - (30 - 5 * i) * DAY_SECONDS,
+            "name": names.projects[i],
+            "created_at": names.project_created[i],
             "archived_at": None,
             "status": "active",
         }
@@ -113,32 +231,32 @@ def build_directory(org: Organization) -> FakeDirectory:
         {
             "object": "organization.user",
             "id": user_id,
-            "name": USER_NAMES[i % len(USER_NAMES)],
-            "email": _email(USER_NAMES[i % len(USER_NAMES)]),
+            "name": names.users[i],
+            "email": names.emails[i],
             "role": "owner" if i == 0 else "reader",
-            "added_at": T0 - (60 - 3 * i) * DAY_SECONDS,
+            "added_at": names.user_added[i],
         }
         for i, user_id in enumerate(org.users)
     ]
     accounts: dict[str, list[dict[str, Any]]] = {p: [] for p in org.projects}
     account_objects: list[dict[str, Any]] = []
-    for n, (project, name) in enumerate(SERVICE_ACCOUNTS):
+    for n, project in enumerate(topology.service_accounts):
         account = {
             "object": "organization.project.service_account",
             "id": f"svc_acct_{token(seed, 6, n, 20)}",
-            "name": name,
+            "name": names.accounts[n],
             "role": "member",
-            "created_at": T0 - (20 - n) * DAY_SECONDS,
+            "created_at": names.account_created[n],
         }
         accounts[org.projects[project]].append(account)
         account_objects.append(account)
     keys: dict[str, list[dict[str, Any]]] = {p: [] for p in org.projects}
     for k, key_id in enumerate(org.api_keys):
-        project_index = KEY_PROJECT[k]
-        created = T0 - (10 - k) * DAY_SECONDS
+        project_index = topology.key_project[k]
+        created = names.key_created[k]
         owner: dict[str, Any]
-        if k in SERVICE_ACCOUNT_KEYS:
-            account = account_objects[SERVICE_ACCOUNT_KEYS[k]]
+        if k in topology.key_service_account:
+            account = account_objects[topology.key_service_account[k]]
             owner = {
                 "type": "service_account",
                 "service_account": {
@@ -149,7 +267,7 @@ def build_directory(org: Organization) -> FakeDirectory:
                 },
             }
         else:
-            user = users[KEY_USERS[k][0]]
+            user = users[topology.key_users[k][0]]
             owner = {
                 "type": "user",
                 "user": {
@@ -158,7 +276,7 @@ def build_directory(org: Organization) -> FakeDirectory:
                     "name": user["name"],
                     "created_at": user["added_at"],
                     "role": "owner"
-                    if KEY_USERS[k][0] == PROJECT_USERS[project_index][0]
+                    if topology.key_users[k][0] == topology.project_users[project_index][0]
                     else "member",
                 },
             }
@@ -166,7 +284,7 @@ def build_directory(org: Organization) -> FakeDirectory:
             {
                 "object": "organization.project.api_key",
                 "redacted_value": f"sk-proj-...{key_id[-4:]}",
-                "name": KEY_NAMES[k % len(KEY_NAMES)],
+                "name": names.keys[k],
                 "created_at": created,
                 "last_used_at": None,
                 "id": key_id,
@@ -186,9 +304,9 @@ def build_directory(org: Organization) -> FakeDirectory:
             "owner": {
                 "type": "user",
                 "object": "organization.user",
-                "id": users[user]["id"],
-                "name": users[user]["name"],
-                "created_at": users[user]["added_at"],
+                "id": users[user % len(users)]["id"],
+                "name": users[user % len(users)]["name"],
+                "created_at": users[user % len(users)]["added_at"],
                 "role": "owner",
             },
         }

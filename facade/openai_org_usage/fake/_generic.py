@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._hashing import mix64, token
 from ._ops import Dimension, Operation
-from ._org import CHAT_MODELS, KEY_PROJECT, KEY_USERS, DimValue, Organization, Stream
+from ._org import CHAT_MODELS, DimValue, Organization, Stream
 
 if TYPE_CHECKING:
     # What the fake reads of an operation is the package's one reading of the spec.
@@ -222,9 +222,9 @@ def _streams(op: Operation, org: Organization, seed: int) -> tuple[Stream, ...]:
     out = []
     for j in range(STREAMS_PER_OPERATION):
         key = j % len(org.api_keys)
-        users = KEY_USERS[key]
+        users = org.topology.key_users[key]
         user = users[(j // len(org.api_keys)) % len(users)]
-        project = KEY_PROJECT[key]
+        project = org.topology.key_project[key]
         by_source: dict[str, DimValue] = {
             "project_id": org.projects[project],
             "user_id": org.users[user],

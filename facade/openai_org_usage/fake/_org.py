@@ -5,8 +5,9 @@ user, key, model, ...) with a base daily rate per *atom* (an additive counter su
 uncached text tokens). Every reported field is a sum of atoms, so any aggregation of any time
 range stays internally consistent. :mod:`._series` turns a stream into numbers for a time range.
 
-The topology (which user uses which key in which project) is fixed; identifiers and rates come
-from the seed.
+The topology (which user uses which key in which project) is a :class:`Topology`: the small
+demo organization's is fixed (:data:`SMALL_TOPOLOGY`), a larger one is generated from its size
+(:mod:`._scaled`); identifiers and rates come from the seed.
 """
 
 from __future__ import annotations
@@ -44,15 +45,21 @@ __all__ = [
     "KEY_USERS",
     "PROJECT_USERS",
     "PROJECT_UTC_OFFSETS",
+    "SMALL_TOPOLOGY",
     "UNLABELED",
     "VECTOR_STORE_PROJECT",
+    "Builder",
     "CostLine",
     "DimValue",
     "Organization",
     "Stream",
+    "TokenStream",
+    "Topology",
     "api_source",
     "billed_in",
     "build_organization",
+    "organization_of",
+    "token_stream",
 ]
 
 DimValue = str | bool | None
@@ -87,9 +94,48 @@ _MODEL_PROFILE: Final[Mapping[str, tuple[float, float, float]]] = {
     "o3-mini-2025-01-31": (1200.0, 700.0, 0.0),
     AUDIO_MODEL: (600.0, 300.0, 0.0),
 }
+_DEFAULT_PROFILE: Final = (1100.0, 400.0, 0.03)
 
 DAY0: Final = 19723
 """First day with data: 2024-01-01 as days since the Unix epoch."""
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """Who works where: users of each project, the project and users of each API key.
+
+    Indices refer to the organization's ``projects``, ``users`` and ``api_keys`` tuples.
+    ``project_utc_offsets`` is indexed by a stream's ``variant`` (its project's index; a
+    generated organization appends one variant per project for its nightly batch jobs, offset
+    by twelve hours so their peak falls in the project's night). ``key_users[k][0]`` owns key
+    ``k`` unless ``key_service_account`` names the service account (by index in
+    ``service_accounts``, which holds each account's project) that does. ``hand_made`` is
+    true for the small demo organization only, whose names the directory has by heart.
+    """
+
+    project_users: tuple[tuple[int, ...], ...]
+    key_project: tuple[int, ...]
+    key_users: tuple[tuple[int, ...], ...]
+    project_utc_offsets: tuple[int, ...]
+    vector_store_project: tuple[int, ...]
+    agents_api_keys: frozenset[int]
+    service_accounts: tuple[int, ...]
+    key_service_account: Mapping[int, int]
+    hand_made: bool = False
+
+
+SMALL_TOPOLOGY: Final = Topology(
+    project_users=PROJECT_USERS,
+    key_project=KEY_PROJECT,
+    key_users=KEY_USERS,
+    project_utc_offsets=PROJECT_UTC_OFFSETS,
+    vector_store_project=VECTOR_STORE_PROJECT,
+    agents_api_keys=frozenset(AGENTS_API_KEYS),
+    service_accounts=(0, 3),
+    key_service_account=MappingProxyType({5: 1}),
+    hand_made=True,
+)
+"""The small demo organization: 4 projects, 8 users, 6 keys, 2 service accounts."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -110,6 +156,8 @@ class Stream:
     out_from: int
     gauge: bool = False
     created_day: int = DAY0
+    month_end: bool = False
+    """A month-end batch job: traffic only on the last two days of each month (and more of it)."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -146,21 +194,30 @@ class Organization:
     streams: Mapping[str, tuple[Stream, ...]]
     cost_lines: tuple[CostLine, ...]
     models: frozenset[str] = field(default_factory=frozenset)
+    topology: Topology = SMALL_TOPOLOGY
 
     def project_of_key(self, api_key_id: str) -> str:
         """The project an API key belongs to."""
-        return self.projects[KEY_PROJECT[self.api_keys.index(api_key_id)]]
+        return self.projects[self.topology.key_project[self.api_keys.index(api_key_id)]]
 
 
-class _Builder:
-    def __init__(self, seed: int) -> None:
+class Builder:
+    """Collects the streams and cost lines of an organization (``rng`` seeded by ``seed``)."""
+
+    def __init__(self, seed: int, topology: Topology = SMALL_TOPOLOGY, stores: int = 5) -> None:
         self.seed = seed
+        self.topology = topology
         # Only random() is used: its sequence for an int seed is guaranteed stable across Pythons.
         self.rng = random.Random(seed)
-        self.projects = tuple(f"proj_{token(seed, 1, i, 24)}" for i in range(4))
-        self.users = tuple(f"user-{token(seed, 2, i, 24)}" for i in range(8))
-        self.keys = tuple(f"key_{token(seed, 3, i, 16)}" for i in range(6))
-        self.stores = tuple(f"vs_{token(seed, 4, i, 24)}" for i in range(5))
+        self.projects = tuple(
+            f"proj_{token(seed, 1, i, 24)}" for i in range(len(topology.project_users))
+        )
+        self.users = tuple(
+            f"user-{token(seed, 2, i, 24)}"
+            for i in range(1 + max(u for users in topology.project_users for u in users))
+        )
+        self.keys = tuple(f"key_{token(seed, 3, i, 16)}" for i in range(len(topology.key_project)))
+        self.stores = tuple(f"vs_{token(seed, 4, i, 24)}" for i in range(stores))
         self.streams: dict[str, list[Stream]] = {}
         self.lines: list[CostLine] = []
         self.counter = 0
@@ -179,18 +236,25 @@ class _Builder:
         out_from: int | None = None,
         gauge: bool = False,
         created_day: int = DAY0,
+        activity: float | None = None,
+        variant: int | None = None,
+        month_end: bool = False,
     ) -> Stream:
+        """A new stream; ``activity`` (share of days with traffic) is drawn unless given."""
         self.counter += 1
+        if activity is None:
+            activity = 1.0 if gauge else 0.55 + 0.45 * self.rng.random()
         stream = Stream(
             key=self.counter,
             op=op,
             dims=MappingProxyType(dims),
             base=base,
-            activity=1.0 if gauge else 0.55 + 0.45 * self.rng.random(),
-            variant=project,
+            activity=activity,
+            variant=project if variant is None else variant,
             out_from=len(base) if out_from is None else out_from,
             gauge=gauge,
             created_day=created_day,
+            month_end=month_end,
         )
         self.streams.setdefault(op, []).append(stream)
         return stream
@@ -203,6 +267,7 @@ class _Builder:
         atoms: tuple[int, ...],
         unit_price: float,
     ) -> None:
+        """Bill ``atoms`` of ``stream`` as line item ``item`` at ``unit_price`` per unit."""
         project = stream.dims.get("project_id")
         key = stream.dims.get("api_key_id")
         user = stream.dims.get("user_id")
@@ -230,7 +295,7 @@ class _Builder:
             op,
             self.who(key, user) | {"model": model},
             (requests, requests * size),
-            project=KEY_PROJECT[key],
+            project=self.topology.key_project[key],
         )
 
     def per_project(
@@ -247,8 +312,9 @@ class _Builder:
         return self.add(op, dims, base, project=project, gauge=gauge, created_day=created_day)
 
     def who(self, key: int, user: int) -> dict[str, DimValue]:
+        """The project, user and key dimensions of traffic by ``user`` with ``key``."""
         return {
-            "project_id": self.projects[KEY_PROJECT[key]],
+            "project_id": self.projects[self.topology.key_project[key]],
             "user_id": self.users[user],
             "api_key_id": self.keys[key],
         }
@@ -263,9 +329,9 @@ class _Builder:
         return 0.0 if uses < 0.4 else 0.15 + 0.5 * share
 
 
-def api_source(key: int) -> str:
+def api_source(key: int, topology: Topology = SMALL_TOPOLOGY) -> str:
     """The ``api_source`` of traffic made with API key number ``key``."""
-    return AGENTS_API if key in AGENTS_API_KEYS else UNLABELED
+    return AGENTS_API if key in topology.agents_api_keys else UNLABELED
 
 
 def billed_in(org: Organization, currencies: Mapping[str, str]) -> Organization:
@@ -293,18 +359,23 @@ def billed_in(org: Organization, currencies: Mapping[str, str]) -> Organization:
 
 
 def build_organization(seed: int) -> Organization:
-    """Build the organization for ``seed`` (pure: the same seed gives the same organization)."""
-    b = _Builder(seed)
+    """Build the small organization for ``seed`` (pure: the same seed, the same organization)."""
+    b = Builder(seed)
     _completions(b)
     _simple_usage(b)
     _tools_and_storage(b)
     # Last, so its draws from ``rng`` come after everything that existed before it.
     _decisions(b)
+    return organization_of(b)
+
+
+def organization_of(b: Builder) -> Organization:
+    """The organization ``b`` has built."""
     models = frozenset(
         str(s.dims["model"]) for ops in b.streams.values() for s in ops if s.dims.get("model")
     )
     return Organization(
-        seed=seed,
+        seed=b.seed,
         projects=b.projects,
         users=b.users,
         api_keys=b.keys,
@@ -312,10 +383,11 @@ def build_organization(seed: int) -> Organization:
         streams=MappingProxyType({op: tuple(s) for op, s in b.streams.items()}),
         cost_lines=tuple(b.lines),
         models=models,
+        topology=b.topology,
     )
 
 
-def _completions(b: _Builder) -> None:
+def _completions(b: Builder) -> None:
     specs: list[tuple[int, int, str, bool, str]] = []
     for key, users in enumerate(KEY_USERS):
         for user in users:
@@ -332,26 +404,36 @@ def _completions(b: _Builder) -> None:
     ]
     for key, user, model, batch, tier in specs:
         requests = b.rate(40.0, 3000.0) * (4.0 if batch else 1.0)
-        _token_stream(b, "completions", key, user, model, batch, tier, requests, "")
+        token_stream(b, "completions", TokenStream(key, user, model, batch, tier, requests))
 
 
-def _token_stream(
-    b: _Builder,
-    op: str,
-    key: int,
-    user: int,
-    model: str,
-    batch: bool,
-    tier: str,
-    requests: float,
-    product: str,
-) -> None:
-    """A completions-shaped stream (completions, decisions) and its cost lines.
+@dataclass(frozen=True, slots=True)
+class TokenStream:
+    """What a completions-shaped stream is: who, which model, how, and how much.
 
     ``product`` names the line items after the model (``""`` for completions, whose line
     items are ``"<model>, input"``; ``"decisions "`` gives ``"<model>, decisions input"``).
+    ``activity``, ``variant`` and ``month_end`` are as :class:`Stream` has them (``None``:
+    drawn, and the key's project).
     """
-    per_in, per_out, image_share = _MODEL_PROFILE[model]
+
+    key: int
+    user: int
+    model: str
+    batch: bool
+    tier: str
+    requests: float
+    product: str = ""
+    activity: float | None = None
+    variant: int | None = None
+    month_end: bool = False
+
+
+def token_stream(b: Builder, op: str, spec: TokenStream) -> Stream:
+    """A completions-shaped stream (completions, decisions) and its cost lines."""
+    key, user, model, batch, tier = spec.key, spec.user, spec.model, spec.batch, spec.tier
+    requests, product = spec.requests, spec.product
+    per_in, per_out, image_share = _MODEL_PROFILE.get(model, _DEFAULT_PROFILE)
     if batch:
         per_in *= 1.8
     audio_share, audio_out_share = (0.6, 0.7) if model == AUDIO_MODEL else (0.0, 0.0)
@@ -383,9 +465,18 @@ def _token_stream(
         "model": model,
         "batch": batch,
         "service_tier": tier,
-        "api_source": api_source(key),
+        "api_source": api_source(key, b.topology),
     }
-    stream = b.add(op, dims, tuple(base), project=KEY_PROJECT[key], out_from=C_OUT_TEXT)
+    stream = b.add(
+        op,
+        dims,
+        tuple(base),
+        project=b.topology.key_project[key],
+        out_from=C_OUT_TEXT,
+        activity=spec.activity,
+        variant=spec.variant,
+        month_end=spec.month_end,
+    )
     price = P.token_price(model, batch=batch, service_tier=tier)
     factor = 1.0 / 1e6
     prefix = f"{model}, {product}batch " if batch else f"{model}, {product}"
@@ -401,9 +492,10 @@ def _token_stream(
     ):
         if unit_price > 0.0:
             b.line(stream, prefix + item, "tokens", atoms, unit_price * factor)
+    return stream
 
 
-def _decisions(b: _Builder) -> None:
+def _decisions(b: Builder) -> None:
     """Decisions API traffic: completions-shaped, its own streams, smaller and burstier."""
     for key, user, model, batch, tier in (
         (1, 1, "gpt-4o-2024-08-06", False, "default"),
@@ -414,10 +506,12 @@ def _decisions(b: _Builder) -> None:
         (5, 7, "gpt-4o-mini-2024-07-18", True, "default"),
     ):
         requests = b.rate(15.0, 900.0) * (3.0 if batch else 1.0)
-        _token_stream(b, "decisions", key, user, model, batch, tier, requests, "decisions ")
+        token_stream(
+            b, "decisions", TokenStream(key, user, model, batch, tier, requests, "decisions ")
+        )
 
 
-def _simple_usage(b: _Builder) -> None:
+def _simple_usage(b: Builder) -> None:
     for key, user, model, per_request in (
         (2, 3, "text-embedding-3-small", 350.0),
         (3, 4, "text-embedding-3-large", 500.0),
@@ -441,7 +535,7 @@ def _simple_usage(b: _Builder) -> None:
             b.who(key, user) | {"model": model, "source": source, "size": size},
             # Atom 1 is the images beyond one per request, so images >= requests always holds.
             (requests, requests * (per_request - 1.0 + 0.5 * b.rng.random())),
-            project=KEY_PROJECT[key],
+            project=b.topology.key_project[key],
         )
         b.line(s, f"{model}, {size} images", "images", (0, 1), P.IMAGE_PRICES[model, size])
     for key, user, model in ((0, 1, "tts-1"), (2, 3, "tts-1-hd")):
@@ -452,7 +546,7 @@ def _simple_usage(b: _Builder) -> None:
         b.line(s, f"{model}, audio", "duration_seconds", (1,), P.TRANSCRIPTION_PRICES[model])
 
 
-def _tools_and_storage(b: _Builder) -> None:
+def _tools_and_storage(b: Builder) -> None:
     for project in VECTOR_STORE_PROJECT:
         created = DAY0 + int(b.rng.random() * 240)
         size = b.rate(5e6, 3e9)
@@ -470,7 +564,7 @@ def _tools_and_storage(b: _Builder) -> None:
             "file_search_calls",
             b.who(key, user) | {"vector_store_id": b.stores[store]},
             (calls,),
-            project=KEY_PROJECT[key],
+            project=b.topology.key_project[key],
         )
         b.line(s, "file search tool calls", "calls", (0,), P.FILE_SEARCH_PRICE_PER_1000 / 1000)
     for project in (1, 2):
@@ -489,10 +583,10 @@ def _tools_and_storage(b: _Builder) -> None:
         s = b.add(
             "web_search_calls",
             b.who(key, user)
-            | {"model": model, "context_level": level, "api_source": api_source(key)},
+            | {"model": model, "context_level": level, "api_source": api_source(key, b.topology)},
             # Atom 1: extra calls beyond one per model request (num_requests >= requests).
             (requests, requests * (0.2 + 0.8 * b.rng.random())),
-            project=KEY_PROJECT[key],
+            project=b.topology.key_project[key],
         )
         b.line(
             s,

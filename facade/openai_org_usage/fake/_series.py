@@ -11,8 +11,9 @@ no tokens, and every range is internally consistent.
 Usage at minute granularity is taken as happening at the start of each minute: a range contains
 the minutes whose start lies in it. Data exists from 2024-01-01T00:00Z until ``now``.
 
-Gauge streams (vector store bytes) hold one value per UTC day, reported by every bucket of that
-day that overlaps the data range; they are never summed over time.
+A month-end batch stream (``Stream.month_end``) has traffic on the last two days of each month
+only. Gauge streams (vector store bytes) hold one value per UTC day, reported by every bucket of
+that day that overlaps the data range; they are never summed over time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import functools
 import itertools
 import random
 from collections.abc import Sequence
+from datetime import date
 from typing import Final
 
 from ._hashing import lanes, mix64
@@ -30,6 +32,7 @@ MINUTE: Final = 60
 HOUR: Final = 3600
 DAY: Final = 86400
 DATA_START: Final = DAY0 * DAY
+_EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 
 Atoms = Sequence[int]
 
@@ -43,11 +46,15 @@ _GROWTH_PER_DAY: Final = 1.0012
 
 
 class Series:
-    """Computes atoms of streams over time ranges for one seed and one ``now``."""
+    """Computes atoms of streams over time ranges for one seed and one ``now``.
 
-    def __init__(self, seed: int, now: int) -> None:
+    ``offsets`` is the UTC offset (hours) of each stream ``variant``: where its day peaks.
+    """
+
+    def __init__(self, seed: int, now: int, offsets: Sequence[int] = PROJECT_UTC_OFFSETS) -> None:
         self.seed = seed
         self.now = now
+        self.offsets = tuple(offsets)
         # Per-instance caches (not module-level) so fakes with different seeds never mix.
         self.day_factor = functools.lru_cache(maxsize=4096)(self._day_factor)
         self.day_atoms = functools.lru_cache(maxsize=1 << 18)(self._day_atoms)
@@ -79,6 +86,8 @@ class Series:
             return (int(grown),)
         if active >= stream.activity:
             return (0,) * width
+        if stream.month_end and date.fromordinal(_EPOCH_ORDINAL + day + 2).day > 2:
+            return (0,) * width
         factor = self.day_factor(day) * (0.55 + 0.9 * noise)
         driver = int(stream.base[0] * factor)
         if driver <= 0:
@@ -106,7 +115,7 @@ class Series:
         return tuple(rows)
 
     def _hour_cum(self, day: int, variant: int) -> tuple[int, ...]:
-        offset = PROJECT_UTC_OFFSETS[variant]
+        offset = self.offsets[variant]
         rng = random.Random(mix64(self.seed, 0x40C, day, variant))
         cum = [0]
         for hour in range(24):

@@ -1,4 +1,5 @@
-"""The sync's optional packages (the ``duckdb`` extra: dlt and duckdb), imported on first use.
+"""The sync's optional packages (the ``duckdb`` extra: dlt and duckdb; the ``delta`` extra:
+deltalake), imported on first use.
 
 Without one, ``MissingDependencyError`` names the extra to install. The store's one door to
 them, as ``openai_org_usage._extras`` is the package's (a private module, which the store, a
@@ -12,7 +13,7 @@ from typing import Any
 
 from openai_org_usage import MissingDependencyError
 
-__all__ = ["require_dlt", "require_duckdb"]
+__all__ = ["require_deltalake", "require_dlt", "require_duckdb"]
 
 # The sync is the extra's whole feature: its packages all name it.
 _FEATURE = "sync"
@@ -40,6 +41,16 @@ def require_duckdb() -> Any:
     except ImportError as exc:
         raise _missing("duckdb") from exc
     return duckdb
+
+
+def require_deltalake() -> Any:
+    """The deltalake module (Delta tables on a filesystem destination), or
+    ``MissingDependencyError`` naming the ``delta`` extra."""
+    try:
+        import deltalake
+    except ImportError as exc:
+        raise MissingDependencyError("sync --table-format delta", "delta", "deltalake") from exc
+    return deltalake
 
 
 def _missing(module: str) -> MissingDependencyError:

@@ -40,6 +40,7 @@ from openai_org_usage import UsageClient
 from openai_org_usage.directory import COLUMNS, Directory, Kind
 from openai_org_usage.directory import TABLES as TABLES_BY_KIND
 
+from ._delta import DELTA, delta_hints, keyed
 from ._fetch import Fetched, OpState, Outcome, bucket_starts, empty_buckets, fetch_operation
 from ._orgs import OrgClient
 from ._requires import require_dlt
@@ -69,6 +70,8 @@ DIRECTORY_TABLES: Mapping[Kind, str] = TABLES_BY_KIND
 ATTRIBUTED_TABLE = "attributed_costs"
 ATTRIBUTED_BY = ("project_id", "user_id", "api_key_id")
 """What ``attributed_costs`` splits the bill by: joinable with the usage tables and names."""
+# An attributed row's identity within its bucket (a Delta table's row key, ``_delta``).
+_ATTRIBUTED_KEY = (*ATTRIBUTED_BY, "line_item", "billed_project_id", "unattributed_reason")
 # Queue slots per organization: pages fetched ahead of dlt's extraction, bounded so that a
 # slow destination never holds a year of pages in memory.
 _AHEAD = 4
@@ -199,6 +202,7 @@ def usage_source(
     directory: bool = True,
     attribution: bool = False,
     write_disposition: str = "merge",
+    table_format: str | None = None,
     progress: Callable[[SyncProgress], None] | None = None,
     hooks: SyncHooks | None = None,
 ) -> DltSource:
@@ -221,6 +225,10 @@ def usage_source(
         write_disposition: ``"merge"`` (replace each loaded bucket's rows), or ``"append"``
             for destinations that cannot merge (plain files: read them with the latest
             ``_dlt_load_id`` of each ``(org_id, bucket_start)``).
+        table_format: ``"delta"``: Delta tables on the ``filesystem`` destination, merged
+            by row key (``_row_key``; the directory's by ``org_id`` and ``id``). Only
+            ``sync`` removes the groups a restatement dropped and the buckets it emptied
+            (``_delta``); a pipeline of your own gets the upsert.
         progress: Called with each page, in dlt's extraction thread.
         hooks: How ``sync`` drives the source (its tally, fetching ahead, emptied buckets);
             default: none of it.
@@ -230,7 +238,7 @@ def usage_source(
     plan = SourcePlan(
         org_id, names, since, trailing_days, end, directory=directory, attribution=attribution
     )
-    return planned_source(clients, plan, write_disposition, progress, hooks)
+    return planned_source(clients, plan, write_disposition, progress, hooks, table_format)
 
 
 def planned_source(
@@ -239,9 +247,13 @@ def planned_source(
     write_disposition: str = "merge",
     progress: Callable[[SyncProgress], None] | None = None,
     hooks: SyncHooks | None = None,
+    table_format: str | None = None,
 ) -> DltSource:
     """``usage_source`` for a ``plan`` already made (``sync``'s): the same arguments."""
     dlt = require_dlt()
+    if table_format not in (None, DELTA):
+        raise ValueError(f"table_format: {table_format!r} is not None or {DELTA!r}")
+    delta = table_format == DELTA
     orgs = (
         [OrgClient(plan.org_id, plan.org_id, clients)]
         if isinstance(clients, UsageClient)
@@ -258,42 +270,48 @@ def planned_source(
     for table in tables:
         if not hooks.fetch_ahead:
             fetches.append(_FetchThreads([table], orgs, plan, hooks))
+        items: Any = fetches[-1].resource(table, progress)
         hints: dict[str, Any] = {"columns": table.dlt_columns()}
-        if write_disposition == "merge":
-            hints["merge_key"] = MERGE_KEY
-        resources.append(
-            dlt.resource(
-                fetches[-1].resource(table, progress),
-                name=table.name,
-                write_disposition=write_disposition,
-                **hints,
-            )
-        )
+        if delta:
+            items = keyed(items, [c.name for c in table.columns if c.group])
+            hints = delta_hints(hints["columns"])
+        else:
+            hints["write_disposition"] = write_disposition
+            if write_disposition == "merge":
+                hints["merge_key"] = MERGE_KEY
+        resources.append(dlt.resource(items, name=table.name, **hints))
     tally.fetches.extend(fetches)
     if plan.directory:
         loaded: dict[str, Any] = {}  # one directory per organization, for every kind
+        # Plain files cannot merge: the directory is small, so it is replaced.
+        directory_disposition: Any = "merge" if write_disposition == "merge" else "replace"
+        format_hints: dict[str, Any] = {}
+        if delta:
+            directory_disposition = {"disposition": "merge", "strategy": "upsert"}
+            format_hints["table_format"] = DELTA
         for kind, table_name in DIRECTORY_TABLES.items():
             resources.append(
                 dlt.resource(
                     _directory_rows(kind, orgs, loaded, tally),
                     name=table_name,
-                    # Plain files cannot merge: the directory is small, so it is replaced.
-                    write_disposition="merge" if write_disposition == "merge" else "replace",
+                    write_disposition=directory_disposition,
                     primary_key=(ORG_ID, "id"),
                     columns=_directory_hints(_directory_schema(kind)),
+                    **format_hints,
                 )
             )
 
     if plan.attribution:
-        resources.append(
-            dlt.resource(
-                _attributed_rows(orgs, plan, tally),
-                name=ATTRIBUTED_TABLE,
-                write_disposition=write_disposition,
-                columns=_attribution_hints(),
-                **({"merge_key": MERGE_KEY} if write_disposition == "merge" else {}),
-            )
-        )
+        attributed: Any = _attributed_rows(orgs, plan, tally)
+        hints = {"columns": _attribution_hints()}
+        if delta:
+            attributed = keyed(attributed, _ATTRIBUTED_KEY)
+            hints = delta_hints(hints["columns"])
+        else:
+            hints["write_disposition"] = write_disposition
+            if write_disposition == "merge":
+                hints["merge_key"] = MERGE_KEY
+        resources.append(dlt.resource(attributed, name=ATTRIBUTED_TABLE, **hints))
 
     def build() -> Any:
         return resources

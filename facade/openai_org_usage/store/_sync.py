@@ -11,8 +11,10 @@
 ``db`` is a DuckDB file (the embedded default: no server); ``destination`` is any dlt
 destination (``"postgres"``, ``"bigquery"``, ``"filesystem"`` ...), configured the dlt way
 (``DESTINATION__POSTGRES__CREDENTIALS``, ``.dlt/secrets.toml`` ...), never through this
-package. See ``_fetch`` for where a run starts and what it does about refusals, ``_schema``
-for the tables and their key, ``_source`` for the dlt source.
+package. With ``destination="filesystem"``, ``table_format="delta"`` stores Delta tables
+(``deltalake``), which merge like the other destinations (``_delta``); without it, the tables
+are Parquet files, appended to. See ``_fetch`` for where a run starts and what it does about
+refusals, ``_schema`` for the tables and their key, ``_source`` for the dlt source.
 
 The pipeline's working directory (``pipelines_dir``; default ``<db>.dlt`` next to a DuckDB
 file, else ``.openai-org-usage`` in the current directory) holds dlt's local state and any
@@ -57,12 +59,14 @@ from openai_org_usage import (
     to_unix_seconds,
 )
 
+from ._delta import DELTA, DeltaEmptiedBuckets, drop_superseded
 from ._fetch import LookbackClamp, floor_day
 from ._lock import FileLock
 from ._orgs import OrgClient
-from ._requires import require_dlt, require_duckdb
+from ._requires import require_deltalake, require_dlt, require_duckdb
 from ._schema import TABLES
 from ._source import (
+    ATTRIBUTED_TABLE,
     SOURCE_NAME,
     OrgFailure,
     SourcePlan,
@@ -151,6 +155,7 @@ class SyncReport:
         directory_skipped: Organizations whose directory was not loaded, with the reason
             (``"*"``: for all of them).
         load_ids: dlt's load ids of this run's loads.
+        table_format: ``"delta"`` for Delta tables on a filesystem; None otherwise.
     """
 
     target: str
@@ -162,6 +167,7 @@ class SyncReport:
     directory: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
     directory_skipped: Mapping[str, str] = attrs.field(factory=dict)
     load_ids: tuple[str, ...] = ()
+    table_format: str | None = None
 
     @property
     def requests(self) -> int:
@@ -206,6 +212,7 @@ def sync(
     db: str | os.PathLike[str] | None = None,
     *,
     destination: Any = None,
+    table_format: str | None = None,
     dataset_name: str | None = None,
     pipelines_dir: str | os.PathLike[str] | None = None,
     pipeline_name: str = SOURCE_NAME,
@@ -226,6 +233,10 @@ def sync(
         db: A DuckDB file (created if missing). Give this or ``destination``.
         destination: A dlt destination: a name (``"postgres"``) or a destination object
             (``dlt.destinations.postgres(...)``), configured the dlt way.
+        table_format: ``"delta"``: with the ``filesystem`` destination, Delta tables
+            (``deltalake``, the ``delta`` extra), merged like a database's: a restated
+            bucket is replaced, an emptied one removed. Default: Parquet files, appended to
+            (readers take each bucket's latest ``_dlt_load_id``).
         dataset_name: The dataset (schema); default ``main`` in a DuckDB file, else
             ``openai_org_usage``.
         pipelines_dir: dlt's working directory (module docstring).
@@ -251,7 +262,7 @@ def sync(
         APIError: with a single client, the API failed (after the client's retries); the
             pages fetched before were loaded. With several organizations, failures are in
             ``SyncReport.failed`` instead, and the others are synced.
-        MissingDependencyError: dlt (or duckdb) is not installed.
+        MissingDependencyError: dlt (or duckdb, or deltalake) is not installed.
     """
     end = _now(now)
     names = _operation_names(operations)
@@ -277,6 +288,12 @@ def sync(
             raise InvalidParameterError(
                 "source", source, "a UsageClient or a non-empty list of OrgClient"
             )
+    if table_format not in (None, DELTA):
+        raise InvalidParameterError("table_format", table_format, f"None or {DELTA!r}")
+    if table_format is not None and db is not None:
+        raise InvalidParameterError(
+            "table_format", table_format, "None with db (a DuckDB file has its own tables)"
+        )
     dlt = require_dlt()
     if db is not None:
         path = os.fspath(db)
@@ -297,13 +314,21 @@ def sync(
         target = f"{dest.destination_name} {dataset}"
         lock = FileLock(work / f"{pipeline_name}.lock", target)
     kind = "duckdb" if dest is None else dest.destination_type.rsplit(".", 1)[-1]
+    if table_format is not None:
+        if kind != "filesystem":
+            raise InvalidParameterError(
+                "table_format",
+                table_format,
+                f"None with the {kind} destination (only filesystem stores Delta tables)",
+            )
+        require_deltalake()
     tally = Tally()
     if not isinstance(source, UsageClient) and all(org.client is None for org in source):
         # Every organization failed before its first request (no key): nothing can be
         # fetched, so the target is neither locked, opened nor created.
         for org in source:
             tally.fail(org.name, None, org.error or "no client")
-        return _report(tally, source, plan, target, kind, dataset, None)
+        return _report(tally, source, plan, target, kind, dataset, None, table_format)
     if db is None:
         try:
             work.mkdir(parents=True, exist_ok=True)
@@ -313,9 +338,11 @@ def sync(
                 path=str(work),
             ) from exc
     # Plain files cannot merge: dlt appends, and readers take each bucket's latest load.
-    disposition = "append" if kind == "filesystem" else "merge"
+    # Delta tables merge (by row key: _delta).
+    disposition = "append" if kind == "filesystem" and table_format is None else "merge"
     tune(dlt, pipeline_name)
-    emptied = _EmptiedBuckets(target)
+    emptied: _EmptiedBuckets | DeltaEmptiedBuckets
+    emptied = DeltaEmptiedBuckets(target) if table_format == DELTA else _EmptiedBuckets(target)
     with lock:
         # Made by this run: removed again if the run loads nothing (below).
         new_file = db is not None and not os.path.lexists(target)
@@ -339,12 +366,17 @@ def sync(
             hooks = SyncHooks(
                 tally,
                 fetch_ahead=True,  # dlt extracts in order ("fifo": _tuning.tune)
-                emptied=None if kind == "filesystem" else emptied.delete,
+                emptied=None if disposition == "append" else emptied.delete,
             )
-            data = planned_source(source, plan, disposition, progress, hooks)
+            data = planned_source(source, plan, disposition, progress, hooks, table_format)
             emptied.pipeline = pipeline
             with quick_environment_lookups():
                 info, resumed = _run(pipeline, data, tally, target, kind, emptied)
+                if table_format == DELTA:
+                    bucketed = [TABLES[name].name for name in plan.operations]
+                    if plan.attribution:
+                        bucketed.append(ATTRIBUTED_TABLE)
+                    drop_superseded(pipeline, bucketed, target)
         finally:
             tally.stop()
             if connection is not None:
@@ -354,7 +386,7 @@ def sync(
             # bookkeeping, and a later run would look like a second one. Removed under the
             # lock, so no other sync can have opened it.
             _remove_new(target, work if new_work else None)
-    report = _report(tally, source, plan, target, kind, dataset, info)
+    report = _report(tally, source, plan, target, kind, dataset, info, table_format)
     if isinstance(source, UsageClient) and report.failed:
         failure = next(iter(report.failed.values()))
         if failure.error is not None:
@@ -363,7 +395,12 @@ def sync(
 
 
 def _run(
-    pipeline: Any, data: Any, tally: Tally, target: str, kind: str, emptied: _EmptiedBuckets
+    pipeline: Any,
+    data: Any,
+    tally: Tally,
+    target: str,
+    kind: str,
+    emptied: _EmptiedBuckets | DeltaEmptiedBuckets,
 ) -> tuple[Any, bool]:
     """dlt's load info, and whether a package left by an earlier run was loaded first."""
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
@@ -422,6 +459,7 @@ def _report(
     kind: str,
     dataset: str,
     info: Any,
+    table_format: str | None = None,
 ) -> SyncReport:
     orgs = (
         [(plan.org_id, plan.org_id)]
@@ -461,6 +499,7 @@ def _report(
         directory=dict(tally.directory),
         directory_skipped=dict(tally.directory_skipped),
         load_ids=tuple(getattr(info, "loads_ids", ()) or ()),
+        table_format=table_format,
     )
 
 

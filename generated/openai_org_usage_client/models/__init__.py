@@ -17,7 +17,17 @@ from .costs_result_object import CostsResultObject
 from .costs_result_quantity_unit_type_1 import CostsResultQuantityUnitType1
 from .error import Error
 from .error_response import ErrorResponse
+from .list_organization_spend_alerts_order import ListOrganizationSpendAlertsOrder
 from .list_project_api_keys_owner_project_access import ListProjectApiKeysOwnerProjectAccess
+from .list_project_spend_alerts_order import ListProjectSpendAlertsOrder
+from .organization_spend_alert import OrganizationSpendAlert
+from .organization_spend_alert_currency import OrganizationSpendAlertCurrency
+from .organization_spend_alert_interval import OrganizationSpendAlertInterval
+from .organization_spend_alert_list_resource import OrganizationSpendAlertListResource
+from .organization_spend_alert_list_resource_object import OrganizationSpendAlertListResourceObject
+from .organization_spend_alert_object import OrganizationSpendAlertObject
+from .organization_spend_limit_resource import OrganizationSpendLimitResource
+from .organization_spend_limit_resource_object import OrganizationSpendLimitResourceObject
 from .organization_user import OrganizationUser
 from .organization_user_object import OrganizationUserObject
 from .organization_user_projects_type_0 import OrganizationUserProjectsType0
@@ -35,15 +45,40 @@ from .project_api_key_owner_project_access import ProjectApiKeyOwnerProjectAcces
 from .project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
 from .project_api_key_owner_type import ProjectApiKeyOwnerType
 from .project_api_key_owner_user import ProjectApiKeyOwnerUser
+from .project_api_key_spend_limit import ProjectApiKeySpendLimit
+from .project_api_key_spend_limit_currency import ProjectApiKeySpendLimitCurrency
+from .project_api_key_spend_limit_enforcement import ProjectApiKeySpendLimitEnforcement
+from .project_api_key_spend_limit_enforcement_status import ProjectApiKeySpendLimitEnforcementStatus
+from .project_api_key_spend_limit_interval import ProjectApiKeySpendLimitInterval
 from .project_list_response import ProjectListResponse
 from .project_list_response_object import ProjectListResponseObject
 from .project_object import ProjectObject
+from .project_rate_limit import ProjectRateLimit
+from .project_rate_limit_list_response import ProjectRateLimitListResponse
+from .project_rate_limit_list_response_object import ProjectRateLimitListResponseObject
+from .project_rate_limit_object import ProjectRateLimitObject
 from .project_service_account import ProjectServiceAccount
 from .project_service_account_list_response import ProjectServiceAccountListResponse
 from .project_service_account_list_response_object import ProjectServiceAccountListResponseObject
 from .project_service_account_object import ProjectServiceAccountObject
 from .project_service_account_role import ProjectServiceAccountRole
+from .project_spend_alert import ProjectSpendAlert
+from .project_spend_alert_currency import ProjectSpendAlertCurrency
+from .project_spend_alert_interval import ProjectSpendAlertInterval
+from .project_spend_alert_list_resource import ProjectSpendAlertListResource
+from .project_spend_alert_list_resource_object import ProjectSpendAlertListResourceObject
+from .project_spend_alert_object import ProjectSpendAlertObject
+from .project_spend_limit_resource import ProjectSpendLimitResource
+from .project_spend_limit_resource_object import ProjectSpendLimitResourceObject
 from .public_project_residency import PublicProjectResidency
+from .spend_alert_notification_channel import SpendAlertNotificationChannel
+from .spend_alert_notification_channel_type import SpendAlertNotificationChannelType
+from .spend_limit_currency_type_1 import SpendLimitCurrencyType1
+from .spend_limit_enforcement import SpendLimitEnforcement
+from .spend_limit_enforcement_status_type_1 import SpendLimitEnforcementStatusType1
+from .spend_limit_interval_type_1 import SpendLimitIntervalType1
+from .spend_limit_notification_channel import SpendLimitNotificationChannel
+from .spend_limit_notification_channel_type import SpendLimitNotificationChannelType
 from .unknown_usage_result import UnknownUsageResult
 from .usage_audio_speeches_bucket import UsageAudioSpeechesBucket
 from .usage_audio_speeches_bucket_object import UsageAudioSpeechesBucketObject
@@ -162,7 +197,17 @@ __all__ = (
     "CostsResultQuantityUnitType1",
     "Error",
     "ErrorResponse",
+    "ListOrganizationSpendAlertsOrder",
     "ListProjectApiKeysOwnerProjectAccess",
+    "ListProjectSpendAlertsOrder",
+    "OrganizationSpendAlert",
+    "OrganizationSpendAlertCurrency",
+    "OrganizationSpendAlertInterval",
+    "OrganizationSpendAlertListResource",
+    "OrganizationSpendAlertListResourceObject",
+    "OrganizationSpendAlertObject",
+    "OrganizationSpendLimitResource",
+    "OrganizationSpendLimitResourceObject",
     "OrganizationUser",
     "OrganizationUserObject",
     "OrganizationUserProjectsType0",
@@ -180,15 +225,40 @@ __all__ = (
     "ProjectApiKeyOwnerServiceAccount",
     "ProjectApiKeyOwnerType",
     "ProjectApiKeyOwnerUser",
+    "ProjectApiKeySpendLimit",
+    "ProjectApiKeySpendLimitCurrency",
+    "ProjectApiKeySpendLimitEnforcement",
+    "ProjectApiKeySpendLimitEnforcementStatus",
+    "ProjectApiKeySpendLimitInterval",
     "ProjectListResponse",
     "ProjectListResponseObject",
     "ProjectObject",
+    "ProjectRateLimit",
+    "ProjectRateLimitListResponse",
+    "ProjectRateLimitListResponseObject",
+    "ProjectRateLimitObject",
     "ProjectServiceAccount",
     "ProjectServiceAccountListResponse",
     "ProjectServiceAccountListResponseObject",
     "ProjectServiceAccountObject",
     "ProjectServiceAccountRole",
+    "ProjectSpendAlert",
+    "ProjectSpendAlertCurrency",
+    "ProjectSpendAlertInterval",
+    "ProjectSpendAlertListResource",
+    "ProjectSpendAlertListResourceObject",
+    "ProjectSpendAlertObject",
+    "ProjectSpendLimitResource",
+    "ProjectSpendLimitResourceObject",
     "PublicProjectResidency",
+    "SpendAlertNotificationChannel",
+    "SpendAlertNotificationChannelType",
+    "SpendLimitCurrencyType1",
+    "SpendLimitEnforcement",
+    "SpendLimitEnforcementStatusType1",
+    "SpendLimitIntervalType1",
+    "SpendLimitNotificationChannel",
+    "SpendLimitNotificationChannelType",
     "UnknownUsageResult",
     "UsageAudioSpeechesBucket",
     "UsageAudioSpeechesBucketObject",

@@ -15,6 +15,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.project_api_key_owner import ProjectApiKeyOwner
+    from ..models.project_api_key_spend_limit import ProjectApiKeySpendLimit
 
 
 T = TypeVar("T", bound="ProjectApiKey")
@@ -35,6 +36,8 @@ class ProjectApiKey:
             to the project.
         owner (ProjectApiKeyOwner):
         expires_at (int | None | Unset): When the key expires, Unix seconds; null if it never does.
+        spend_limit (None | ProjectApiKeySpendLimit | Unset): The key's own monthly hard spend limit; null if it has
+            none.
     """
 
     object_: ProjectApiKeyObject
@@ -46,9 +49,12 @@ class ProjectApiKey:
     owner_project_access: ProjectApiKeyOwnerProjectAccess
     owner: ProjectApiKeyOwner
     expires_at: int | None | Unset = UNSET
+    spend_limit: None | ProjectApiKeySpendLimit | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.project_api_key_spend_limit import ProjectApiKeySpendLimit  # noqa: PLC0415
+
         object_: str = self.object_
 
         redacted_value = self.redacted_value
@@ -72,6 +78,14 @@ class ProjectApiKey:
         else:
             expires_at = self.expires_at
 
+        spend_limit: dict[str, Any] | None | Unset
+        if isinstance(self.spend_limit, Unset):
+            spend_limit = UNSET
+        elif isinstance(self.spend_limit, ProjectApiKeySpendLimit):
+            spend_limit = self.spend_limit.to_dict()
+        else:
+            spend_limit = self.spend_limit
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -88,12 +102,15 @@ class ProjectApiKey:
         )
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+        if spend_limit is not UNSET:
+            field_dict["spend_limit"] = spend_limit
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.project_api_key_owner import ProjectApiKeyOwner  # noqa: PLC0415
+        from ..models.project_api_key_spend_limit import ProjectApiKeySpendLimit  # noqa: PLC0415
 
         d = dict(src_dict)
         object_ = check_project_api_key_object(d.pop("object"))
@@ -128,6 +145,23 @@ class ProjectApiKey:
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
+        def _parse_spend_limit(data: object) -> None | ProjectApiKeySpendLimit | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                spend_limit_type_0 = ProjectApiKeySpendLimit.from_dict(data)
+
+                return spend_limit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProjectApiKeySpendLimit | Unset, data)
+
+        spend_limit = _parse_spend_limit(d.pop("spend_limit", UNSET))
+
         project_api_key = cls(
             object_=object_,
             redacted_value=redacted_value,
@@ -138,6 +172,7 @@ class ProjectApiKey:
             owner_project_access=owner_project_access,
             owner=owner,
             expires_at=expires_at,
+            spend_limit=spend_limit,
         )
 
         project_api_key.additional_properties = d

@@ -1,0 +1,160 @@
+"""The fake's governance agrees with its own costs: the organization's hard limit is on course
+to be crossed, a project alert was crossed mid-month, a key's own limit is enforcing; rate
+limits per model for each project. Checked through the facade's clients (the numbers a caller
+would see) and, for what ``openai`` 3.57.0 already has, through the official SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from openai_org_usage import LISTS, UsageClient
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI, running_server
+
+KEY = "sk-admin-test-governance"
+MONTH_START = datetime(DEFAULT_NOW.year, DEFAULT_NOW.month, 1, tzinfo=UTC)
+MONTH_END = datetime(DEFAULT_NOW.year, DEFAULT_NOW.month + 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def fake() -> FakeUsageAPI:
+    return FakeUsageAPI(seed=0)
+
+
+@pytest.fixture(scope="module")
+def client(fake: FakeUsageAPI) -> Iterator[UsageClient]:
+    with UsageClient(KEY, transport=fake.transport()) as c:
+        yield c
+
+
+def cents_by_day(client: UsageClient, **filters: Any) -> list[float]:
+    """Month-to-date spend per day in cents, as the costs endpoint reports it."""
+    return [
+        sum(r.amount.value for r in bucket.results) * 100
+        for bucket in client.costs(start=MONTH_START, end=DEFAULT_NOW, **filters)
+    ]
+
+
+def test_the_org_limit_is_on_course_to_be_crossed(client: UsageClient) -> None:
+    limit = client.spend_limit()
+    spent = sum(cents_by_day(client))
+    elapsed = (DEFAULT_NOW - MONTH_START) / (MONTH_END - MONTH_START)
+    projected = spent / elapsed
+    assert spent < limit.threshold_amount < projected
+    assert limit.enforcement.status == "inactive"
+
+
+def test_a_project_alert_was_crossed_mid_month(client: UsageClient, fake: FakeUsageAPI) -> None:
+    project = fake.org.projects[0]
+    (alert,) = client.project_spend_alerts(project)
+    running, crossed = 0.0, None
+    for day, cents in enumerate(cents_by_day(client, project_ids=project)):
+        running += cents
+        if crossed is None and running >= alert.threshold_amount:
+            crossed = MONTH_START + timedelta(days=day)
+    assert crossed == MONTH_START.replace(day=15)
+    # The other projects' alerts are not crossed.
+    for other in fake.org.projects[1:]:
+        (alert,) = client.project_spend_alerts(other)
+        assert sum(cents_by_day(client, project_ids=other)) < alert.threshold_amount
+
+
+def test_a_key_limit_is_enforcing_because_the_key_spent_past_it(
+    client: UsageClient, fake: FakeUsageAPI
+) -> None:
+    limited = {
+        key.id: key.spend_limit
+        for project in fake.org.projects
+        for key in client.project_api_keys(project)
+        if key.spend_limit
+    }
+    statuses = {}
+    for key_id, limit in limited.items():
+        spent = sum(cents_by_day(client, api_key_ids=key_id))
+        assert (spent >= limit.threshold_amount) == (limit.enforcement.status == "enforcing")
+        statuses[key_id] = limit.enforcement.status
+    assert sorted(statuses.values()) == ["enforcing", "inactive"]
+
+
+def test_project_limits_and_org_alerts_agree_with_the_org_limit(
+    client: UsageClient, fake: FakeUsageAPI
+) -> None:
+    org = client.spend_limit()
+    alerts = list(client.spend_alerts())
+    assert [a.threshold_amount for a in alerts] == [org.threshold_amount // 2, org.threshold_amount]
+    for project in fake.org.projects:
+        limit = client.project_spend_limit(project)
+        spent = sum(cents_by_day(client, project_ids=project))
+        assert limit.enforcement.status == "inactive"
+        assert spent < limit.threshold_amount
+
+
+def test_rate_limits_per_model_for_each_project(client: UsageClient, fake: FakeUsageAPI) -> None:
+    for project in fake.org.projects:
+        limits = list(client.project_rate_limits(project, limit=4))
+        assert sorted(r.model for r in limits) == sorted(fake.org.models)
+        assert all(r.max_requests_per_1_minute > 0 for r in limits)
+    assert LISTS["project_rate_limits"].record(limits[0])["model"] == limits[0].model
+
+
+def test_governance_is_deterministic_and_lazy() -> None:
+    first, second = FakeUsageAPI(seed=3), FakeUsageAPI(seed=3)
+    assert first.governance._built is None  # nothing computed until asked
+    assert first.governance.get() == second.governance.get()
+    assert FakeUsageAPI(seed=4).governance.get().org_limit != first.governance.get().org_limit
+
+
+def test_governance_lists_page_and_refuse_bad_parameters(fake: FakeUsageAPI) -> None:
+    project = fake.org.projects[1]
+    with UsageClient(KEY, transport=fake.transport()) as c:
+        ids = [r.id for r in c.project_rate_limits(project)]
+    status, _, body = fake.handle(
+        "GET",
+        f"/v1/organization/projects/{project}/rate_limits",
+        [("limit", "2"), ("after", ids[1])],
+        {"authorization": f"Bearer {KEY}"},
+    )
+    assert status == 200
+    assert b'"first_id":"' + ids[2].encode() in body
+    for pairs in ([("limit", "0")], [("after", "rl-nope")], [("colour", "red")]):
+        status, _, _ = fake.handle(
+            "GET", "/v1/organization/spend_alerts", pairs, {"authorization": f"Bearer {KEY}"}
+        )
+        assert status == 400, pairs
+
+
+# -- the official SDK (openai 3.57.0): what it has of these reads ------------------------------
+
+openai = pytest.importorskip("openai", reason="the official SDK is a test extra")
+
+
+@pytest.fixture(scope="module")
+def sdk(fake: FakeUsageAPI) -> Iterator[Any]:
+    with (
+        running_server(fake) as url,
+        openai.OpenAI(
+            api_key="sk-not-used", admin_api_key=KEY, base_url=url, max_retries=0
+        ) as client,
+    ):
+        yield client
+
+
+def test_sdk_reads_spend_limits_alerts_and_rate_limits(sdk: Any, fake: FakeUsageAPI) -> None:
+    organization = sdk.admin.organization
+    project = fake.org.projects[0]
+    limit = organization.spend_limit.retrieve()
+    assert limit.object == "organization.spend_limit"
+    assert limit.enforcement.status == "inactive"
+    # 3.57.0 predates notification_channel (3.60.0): it keeps it as an extra field.
+    assert organization.projects.spend_limit.retrieve(project).object == "project.spend_limit"
+    alerts = list(organization.spend_alerts.list(limit=1))
+    assert [a.object for a in alerts] == ["organization.spend_alert"] * 2
+    assert [a.object for a in organization.projects.spend_alerts.list(project)] == [
+        "project.spend_alert"
+    ]
+    limits = list(organization.projects.rate_limits.list_rate_limits(project, limit=5))
+    assert sorted(r.model for r in limits) == sorted(fake.org.models)
