@@ -146,6 +146,9 @@ _NO_TABLE = {
     ("metrics", "serve"),
     ("metrics", "write"),
     ("mcp",),
+    # Placeholders until the governance work fills them in (issue 22).
+    ("budget",),
+    ("alert",),
 }
 
 

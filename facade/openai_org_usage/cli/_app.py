@@ -27,7 +27,9 @@ from openai_org_usage.attribution import Names
 from openai_org_usage.export import columns
 
 from . import _errors
+from ._alert import alert_command
 from ._attribute import attribute_command
+from ._budget import budget_command
 from ._fake_server import fake_server
 from ._fetch import fetch_all, stream_pages
 from ._focus import export_group
@@ -74,7 +76,17 @@ USAGE_GROUP = "usage"
 # Operations under this path are the `usage` group's endpoints; any other is a command.
 USAGE_PATH = "/organization/usage/"
 # Commands of their own, which no operation may take the name of.
-_OWN_COMMANDS = ("report", "attribute", "sync", "fake-server", "export", "metrics", "mcp")
+_OWN_COMMANDS = (
+    "report",
+    "attribute",
+    "sync",
+    "fake-server",
+    "export",
+    "metrics",
+    "mcp",
+    "budget",
+    "alert",
+)
 _DEFAULT_RANGE = "Without --start or --last: the last 30 days."
 
 
@@ -146,6 +158,8 @@ def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
     cli.add_command(export_group)
     cli.add_command(metrics_group)
     cli.add_command(mcp_command)
+    cli.add_command(budget_command)
+    cli.add_command(alert_command)
     return cli
 
 
