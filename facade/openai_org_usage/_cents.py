@@ -32,13 +32,17 @@ def allocate_cents(total: int, weights: Sequence[Decimal | Fraction | int]) -> l
     Raises:
         ValueError: The weights sum to zero while ``total`` is not zero.
     """
-    exact_weights = [Fraction(w) for w in weights]
-    weight_sum = sum(exact_weights, Fraction(0))
+    scaled, _ = _over_common_denominator(weights)
+    weight_sum = sum(scaled)
     if not weight_sum:
         if total:
             raise ValueError(f"cannot split {total} among weights that sum to zero")
-        return [0] * len(exact_weights)
-    return _largest_remainder(total, [Fraction(total) * w / weight_sum for w in exact_weights])
+        return [0] * len(scaled)
+    if weight_sum < 0:
+        # A positive denominator keeps each remainder the size of its fractional part.
+        scaled, weight_sum = [-w for w in scaled], -weight_sum
+    # Share i is total * w_i / sum(w): an integer numerator over the integer sum.
+    return _largest_remainder(total, [total * w for w in scaled], weight_sum)
 
 
 def round_to_total(amounts: Sequence[Decimal]) -> tuple[int, list[int]]:
@@ -48,13 +52,41 @@ def round_to_total(amounts: Sequence[Decimal]) -> tuple[int, list[int]]:
         ``(total cents, cents of each amount)``; each within a cent of its exact amount.
     """
     total = _round_cents(sum(amounts, Decimal(0)))
-    return total, _largest_remainder(total, [Fraction(a) * 100 for a in amounts])
+    scaled, denominator = _over_common_denominator(amounts)
+    return total, _largest_remainder(total, [100 * a for a in scaled], denominator)
 
 
-def _largest_remainder(total: int, exact: Sequence[Fraction]) -> list[int]:
-    floors = [math.floor(e) for e in exact]
+def _ratio(value: Decimal | Fraction | int) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, 1
+    return value.as_integer_ratio()
+
+
+def _over_common_denominator(
+    values: Sequence[Decimal | Fraction | int],
+) -> tuple[list[int], int]:
+    """``values`` as integer numerators over one positive common denominator.
+
+    Exact, as ``Fraction`` is, while what follows stays on plain integers: a month of a
+    large organization's bill is shared out in tens of thousands of these.
+    """
+    ratios = [_ratio(v) for v in values]
+    common = math.lcm(1, *(d for _, d in ratios))
+    return [n * (common // d) for n, d in ratios], common
+
+
+def _largest_remainder(total: int, numerators: Sequence[int], denominator: int) -> list[int]:
+    """Parts of ``total``: each exact part ``numerators[i] / denominator`` rounded down, then
+    the cents left over one each to the largest fractional parts (ties to the earlier)."""
+    floors: list[int] = []
+    remainders: list[int] = []
+    for numerator in numerators:
+        floor, remainder = divmod(numerator, denominator)  # floor division: exact for credits
+        floors.append(floor)
+        remainders.append(remainder)
     short = total - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:short]:
-        floors[i] += 1
+    if short:
+        order = sorted(range(len(floors)), key=lambda i: (-remainders[i], i))
+        for i in order[:short]:
+            floors[i] += 1
     return floors

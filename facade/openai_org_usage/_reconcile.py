@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -40,6 +40,7 @@ __all__ = [
     "OTHER_CURRENCY",
     "checked_grouping",
     "reconcile",
+    "reconcile_views",
 ]
 
 GROUPINGS: Final = (
@@ -91,9 +92,8 @@ def checked_grouping(by: Iterable[str], bucket_width: str) -> tuple[str, ...]:
     return fields
 
 
-@attrs.frozen
-class _Usage:
-    """One usage result, priced."""
+class _Usage(NamedTuple):
+    """One usage result, priced (a tuple: a month of a large organization is many of them)."""
 
     start: datetime
     end: datetime
@@ -142,11 +142,32 @@ def _reading(operation: str, wanted: tuple[str, ...]) -> _Reading:
     return _Reading(cols, tuple(c.name for c in cols), absent)
 
 
-def _matches(line_item: str, match: str) -> bool:
-    """Whether a billed line item belongs to usage of ``match`` (a model, or web search)."""
-    if match == _WEB_SEARCH:
-        return _WEB_SEARCH in line_item.lower()
-    return line_item.split(",", 1)[0].strip().lower() == match.lower()
+class _ByMatch:
+    """The usage rows of each day and project, by what a line item is matched on.
+
+    A line item belongs to usage of a model when its text before the first comma is that
+    model (any case: ``"gpt-4o-2024-08-06, input"``), and to web search calls when it says
+    "web search". Looked up rather than compared row by row: a large organization has
+    thousands of rows and hundreds of line items per day.
+    """
+
+    def __init__(self, usage: Sequence[_Usage]) -> None:
+        # (day, project) -> lowercased model -> row indexes; web search calls under None.
+        self.rows: dict[tuple[date, str | None], dict[str | None, list[int]]] = {}
+        for i, u in enumerate(usage):
+            by_match = self.rows.setdefault((u.day, u.project), {})
+            by_match.setdefault(None if u.match == _WEB_SEARCH else u.match.lower(), []).append(i)
+
+    def candidates(self, day: date, project: str | None, line_item: str) -> list[int]:
+        """The indexes (ascending) of the rows of ``day`` and ``project`` the item belongs to."""
+        by_match = self.rows.get((day, project))
+        if not by_match:
+            return []
+        models = by_match.get(line_item.split(",", 1)[0].strip().lower(), [])
+        searches = by_match.get(None, []) if _WEB_SEARCH in line_item.lower() else []
+        if models and searches:
+            return sorted({*models, *searches})
+        return models or searches
 
 
 def reconcile(
@@ -167,8 +188,55 @@ def reconcile(
         names: Name source kept for labels.
         prices: Unit prices (default: the genai-prices data).
     """
-    fields = checked_grouping(by, bucket_width)
-    book = prices or PriceBook()
+    (result,) = reconcile_views(
+        data, views=(by,), bucket_width=bucket_width, names=names, prices=prices
+    )
+    return result
+
+
+def reconcile_views(
+    data: Mapping[str, Sequence[Any]],
+    *,
+    views: Sequence[Sequence[str]],
+    bucket_width: str = "1d",
+    names: Names | None = None,
+    prices: PriceBook | None = None,
+) -> list[Attribution]:
+    """:func:`reconcile` once per grouping in ``views``, reading and pricing the data once.
+
+    Each result is the one ``reconcile(data, by=view)`` gives, to the cent: the bill is
+    shared out at each view's own grain (spend by user, and by key, from the same rows).
+
+    Args:
+        data: As :func:`reconcile`'s (usage grouped by at least every view's fields).
+        views: Groupings (each a ``by``).
+        bucket_width: Of the usage buckets.
+        names: Name source kept for labels.
+        prices: Unit prices (default: the genai-prices data).
+
+    Raises:
+        InvalidParameterError: A view :func:`reconcile` would refuse as ``by``.
+    """
+    checked = [checked_grouping(by, bucket_width) for by in views]
+    every = tuple(dict.fromkeys(field for fields in checked for field in fields))
+    usage = _priced_usage(data, every, prices or PriceBook())
+    bill = _read_bill(data)
+    out: list[Attribution] = []
+    for fields in checked:
+        picks = [every.index(f) for f in fields]
+        view = (
+            usage
+            if list(fields) == list(every)
+            else [u._replace(group=tuple(u.group[j] for j in picks)) for u in usage]
+        )
+        out.append(_share_out(view, bill, fields, bucket_width, names))
+    return out
+
+
+def _priced_usage(
+    data: Mapping[str, Sequence[Any]], fields: tuple[str, ...], book: PriceBook
+) -> list[_Usage]:
+    """Every usage result of ``data``, priced, grouped by ``fields``."""
     usage: list[_Usage] = []
     for operation, buckets in data.items():
         if operation == "costs":
@@ -198,12 +266,26 @@ def reconcile(
                         reason=estimate.reason,
                     )
                 )
+    return usage
 
-    # The bill, exact, per (day, project, line item, currency); then in cents that add up,
-    # currency by currency: a rounding cent never moves from one currency to another.
-    bill: dict[tuple[date, datetime, datetime, str | None, str, str], Decimal] = defaultdict(
-        Decimal
-    )
+
+_BillKey = tuple[date, datetime, datetime, str | None, str, str]
+"""(day, bucket start, bucket end, project, line item, currency) of a billed amount."""
+
+
+@attrs.frozen
+class _Bill:
+    """The bill in whole cents that add up, per currency."""
+
+    keys: list[_BillKey]  # in the order line items are shared out
+    cents: dict[_BillKey, int]
+    billed_cents: dict[str, int]
+
+
+def _read_bill(data: Mapping[str, Sequence[Any]]) -> _Bill:
+    """The bill, exact, per (day, project, line item, currency); then in cents that add up,
+    currency by currency: a rounding cent never moves from one currency to another."""
+    bill: dict[_BillKey, Decimal] = defaultdict(Decimal)
     reading = _reading("costs", _BILL_COLUMNS)
     for bucket in data.get("costs", ()):
         for result in bucket.results:
@@ -226,18 +308,27 @@ def reconcile(
             bill[key] += Decimal(repr(float(value)))
     bill_keys = sorted(bill, key=lambda k: (k[0], k[3] or "", k[4], k[5]))
     billed_cents: dict[str, int] = {}
-    cents: dict[tuple[date, datetime, datetime, str | None, str, str], int] = {}
+    cents: dict[_BillKey, int] = {}
     for cur in sorted({k[5] for k in bill_keys}):
         keys = [k for k in bill_keys if k[5] == cur]
         billed_cents[cur], parts = round_to_total([bill[k] for k in keys])
         cents.update(zip(keys, parts, strict=True))
+    return _Bill(bill_keys, cents, billed_cents)
 
-    by_project_day: dict[tuple[date, str | None], list[int]] = defaultdict(list)
-    for i, u in enumerate(usage):
-        by_project_day[u.day, u.project].append(i)
+
+def _share_out(
+    usage: Sequence[_Usage],
+    bill: _Bill,
+    fields: tuple[str, ...],
+    bucket_width: str,
+    names: Names | None,
+) -> Attribution:
+    """Each day's bill per project and line item shared among its usage rows, in cents."""
+    bill_keys, cents, billed_cents = bill.keys, bill.cents, bill.billed_cents
+    by_match = _ByMatch(usage)
     attributed = [0] * len(usage)
     matched = [False] * len(usage)
-    remainders: list[tuple[tuple[date, datetime, datetime, str | None, str, str], str, int]] = []
+    remainders: list[tuple[_BillKey, str, int]] = []
     matched_billed = 0  # cents, USD: only USD line items are matched
     # Line items matched to the same usage rows are shared out together: one rounding per
     # day, project and model rather than one per line item.
@@ -245,9 +336,7 @@ def reconcile(
     for key in bill_keys:
         day, _, _, project, line_item, currency = key
         share = cents[key]
-        candidates = [
-            i for i in by_project_day.get((day, project), []) if _matches(line_item, usage[i].match)
-        ]
+        candidates = by_match.candidates(day, project, line_item)
         priced = tuple(i for i in candidates if usage[i].estimate)
         if currency != BILLED_UNITS:
             # List prices are USD: an estimate says nothing about a bill in another currency
@@ -260,7 +349,7 @@ def reconcile(
             if candidates:
                 reasons = sorted({r for i in candidates if (r := usage[i].reason)})
                 reason = "; ".join(reasons) or "usage priced at zero"
-            elif (day, project) not in by_project_day:
+            elif (day, project) not in by_match.rows:
                 reason = NO_USAGE
             else:
                 reason = NOT_FROM_USAGE

@@ -55,6 +55,7 @@ from ._reconcile import (
     GROUPINGS,
     checked_grouping,
     reconcile,
+    reconcile_views,
 )
 from ._reconcile import (
     NO_USAGE as NO_USAGE,
@@ -86,6 +87,7 @@ __all__ = [
     "attribute",
     "attribution_jobs",
     "reconcile",
+    "reconcile_views",
     "round_to_total",
 ]
 JOB_OPERATIONS: Final = ("costs", *PRICED_OPERATIONS, "images")

@@ -208,7 +208,8 @@ Sums are over daily (UTC) buckets; vector store bytes are the latest day's level
     type=click.IntRange(min=1),
     default=DEFAULT_TOP,
     show_default=True,
-    help="Users and API keys to list.",
+    help="Entries per table: users and API keys (projects, line items and models: at least "
+    "15); one last row sums the rest.",
 )
 @click.option(
     "--html",

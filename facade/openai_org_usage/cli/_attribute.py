@@ -1,8 +1,9 @@
 """The ``attribute`` command: billed spend per user, API key, model ... reconciled to the cent.
 
-Tables show the range's totals per group (by name), the spend that could not be attributed
-(by reason) and how far list-price estimates were from the bill. CSV, JSON and NDJSON are
-the library's records (``Attribution.to_records``): one row per bucket and group, then the
+Tables show the range's totals per group (by name; the ``--top`` largest, then one row summing
+the rest), the spend that could not be attributed (by reason) and how far list-price
+estimates were from the bill. CSV, JSON and NDJSON are the library's records
+(``Attribution.to_records``), never summarised: one row per bucket and group, then the
 remainder rows, raw IDs, amounts as numbers; ``--names`` adds ``<field>_name`` columns.
 
 Money in several currencies is never added: every record names its currency, the tables
@@ -39,6 +40,7 @@ from ._options import (
     stderr_line,
 )
 from ._report import currency_note
+from ._report_tables import line_items
 from ._rows import Record, iso_utc
 from ._source import (
     DEMO_NOTICE,
@@ -48,11 +50,14 @@ from ._source import (
     load_names,
     open_source,
 )
-from ._table import console_for, new_table, titled
+from ._table import console_for, new_table, rest_label, rest_note, titled, top_and_rest
 from ._timerange import RangeError, resolve
 from ._writers import OutputSettings, open_output, write_csv, write_json, write_ndjson
 
 _NONE = "(none)"
+DEFAULT_TOP = 20
+"""Groups the table lists by default: with the other two tables, about a screenful."""
+_PLURALS = {"batch": "batch values", "service_tier": "service tiers"}
 _LABELS = {
     "user_id": "user",
     "api_key_id": "API key",
@@ -66,7 +71,7 @@ _LABELS = {
 EPILOG = """\b
 Examples:
   openai-org-usage attribute --demo
-  openai-org-usage attribute --by user_id --last 30d
+  openai-org-usage attribute --by user_id --last 30d --top 50
   openai-org-usage attribute --by api_key_id --by model --last 7d --format csv -o spend.csv
   openai-org-usage attribute --by project_id --by user_id --bucket-width 1h --last 2d --format json
 
@@ -92,6 +97,14 @@ Without --start or --last: the last 30 days."""
     show_default=True,
     help="Rows per UTC day or hour (CSV/JSON); the bill is daily, hours share their day's.",
 )
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TOP,
+    show_default=True,
+    help="Table: groups to list, largest first; one last row sums the rest. csv/json/ndjson "
+    "always list every row.",
+)
 @source_options
 @output_options
 @names_options
@@ -102,6 +115,7 @@ def attribute_command(
     tz: str | None,
     by: tuple[str, ...],
     bucket_width: str,
+    top: int,
     api: SourceSettings,
     output: OutputSettings,
     ids: bool,
@@ -147,6 +161,7 @@ def attribute_command(
             result,
             names=names,
             csv_raw=output.csv_raw,
+            top=top,
             title=titled(
                 f"Spend by {describe_groups(fields)}, "
                 f"{describe_range(time_range.start, time_range.end)}",
@@ -173,9 +188,17 @@ def records_of(result: Attribution, *, names: bool) -> list[Record]:
 
 
 def render_attribution(
-    fmt: str, out: TextIO, result: Attribution, *, names: bool, title: str, csv_raw: bool = False
+    fmt: str,
+    out: TextIO,
+    result: Attribution,
+    *,
+    names: bool,
+    title: str,
+    csv_raw: bool = False,
+    top: int = DEFAULT_TOP,
 ) -> None:
-    """Write ``result`` in ``fmt`` (table: totals per group; others: every row)."""
+    """Write ``result`` in ``fmt`` (table: totals of the ``top`` largest groups, then the
+    rest summed; others: every row)."""
     if fmt != "table":
         rows = records_of(result, names=names)
         if fmt == "json":
@@ -186,15 +209,16 @@ def render_attribution(
             write_csv(out, result.columns(names=names), rows, raw=csv_raw)
         return
     console = console_for(out)
-    for table in attribution_tables(result, title):
+    for table in attribution_tables(result, title, top=top):
         console.print(table)
 
 
-def attribution_tables(result: Attribution, title: str) -> list[Any]:
+def attribution_tables(result: Attribution, title: str, *, top: int = DEFAULT_TOP) -> list[Any]:
     """The tables of ``attribute``: spend per group, the remainder by reason, the totals.
 
     Each amount is shown in its own currency and each share is of that currency's bill;
     with several currencies the totals have a column per currency and a note (never a sum).
+    A table lists its ``top`` largest entries; one last row sums the rest (per currency).
     """
     currencies = result.currencies
     by_currency = result.totals_by_currency
@@ -208,20 +232,53 @@ def attribution_tables(result: Attribution, title: str) -> list[Any]:
     caption = "billed: the bill shared out by usage; estimated: the same usage at list prices"
     if len(currencies) > 1:
         caption += f" (all in {cur.upper()})"
+    every = result.by_group(cur)
+    shown, left_out = top_and_rest(every, top)
+    if left_out:
+        caption += ". " + rest_note(
+            len(left_out),
+            _plural(result.by),
+            f"--top {len(every)} lists them all, --format csv every row",
+        )
     groups = new_table(title, caption=caption)
     for field in result.by:
         groups.add_column(_LABELS.get(field, field), no_wrap=True)
     for column in ("billed", "share", "estimated"):
         groups.add_column(column, justify="right", no_wrap=True)
-    for group, estimated, attributed in result.by_group(cur):
+    for group, estimated, attributed in shown:
         cells = [escape(result.label(f, group.get(f)) or _NONE) for f in result.by]
         groups.add_row(
             *cells, money(float(attributed), cur), share(attributed), money(float(estimated), cur)
         )
+    if left_out:
+        # Decimal sums of whole cents: the rows still add up to the attributed total exactly.
+        attributed = sum((a for _, _, a in left_out), Decimal(0))
+        estimated = sum((e for _, e, _ in left_out), Decimal(0))
+        groups.add_row(
+            rest_label(len(left_out)),
+            *([""] * (len(result.by) - 1)),
+            money(float(attributed), cur),
+            share(attributed),
+            money(float(estimated), cur),
+        )
     tables: list[Any] = [groups]
-    remainder = [(c, *entry) for c in currencies for entry in result.remainder_by_reason(c)]
+    remainder: list[tuple[str, str, Decimal, str]] = []
+    folded = 0
+    for currency in currencies:
+        reasons = result.remainder_by_reason(currency)
+        listed, rest_of = top_and_rest(reasons, top)
+        remainder += [(currency, r, amount, line_items(items)) for r, amount, items in listed]
+        if rest_of:
+            folded += len(rest_of)
+            amount = sum((a for _, a, _ in rest_of), Decimal(0))
+            remainder.append((currency, rest_label(len(rest_of)), amount, ""))
     if remainder:
-        rest = new_table("Spend no group can be given")
+        note = (
+            rest_note(folded, "reasons", "--format csv lists every remainder row")
+            if folded
+            else None
+        )
+        rest = new_table("Spend no group can be given", caption=note)
         rest.add_column("reason", overflow="fold")
         rest.add_column("billed", justify="right", no_wrap=True)
         rest.add_column("share", justify="right", no_wrap=True)
@@ -231,11 +288,19 @@ def attribution_tables(result: Attribution, title: str) -> list[Any]:
                 escape(reason),
                 money(float(amount), currency),
                 share(amount, currency),
-                escape("; ".join(items)),
+                escape(items),
             )
         tables.append(rest)
     tables.append(_totals_table(result))
     return tables
+
+
+def _plural(fields: Sequence[str]) -> str:
+    """What the groups are called, plural: ``users``; ``groups`` for several fields."""
+    if len(fields) != 1:
+        return "groups"
+    field = fields[0]
+    return _PLURALS.get(field, f"{_LABELS.get(field, field)}s")
 
 
 def _totals_table(result: Attribution) -> Any:

@@ -31,6 +31,7 @@ from openai_org_usage import MissingDependencyError
 from ._chart_series import DAILY_SPLITS, REQUEST_COUNTS, TOP_MODELS, daily_spend, top_count
 from ._formatting import SYNTHETIC, describe_range
 from ._report import DailySpend, Report
+from ._report_tables import display_name
 from ._shown import shown
 
 if TYPE_CHECKING:
@@ -75,6 +76,8 @@ _PALETTE = (
     "#9edae5",
 )
 _LABEL_CHARS = 34
+_LEGEND_LINES = 16
+"""Legend lines that fit the image's height at the usual size (9 pt)."""
 _NONE = "(none)"
 
 
@@ -216,11 +219,12 @@ def _daily_stacked(
         row = series[e.name] if e.name in kept else other
         row[index[_day(e.start)]] += e.amount
     layers: list[tuple[str, list[float], str]] = [
-        (_label(name), values, _PALETTE[i % len(_PALETTE)])
+        # Names, as on the page, where the report has them (ids otherwise).
+        (_label(display_name(report, name)), values, _PALETTE[i % len(_PALETTE)])
         for i, (name, values) in enumerate(series.items())
     ]
     if any(other):
-        layers.append((f"other ({len(ranked) - len(named)})", other, _OTHER_COLOUR))
+        layers.append((f"other ({len(ranked) - len(named):,})", other, _OTHER_COLOUR))
     # matplotlib.dates has no type annotations, hence the ignores on its calls.
     x = [float(date2num(day)) for day in days]  # type: ignore[no-untyped-call]
     as_bars = len(days) <= BARS_UP_TO_DAYS
@@ -306,7 +310,7 @@ def _tokens(ax: Axes, report: Report) -> None:
     if rest:
         rows.append(
             (
-                f"other ({len(rest)} models)",
+                f"other ({len(rest):,} models)",
                 sum(m.input_tokens - m.input_cached_tokens for m in rest),
                 sum(m.input_cached_tokens for m in rest),
                 sum(m.output_tokens for m in rest),
@@ -379,14 +383,20 @@ def _legend(ax: Axes, *, reverse: bool) -> None:
     if reverse:
         # Read top to bottom like the stack itself.
         handles, labels = handles[::-1], labels[::-1]
-    # Outside, right of the axes: a legend inside would cover the tallest bars.
+    # Outside, right of the axes: a legend inside would cover the tallest bars. A long one
+    # (up to MAX_SERIES names and "other", some on two lines) is set tighter so that every
+    # entry stays within the image's height.
+    lines = sum(label.count("\n") + 1 for label in labels)
+    tight = lines > _LEGEND_LINES
     ax.legend(
         handles,
         labels,
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         frameon=False,
-        fontsize=9,
+        fontsize=9 if not tight else 7 if lines <= 2 * _LEGEND_LINES else 6,
+        labelspacing=0.5 if not tight else 0.2,
+        handleheight=0.7 if not tight else 0.6,
     )
 
 

@@ -174,7 +174,7 @@ def _daily(
     rest = [name for name in ranked if name not in set(named)]
     if rest:
         other = [sum(by_day[name].get(d, 0.0) for name in rest) for d in days]
-        series.append((f"other ({len(rest)})", other, _OTHER_COLOUR))
+        series.append((f"other ({len(rest):,})", other, _OTHER_COLOUR))
     x = [d.isoformat() for d in days]
     hatch = ["/" if note else "" for note in notes]
     for name, values, colour in series:
@@ -216,7 +216,7 @@ def _attributed(report: Report, entries: Sequence[Any], title: str) -> go.Figure
     if rest:
         rows.append(
             (
-                f"other ({len(rest)})",
+                f"other ({len(rest):,})",
                 sum(e.amount for e in rest),
                 sum(e.estimated for e in rest),
                 _OTHER_COLOUR,
@@ -265,7 +265,7 @@ def _tokens(report: Report) -> go.Figure:
         ("output", "#ff7f0e", [m.output_tokens for m in top]),
     ]
     if rest:
-        names.append(f"other ({len(rest)} models)")
+        names.append(f"other ({len(rest):,} models)")
         parts[0][2].append(sum(m.input_tokens - m.input_cached_tokens for m in rest))
         parts[1][2].append(sum(m.input_cached_tokens for m in rest))
         parts[2][2].append(sum(m.output_tokens for m in rest))

@@ -27,7 +27,7 @@ from openai_org_usage.attribution import (
     Attribution,
     Names,
     attribution_jobs,
-    reconcile,
+    reconcile_views,
 )
 from openai_org_usage.export import to_records
 
@@ -210,6 +210,11 @@ class Report:
             bill in several currencies).
         spend_by_currency: Total spend per currency, in ``currencies`` order (``usd`` first,
             then alphabetical); one entry with one currency.
+        top: Entries a table for people lists (``--top``): users and API keys; projects,
+            line items and models at least 15. One last row sums the rest.
+        users: Every user's completions usage, most tokens first (``top_users`` is the head).
+            Not in ``to_dict``: a table's "rest" row sums the users past ``top``.
+        api_keys: Likewise per API key.
     """
 
     start: datetime
@@ -237,6 +242,9 @@ class Report:
     labels: Mapping[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
     spend_by_currency: Mapping[str, float] = attrs.field(factory=dict)
+    top: int = DEFAULT_TOP
+    users: tuple[Tokens, ...] = ()
+    api_keys: tuple[Tokens, ...] = ()
 
     def label(self, value: str | None) -> str | None:
         """What a person reads for an id: its name if the report has one, else the id."""
@@ -487,10 +495,13 @@ def build_report(
     }
     # One reconciliation per view, from the same fetched rows: each then gives the cents that
     # `attribute --by user_id` (or `--by api_key_id`) gives, not a finer split summed up.
-    by_field = {
-        field: reconcile(attribution_data, by=(field,), names=names) if attribution_data else None
-        for field in ATTRIBUTION_BY
-    }
+    # The rows are read and priced once for both.
+    views = (
+        reconcile_views(attribution_data, views=[(f,) for f in ATTRIBUTION_BY], names=names)
+        if attribution_data
+        else [None] * len(ATTRIBUTION_BY)
+    )
+    by_field = dict(zip(ATTRIBUTION_BY, views, strict=True))
     # fsum: a total is a sum of many small floats and should not depend on their order.
     spend_by_currency = {
         currency: math.fsum(s.amount for s in by_project if s.currency == currency)
@@ -537,6 +548,9 @@ def build_report(
         labels=labels,
         notes=(*notes, *((note,) if note else ())),
         spend_by_currency=spend_by_currency,
+        top=top,
+        users=users,
+        api_keys=keys,
     )
 
 

@@ -17,13 +17,14 @@ from rich.table import Table
 from ._formatting import describe_range, human_bytes, money, number, percent, when
 from ._report import OTHER_METRICS, Report, Spend, Tokens
 from ._rows import Record
-from ._table import console_for, new_table, titled
+from ._table import console_for, new_table, rest_label, rest_note, titled, top_and_rest
 from ._writers import write_csv, write_json, write_ndjson
 
 __all__ = [
     "Column",
     "PlainTable",
     "display_name",
+    "line_items",
     "render_report",
     "report_long",
     "report_plain_tables",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 _TABLE_SPEND_ROWS = 15
+"""Projects, line items and models a table lists at least (``--top`` may ask more)."""
+_LINE_ITEMS_SHOWN = 5
 _NONE = "(none)"
 _SUMMARY_KEYS = (
     "start",
@@ -231,20 +234,24 @@ def report_plain_tables(report: Report) -> list[PlainTable]:
                 )
             )
     tables += [
-        _models_table(report.models),
+        _models_table(report.models, max(report.top, _TABLE_SPEND_ROWS)),
+        _top_table(report, "users", "user", report.users or report.top_users, report.user_count),
         _top_table(
-            f"Top users by tokens ({len(report.top_users)} of {report.user_count})",
-            "user",
-            [attrs.evolve(t, name=display_name(report, t.name)) for t in report.top_users],
-        ),
-        _top_table(
-            f"Top API keys by tokens ({len(report.top_api_keys)} of {report.api_key_count})",
+            report,
+            "API keys",
             "API key",
-            [attrs.evolve(t, name=display_name(report, t.name)) for t in report.top_api_keys],
+            report.api_keys or report.top_api_keys,
+            report.api_key_count,
         ),
         _other_table(report),
     ]
     return tables
+
+
+def _see_all(count: int, *, in_json: bool = True) -> str:
+    """How to see every entry (``in_json``: the JSON output lists them all too)."""
+    listed = f"--top {count} lists them all"
+    return f"{listed}, --format json every entry" if in_json else listed
 
 
 def display_name(report: Report, value: str | None) -> str | None:
@@ -269,7 +276,7 @@ def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Rep
     """
     cur = report.currency
     rows: list[tuple[str, ...]] = []
-    shown = entries if len(entries) <= _TABLE_SPEND_ROWS + 1 else entries[:_TABLE_SPEND_ROWS]
+    shown, rest = top_and_rest(entries, report.top)
     for entry in shown:
         rows.append(
             (
@@ -279,12 +286,16 @@ def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Rep
                 money(entry.estimated, cur),
             )
         )
-    rest = entries[len(shown) :]
+    caption = (
+        "billed: the exact bill, split in proportion to usage at list prices (only the "
+        "split is estimated); estimated: that usage at list prices"
+    )
     if rest:
         amount = math.fsum(e.amount for e in rest)
+        caption += ". " + rest_note(len(rest), f"{what}s", _see_all(len(entries)))
         rows.append(
             (
-                f"({len(rest)} more)",
+                rest_label(len(rest)),
                 money(amount, cur),
                 _share(amount, report),
                 money(math.fsum(e.estimated for e in rest), cur),
@@ -296,22 +307,14 @@ def _attributed_table(title: str, what: str, entries: Sequence[Any], report: Rep
         Column("share", numeric=True),
         Column("estimated", numeric=True),
     )
-    return PlainTable(
-        title,
-        columns,
-        tuple(rows),
-        caption=(
-            "billed: the exact bill, split in proportion to usage at list prices (only the "
-            "split is estimated); estimated: that usage at list prices"
-        ),
-    )
+    return PlainTable(title, columns, tuple(rows), caption=caption)
 
 
 def _unattributed_table(
     entries: Sequence[Any], report: Report, title: str = "Spend no user or key can be given"
 ) -> PlainTable:
     rows = tuple(
-        (entry.reason, money(entry.amount, report.currency), "; ".join(entry.line_items))
+        (entry.reason, money(entry.amount, report.currency), line_items(entry.line_items))
         for entry in entries
     )
     columns = (
@@ -345,6 +348,13 @@ def _rich_table(plain: PlainTable) -> Table:
     return table
 
 
+def line_items(items: Sequence[str]) -> str:
+    """Line items, largest first, for a cell: the first few, then how many more."""
+    if len(items) <= _LINE_ITEMS_SHOWN + 1:
+        return "; ".join(items)
+    return f"{'; '.join(items[:_LINE_ITEMS_SHOWN])}; and {len(items) - _LINE_ITEMS_SHOWN:,} more"
+
+
 def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report) -> PlainTable:
     rows: list[tuple[str, ...]] = []
 
@@ -352,14 +362,15 @@ def _spend_table(title: str, what: str, spends: Sequence[Spend], report: Report)
         rows.append((name, money(amount, report.currency), _share(amount, report)))
 
     # The long tail is folded into one row; the machine formats list every entry.
-    shown = spends if len(spends) <= _TABLE_SPEND_ROWS + 1 else spends[:_TABLE_SPEND_ROWS]
+    shown, rest = top_and_rest(spends, max(report.top, _TABLE_SPEND_ROWS))
     for spend in shown:
         add(spend.name or _NONE, spend.amount)
-    rest = spends[len(shown) :]
+    caption = None
     if rest:
-        add(f"({len(rest)} more)", math.fsum(s.amount for s in rest))
+        add(rest_label(len(rest)), math.fsum(s.amount for s in rest))
+        caption = rest_note(len(rest), f"{what}s", _see_all(len(spends)))
     columns = (Column(what), Column("spend", numeric=True), Column("share", numeric=True))
-    return PlainTable(title, columns, tuple(rows))
+    return PlainTable(title, columns, tuple(rows), caption=caption)
 
 
 # (label, field of ``Tokens.as_dict``) of the completions tables' number columns.
@@ -377,26 +388,68 @@ _TOP_COLUMNS = (
 )
 
 
-def _models_table(models: Sequence[Tokens]) -> PlainTable:
-    return _tokens_table("Completions by model", "model", models, _MODEL_COLUMNS)
+def _models_table(models: Sequence[Tokens], top: int) -> PlainTable:
+    shown, rest = top_and_rest(models, top)
+    return _tokens_table(
+        "Completions by model", "model", shown, rest, _MODEL_COLUMNS, _see_all(len(models))
+    )
 
 
-def _top_table(title: str, what: str, entries: Sequence[Tokens]) -> PlainTable:
-    return _tokens_table(title, what, entries, _TOP_COLUMNS)
+def _top_table(
+    report: Report, what: str, column: str, entries: Sequence[Tokens], count: int
+) -> PlainTable:
+    """The users or keys with the most tokens; a last row sums the rest, when the report
+    has every entry (``Report.users``), else says how many more there are."""
+    shown, rest = top_and_rest(entries, report.top)
+    named = [attrs.evolve(t, name=display_name(report, t.name)) for t in shown]
+    table = _tokens_table(
+        f"Top {what} by tokens ({len(shown)} of {count})",
+        column,
+        named,
+        rest,
+        _TOP_COLUMNS,
+        # The JSON has the top users and keys by tokens only (and their spend, every one).
+        _see_all(count, in_json=False),
+    )
+    if not rest and count > len(shown):
+        # A report built with the top entries only: how many more there are, no sum.
+        note = f"{count - len(shown):,} more {what} not listed; --top {count} lists them all"
+        return attrs.evolve(table, caption=note)
+    return table
 
 
 def _tokens_table(
-    title: str, what: str, entries: Sequence[Tokens], numbers: Sequence[tuple[str, str]]
+    title: str,
+    what: str,
+    entries: Sequence[Tokens],
+    rest: Sequence[Tokens],
+    numbers: Sequence[tuple[str, str]],
+    see_all: str,
 ) -> PlainTable:
-    """Completions usage per model, user or key: a name, then ``numbers`` (label, field)."""
+    """Completions usage per model, user or key: a name, then ``numbers`` (label, field);
+    the entries in ``rest`` summed in one last row."""
 
-    def row(entry: Tokens) -> tuple[str, ...]:
+    def row(name: str, entry: Tokens) -> tuple[str, ...]:
         values = entry.as_dict(None)
-        return (entry.name or _NONE, *(number(values[field]) for _, field in numbers))
+        return (name, *(number(values[field]) for _, field in numbers))
 
-    rows = tuple(row(entry) for entry in entries)
+    rows = [row(entry.name or _NONE, entry) for entry in entries]
+    caption = None
+    if rest:
+        rows.append(row(rest_label(len(rest)), _sum_tokens(rest)))
+        caption = rest_note(len(rest), f"{what}s", see_all)
     columns = (Column(what), *(Column(label, numeric=True) for label, _ in numbers))
-    return PlainTable(title, columns, rows)
+    return PlainTable(title, columns, tuple(rows), caption=caption)
+
+
+def _sum_tokens(entries: Sequence[Tokens]) -> Tokens:
+    return Tokens(
+        None,
+        input_tokens=sum(e.input_tokens for e in entries),
+        output_tokens=sum(e.output_tokens for e in entries),
+        input_cached_tokens=sum(e.input_cached_tokens for e in entries),
+        num_model_requests=sum(e.num_model_requests for e in entries),
+    )
 
 
 def _other_table(report: Report) -> PlainTable:

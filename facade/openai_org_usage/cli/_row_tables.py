@@ -1,7 +1,9 @@
 """Raw rows of one operation in any format; in a table, with short headers and human numbers.
 
 Raw rows have the package's one row shape (``_rows``): the columns of records, DataFrames and
-the store; every format shows the same columns.
+the store; every format shows the same columns. A raw table is not a summary: it lists every
+row, and when that is more than a screenful it says so, on standard error before the table
+and under it, and points to ``--format csv``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from rich.table import Table
 from openai_org_usage import Operation
 
 from ._formatting import describe_range, money, number, when
+from ._options import stderr_line
 from ._rows import Record, breakdown_columns, header
 from ._table import console_for, new_table, titled
 from ._writers import write_csv, write_json, write_ndjson
 
-__all__ = ["render_rows", "table_columns"]
+__all__ = ["LONG_TABLE_ROWS", "long_table_note", "render_rows", "table_columns"]
+
+LONG_TABLE_ROWS = 50
+"""Rows past which a raw table is more than a screenful, and says what else to use."""
 
 # Tables keep the cached-input breakdown: it is what explains a cheaper-than-expected bill.
 _TABLE_BREAKDOWNS = frozenset({"input_cached_tokens"})
@@ -60,7 +66,24 @@ def render_rows(
             write_csv(out, columns, rows, raw=csv_raw)
         else:
             title = titled(f"{operation.name}: {describe_range(start, end)}", demo)
+            note = long_table_note(len(rows))
+            if note:
+                # Said first too: the caption comes after thousands of lines.
+                stderr_line(f"openai-org-usage: note: {note}")
             console_for(out).print(_rows_table(operation.name, columns, rows, title))
+
+
+_LONG_HINT = (
+    "--format csv -o FILE writes them for a spreadsheet; fewer --group-by fields or a wider "
+    "--bucket-width make fewer"
+)
+
+
+def long_table_note(count: int) -> str | None:
+    """What to say about a raw table of ``count`` rows; None when it fits a screen."""
+    if count <= LONG_TABLE_ROWS:
+        return None
+    return f"a long table of {count:,} rows, one per bucket and group: {_LONG_HINT}"
 
 
 def table_columns(operation: str, columns: Sequence[str], rows: Sequence[Record]) -> list[str]:
@@ -95,6 +118,8 @@ def _rows_table(
     ]
     unit = _whole_bucket_unit(bounds)
     caption = f"{len(rows):,} row{'s' if len(rows) != 1 else ''}; times are UTC" if rows else None
+    if caption and len(rows) > LONG_TABLE_ROWS:
+        caption += f". A long table: {_LONG_HINT}"
     table = new_table(title, caption=caption)
     if unit:
         table.add_column(unit, no_wrap=True)

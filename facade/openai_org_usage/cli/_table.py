@@ -14,7 +14,7 @@ import math
 import os
 import re
 from collections.abc import Iterator, Sequence
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import attrs
 from rich import box
@@ -34,10 +34,15 @@ __all__ = [
     "is_value",
     "new_table",
     "phrase_lines",
+    "rest_label",
+    "rest_note",
     "shorten_middle",
     "terminal_width",
     "titled",
+    "top_and_rest",
 ]
+
+_T = TypeVar("_T")
 
 
 def console_for(out: TextIO) -> Console:
@@ -74,6 +79,33 @@ def titled(text: str, demo: bool) -> str:
 def new_table(title: str | None = None, caption: str | None = None) -> FitTable:
     """An empty table in the command's style, that fits any width without hiding a number."""
     return FitTable(title=title, caption=caption)
+
+
+def top_and_rest(entries: Sequence[_T], top: int) -> tuple[Sequence[_T], Sequence[_T]]:
+    """The first ``top`` entries, and the rest, which a table for people sums into one row.
+
+    All of them when at most one would be left out: a "rest" row for one entry says less
+    than the entry itself. The machine formats never summarise: they list every entry.
+    """
+    if len(entries) <= top + 1:
+        return entries, entries[len(entries) :]
+    return entries[:top], entries[top:]
+
+
+def rest_label(count: int) -> str:
+    """The first cell of the row that sums the entries left out: ``(1,990 more)``."""
+    return f"({count:,} more)"
+
+
+def rest_note(count: int, what: str, see_all: str) -> str:
+    """The note under a table that left ``count`` entries out (their sum is its last row).
+
+    Args:
+        count: How many entries the last row sums.
+        what: What they are, plural (``users``, ``line items``).
+        see_all: How to see every one (``--top 2000 lists them all``).
+    """
+    return f"{count:,} more {what} summed in the last row; {see_all}"
 
 
 UNLIMITED_WIDTH = 100_000
