@@ -14,6 +14,7 @@ is read at its base rate, because the usage endpoints report sums over many requ
 from __future__ import annotations
 
 import warnings
+from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -201,7 +202,9 @@ class PriceBook:
     """Unit prices (USD per unit) by model, batch, service tier and day, read once each."""
 
     def __init__(self) -> None:
-        self._prices: dict[tuple[str, bool, str | None, date], Mapping[str, Decimal] | None] = {}
+        self._prices: dict[
+            tuple[str, bool, str | None, date | int], Mapping[str, Decimal] | None
+        ] = {}
 
     def unit_prices(
         self, model: str, *, batch: bool = False, service_tier: str | None = None, day: date
@@ -214,7 +217,12 @@ class PriceBook:
             service_tier: ``priority``, ``flex`` ... where the data has them.
             day: Prices in force that day (the data dates its changes).
         """
-        key = (model, batch, service_tier, day)
+        # Prices change on a few dated days per model: every day between two changes has the
+        # same prices, so they are read once per period, not once per day (a month of a large
+        # organization asks for thousands of (model, day) pairs).
+        changes = _price_changes(model)
+        period: date | int = day if changes is None else bisect_right(changes, day)
+        key = (model, batch, service_tier, period)
         if key not in self._prices:
             self._prices[key] = _unit_prices(model, batch, service_tier, day)
         return self._prices[key]
@@ -247,6 +255,34 @@ class PriceBook:
             units = ", ".join(counts)
             return Estimate(None, f"the price data has no price for {units} of {model}")
         return Estimate(amount)
+
+
+@lru_cache(maxsize=1024)
+def _price_changes(model: str) -> tuple[date, ...] | None:
+    """The days ``model``'s prices change on (its dated prices and price variants), in order.
+
+    None when they cannot be told apart by day alone: the model is not in the data, or one of
+    its prices has a constraint other than a start date (a time of day). Every day is then
+    priced on its own.
+    """
+    try:
+        from genai_prices import data_snapshot, types
+    except ImportError as exc:
+        raise MissingDependencyError("Cost estimates", "prices", "genai-prices") from exc
+    try:
+        _, info = data_snapshot.get_snapshot().find_provider_model(model, None, PROVIDER, None)
+    except LookupError:
+        return None
+    constraints = [c.constraint for c in info.prices] if isinstance(info.prices, list) else []
+    constraints += [variant.constraint for variant in info.price_variants or ()]
+    starts: set[date] = set()
+    for constraint in constraints:
+        if constraint is None:
+            continue
+        if not isinstance(constraint, types.StartDateConstraint):
+            return None
+        starts.add(constraint.start_date)
+    return tuple(sorted(starts))
 
 
 @lru_cache(maxsize=4096)
