@@ -2,7 +2,9 @@
 
 Data: the demo organization (``FakeUsageAPI(seed=0)``, its fixed now 2026-11-25): daily costs
 of the 364 complete days before now, per project and for the whole organization, fetched in
-process through ``UsageClient``; and the synthetic scenarios of ``_scenarios.py`` (growth,
+process through ``UsageClient``, in its default history and in its realistic one
+(``history="realistic"``: steadier traffic, growth by project, a launch step, a month-end batch
+job; several seeds); and the synthetic scenarios of ``_scenarios.py`` (growth,
 weekly seasonality, a launch step, month-end batch jobs, injected spikes and drops), per
 project and in total, for several seeds.
 
@@ -12,6 +14,7 @@ d + 1) and is compared with the actual total: MAPE (mean of |forecast - actual| 
 months with spend) and the share of actual totals inside the forecast's 80% interval.
 
     .venv/bin/python bench/forecast_backtest.py [--seeds 0 1 2 3 4] [--months 13]
+        [--fake-seeds 0 1 2 3 4]
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _scenarios import make_scenario
 
 from openai_org_usage import UsageClient
-from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
+from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI, History
 from openai_org_usage.forecast import (
     METHODS,
     DailySpend,
@@ -52,12 +55,16 @@ class Score:
     n: int
 
 
-def fake_history(seed: int = 0) -> dict[str, DailySpend]:
-    """The fake organization's daily spend per project and in total (``"(organization)"``)."""
+def fake_history(seed: int = 0, history: str | History = "default") -> dict[str, DailySpend]:
+    """The fake organization's daily spend per project and in total (``"(organization)"``).
+
+    ``history`` is the fake's (``"default"``, ``"realistic"`` or a :class:`History`).
+    """
     today = DEFAULT_NOW.date()
     start = datetime.combine(today - timedelta(days=HISTORY_DAYS), time(), DEFAULT_NOW.tzinfo)
     end = datetime.combine(today, time(), DEFAULT_NOW.tzinfo)
-    with UsageClient(KEY, transport=FakeUsageAPI(seed=seed).transport()) as client:
+    fake = FakeUsageAPI(seed=seed, history=history)
+    with UsageClient(KEY, transport=fake.transport()) as client:
         records = client.costs(start=start, end=end, group_by="project_id").to_records()
     first = start.date()
     series = {
@@ -66,6 +73,14 @@ def fake_history(seed: int = 0) -> dict[str, DailySpend]:
     }
     series["(organization)"] = _covering(daily_costs(records)[()], first)
     return series
+
+
+def realistic_history(seeds: Sequence[int] = (0, 1, 2, 3, 4)) -> dict[str, DailySpend]:
+    """The fake's realistic history for each seed, per project and in total."""
+    out: dict[str, DailySpend] = {}
+    for seed in seeds:
+        out.update({f"{seed}/{name}": s for name, s in fake_history(seed, "realistic").items()})
+    return out
 
 
 def _covering(spend: DailySpend, first: date) -> DailySpend:
@@ -132,12 +147,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--months", type=int, default=13)
+    parser.add_argument("--fake-seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     args = parser.parse_args()
     fake = fake_history()
     table(
         f"Fake API (seed 0, {HISTORY_DAYS} days to {DEFAULT_NOW.date()}): "
         f"{len(fake)} series ({len(fake) - 1} projects + organization)",
         fake,
+    )
+    realistic = realistic_history(args.fake_seeds)
+    table(
+        f"Fake API, realistic history (seeds {args.fake_seeds}, {HISTORY_DAYS} days to "
+        f"{DEFAULT_NOW.date()}): {len(realistic)} series (projects + organization per seed)",
+        realistic,
     )
     scenarios: dict[str, DailySpend] = {}
     for seed in args.seeds:

@@ -70,11 +70,26 @@ users, 300 project keys, 25 models and 40 service accounts (heavy-tailed users, 
 shared by many users' traffic, nightly and month-end batch jobs); ``size=OrgSize(...)`` any
 other size; the default, ``"small"``, is the hand-made demo organization (:data:`SIZE_PRESETS`).
 ``page_cache=0`` turns off the cache of rendered pages (64 by default), for benchmarks.
+
+History: ``FakeUsageAPI(history="realistic")`` gives the organization a past whose forecasts
+and anomalies can be checked (steadier traffic, growth by project, a launch step, a month-end
+batch job; ``fake.history_events`` says where), and ``history=History(anomalies=
+AnomalySchedule(seed=1, count=24))`` injects spikes and drops on known days, scopes and sizes
+(``fake.injected_anomalies``). The default history (:data:`HISTORIES`) is unchanged.
 """
 
 from ._api import DEFAULT_NOW, FakeUsageAPI, RecordedRequest
 from ._directory import FakeDirectory
 from ._faults import FaultKind, FaultSchedule, InjectedFault
+from ._history import (
+    HISTORIES,
+    AnomalySchedule,
+    History,
+    HistoryEvents,
+    InjectedAnomaly,
+    LaunchStep,
+    MonthEndJob,
+)
 from ._live import LIVE_LOOKBACK_DAYS, LIVE_REFUSED_GROUPINGS
 from ._org import Organization
 from ._prices import TOKEN_PRICES, TokenPrice
@@ -84,16 +99,23 @@ from ._transport import FakeTransport
 
 __all__ = [
     "DEFAULT_NOW",
+    "HISTORIES",
     "LIVE_LOOKBACK_DAYS",
     "LIVE_REFUSED_GROUPINGS",
     "SIZE_PRESETS",
     "TOKEN_PRICES",
+    "AnomalySchedule",
     "FakeDirectory",
     "FakeTransport",
     "FakeUsageAPI",
     "FaultKind",
     "FaultSchedule",
+    "History",
+    "HistoryEvents",
+    "InjectedAnomaly",
     "InjectedFault",
+    "LaunchStep",
+    "MonthEndJob",
     "OrgSize",
     "Organization",
     "RecordedRequest",

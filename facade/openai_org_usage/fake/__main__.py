@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime
 
 from ._api import DEFAULT_NOW, FakeUsageAPI
+from ._history import HISTORIES, AnomalySchedule, History
 from ._live import LIVE_LOOKBACK_DAYS
 from ._server import serve
 from ._sizes import SIZE_PRESETS
@@ -28,6 +29,23 @@ def main(argv: list[str] | None = None) -> None:
             for name, s in SIZE_PRESETS.items()
         )
         + " (default: small)",
+    )
+    parser.add_argument(
+        "--history",
+        choices=HISTORIES,
+        default="default",
+        help="default: the demo's traffic as it always was; realistic: steadier traffic, growth "
+        "by project, a launch step and a month-end batch job (default: default)",
+    )
+    parser.add_argument(
+        "--anomalies",
+        type=int,
+        default=0,
+        metavar="COUNT",
+        help="inject COUNT spikes and drops into the last six months (realistic history only)",
+    )
+    parser.add_argument(
+        "--anomaly-seed", type=int, default=0, help="seed of the injected anomalies (default 0)"
     )
     parser.add_argument(
         "--page-cache",
@@ -72,6 +90,11 @@ def main(argv: list[str] | None = None) -> None:
         help="leave next_page out of the last page instead of null (the SDK makes it optional)",
     )
     args = parser.parse_args(argv)
+    if args.anomalies and args.history != "realistic":
+        parser.error("--anomalies needs --history realistic")
+    history: str | History = args.history
+    if args.anomalies:
+        history = History(anomalies=AnomalySchedule(seed=args.anomaly_seed, count=args.anomalies))
     api = FakeUsageAPI(
         args.seed,
         args.now,
@@ -83,6 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         omit_final_next_page=args.omit_final_next_page,
         size=args.size,
         page_cache=args.page_cache,
+        history=history,
     )
     server = serve(api, args.host, args.port)
     host, port = server.server_address[:2]

@@ -20,6 +20,7 @@ from ._faults import FaultKind, FaultSchedule, InjectedFault, coerce_faults
 from ._generic import with_generic_streams
 from ._governance import LazyGovernance, is_governance_path, serve_governance
 from ._hashing import mix64
+from ._history import History, HistoryEvents, InjectedAnomaly, apply_history, resolve_history
 from ._live import (
     COSTS_PATH,
     LIVE_LOOKBACK_DAYS,
@@ -127,6 +128,11 @@ class FakeUsageAPI:
     values; see ``_generic``). ``generic_operations`` names operations to serve that way even
     though they have a model (to test the generic model).
 
+    ``history="realistic"`` (or a :class:`History`) gives the same organization a past whose
+    forecasts and anomalies can be checked: steadier traffic, a launch step, a month-end batch
+    job and, with ``History(anomalies=AnomalySchedule(...))``, spikes and drops on known days
+    (``history_events``, ``injected_anomalies``). The default, ``"default"``, is unchanged.
+
     ``page_cache`` is how many rendered pages the fake keeps (default 64; ``0`` keeps none).
     Pages are pure functions of the query and the fake takes longer to render a page of 1m
     buckets than the API takes to serve it, so repeated requests are answered from the
@@ -150,6 +156,7 @@ class FakeUsageAPI:
         project_currencies: Mapping[str, str] | None = None,
         size: str | OrgSize | None = None,
         page_cache: int = _PAGE_CACHE_SIZE,
+        history: str | History | None = None,
     ) -> None:
         if now is None:
             now = DEFAULT_NOW
@@ -192,13 +199,20 @@ class FakeUsageAPI:
         self.org: Organization = with_generic_streams(
             build_sized_organization(seed, self.size), tuple(self.operations.values()), seed
         )
+        self.history: History | None = resolve_history(history)
+        """The history in force (``None``: the default one)."""
+        self.org, days, events = apply_history(self.history, self.org, seed, self.now_ts)
+        self.history_events: HistoryEvents = events
+        """What the history put in: launch step, month-end jobs, injected anomalies."""
+        self.injected_anomalies: tuple[InjectedAnomaly, ...] = self.history_events.anomalies
+        """The spikes and drops injected (empty unless the history has an AnomalySchedule)."""
         if project_currencies:
             self.org = billed_in(self.org, project_currencies)
         self.directory: FakeDirectory = build_directory(self.org)
         """Projects, users, keys and service accounts, served by the admin list endpoints."""
         self.requests: list[RecordedRequest] = []
         """Every request received, in order (appended by :meth:`handle`)."""
-        self._series = Series(seed, self.now_ts, self.org.topology.project_utc_offsets)
+        self._series = Series(seed, self.now_ts, self.org.topology.project_utc_offsets, days)
         self.governance = LazyGovernance(
             self.org, self._series, self.operations[COSTS_PATH], self.now_ts, self.directory
         )

@@ -157,7 +157,9 @@ class Stream:
     gauge: bool = False
     created_day: int = DAY0
     month_end: bool = False
-    """A month-end batch job: traffic only on the last two days of each month (and more of it)."""
+    """A month-end batch job: traffic only on the last ``month_end_days`` days of each month."""
+    month_end_days: int = 2
+    """How many of a month's last days a month-end job runs on (1 to 3)."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -239,6 +241,7 @@ class Builder:
         activity: float | None = None,
         variant: int | None = None,
         month_end: bool = False,
+        month_end_days: int = 2,
     ) -> Stream:
         """A new stream; ``activity`` (share of days with traffic) is drawn unless given."""
         self.counter += 1
@@ -255,6 +258,7 @@ class Builder:
             gauge=gauge,
             created_day=created_day,
             month_end=month_end,
+            month_end_days=month_end_days,
         )
         self.streams.setdefault(op, []).append(stream)
         return stream
@@ -413,8 +417,8 @@ class TokenStream:
 
     ``product`` names the line items after the model (``""`` for completions, whose line
     items are ``"<model>, input"``; ``"decisions "`` gives ``"<model>, decisions input"``).
-    ``activity``, ``variant`` and ``month_end`` are as :class:`Stream` has them (``None``:
-    drawn, and the key's project).
+    ``activity``, ``variant``, ``month_end`` and ``month_end_days`` are as :class:`Stream` has
+    them (``None``: drawn, and the key's project).
     """
 
     key: int
@@ -427,6 +431,7 @@ class TokenStream:
     activity: float | None = None
     variant: int | None = None
     month_end: bool = False
+    month_end_days: int = 2
 
 
 def token_stream(b: Builder, op: str, spec: TokenStream) -> Stream:
@@ -476,6 +481,7 @@ def token_stream(b: Builder, op: str, spec: TokenStream) -> Stream:
         activity=spec.activity,
         variant=spec.variant,
         month_end=spec.month_end,
+        month_end_days=spec.month_end_days,
     )
     price = P.token_price(model, batch=batch, service_tier=tier)
     factor = 1.0 / 1e6

@@ -11,9 +11,15 @@ no tokens, and every range is internally consistent.
 Usage at minute granularity is taken as happening at the start of each minute: a range contains
 the minutes whose start lies in it. Data exists from 2024-01-01T00:00Z until ``now``.
 
-A month-end batch stream (``Stream.month_end``) has traffic on the last two days of each month
-only. Gauge streams (vector store bytes) hold one value per UTC day, reported by every bucket of
-that day that overlaps the data range; they are never summed over time.
+A month-end batch stream (``Stream.month_end``) has traffic on the last ``month_end_days`` (by
+default two) days of each month only. Gauge streams (vector store bytes) hold one value per UTC
+day, reported by every bucket of that day that overlaps the data range; they are never summed
+over time.
+
+That is the default history. A :class:`DayModel` (``_history``'s realistic history) changes the
+daily totals only, so every grain stays consistent: which streams skip days, how much a stream's
+day and the organization's day vary, and a factor per stream and day (launch steps, growth by
+project, injected anomalies); it also leaves out the default history's unexplained 2.5x days.
 """
 
 from __future__ import annotations
@@ -23,10 +29,21 @@ import itertools
 import random
 from collections.abc import Sequence
 from datetime import date
-from typing import Final
+from typing import Final, Protocol
 
 from ._hashing import lanes, mix64
 from ._org import DAY0, PROJECT_UTC_OFFSETS, Stream
+
+__all__ = [
+    "DATA_START",
+    "DAY",
+    "HOUR",
+    "MINUTE",
+    "WEEKDAY_FACTOR",
+    "Atoms",
+    "DayModel",
+    "Series",
+]
 
 MINUTE: Final = 60
 HOUR: Final = 3600
@@ -41,20 +58,55 @@ _HOUR_PROFILE: Final = (
     0.12, 0.08, 0.07, 0.07, 0.08, 0.12, 0.25, 0.5, 0.85, 1.0, 1.0, 1.0,
     0.9, 1.0, 1.0, 0.95, 0.9, 0.75, 0.55, 0.42, 0.33, 0.27, 0.2, 0.15,
 )  # fmt: skip
-_WEEKDAY_FACTOR: Final = (1.0, 1.05, 1.05, 1.0, 0.9, 0.32, 0.26)  # Monday first
+WEEKDAY_FACTOR: Final = (1.0, 1.05, 1.05, 1.0, 0.9, 0.32, 0.26)
+"""Each weekday's traffic, Monday first, before noise and growth."""
 _GROWTH_PER_DAY: Final = 1.0012
+
+
+class DayModel(Protocol):
+    """A history other than the default: what it changes in a stream's daily totals.
+
+    A stream's day is ``base x weekday x growth x (1 +- day_noise) x (1 +- noise) x
+    scale(stream, day)``, zero on the days a draw is at or above ``activity(stream)``.
+    """
+
+    @property
+    def noise(self) -> float:
+        """Half-width of a stream's own daily variation (0.2: from 0.8x to 1.2x)."""
+        ...
+
+    @property
+    def day_noise(self) -> float:
+        """Half-width of the variation the whole organization shares on a day."""
+        ...
+
+    def activity(self, stream: Stream) -> float:
+        """The share of days ``stream`` has traffic."""
+        ...
+
+    def scale(self, stream: Stream, day: int) -> float:
+        """A factor on ``stream``'s day (days since the epoch); 1.0 for no change."""
+        ...
 
 
 class Series:
     """Computes atoms of streams over time ranges for one seed and one ``now``.
 
     ``offsets`` is the UTC offset (hours) of each stream ``variant``: where its day peaks.
+    ``history`` is None for the default history, or what another one changes.
     """
 
-    def __init__(self, seed: int, now: int, offsets: Sequence[int] = PROJECT_UTC_OFFSETS) -> None:
+    def __init__(
+        self,
+        seed: int,
+        now: int,
+        offsets: Sequence[int] = PROJECT_UTC_OFFSETS,
+        history: DayModel | None = None,
+    ) -> None:
         self.seed = seed
         self.now = now
         self.offsets = tuple(offsets)
+        self.history = history
         # Per-instance caches (not module-level) so fakes with different seeds never mix.
         self.day_factor = functools.lru_cache(maxsize=4096)(self._day_factor)
         self.day_atoms = functools.lru_cache(maxsize=1 << 18)(self._day_atoms)
@@ -69,7 +121,9 @@ class Series:
         weekday = (day + 3) % 7  # 1970-01-01 was a Thursday
         noise, spike, _, _ = lanes(mix64(self.seed, 0xDA7, day))
         # Growth levels off after ten years so far-future instants cannot overflow the float.
-        factor = _WEEKDAY_FACTOR[weekday] * 0.4 * _GROWTH_PER_DAY ** min(day - DAY0, 3650)
+        factor = WEEKDAY_FACTOR[weekday] * 0.4 * _GROWTH_PER_DAY ** min(day - DAY0, 3650)
+        if self.history is not None:
+            return factor * (1.0 + self.history.day_noise * (2.0 * noise - 1.0))
         factor *= 0.85 + 0.3 * noise
         if spike < 0.015:  # the occasional backfill or launch day
             factor *= 2.5
@@ -84,11 +138,17 @@ class Series:
             age = day - stream.created_day
             grown = stream.base[0] * (1.0 + 0.004 * age) * (0.97 + 0.06 * noise)
             return (int(grown),)
-        if active >= stream.activity:
+        history = self.history
+        if active >= (stream.activity if history is None else history.activity(stream)):
             return (0,) * width
-        if stream.month_end and date.fromordinal(_EPOCH_ORDINAL + day + 2).day > 2:
+        last = stream.month_end_days
+        if stream.month_end and date.fromordinal(_EPOCH_ORDINAL + day + last).day > last:
             return (0,) * width
-        factor = self.day_factor(day) * (0.55 + 0.9 * noise)
+        if history is None:
+            factor = self.day_factor(day) * (0.55 + 0.9 * noise)
+        else:
+            factor = self.day_factor(day) * (1.0 + history.noise * (2.0 * noise - 1.0))
+            factor *= history.scale(stream, day)
         driver = int(stream.base[0] * factor)
         if driver <= 0:
             return (0,) * width
