@@ -70,6 +70,7 @@ def test_every_package_error_is_exported_from_the_package() -> None:
         "openai_org_usage",
         "openai_org_usage.alerts",
         "openai_org_usage.anomalies",
+        "openai_org_usage.budget",
         "openai_org_usage.export",
         "openai_org_usage.focus",
         "openai_org_usage.forecast",

@@ -133,6 +133,18 @@ def _attribute_expected(rows: list[dict[str, Any]]) -> list[str]:
     return [money(float(amount.quantize(Decimal("0.01"))), "usd") for amount in sums]
 
 
+def _budget_expected(data: dict[str, Any]) -> list[str]:
+    # Every amount of every scope, and each alert threshold, as the table shows money.
+    cells = []
+    for scope in data["scopes"]:
+        cur = scope["currency"]
+        for field in ("spent", "limit", "forecast", "forecast_lower", "forecast_upper"):
+            if scope[field] is not None:
+                cells.append(money(scope[field], cur))
+        cells += [money(alert["threshold"], cur) for alert in scope["alerts"]]
+    return cells
+
+
 def _sync_expected(data: dict[str, Any]) -> list[str]:
     counts = ("rows", "deleted", "requests")
     return [number(op[f]) for op in data["operations"] for f in counts if f in op]
@@ -146,8 +158,7 @@ _NO_TABLE = {
     ("metrics", "serve"),
     ("metrics", "write"),
     ("mcp",),
-    # Placeholders until the governance work fills them in (issue 22).
-    ("budget",),
+    # Posts alerts to a webhook; prints one summary line per outcome, not a table.
     ("alert",),
 }
 
@@ -166,6 +177,8 @@ def recipe(words: tuple[str, ...], command: click.Command) -> Recipe | None:
         return Recipe(lambda _tmp: ["report", "--demo", "--last", "7d"], _report_expected)
     if words == ("attribute",):
         return Recipe(lambda _tmp: ["attribute", "--demo", "--last", "2d"], _attribute_expected)
+    if words == ("budget",):
+        return Recipe(lambda _tmp: ["budget", "--demo"], _budget_expected)
     if words == ("sync",):
         return Recipe(
             lambda tmp: [
