@@ -113,3 +113,26 @@ def test_a_bad_fake_server_now_is_a_usage_error(invoke: Invoke, served: list[Fak
     assert result.exit_code == 2
     assert "invalid --now teatime" in result.stderr
     assert served == []
+
+
+def test_fake_server_serves_a_realistic_history_with_injected_anomalies(
+    invoke: Invoke, served: list[FakeUsageAPI]
+) -> None:
+    result = invoke(
+        "fake-server", "--now", "2026-11-25T12:00", "--history", "realistic", "--anomalies", "6"
+    )
+    assert result.exit_code == 0, result.output
+    (api,) = served
+    assert api.history is not None
+    assert len(api.injected_anomalies) == 6
+    assert invoke("fake-server", "--now", "2026-11-25T12:00").exit_code == 0
+    assert served[1].injected_anomalies == ()
+
+
+def test_fake_server_anomalies_need_the_realistic_history(
+    invoke: Invoke, served: list[FakeUsageAPI]
+) -> None:
+    result = invoke("fake-server", "--anomalies", "3")
+    assert result.exit_code == 2
+    assert "--anomalies 3 needs --history realistic" in result.stderr
+    assert served == []

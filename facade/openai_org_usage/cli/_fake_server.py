@@ -23,6 +23,7 @@ Examples:
   openai-org-usage fake-server --port 9000 --seed 7 --latency 0.05
   openai-org-usage fake-server --now 2026-11-25T12:00Z
   openai-org-usage fake-server --size large
+  openai-org-usage fake-server --history realistic --anomalies 24
 
 \b
 Then, in another shell:
@@ -51,8 +52,39 @@ Then, in another shell:
     "datetime (without an offset: UTC) or Unix seconds. Default: the time it starts.",
 )
 @size_option("How big the synthetic organization is.")
+@click.option(
+    "--history",
+    type=click.Choice(("default", "realistic")),
+    default="default",
+    show_default=True,
+    help="default: the demo's traffic as it always was; realistic: steadier traffic, growth by "
+    "project, a launch step and a month-end batch job (what forecasts and anomaly detection "
+    "are measured on).",
+)
+@click.option(
+    "--anomalies",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="COUNT",
+    help="With --history realistic: inject COUNT spikes and drops into the last six months.",
+)
+@click.option(
+    "--anomaly-seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the injected anomalies.",
+)
 def fake_server(
-    port: int, host: str, seed: int, latency: float, now: str | None, size: str
+    port: int,
+    host: str,
+    seed: int,
+    latency: float,
+    now: str | None,
+    size: str,
+    history: str,
+    anomalies: int,
+    anomaly_seed: int,
 ) -> None:
     """Serve the embedded fake Usage API on loopback until Ctrl-C.
 
@@ -61,10 +93,18 @@ def fake_server(
     a client counting back from today (a report's last 30 days) finds data up to today, as
     with the live API. Any non-empty bearer key is accepted.
     """
-    from openai_org_usage.fake import FakeUsageAPI, serve
+    from openai_org_usage.fake import AnomalySchedule, FakeUsageAPI, History, serve
 
+    if anomalies and history != "realistic":
+        raise click.UsageError(
+            f"--anomalies {anomalies} needs --history realistic (the default history has no "
+            "baseline steady enough to inject into)"
+        )
     clock = _fake_clock(now)
-    api = FakeUsageAPI(seed, clock, latency=latency, size=size)
+    chosen: str | History = history
+    if anomalies:
+        chosen = History(anomalies=AnomalySchedule(seed=anomaly_seed, count=anomalies))
+    api = FakeUsageAPI(seed, clock, latency=latency, size=size, history=chosen)
     try:
         server = serve(api, host, port)
     except OSError as exc:
