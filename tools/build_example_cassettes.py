@@ -12,7 +12,8 @@ recorded through the same VCR harness the tests replay with (tests/_cassettes.py
 cassettes carry real request URIs and pass the same scrubbing as a live recording. The output
 goes to tests/generated/cassettes/test_examples/.
 
-``--governance`` records the facade's governance reads (spend limits, spend alerts, rate limits)
+``--governance`` records the facade's governance reads (spend limits, spend alerts, rate limits,
+audit logs, health alert rules)
 answered by the embedded fake (``FakeUsageAPI(seed=0)``, its fixed ``now``) through the same
 harness, paged small so that each listing takes more than one page: the follow-up requests
 carry the cursor and the filters, and replay matches on the query. The output goes to
@@ -86,6 +87,8 @@ def record(examples: Path, out_dir: Path) -> None:
 
 
 GOVERNANCE_CASSETTES = ROOT / "tests" / "facade" / "cassettes" / "test_governance"
+AUDIT_SINCE = "2026-11-01T00:00:00Z"
+"""The audit-log cassette's ``effective_at[gte]``: fixed, never relative to today."""
 
 
 def record_governance(out_dir: Path) -> None:
@@ -105,6 +108,17 @@ def record_governance(out_dir: Path) -> None:
         "project_api_keys": lambda c: [
             key for p in fake.org.projects for key in c.project_api_keys(p).to_list()
         ],
+        # Two pages: effective_at[gte] (deepObject), event_types[] and the cursor on the wire.
+        "audit_logs": lambda c: c.audit_logs(
+            effective_at={"gte": AUDIT_SINCE},
+            event_types=["api_key.created", "rate_limit.updated"],
+            limit=4,
+        ).to_list(),
+        # Token paging: page=<next>, across the empty page between two full ones.
+        "health_alert_rules": lambda c: c.health_alert_rules(limit=2).to_list(),
+        "project_health_alert_rules": lambda c: c.project_health_alert_rules(
+            project, limit=1, enabled=True
+        ).to_list(),
     }
     for name, call in calls.items():
         cassette = out_dir / f"{name}.yaml"

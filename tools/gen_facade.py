@@ -325,18 +325,47 @@ def describe_filter(fragment: Fragment, where: str, param: Node) -> Node:
     )
 
 
+# Query parameter styles the facade encodes: `form` (the default: `key=v`, an array as the
+# key repeated) and `deepObject` (an object as `key[prop]=v`, which openapi-python-client 0.29.1
+# does not implement: it sends the bare `prop=v`).
+STYLES = ("form", "deepObject")
+
+
 def describe_parameter(fragment: Fragment, where: str, param: Node) -> Node:
-    name = str(param["name"])
-    schema = fragment.resolve(param.get("schema"), f"{where} {name}")
+    """One query parameter: ``name`` is the generated builder's keyword (``type_``,
+    ``project_ids``), ``wire`` the key sent (``type``, ``project_ids[]``)."""
+    wire = str(param["name"])
+    schema = fragment.resolve(param.get("schema"), f"{where} {wire}")
     default = schema.get("default")
     if default is not None and type(default) not in (str, int, bool):
-        raise SpecError(f"{where}: parameter {name!r} has a default that is not a scalar")
+        raise SpecError(f"{where}: parameter {wire!r} has a default that is not a scalar")
+    style = param.get("style", "form")
+    if style not in STYLES:
+        raise SpecError(f"{where}: parameter {wire!r} has style {style!r}, not one of {STYLES}")
+    if style == "deepObject" and (
+        schema.get("type") != "object" or param.get("explode", True) is not True
+    ):
+        raise SpecError(f"{where}: deepObject parameter {wire!r} must be an exploded object")
+    if style == "form" and param.get("explode", True) is not True:
+        raise SpecError(f"{where}: parameter {wire!r}: only exploded form parameters are supported")
     return {
-        "name": name,
+        "name": parameter_name(fragment, wire),
+        "wire": wire,
+        "style": style,
         "required": bool(param.get("required")),
         "default": default,
         "array": schema.get("type") == "array",
     }
+
+
+def parameter_name(fragment: Fragment, wire: str) -> str:
+    """The generated builder's keyword for the query key ``wire`` (brackets dropped, a
+    reserved word suffixed with ``_``), refused where it would not be a plain name."""
+    name = fragment.identifier(wire)
+    bare = wire.removesuffix("[]")
+    if name not in (bare, f"{bare}_") or not name.isidentifier():
+        raise SpecError(f"parameter {wire!r} is not a plain snake_case name (it becomes {name!r})")
+    return name
 
 
 def page_and_result(fragment: Fragment, where: str, op: Node) -> tuple[str, str, str, Node]:
@@ -457,11 +486,11 @@ def describe_field(
 
 # -- list operations ---------------------------------------------------------------------------
 
-# Paging parameters of a list operation; the rest of its query parameters are filters.
-LIST_PAGING = ("limit", "after")
-# Where the next `after` comes from (the `after` parameter's `x-cursor`): the page's `last_id`,
-# or the `id` of the page's last item.
-CURSOR_SOURCES = ("last_id", "item_id")
+# Where the next cursor comes from (`x-cursor` on the cursor parameter): the page's `last_id`
+# or the `id` of the page's last item (both sent as `after`), or the page's `next` token (sent
+# as `page`: the SDK's SyncTokenPage).
+CURSOR_SOURCES = ("last_id", "item_id", "next")
+CURSOR_PARAMETERS = {"last_id": "after", "item_id": "after", "next": "page"}
 
 
 def list_method_name(path: str) -> str:
@@ -510,10 +539,10 @@ def endpoint_parameters(
     for raw in [*item.get("parameters", []), *op.get("parameters", [])]:
         param = fragment.resolve(raw, f"{where} parameter")
         pname = str(param.get("name"))
-        if fragment.identifier(pname) != pname:
-            raise SpecError(f"{where}: parameter {pname!r} is not a plain snake_case name")
         schema = fragment.resolve(param.get("schema"), f"{where} {pname}")
         if param.get("in") == "path":
+            if fragment.identifier(pname) != pname:
+                raise SpecError(f"{where}: parameter {pname!r} is not a plain snake_case name")
             if not param.get("required") or schema.get("type") != "string":
                 raise SpecError(f"{where}: path parameter {pname!r} must be a required string")
             if "{" + pname + "}" not in path:
@@ -521,7 +550,13 @@ def endpoint_parameters(
             if pname not in path_params:
                 path_params.append(pname)
         elif param.get("in") == "query":
-            query[pname] = param
+            try:
+                name = parameter_name(fragment, pname)
+            except SpecError as exc:
+                raise SpecError(f"{where}: {exc}") from None
+            if name in query:
+                raise SpecError(f"{where}: two query parameters would both be {name!r}")
+            query[name] = param
         else:
             raise SpecError(f"{where}: parameter {pname!r} is in {param.get('in')!r}")
     in_path = [p[1:-1] for p in path.split("/") if p.startswith("{") and p.endswith("}")]
@@ -572,9 +607,20 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
     op = fragment.resolve(item[method], where)
     name, operation_id, api_module = endpoint_name_and_module(fragment, path, where, op)
     path_params, query = endpoint_parameters(fragment, path, where, item, op)
-    missing = [p for p in LIST_PAGING if p not in query]
-    if missing:
-        raise SpecError(f"{where}: missing the list paging parameters {missing}")
+    cursors = {k: p["x-cursor"] for k, p in query.items() if "x-cursor" in p}
+    if len(cursors) != 1:
+        raise SpecError(f"{where}: exactly one query parameter needs x-cursor, found {cursors}")
+    ((cursor_parameter, cursor),) = cursors.items()
+    if cursor not in CURSOR_SOURCES:
+        raise SpecError(f"{where}: x-cursor must be one of {list(CURSOR_SOURCES)}")
+    if CURSOR_PARAMETERS[cursor] != cursor_parameter:
+        raise SpecError(
+            f"{where}: x-cursor {cursor} goes on {CURSOR_PARAMETERS[cursor]!r}, "
+            f"not {cursor_parameter!r}"
+        )
+    if "limit" not in query:
+        raise SpecError(f"{where}: missing the list paging parameter 'limit'")
+    paging = ("limit", cursor_parameter)
 
     limit = fragment.resolve(query["limit"].get("schema"), f"{where} limit")
     size = {k: limit.get(k) for k in ("default", "minimum", "maximum")}
@@ -584,28 +630,31 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
         raise SpecError(f"{where}: limit needs minimum 1 (and an integer maximum, if any)")
     if size["maximum"] is not None and not 1 <= size["default"] <= size["maximum"]:
         raise SpecError(f"{where}: limit needs minimum <= default <= maximum")
-    after = query["after"]
-    if fragment.resolve(after.get("schema"), f"{where} after").get("type") != "string":
-        raise SpecError(f"{where}: after must be a string")
-    cursor = after.get("x-cursor")
-    if cursor not in CURSOR_SOURCES:
-        raise SpecError(f"{where}: after needs x-cursor, one of {list(CURSOR_SOURCES)}")
+    cursor_schema = fragment.resolve(
+        query[cursor_parameter].get("schema"), f"{where} {cursor_parameter}"
+    )
+    if cursor_schema.get("type") != "string":
+        raise SpecError(f"{where}: {cursor_parameter} must be a string")
 
     page_name, page = page_schema(fragment, where, op)
     props = page.get("properties", {})
     if "has_more" not in page.get("required", []):
         raise SpecError(f"{where}: the page must require has_more")
-    if cursor == "last_id" and "last_id" not in props:
-        raise SpecError(f"{where}: x-cursor is last_id but the page has no last_id")
+    if cursor in ("last_id", "next") and cursor not in props:
+        raise SpecError(f"{where}: x-cursor is {cursor} but the page has no {cursor}")
     data = fragment.resolve(props.get("data"), f"{where} page data")
     item_ref = data.get("items")
     item_name = fragment.ref_name(item_ref)
     item_schema = fragment.resolve(item_ref, f"{where} item")
-    obj = item_schema.get("properties", {}).get("object", {})
+    # An item may have no `object` at all (an audit log event); one it has is a constant.
+    obj = item_schema.get("properties", {}).get("object")
     values = obj.get("enum") if isinstance(obj, dict) else None
-    if item_name is None or not isinstance(values, list) or len(values) != 1:
+    if item_name is None or (
+        obj is not None and (not isinstance(values, list) or len(values) != 1)
+    ):
         raise SpecError(
-            f"{where}: data items must be a $ref'd schema whose `object` is a one-value enum"
+            f"{where}: data items must be a $ref'd schema whose `object`, if any, is a "
+            "one-value enum"
         )
     id_schema = fragment.resolve(item_schema.get("properties", {}).get("id"), f"{where} item id")
     if id_schema.get("type") != "string" or "id" not in item_schema.get("required", []):
@@ -619,16 +668,17 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
         "api_module": api_module,
         "page_class": fragment.class_name(page_name),
         "item_class": fragment.class_name(item_name),
-        "item_object": str(values[0]),
+        "item_object": str(values[0]) if values else None,
         "summary": " ".join(str(op.get("summary") or "").split()),
         "description": str(op.get("description") or "").strip(),
         "path_parameters": tuple(path_params),
         "cursor": cursor,
+        "cursor_parameter": cursor_parameter,
         "page_size": size,
         "filters": tuple(
-            describe_list_filter(fragment, where, param)
+            describe_list_filter(fragment, where, key, param)
             for key, param in query.items()
-            if key not in LIST_PAGING
+            if key not in paging
         ),
         "parameters": tuple(describe_parameter(fragment, where, p) for p in query.values()),
         "fields": describe_fields(
@@ -637,8 +687,7 @@ def describe_list_operation(fragment: Fragment, path: str, method: str, item: No
     }
 
 
-def describe_list_filter(fragment: Fragment, where: str, param: Node) -> Node:
-    name = str(param["name"])
+def describe_list_filter(fragment: Fragment, where: str, name: str, param: Node) -> Node:
     schema = fragment.resolve(param.get("schema"), f"{where} {name}")
     entry: Node = {
         "name": name,
@@ -650,6 +699,15 @@ def describe_list_filter(fragment: Fragment, where: str, param: Node) -> Node:
     kind = schema.get("type")
     if kind == "boolean":
         return {**entry, "kind": "boolean"}
+    if kind == "object" and param.get("style") == "deepObject":
+        # A range of integers (`effective_at[gte]=...`): the bounds it takes are its values.
+        bounds = schema.get("properties") or {}
+        if not bounds or any(
+            fragment.resolve(b, f"{where} {name}.{k}").get("type") != "integer"
+            for k, b in bounds.items()
+        ):
+            raise SpecError(f"{where}: deepObject filter {name!r} must hold integer properties")
+        return {**entry, "kind": "range", "values": tuple(sorted(str(k) for k in bounds))}
     if kind == "string":
         if "enum" in schema:
             return {**entry, "kind": "choice", "values": enum_values(schema, f"{where} {name}")}
@@ -662,7 +720,8 @@ def describe_list_filter(fragment: Fragment, where: str, param: Node) -> Node:
         if items.get("type") == "string":
             return {**entry, "kind": "strings", "default": None}
     raise SpecError(
-        f"{where}: filter {name!r} must be a boolean, a string (enum or not) or an array of them"
+        f"{where}: filter {name!r} must be a boolean, a string (enum or not), an array of "
+        "them, or a deepObject of integers"
     )
 
 
@@ -769,7 +828,7 @@ method does the same with ``build_list_query`` and ``_list``; each single-object
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import Any, Literal
 
@@ -1006,18 +1065,20 @@ def methods_module(
 def list_aliases(op: Node) -> Iterator[tuple[str, str]]:
     """(alias, Literal type) for a list operation's enum filters."""
     for f in op["filters"]:
-        if f["kind"] in ("choice", "choices"):
+        if f["kind"] in ("choice", "choices", "range"):
             yield alias_name(op, f["name"]), literal(f["values"])
 
 
 def list_signature(op: Node, paginator: str) -> str:
     lines = ["self,"]
     lines += [f"{p}: str," for p in op["path_parameters"]]
-    lines += ["*,", "limit: int | None = None,", "after: str | None = None,"]
+    lines += ["*,", "limit: int | None = None,", f"{op['cursor_parameter']}: str | None = None,"]
     for f in op["filters"]:
         kind = f["kind"]
         if kind == "boolean":
             annotation = "bool | None"
+        elif kind == "range":
+            annotation = f"Mapping[{alias_name(op, f['name'])}, TimeInput] | None"
         elif kind == "choice":
             annotation = f"{alias_name(op, f['name'])} | None"
         elif kind == "choices":
@@ -1044,17 +1105,26 @@ def list_docstring(op: Node, is_async: bool) -> str:
     args: list[tuple[str, str]] = [
         (p, f"The ``{p}`` of the path (sent URL-encoded).") for p in op["path_parameters"]
     ]
-    args += [
-        ("limit", limit_text),
-        (
-            "after",
+    if op["cursor"] == "next":
+        cursor_text = (
+            "Start at this page token (a ``next`` from an earlier listing). Default: from "
+            "the first page."
+        )
+    else:
+        cursor_text = (
             "Start after this object ID (a cursor from an earlier listing). Default: from "
-            "the first object.",
-        ),
-    ]
+            "the first object."
+        )
+    args += [("limit", limit_text), (op["cursor_parameter"], cursor_text)]
     for f in op["filters"]:
         text = f["description"] or f"The {f['name']} filter."
-        if f["kind"] == "choice":
+        if f["kind"] == "range":
+            text += (
+                f" A mapping of any of {quoted(f['values'])} to a time: an aware ``datetime``, "
+                "a ``date``, an ISO-8601 string, Unix seconds or a span back from now "
+                '(``"7d"``); sent as ``' + f["name"] + "[gte]=<Unix seconds>``."
+            )
+        elif f["kind"] == "choice":
             text += f" One of {quoted(f['values'])}."
         elif f["kind"] == "choices":
             text += f" Any of {quoted(f['values'])}; one value or a list."
@@ -1067,10 +1137,17 @@ def list_docstring(op: Node, is_async: bool) -> str:
     paragraphs = [op["summary"] or f"The {op['name']} list."]
     if op["description"]:
         paragraphs.extend(p for p in op["description"].split("\n\n") if p.strip())
-    paragraphs.append(
-        "Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a "
-        "cursor the server repeats is a ``PaginationError``, never a loop."
-    )
+    if op["cursor"] == "next":
+        paragraphs.append(
+            "Pages are fetched lazily, following each page's ``next`` token (sent as ``page``) "
+            "while ``has_more`` says so, across empty pages; a token the server repeats, or an "
+            "empty page with more to come but no token, is a ``PaginationError``, never a loop."
+        )
+    else:
+        paragraphs.append(
+            "Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a "
+            "cursor the server repeats is a ``PaginationError``, never a loop."
+        )
     out: list[str] = []
     for paragraph in paragraphs:
         out.extend(textwrap.wrap(" ".join(paragraph.split()), DOC_WIDTH) or [""])
@@ -1118,7 +1195,7 @@ def list_method(op: Node, is_async: bool) -> str:
     filters = ", ".join(f'"{n}": {n}' for n in (f["name"] for f in op["filters"]))
     query = f'build_list_query(LISTS["{op["name"]}"], '
     query += f"path={{{path}}}, " if path else ""
-    query += f"limit=limit, after=after, filters={{{filters}}})"
+    query += f"limit=limit, after={op['cursor_parameter']}, filters={{{filters}}})"
     return (
         f"\n    {list_signature(op, paginator)}\n"
         f"        {list_docstring(op, is_async)}\n"

@@ -15,7 +15,9 @@ nothing else): the operation table (``OPERATIONS`` of ``Operation``, described b
 ``Field`` and ``Parameter``), the admin lists' table (``LISTS`` of ``ListOperation`` and
 ``ListFilter``; their methods return a ``ListPaginator`` or ``AsyncListPaginator`` of
 ``ListPage``s), the single-object reads' table (``OBJECTS`` of ``ObjectOperation``: a spend
-limit; their methods return the typed object), the time rules the clients apply (``resolve_range``,
+limit; their methods return the typed object), the audit log's incremental reads
+(``audit_logs_since`` on the clients, returning an ``AuditLogBatch`` with an
+``AuditLogCheckpoint`` to resume from), the time rules the clients apply (``resolve_range``,
 ``to_unix_seconds``, ``count_buckets`` ...) and ``check_base_url``.
 """
 
@@ -48,7 +50,13 @@ from ._errors import (
     StoreError,
     SyncLockedError,
 )
-from ._listing import AsyncListPaginator, ListPage, ListPaginator
+from ._listing import (
+    AsyncListPaginator,
+    AuditLogBatch,
+    AuditLogCheckpoint,
+    ListPage,
+    ListPaginator,
+)
 from ._models import Bucket, Page, Row
 from ._operations import (
     LISTS,
@@ -92,6 +100,8 @@ __all__ = [
     "AsyncListPaginator",
     "AsyncPaginator",
     "AsyncUsageClient",
+    "AuditLogBatch",
+    "AuditLogCheckpoint",
     "AuthenticationError",
     "BadRequestError",
     "Bucket",

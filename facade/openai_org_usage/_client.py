@@ -4,7 +4,8 @@ The operation methods themselves are generated from the spec (``_methods.py``, w
 ``codegen.sh``); each validates its arguments against the operation's description
 (``_params.build_query``, ``_listing.build_list_query``) and hands the resulting query to
 ``_paginate`` or ``_list`` here, which puts it on this client's sender as a paginator, or to
-``_get`` (a single-object read: one request, the typed object back).
+``_get`` (a single-object read: one request, the typed object back). ``audit_logs_since`` reads
+the audit log incrementally on top of the generated ``audit_logs``.
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ from ._errors import InvalidParameterError, MissingAPIKeyError
 from ._http import AsyncSender, RetryPolicy, SyncSender
 from ._listing import (
     AsyncListPaginator,
+    AuditLogBatch,
+    AuditLogCheckpoint,
     ListPaginator,
     ListQuery,
     ObjectQuery,
     async_get_object,
+    audit_log_batch,
+    audit_log_start,
     get_object,
 )
 from ._methods import AsyncUsageMethods, UsageMethods
 from ._operations import AuthenticatedClient
 from ._pagination import AsyncPaginator, Paginator
 from ._params import Query
+from ._time import TimeInput
 from ._version import __version__
 
 __all__ = ["AsyncUsageClient", "UsageClient", "check_base_url"]
@@ -330,6 +336,38 @@ class UsageClient(_Client[httpx.BaseTransport, SyncSender], UsageMethods):
     def _get(self, query: ObjectQuery, /) -> Any:
         return get_object(query, self._sender)
 
+    def audit_logs_since(
+        self, since: TimeInput | AuditLogCheckpoint, /, **filters: Any
+    ) -> AuditLogBatch[Any]:
+        """The audit log events after ``since``, and a checkpoint to resume from.
+
+        Lists ``audit_logs(effective_at={"gte": ...}, **filters)`` to the end, leaving out the
+        events the checkpoint says were read. Store ``batch.checkpoint`` (two plain fields)
+        and pass it next time: each event comes back once. An event the API records late,
+        with an ``effective_at`` before the checkpoint, is not seen.
+
+        Args:
+            since: A time (as ``start`` of the usage methods: ``"7d"``, an aware datetime,
+                Unix seconds ...) or the checkpoint of an earlier call.
+            **filters: The other ``audit_logs`` arguments (``event_types``, ``project_ids``,
+                ``limit`` ...), not ``effective_at``.
+
+        Returns:
+            An ``AuditLogBatch``: ``events`` (``AuditLog`` models, newest first) and
+            ``checkpoint``.
+
+        Raises:
+            InvalidParameterError: a bad ``since`` or filter (before any request).
+
+        Example::
+
+            batch = client.audit_logs_since("1d", event_types=["api_key.created"])
+            later = client.audit_logs_since(batch.checkpoint)
+        """
+        start = _audit_start(since, filters)
+        listing = self.audit_logs(effective_at={"gte": start.effective_at}, **filters)
+        return audit_log_batch(start, listing)
+
 
 class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsageMethods):
     """The Usage and Costs API for asyncio code: the same methods as ``UsageClient``.
@@ -372,3 +410,29 @@ class AsyncUsageClient(_Client[httpx.AsyncBaseTransport, AsyncSender], AsyncUsag
 
     async def _get(self, query: ObjectQuery, /) -> Any:
         return await async_get_object(query, self._sender)
+
+    async def audit_logs_since(
+        self, since: TimeInput | AuditLogCheckpoint, /, **filters: Any
+    ) -> AuditLogBatch[Any]:
+        """``UsageClient.audit_logs_since`` for async code.
+
+        Example::
+
+            batch = await client.audit_logs_since("1d")
+            later = await client.audit_logs_since(batch.checkpoint)
+        """
+        start = _audit_start(since, filters)
+        listing = self.audit_logs(effective_at={"gte": start.effective_at}, **filters)
+        return audit_log_batch(start, await listing.to_list())
+
+
+def _audit_start(
+    since: TimeInput | AuditLogCheckpoint, filters: dict[str, Any]
+) -> AuditLogCheckpoint:
+    if "effective_at" in filters:
+        raise InvalidParameterError(
+            "effective_at",
+            filters["effective_at"],
+            "no effective_at: audit_logs_since sets it from since",
+        )
+    return audit_log_start(since)

@@ -1,15 +1,25 @@
 """Lazy paginators for the admin lists (projects, users, API keys, service accounts ...), and
 the single-object reads beside them (a spend limit: one request, one typed object).
 
-These operations page by object ID, not in time buckets: each page holds ``data`` (the
+These operations page by a cursor, not in time buckets: each page holds ``data`` (the
 objects), ``has_more`` and usually ``first_id``/``last_id``; the next page is asked for with
 ``after`` set to the page's ``last_id`` or, where the operation says so (``cursor`` of its
-``ListOperation``, from ``x-cursor`` in the fragment), to the last object's ``id``.
+``ListOperation``, from ``x-cursor`` in the fragment), to the last object's ``id``. A third
+style (the Health API's alert rules; the SDK's ``SyncTokenPage``) sends ``page=<token>`` and
+reads the token of the next page from the page's ``next``.
 
-A listing ends when ``has_more`` is false, when a page is empty, or when there is no cursor to
-follow (what the official SDK's page classes do); a cursor that was already sent, or an
-object that was already listed, is a ``PaginationError``: a server cannot lead the client
-round in a loop or make it count an object twice.
+An ID-cursor listing ends when ``has_more`` is false, when a page is empty, or when there is no
+cursor to follow (what the official SDK's page classes do). A token listing ends when
+``has_more`` is false; it goes on across empty pages while ``next`` is set (as SDK 3.63.0
+does), and an empty page that says more follow but gives no ``next`` is a
+``PaginationError`` (objects would be missing without a word). A cursor that was already sent,
+an object that was already listed, or more than ``MAX_EMPTY_PAGES`` empty pages in a row is a
+``PaginationError``: a server cannot lead the client round in a loop or make it count an
+object twice.
+
+``audit_log_start`` and ``AuditLogCheckpoint`` are the sans-IO half of reading the audit log
+incrementally (the clients' ``audit_logs_since``): where to start from a checkpoint, and the
+checkpoint after a batch of events.
 
 ``records()`` reads each object through the operation table (``ListOperation.record``): a
 flat dict with one value per described field, nested ones flattened with ``_``
@@ -24,9 +34,10 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import AsyncGenerator, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 import httpx
@@ -37,14 +48,20 @@ from ._http import AsyncSender, SyncSender
 from ._operations import ListOperation, ObjectOperation
 from ._params import string_values
 from ._parse import loads_page, page_errors
+from ._time import TimeInput, to_unix_seconds
 
 __all__ = [
+    "MAX_EMPTY_PAGES",
     "AsyncListPaginator",
+    "AuditLogBatch",
+    "AuditLogCheckpoint",
     "ListPage",
     "ListPaginator",
     "ListQuery",
     "ObjectQuery",
     "async_get_object",
+    "audit_log_batch",
+    "audit_log_start",
     "build_list_query",
     "build_object_query",
     "get_object",
@@ -54,6 +71,11 @@ __all__ = [
 logger = logging.getLogger("openai_org_usage")
 
 T = TypeVar("T")
+
+MAX_EMPTY_PAGES: Final = 100
+"""Empty pages in a row a token listing follows before it is a ``PaginationError``: the SDK
+follows ``next`` across empty pages, but a server sending distinct tokens for ever must not
+hold a client for ever."""
 
 
 @attrs.frozen
@@ -66,6 +88,7 @@ class ListPage(Generic[T]):
         first_id: The page's ``first_id``, if it sent one.
         last_id: The page's ``last_id``, if it sent one.
         attempts: How many times the request was sent, retries included.
+        next: The page's ``next`` token, if it sent one (token listings).
     """
 
     items: tuple[T, ...]
@@ -73,6 +96,7 @@ class ListPage(Generic[T]):
     first_id: str | None
     last_id: str | None
     attempts: int = 1
+    next: str | None = None
 
 
 @attrs.frozen
@@ -86,8 +110,10 @@ class ListQuery:
     filters: Mapping[str, Any]
 
     def request_kwargs(self, after: str | None) -> dict[str, Any]:
-        """The arguments of ``operation.build_request`` for the page after ``after``."""
-        return {**self.path, "limit": self.limit, "after": after, **self.filters}
+        """The arguments of ``operation.build_request`` for the page after the cursor
+        ``after`` (sent as the operation's ``cursor_parameter``: ``after`` or ``page``)."""
+        cursor = self.operation.cursor_parameter
+        return {**self.path, "limit": self.limit, cursor: after, **self.filters}
 
 
 def _plain(value: object) -> object:
@@ -114,7 +140,9 @@ def build_list_query(
     """Validate one list call's arguments, before any request.
 
     Checked in this order: the path parameters (``operation.path_parameters``), ``limit``,
-    ``after``, then each of ``filters`` in the order given; ``None`` leaves a filter off.
+    ``after`` (the starting cursor: an object ID, or a page token), then each of ``filters`` in
+    the order given; ``None`` leaves a filter off. A ``range`` filter's times become Unix
+    seconds here.
 
     Raises:
         InvalidParameterError: naming the parameter, the value and what is allowed.
@@ -133,7 +161,10 @@ def build_list_query(
     ):
         raise InvalidParameterError("limit", limit, _limit_range(maximum))
     if after is not None:
-        after = _id_text("after", after, "an object ID from an earlier listing")
+        if operation.cursor == "next":
+            after = _id_text("page", after, "a next token from an earlier listing")
+        else:
+            after = _id_text("after", after, "an object ID from an earlier listing")
     checked: dict[str, Any] = {}
     for name, value in filters.items():
         spec = operation.filters.get(name)
@@ -145,7 +176,9 @@ def build_list_query(
         if value is None:
             continue
         plain = _plain(value)
-        if spec.kind == "boolean":
+        if spec.kind == "range":
+            checked[name] = _range(name, value, spec.allowed)
+        elif spec.kind == "boolean":
             if not isinstance(value, bool):
                 raise InvalidParameterError(name, value, "True, False or None")
             checked[name] = value
@@ -171,6 +204,23 @@ def build_list_query(
                 )
             checked[name] = list(strings)
     return ListQuery(operation, checked_path, limit, after, checked)
+
+
+def _range(name: str, value: object, bounds: tuple[str, ...]) -> dict[str, int]:
+    """A ``range`` filter's bounds as Unix seconds, in ``bounds`` order (``gt``, ``gte`` ...)."""
+    allowed = f"a mapping of some of {', '.join(bounds)} to times (aware datetimes, ISO-8601 "
+    allowed += "strings, Unix seconds)"
+    if not isinstance(value, Mapping) or not value:
+        raise InvalidParameterError(name, value, allowed)
+    unknown = [key for key in value if key not in bounds]
+    if unknown:
+        raise InvalidParameterError(name, value, allowed, hint=f"unknown bound {unknown[0]!r}")
+    now = datetime.now(UTC)
+    return {
+        key: to_unix_seconds(value[key], param=f"{name}[{key}]", now=now)
+        for key in bounds
+        if key in value
+    }
 
 
 def _checked_path(
@@ -210,7 +260,7 @@ def parse_list_page(
     if not isinstance(has_more, bool):
         raise invalid(f"has_more must be true or false, found {found(has_more)}")
     ids: dict[str, str | None] = {}
-    for key in ("first_id", "last_id"):
+    for key in ("first_id", "last_id", "next"):
         value = body.get(key)
         if value is not None and not isinstance(value, str):
             raise invalid(f"{key} must be a string or null, found {found(value)}")
@@ -227,7 +277,7 @@ def parse_list_page(
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             problem = f"missing key {exc}" if isinstance(exc, KeyError) else str(exc)
             raise invalid(f"data[{index}] ({item_id}): {problem}") from exc
-    return ListPage(tuple(items), has_more, ids["first_id"], ids["last_id"], attempts)
+    return ListPage(tuple(items), has_more, ids["first_id"], ids["last_id"], attempts, ids["next"])
 
 
 class _Cursors:
@@ -243,6 +293,7 @@ class _Cursors:
         self.listed: set[str] = set()
         self.after = query.after
         self.done = False
+        self.empty_pages = 0
         # The senders' request type is the usage operations'; a list operation builds its
         # request the same way (``build_request``), which is all they use.
         self.operation: Any = query.operation
@@ -266,9 +317,11 @@ class _Cursors:
             if item_id in self.listed:
                 raise self._error(f"object {item_id!r} was already listed")
             self.listed.add(item_id)
+        operation = self.query.operation
+        if operation.cursor == "next":
+            return self._next_token(page)
         if not page.has_more or not page.items:
             return None
-        operation = self.query.operation
         cursor = page.last_id if operation.cursor == "last_id" else page.items[-1].id
         if not cursor:
             # What the SDK does too; said out loud, since objects may be missing.
@@ -283,6 +336,29 @@ class _Cursors:
             raise self._error(f"cursor {cursor[:40]!r} was already followed")
         self.sent.add(cursor)
         return cursor
+
+    def _next_token(self, page: ListPage[Any]) -> str | None:
+        """A token listing's next ``page``: followed across empty pages while ``has_more``."""
+        if not page.has_more:
+            return None
+        self.empty_pages = 0 if page.items else self.empty_pages + 1
+        token = page.next
+        if not token:
+            if not page.items:
+                raise self._error("an empty page says has_more but gives no next token")
+            logger.warning(
+                "%s: has_more is true but the page has no next token to continue from; "
+                "stopping after %d objects",
+                self.query.operation.name,
+                len(self.listed),
+            )
+            return None
+        if self.empty_pages > MAX_EMPTY_PAGES:
+            raise self._error(f"more than {MAX_EMPTY_PAGES} empty pages in a row")
+        if token in self.sent:
+            raise self._error(f"next token {token[:40]!r} was already followed")
+        self.sent.add(token)
+        return token
 
     def _error(self, problem: str) -> PaginationError:
         where = ", ".join(f"{k}={v}" for k, v in self.query.path.items())
@@ -439,3 +515,61 @@ async def async_get_object(query: ObjectQuery, sender: AsyncSender) -> Any:
     operation: Any = query.operation
     response, attempts = await sender.send_page(operation, query.request_kwargs())
     return parse_object(query.operation, response, attempts=attempts)
+
+
+# -- reading the audit log incrementally -------------------------------------------------------
+
+
+@attrs.frozen
+class AuditLogCheckpoint:
+    """Where an incremental read of the audit log stopped: pass it to the next
+    ``audit_logs_since`` call to get only what came after.
+
+    The API filters on whole seconds and lists newest first, so the checkpoint is the newest
+    event's ``effective_at`` and the IDs of the events read at that very second: the next read
+    asks for ``effective_at[gte]`` that second and leaves those IDs out. Plain data: store
+    ``effective_at`` and ``ids`` anywhere (a file, a table) and rebuild it.
+
+    Attributes:
+        effective_at: The newest ``effective_at`` read (Unix seconds).
+        ids: The IDs of the events at ``effective_at`` already read.
+    """
+
+    effective_at: int
+    ids: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class AuditLogBatch(Generic[T]):
+    """What one ``audit_logs_since`` call read.
+
+    Attributes:
+        events: The new events (``AuditLog`` models), in the server's order (newest first).
+        checkpoint: Where the next call starts.
+    """
+
+    events: tuple[T, ...]
+    checkpoint: AuditLogCheckpoint
+
+
+def audit_log_start(since: TimeInput | AuditLogCheckpoint) -> AuditLogCheckpoint:
+    """The checkpoint a read from ``since`` starts at (a time: nothing read at it yet).
+
+    Raises:
+        InvalidParameterError: ``since`` is not a time (``to_unix_seconds``) or a checkpoint.
+    """
+    if isinstance(since, AuditLogCheckpoint):
+        return since
+    return AuditLogCheckpoint(to_unix_seconds(since, param="since", now=datetime.now(UTC)))
+
+
+def audit_log_batch(start: AuditLogCheckpoint, listed: Iterable[Any]) -> AuditLogBatch[Any]:
+    """The events of ``listed`` (a listing from ``start.effective_at`` on) not read before
+    ``start``, and the checkpoint after them."""
+    skip = frozenset(start.ids)
+    events = tuple(e for e in listed if e.id not in skip)
+    newest = max((int(e.effective_at) for e in events), default=start.effective_at)
+    ids = [str(e.id) for e in events if int(e.effective_at) == newest]
+    if newest == start.effective_at:
+        ids = [*start.ids, *ids]
+    return AuditLogBatch(events, AuditLogCheckpoint(newest, tuple(ids)))

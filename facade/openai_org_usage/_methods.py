@@ -9,13 +9,15 @@ method does the same with ``build_list_query`` and ``_list``; each single-object
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from typing import Any, Literal
 
 from openai_org_usage_client.models import (
     AdminApiKey,
+    AuditLog,
     CostsResult,
+    HealthAlertRule,
     OrganizationSpendAlert,
     OrganizationSpendLimitResource,
     OrganizationUser,
@@ -90,6 +92,164 @@ ProjectApiKeysOwnerProjectAccess = Literal["active", "any", "inactive"]
 AdminApiKeysOrder = Literal["asc", "desc"]
 SpendAlertsOrder = Literal["asc", "desc"]
 ProjectSpendAlertsOrder = Literal["asc", "desc"]
+AuditLogsEffectiveAt = Literal["gt", "gte", "lt", "lte"]
+AuditLogsEventTypes = Literal[
+    "api_key.created",
+    "api_key.deleted",
+    "api_key.updated",
+    "certificate.created",
+    "certificate.deleted",
+    "certificate.updated",
+    "certificates.activated",
+    "certificates.deactivated",
+    "checkpoint.permission.created",
+    "checkpoint.permission.deleted",
+    "external_key.registered",
+    "external_key.removed",
+    "external_storage.registered",
+    "external_storage.removed",
+    "group.created",
+    "group.deleted",
+    "group.updated",
+    "invite.accepted",
+    "invite.deleted",
+    "invite.sent",
+    "ip_allowlist.config.activated",
+    "ip_allowlist.config.deactivated",
+    "ip_allowlist.created",
+    "ip_allowlist.deleted",
+    "ip_allowlist.updated",
+    "login.failed",
+    "login.succeeded",
+    "logout.failed",
+    "logout.succeeded",
+    "organization.updated",
+    "project.archived",
+    "project.created",
+    "project.deleted",
+    "project.updated",
+    "rate_limit.deleted",
+    "rate_limit.updated",
+    "resource.deleted",
+    "role.assignment.created",
+    "role.assignment.deleted",
+    "role.bound_to_resource",
+    "role.created",
+    "role.deleted",
+    "role.unbound_from_resource",
+    "role.updated",
+    "scim.disabled",
+    "scim.enabled",
+    "service_account.created",
+    "service_account.deleted",
+    "service_account.updated",
+    "tenant.admin_api_key.created",
+    "tenant.admin_api_key.deleted",
+    "tenant.admin_api_key.updated",
+    "tenant.ads_account.onboarding.redemption",
+    "tenant.api_organization_invite.deleted",
+    "tenant.api_organization_invite.upserted",
+    "tenant.billing.alerts.updated",
+    "tenant.billing.info.updated",
+    "tenant.billing.overage_limit.updated",
+    "tenant.chatgpt_access_token.revoked",
+    "tenant.chatgpt_workspace_invite.upserted",
+    "tenant.custom_role.created",
+    "tenant.custom_role.deleted",
+    "tenant.custom_role.updated",
+    "tenant.domains.migrated",
+    "tenant.group.created",
+    "tenant.group.deleted",
+    "tenant.group.member.added",
+    "tenant.group.member.removed",
+    "tenant.group.updated",
+    "tenant.membership.accepted",
+    "tenant.membership.declined",
+    "tenant.membership.revoked",
+    "tenant.metadata.updated",
+    "tenant.microsoft_entra_mapping.deleted",
+    "tenant.microsoft_entra_mapping.upserted",
+    "tenant.migration.completed",
+    "tenant.migration_rollout.status.updated",
+    "tenant.migration_rollout.tier.updated",
+    "tenant.policy.attached",
+    "tenant.policy.created",
+    "tenant.policy.deleted",
+    "tenant.policy.detached",
+    "tenant.policy.updated",
+    "tenant.principal_authentication_policy.resolved",
+    "tenant.product_access_policy.updated",
+    "tenant.project_api_key.created",
+    "tenant.resource_access.deleted",
+    "tenant.resource_access.updated",
+    "tenant.resource_role_assignment.created",
+    "tenant.resource_role_assignment.deleted",
+    "tenant.resource_share_grant.accepted",
+    "tenant.resource_share_grant.created",
+    "tenant.resource_share_grant.declined",
+    "tenant.resource_share_grant.deleted",
+    "tenant.resource_share_grant.revoked",
+    "tenant.resource_share_grant.updated",
+    "tenant.role.metadata.updated",
+    "tenant.role_assignment.created",
+    "tenant.role_assignment.deleted",
+    "tenant.scim.deletion.requested",
+    "tenant.scim.directory.created",
+    "tenant.scim.setup.started",
+    "tenant.service_account.deleted",
+    "tenant.service_account.token.revoked",
+    "tenant.service_account.updated",
+    "tenant.session_policy.created",
+    "tenant.session_policy.deleted",
+    "tenant.session_policy.updated",
+    "tenant.session_revocation.started",
+    "tenant.sso.migrated",
+    "tenant.sso_connection.created",
+    "tenant.sso_connection.deleted",
+    "tenant.sso_connection.setup.started",
+    "tenant.sso_connection.updated",
+    "tenant.third_party_app_policy.updated",
+    "tenant.trusted_access.application.submitted",
+    "tenant.trusted_access.business_verification.started",
+    "tenant.usage_limit.group.updated",
+    "tenant.usage_limit.increase_request.resolved",
+    "tenant.usage_limit.increase_request.updated",
+    "tenant.usage_limit.user.updated",
+    "tenant.usage_limit.workspace.updated",
+    "tenant.user.added",
+    "tenant.user.invited",
+    "tenant.user.looked_up",
+    "tenant.user.removed",
+    "tenant.user.updated",
+    "tenant.workload_identity.access_token.issued",
+    "tenant.workload_identity.binding.created",
+    "tenant.workload_identity.mapping.archived",
+    "tenant.workload_identity.mapping.created",
+    "tenant.workload_identity.mapping.updated",
+    "tenant.workload_identity.principal.provisioned",
+    "tenant.workload_identity.provider.archived",
+    "tenant.workload_identity.provider.created",
+    "tenant.workload_identity.provider.updated",
+    "tenant.workspace_invite_email_settings.updated",
+    "tunnel.created",
+    "tunnel.deleted",
+    "tunnel.updated",
+    "user.added",
+    "user.deleted",
+    "user.updated",
+    "workload_identity_provider.created",
+    "workload_identity_provider.deleted",
+    "workload_identity_provider.updated",
+    "workload_identity_provider_mapping.created",
+    "workload_identity_provider_mapping.deleted",
+    "workload_identity_provider_mapping.updated",
+]
+HealthAlertRulesType = Literal[
+    "error_rate", "prompt_cache_hit_rate", "rate_limit_utilization", "service_tier_fallback_rate"
+]
+ProjectHealthAlertRulesType = Literal[
+    "error_rate", "prompt_cache_hit_rate", "rate_limit_utilization", "service_tier_fallback_rate"
+]
 
 
 class UsageMethods:
@@ -1180,6 +1340,254 @@ class UsageMethods:
                 limit=limit,
                 after=after,
                 filters={"before": before},
+            )
+        )
+
+    def audit_logs(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        effective_at: Mapping[AuditLogsEffectiveAt, TimeInput] | None = None,
+        project_ids: str | Iterable[str] | None = None,
+        event_types: AuditLogsEventTypes | Iterable[AuditLogsEventTypes] | None = None,
+        actor_ids: str | Iterable[str] | None = None,
+        actor_emails: str | Iterable[str] | None = None,
+        resource_ids: str | Iterable[str] | None = None,
+        tenant_only: bool | None = None,
+        before: str | None = None,
+    ) -> ListPaginator[AuditLog]:
+        """List user actions and configuration changes within this organization.
+
+        Who changed what and when: key, rate-limit, project and membership changes, logins, and
+        more, one event each.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            effective_at: Only events whose `effective_at` (Unix seconds) is in this range, given by
+                any of `gt`, `gte`, `lt`, `lte`. A mapping of any of ``"gt"``, ``"gte"``, ``"lt"``,
+                ``"lte"`` to a time: an aware ``datetime``, a ``date``, an ISO-8601 string, Unix
+                seconds or a span back from now (``"7d"``); sent as ``effective_at[gte]=<Unix
+                seconds>``.
+            project_ids: Only events for these projects. One string or a list.
+            event_types: Only events with one of these `type`s, e.g. `project.created`. Any of
+                ``"api_key.created"``, ``"api_key.deleted"``, ``"api_key.updated"``,
+                ``"certificate.created"``, ``"certificate.deleted"``, ``"certificate.updated"``,
+                ``"certificates.activated"``, ``"certificates.deactivated"``,
+                ``"checkpoint.permission.created"``, ``"checkpoint.permission.deleted"``,
+                ``"external_key.registered"``, ``"external_key.removed"``,
+                ``"external_storage.registered"``, ``"external_storage.removed"``,
+                ``"group.created"``, ``"group.deleted"``, ``"group.updated"``,
+                ``"invite.accepted"``, ``"invite.deleted"``, ``"invite.sent"``,
+                ``"ip_allowlist.config.activated"``, ``"ip_allowlist.config.deactivated"``,
+                ``"ip_allowlist.created"``, ``"ip_allowlist.deleted"``, ``"ip_allowlist.updated"``,
+                ``"login.failed"``, ``"login.succeeded"``, ``"logout.failed"``,
+                ``"logout.succeeded"``, ``"organization.updated"``, ``"project.archived"``,
+                ``"project.created"``, ``"project.deleted"``, ``"project.updated"``,
+                ``"rate_limit.deleted"``, ``"rate_limit.updated"``, ``"resource.deleted"``,
+                ``"role.assignment.created"``, ``"role.assignment.deleted"``,
+                ``"role.bound_to_resource"``, ``"role.created"``, ``"role.deleted"``,
+                ``"role.unbound_from_resource"``, ``"role.updated"``, ``"scim.disabled"``,
+                ``"scim.enabled"``, ``"service_account.created"``, ``"service_account.deleted"``,
+                ``"service_account.updated"``, ``"tenant.admin_api_key.created"``,
+                ``"tenant.admin_api_key.deleted"``, ``"tenant.admin_api_key.updated"``,
+                ``"tenant.ads_account.onboarding.redemption"``,
+                ``"tenant.api_organization_invite.deleted"``,
+                ``"tenant.api_organization_invite.upserted"``, ``"tenant.billing.alerts.updated"``,
+                ``"tenant.billing.info.updated"``, ``"tenant.billing.overage_limit.updated"``,
+                ``"tenant.chatgpt_access_token.revoked"``,
+                ``"tenant.chatgpt_workspace_invite.upserted"``, ``"tenant.custom_role.created"``,
+                ``"tenant.custom_role.deleted"``, ``"tenant.custom_role.updated"``,
+                ``"tenant.domains.migrated"``, ``"tenant.group.created"``,
+                ``"tenant.group.deleted"``, ``"tenant.group.member.added"``,
+                ``"tenant.group.member.removed"``, ``"tenant.group.updated"``,
+                ``"tenant.membership.accepted"``, ``"tenant.membership.declined"``,
+                ``"tenant.membership.revoked"``, ``"tenant.metadata.updated"``,
+                ``"tenant.microsoft_entra_mapping.deleted"``,
+                ``"tenant.microsoft_entra_mapping.upserted"``, ``"tenant.migration.completed"``,
+                ``"tenant.migration_rollout.status.updated"``,
+                ``"tenant.migration_rollout.tier.updated"``, ``"tenant.policy.attached"``,
+                ``"tenant.policy.created"``, ``"tenant.policy.deleted"``,
+                ``"tenant.policy.detached"``, ``"tenant.policy.updated"``,
+                ``"tenant.principal_authentication_policy.resolved"``,
+                ``"tenant.product_access_policy.updated"``, ``"tenant.project_api_key.created"``,
+                ``"tenant.resource_access.deleted"``, ``"tenant.resource_access.updated"``,
+                ``"tenant.resource_role_assignment.created"``,
+                ``"tenant.resource_role_assignment.deleted"``,
+                ``"tenant.resource_share_grant.accepted"``,
+                ``"tenant.resource_share_grant.created"``,
+                ``"tenant.resource_share_grant.declined"``,
+                ``"tenant.resource_share_grant.deleted"``,
+                ``"tenant.resource_share_grant.revoked"``,
+                ``"tenant.resource_share_grant.updated"``, ``"tenant.role.metadata.updated"``,
+                ``"tenant.role_assignment.created"``, ``"tenant.role_assignment.deleted"``,
+                ``"tenant.scim.deletion.requested"``, ``"tenant.scim.directory.created"``,
+                ``"tenant.scim.setup.started"``, ``"tenant.service_account.deleted"``,
+                ``"tenant.service_account.token.revoked"``, ``"tenant.service_account.updated"``,
+                ``"tenant.session_policy.created"``, ``"tenant.session_policy.deleted"``,
+                ``"tenant.session_policy.updated"``, ``"tenant.session_revocation.started"``,
+                ``"tenant.sso.migrated"``, ``"tenant.sso_connection.created"``,
+                ``"tenant.sso_connection.deleted"``, ``"tenant.sso_connection.setup.started"``,
+                ``"tenant.sso_connection.updated"``, ``"tenant.third_party_app_policy.updated"``,
+                ``"tenant.trusted_access.application.submitted"``,
+                ``"tenant.trusted_access.business_verification.started"``,
+                ``"tenant.usage_limit.group.updated"``,
+                ``"tenant.usage_limit.increase_request.resolved"``,
+                ``"tenant.usage_limit.increase_request.updated"``,
+                ``"tenant.usage_limit.user.updated"``, ``"tenant.usage_limit.workspace.updated"``,
+                ``"tenant.user.added"``, ``"tenant.user.invited"``, ``"tenant.user.looked_up"``,
+                ``"tenant.user.removed"``, ``"tenant.user.updated"``,
+                ``"tenant.workload_identity.access_token.issued"``,
+                ``"tenant.workload_identity.binding.created"``,
+                ``"tenant.workload_identity.mapping.archived"``,
+                ``"tenant.workload_identity.mapping.created"``,
+                ``"tenant.workload_identity.mapping.updated"``,
+                ``"tenant.workload_identity.principal.provisioned"``,
+                ``"tenant.workload_identity.provider.archived"``,
+                ``"tenant.workload_identity.provider.created"``,
+                ``"tenant.workload_identity.provider.updated"``,
+                ``"tenant.workspace_invite_email_settings.updated"``, ``"tunnel.created"``,
+                ``"tunnel.deleted"``, ``"tunnel.updated"``, ``"user.added"``, ``"user.deleted"``,
+                ``"user.updated"``, ``"workload_identity_provider.created"``,
+                ``"workload_identity_provider.deleted"``, ``"workload_identity_provider.updated"``,
+                ``"workload_identity_provider_mapping.created"``,
+                ``"workload_identity_provider_mapping.deleted"``,
+                ``"workload_identity_provider_mapping.updated"``; one value or a list.
+            actor_ids: Only events performed by these actors (a user ID, a service account ID or an
+                API key tracking ID). One string or a list.
+            actor_emails: Only events performed by users with these emails. One string or a list.
+            resource_ids: Only events performed on these targets (a project ID, a key ID ...). One
+                string or a list.
+            tenant_only: Only tenant-scoped events of this organization (needed for events such as
+                `role.bound_to_resource`); then every event type given must be tenant-scoped. The
+                API's default: ``false``.
+            before: Cursor: the ID of the first event received; the page ends before it.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``AuditLog`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.audit_logs():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["audit_logs"],
+                limit=limit,
+                after=after,
+                filters={
+                    "effective_at": effective_at,
+                    "project_ids": project_ids,
+                    "event_types": event_types,
+                    "actor_ids": actor_ids,
+                    "actor_emails": actor_emails,
+                    "resource_ids": resource_ids,
+                    "tenant_only": tenant_only,
+                    "before": before,
+                },
+            )
+        )
+
+    def health_alert_rules(
+        self,
+        *,
+        limit: int | None = None,
+        page: str | None = None,
+        enabled: bool | None = None,
+        type_: HealthAlertRulesType | None = None,
+    ) -> ListPaginator[HealthAlertRule]:
+        """Lists the organization's health alert rules.
+
+        Rules that alert on the error rate, prompt cache hit rate, rate-limit use or service-tier
+        fallback rate of the organization's traffic. Pages may be empty while more follow.
+
+        Pages are fetched lazily, following each page's ``next`` token (sent as ``page``) while
+        ``has_more`` says so, across empty pages; a token the server repeats, or an empty page with
+        more to come but no token, is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 or more. Default: 20, the API's.
+            page: Start at this page token (a ``next`` from an earlier listing). Default: from the
+                first page.
+            enabled: Only enabled (true) or disabled (false) rules.
+            type_: Only rules with this condition type. One of ``"error_rate"``,
+                ``"prompt_cache_hit_rate"``, ``"rate_limit_utilization"``,
+                ``"service_tier_fallback_rate"``.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``HealthAlertRule`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.health_alert_rules():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["health_alert_rules"],
+                limit=limit,
+                after=page,
+                filters={"enabled": enabled, "type_": type_},
+            )
+        )
+
+    def project_health_alert_rules(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        page: str | None = None,
+        enabled: bool | None = None,
+        type_: ProjectHealthAlertRulesType | None = None,
+    ) -> ListPaginator[HealthAlertRule]:
+        """Lists a project's health alert rules.
+
+        Rules owned by one project, their filters bound to it. Pages may be empty while more follow.
+
+        Pages are fetched lazily, following each page's ``next`` token (sent as ``page``) while
+        ``has_more`` says so, across empty pages; a token the server repeats, or an empty page with
+        more to come but no token, is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 or more. Default: 20, the API's.
+            page: Start at this page token (a ``next`` from an earlier listing). Default: from the
+                first page.
+            enabled: Only enabled (true) or disabled (false) rules.
+            type_: Only rules with this condition type. One of ``"error_rate"``,
+                ``"prompt_cache_hit_rate"``, ``"rate_limit_utilization"``,
+                ``"service_tier_fallback_rate"``.
+
+        Returns:
+            A lazy ``ListPaginator`` of ``HealthAlertRule`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            for item in client.project_health_alert_rules("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_health_alert_rules"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=page,
+                filters={"enabled": enabled, "type_": type_},
             )
         )
 
@@ -2333,6 +2741,254 @@ class AsyncUsageMethods:
                 limit=limit,
                 after=after,
                 filters={"before": before},
+            )
+        )
+
+    def audit_logs(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        effective_at: Mapping[AuditLogsEffectiveAt, TimeInput] | None = None,
+        project_ids: str | Iterable[str] | None = None,
+        event_types: AuditLogsEventTypes | Iterable[AuditLogsEventTypes] | None = None,
+        actor_ids: str | Iterable[str] | None = None,
+        actor_emails: str | Iterable[str] | None = None,
+        resource_ids: str | Iterable[str] | None = None,
+        tenant_only: bool | None = None,
+        before: str | None = None,
+    ) -> AsyncListPaginator[AuditLog]:
+        """List user actions and configuration changes within this organization.
+
+        Who changed what and when: key, rate-limit, project and membership changes, logins, and
+        more, one event each.
+
+        Pages are fetched lazily, following ``after`` cursors while ``has_more`` says so; a cursor
+        the server repeats is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 to 100. Default: 100, so the fewest requests.
+            after: Start after this object ID (a cursor from an earlier listing). Default: from the
+                first object.
+            effective_at: Only events whose `effective_at` (Unix seconds) is in this range, given by
+                any of `gt`, `gte`, `lt`, `lte`. A mapping of any of ``"gt"``, ``"gte"``, ``"lt"``,
+                ``"lte"`` to a time: an aware ``datetime``, a ``date``, an ISO-8601 string, Unix
+                seconds or a span back from now (``"7d"``); sent as ``effective_at[gte]=<Unix
+                seconds>``.
+            project_ids: Only events for these projects. One string or a list.
+            event_types: Only events with one of these `type`s, e.g. `project.created`. Any of
+                ``"api_key.created"``, ``"api_key.deleted"``, ``"api_key.updated"``,
+                ``"certificate.created"``, ``"certificate.deleted"``, ``"certificate.updated"``,
+                ``"certificates.activated"``, ``"certificates.deactivated"``,
+                ``"checkpoint.permission.created"``, ``"checkpoint.permission.deleted"``,
+                ``"external_key.registered"``, ``"external_key.removed"``,
+                ``"external_storage.registered"``, ``"external_storage.removed"``,
+                ``"group.created"``, ``"group.deleted"``, ``"group.updated"``,
+                ``"invite.accepted"``, ``"invite.deleted"``, ``"invite.sent"``,
+                ``"ip_allowlist.config.activated"``, ``"ip_allowlist.config.deactivated"``,
+                ``"ip_allowlist.created"``, ``"ip_allowlist.deleted"``, ``"ip_allowlist.updated"``,
+                ``"login.failed"``, ``"login.succeeded"``, ``"logout.failed"``,
+                ``"logout.succeeded"``, ``"organization.updated"``, ``"project.archived"``,
+                ``"project.created"``, ``"project.deleted"``, ``"project.updated"``,
+                ``"rate_limit.deleted"``, ``"rate_limit.updated"``, ``"resource.deleted"``,
+                ``"role.assignment.created"``, ``"role.assignment.deleted"``,
+                ``"role.bound_to_resource"``, ``"role.created"``, ``"role.deleted"``,
+                ``"role.unbound_from_resource"``, ``"role.updated"``, ``"scim.disabled"``,
+                ``"scim.enabled"``, ``"service_account.created"``, ``"service_account.deleted"``,
+                ``"service_account.updated"``, ``"tenant.admin_api_key.created"``,
+                ``"tenant.admin_api_key.deleted"``, ``"tenant.admin_api_key.updated"``,
+                ``"tenant.ads_account.onboarding.redemption"``,
+                ``"tenant.api_organization_invite.deleted"``,
+                ``"tenant.api_organization_invite.upserted"``, ``"tenant.billing.alerts.updated"``,
+                ``"tenant.billing.info.updated"``, ``"tenant.billing.overage_limit.updated"``,
+                ``"tenant.chatgpt_access_token.revoked"``,
+                ``"tenant.chatgpt_workspace_invite.upserted"``, ``"tenant.custom_role.created"``,
+                ``"tenant.custom_role.deleted"``, ``"tenant.custom_role.updated"``,
+                ``"tenant.domains.migrated"``, ``"tenant.group.created"``,
+                ``"tenant.group.deleted"``, ``"tenant.group.member.added"``,
+                ``"tenant.group.member.removed"``, ``"tenant.group.updated"``,
+                ``"tenant.membership.accepted"``, ``"tenant.membership.declined"``,
+                ``"tenant.membership.revoked"``, ``"tenant.metadata.updated"``,
+                ``"tenant.microsoft_entra_mapping.deleted"``,
+                ``"tenant.microsoft_entra_mapping.upserted"``, ``"tenant.migration.completed"``,
+                ``"tenant.migration_rollout.status.updated"``,
+                ``"tenant.migration_rollout.tier.updated"``, ``"tenant.policy.attached"``,
+                ``"tenant.policy.created"``, ``"tenant.policy.deleted"``,
+                ``"tenant.policy.detached"``, ``"tenant.policy.updated"``,
+                ``"tenant.principal_authentication_policy.resolved"``,
+                ``"tenant.product_access_policy.updated"``, ``"tenant.project_api_key.created"``,
+                ``"tenant.resource_access.deleted"``, ``"tenant.resource_access.updated"``,
+                ``"tenant.resource_role_assignment.created"``,
+                ``"tenant.resource_role_assignment.deleted"``,
+                ``"tenant.resource_share_grant.accepted"``,
+                ``"tenant.resource_share_grant.created"``,
+                ``"tenant.resource_share_grant.declined"``,
+                ``"tenant.resource_share_grant.deleted"``,
+                ``"tenant.resource_share_grant.revoked"``,
+                ``"tenant.resource_share_grant.updated"``, ``"tenant.role.metadata.updated"``,
+                ``"tenant.role_assignment.created"``, ``"tenant.role_assignment.deleted"``,
+                ``"tenant.scim.deletion.requested"``, ``"tenant.scim.directory.created"``,
+                ``"tenant.scim.setup.started"``, ``"tenant.service_account.deleted"``,
+                ``"tenant.service_account.token.revoked"``, ``"tenant.service_account.updated"``,
+                ``"tenant.session_policy.created"``, ``"tenant.session_policy.deleted"``,
+                ``"tenant.session_policy.updated"``, ``"tenant.session_revocation.started"``,
+                ``"tenant.sso.migrated"``, ``"tenant.sso_connection.created"``,
+                ``"tenant.sso_connection.deleted"``, ``"tenant.sso_connection.setup.started"``,
+                ``"tenant.sso_connection.updated"``, ``"tenant.third_party_app_policy.updated"``,
+                ``"tenant.trusted_access.application.submitted"``,
+                ``"tenant.trusted_access.business_verification.started"``,
+                ``"tenant.usage_limit.group.updated"``,
+                ``"tenant.usage_limit.increase_request.resolved"``,
+                ``"tenant.usage_limit.increase_request.updated"``,
+                ``"tenant.usage_limit.user.updated"``, ``"tenant.usage_limit.workspace.updated"``,
+                ``"tenant.user.added"``, ``"tenant.user.invited"``, ``"tenant.user.looked_up"``,
+                ``"tenant.user.removed"``, ``"tenant.user.updated"``,
+                ``"tenant.workload_identity.access_token.issued"``,
+                ``"tenant.workload_identity.binding.created"``,
+                ``"tenant.workload_identity.mapping.archived"``,
+                ``"tenant.workload_identity.mapping.created"``,
+                ``"tenant.workload_identity.mapping.updated"``,
+                ``"tenant.workload_identity.principal.provisioned"``,
+                ``"tenant.workload_identity.provider.archived"``,
+                ``"tenant.workload_identity.provider.created"``,
+                ``"tenant.workload_identity.provider.updated"``,
+                ``"tenant.workspace_invite_email_settings.updated"``, ``"tunnel.created"``,
+                ``"tunnel.deleted"``, ``"tunnel.updated"``, ``"user.added"``, ``"user.deleted"``,
+                ``"user.updated"``, ``"workload_identity_provider.created"``,
+                ``"workload_identity_provider.deleted"``, ``"workload_identity_provider.updated"``,
+                ``"workload_identity_provider_mapping.created"``,
+                ``"workload_identity_provider_mapping.deleted"``,
+                ``"workload_identity_provider_mapping.updated"``; one value or a list.
+            actor_ids: Only events performed by these actors (a user ID, a service account ID or an
+                API key tracking ID). One string or a list.
+            actor_emails: Only events performed by users with these emails. One string or a list.
+            resource_ids: Only events performed on these targets (a project ID, a key ID ...). One
+                string or a list.
+            tenant_only: Only tenant-scoped events of this organization (needed for events such as
+                `role.bound_to_resource`); then every event type given must be tenant-scoped. The
+                API's default: ``false``.
+            before: Cursor: the ID of the first event received; the page ends before it.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``AuditLog`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.audit_logs():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["audit_logs"],
+                limit=limit,
+                after=after,
+                filters={
+                    "effective_at": effective_at,
+                    "project_ids": project_ids,
+                    "event_types": event_types,
+                    "actor_ids": actor_ids,
+                    "actor_emails": actor_emails,
+                    "resource_ids": resource_ids,
+                    "tenant_only": tenant_only,
+                    "before": before,
+                },
+            )
+        )
+
+    def health_alert_rules(
+        self,
+        *,
+        limit: int | None = None,
+        page: str | None = None,
+        enabled: bool | None = None,
+        type_: HealthAlertRulesType | None = None,
+    ) -> AsyncListPaginator[HealthAlertRule]:
+        """Lists the organization's health alert rules.
+
+        Rules that alert on the error rate, prompt cache hit rate, rate-limit use or service-tier
+        fallback rate of the organization's traffic. Pages may be empty while more follow.
+
+        Pages are fetched lazily, following each page's ``next`` token (sent as ``page``) while
+        ``has_more`` says so, across empty pages; a token the server repeats, or an empty page with
+        more to come but no token, is a ``PaginationError``, never a loop.
+
+        Args:
+            limit: Items per page, 1 or more. Default: 20, the API's.
+            page: Start at this page token (a ``next`` from an earlier listing). Default: from the
+                first page.
+            enabled: Only enabled (true) or disabled (false) rules.
+            type_: Only rules with this condition type. One of ``"error_rate"``,
+                ``"prompt_cache_hit_rate"``, ``"rate_limit_utilization"``,
+                ``"service_tier_fallback_rate"``.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``HealthAlertRule`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.health_alert_rules():
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["health_alert_rules"],
+                limit=limit,
+                after=page,
+                filters={"enabled": enabled, "type_": type_},
+            )
+        )
+
+    def project_health_alert_rules(
+        self,
+        project_id: str,
+        *,
+        limit: int | None = None,
+        page: str | None = None,
+        enabled: bool | None = None,
+        type_: ProjectHealthAlertRulesType | None = None,
+    ) -> AsyncListPaginator[HealthAlertRule]:
+        """Lists a project's health alert rules.
+
+        Rules owned by one project, their filters bound to it. Pages may be empty while more follow.
+
+        Pages are fetched lazily, following each page's ``next`` token (sent as ``page``) while
+        ``has_more`` says so, across empty pages; a token the server repeats, or an empty page with
+        more to come but no token, is a ``PaginationError``, never a loop.
+
+        Args:
+            project_id: The ``project_id`` of the path (sent URL-encoded).
+            limit: Items per page, 1 or more. Default: 20, the API's.
+            page: Start at this page token (a ``next`` from an earlier listing). Default: from the
+                first page.
+            enabled: Only enabled (true) or disabled (false) rules.
+            type_: Only rules with this condition type. One of ``"error_rate"``,
+                ``"prompt_cache_hit_rate"``, ``"rate_limit_utilization"``,
+                ``"service_tier_fallback_rate"``.
+
+        Returns:
+            A lazy ``AsyncListPaginator`` of ``HealthAlertRule`` objects.
+
+        Raises:
+            InvalidParameterError: an argument is not allowed (raised before any request).
+
+        Example::
+
+            async for item in client.project_health_alert_rules("project_abc"):
+                print(item.id)
+        """
+        return self._list(
+            build_list_query(
+                LISTS["project_health_alert_rules"],
+                path={"project_id": project_id},
+                limit=limit,
+                after=page,
+                filters={"enabled": enabled, "type_": type_},
             )
         )
 

@@ -113,12 +113,26 @@ class Field:
 
 @attrs.frozen
 class Parameter:
-    """One query parameter of the request, with the default the request builder sends."""
+    """One query parameter of the request, with the default the request builder sends.
+
+    Attributes:
+        name: The keyword ``build_request`` (and the generated builder) takes it under.
+        required: The request needs it.
+        default: What is sent when it is not given (None: nothing).
+        array: A list, sent as the key repeated.
+        wire: The query key (``project_ids[]`` for ``project_ids``, ``type`` for ``type_``).
+        style: ``form`` (``wire=v``) or ``deepObject`` (a mapping, sent as ``wire[key]=v``:
+            ``effective_at[gte]=...``). The generated client ignores ``deepObject`` and sends
+            the bare keys (``gte=...``), which the API does not read: this table is what the
+            facade sends.
+    """
 
     name: str
     required: bool
     default: str | int | bool | None
     array: bool
+    wire: str = ""
+    style: Literal["form", "deepObject"] = "form"
 
 
 @attrs.frozen
@@ -199,7 +213,14 @@ def _query(
             if param.required:
                 raise TypeError(f"{name}: missing required parameter {param.name!r}")
             continue
-        params[param.name] = list(value) if param.array else value
+        wire = param.wire or param.name
+        if param.style == "deepObject":
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{name}: {param.name!r} must be a mapping")
+            for key, inner in value.items():
+                params[f"{wire}[{key}]"] = inner
+        else:
+            params[wire] = list(value) if param.array else value
     return params
 
 
@@ -249,7 +270,10 @@ def _limits_of(spec: OperationSpec) -> Mapping[str, tuple[int, int]]:
 
 
 def _parameters(specs: tuple[ParameterSpec, ...]) -> tuple[Parameter, ...]:
-    return tuple(Parameter(p["name"], p["required"], p["default"], p["array"]) for p in specs)
+    return tuple(
+        Parameter(p["name"], p["required"], p["default"], p["array"], p["wire"], p["style"])
+        for p in specs
+    )
 
 
 def _endpoint(spec: EndpointSpec) -> dict[str, Any]:
@@ -295,14 +319,16 @@ class ListFilter:
     Attributes:
         name: The query parameter (also the method's keyword argument).
         kind: ``boolean``; ``string`` (one string); ``strings`` (one or a list); ``choice``
-            (one of ``allowed``); ``choices`` (one or a list of ``allowed``).
-        allowed: The allowed values of a ``choice`` or ``choices`` filter, sorted; else empty.
+            (one of ``allowed``); ``choices`` (one or a list of ``allowed``); ``range`` (a
+            mapping from some of ``allowed``, the bounds, to Unix seconds: a deepObject).
+        allowed: The allowed values of a ``choice`` or ``choices`` filter, or the bounds of a
+            ``range`` (``gt``, ``gte``, ``lt``, ``lte``), sorted; else empty.
         default: What the API assumes when the filter is not sent.
         description: From the spec.
     """
 
     name: str
-    kind: Literal["boolean", "string", "strings", "choice", "choices"]
+    kind: Literal["boolean", "string", "strings", "choice", "choices", "range"]
     allowed: tuple[str, ...] = ()
     default: str | int | bool | None = None
     description: str = ""
@@ -310,7 +336,8 @@ class ListFilter:
 
 @attrs.frozen
 class ListOperation(_Endpoint, Generic[R]):
-    """Everything the package knows about one list operation (projects, users, keys ...).
+    """Everything the package knows about one list operation (projects, users, keys, audit
+    logs, health alert rules ...).
 
     Attributes:
         name: The client method name.
@@ -320,10 +347,13 @@ class ListOperation(_Endpoint, Generic[R]):
         description: The spec's description (may be empty).
         page_cls: The generated page model.
         item_cls: The generated model of one listed object.
-        item_object: The objects' ``object`` value.
+        item_object: The objects' ``object`` value; None for objects without one (audit log
+            events).
         path_parameters: The placeholders of ``path``, in order.
-        cursor: Where the next ``after`` comes from: ``last_id`` (the page's) or ``item_id``
-            (the ``id`` of the page's last object).
+        cursor: Where the next cursor comes from: ``last_id`` (the page's) or ``item_id``
+            (the ``id`` of the page's last object), both sent as ``after``; or ``next`` (the
+            page's token, sent as ``page``; pages may be empty while more follow).
+        cursor_parameter: The query parameter the cursor is sent as (``after``, ``page``).
         page_size: ``(default, maximum)`` objects per page; maximum None when the API
             documents none. The minimum is 1.
         filters: The filter parameters by name, in spec order.
@@ -335,9 +365,10 @@ class ListOperation(_Endpoint, Generic[R]):
     """
 
     item_cls: type[R]
-    item_object: str
+    item_object: str | None
     path_parameters: tuple[str, ...]
-    cursor: Literal["last_id", "item_id"]
+    cursor: Literal["last_id", "item_id", "next"]
+    cursor_parameter: str
     page_size: tuple[int, int | None]
     filters: Mapping[str, ListFilter]
     columns: tuple[ItemColumn, ...]
@@ -360,7 +391,9 @@ class ListOperation(_Endpoint, Generic[R]):
         """Method, URL and query of one request, as the generated client would send it.
 
         Path parameters are URL-encoded into the path (a ``/`` in an ID cannot reach another
-        endpoint); query parameters as in ``Operation.build_request``.
+        endpoint); query parameters as in ``Operation.build_request``, under their wire names
+        (``project_ids[]``), a ``deepObject`` one as ``effective_at[gte]``: there, and only
+        there, this differs from the generated builder, which sends the bare ``gte``.
 
         Raises:
             TypeError: an unknown or missing required argument.
@@ -442,6 +475,7 @@ def _list_operation(spec: ListOperationSpec) -> ListOperation[Any]:
         item_object=spec["item_object"],
         path_parameters=spec["path_parameters"],
         cursor=spec["cursor"],
+        cursor_parameter=spec["cursor_parameter"],
         page_size=(size["default"], size["maximum"]),
         filters={
             f["name"]: ListFilter(f["name"], f["kind"], f["values"], f["default"], f["description"])

@@ -52,9 +52,17 @@ class FilterSpec(TypedDict):
 
 
 class ParameterSpec(TypedDict):
-    """One query parameter, in the order the spec (and so the generated client) sends them."""
+    """One query parameter, in the order the spec (and so the generated client) sends them.
+
+    ``name`` is the generated builder's keyword (``project_ids``, ``type_``), ``wire`` the key
+    on the wire (``project_ids[]``, ``type``). ``style`` ``form`` sends ``wire=v`` (a list as the
+    key repeated); ``deepObject`` sends a mapping as ``wire[key]=v`` (``effective_at[gte]=...``),
+    which the generated client does not do (it sends the bare ``gte=...``).
+    """
 
     name: str
+    wire: str
+    style: Literal["form", "deepObject"]
     required: bool
     default: str | int | bool | None
     array: bool
@@ -108,20 +116,25 @@ class ListFilterSpec(TypedDict):
     """One filter parameter of a list operation."""
 
     name: str
-    kind: Literal["boolean", "string", "strings", "choice", "choices"]
+    kind: Literal["boolean", "string", "strings", "choice", "choices", "range"]
     values: tuple[str, ...]
     default: str | int | bool | None
     description: str
 
 
 class ListOperationSpec(EndpointSpec):
-    """One list operation of the spec fragment, paged by object ID, not in time buckets
-    (``fields``: its item's)."""
+    """One list operation of the spec fragment, paged by a cursor, not in time buckets
+    (``fields``: its item's; ``item_object`` None for items without an ``object`` field).
+
+    ``cursor`` says where the next cursor comes from (``last_id`` of the page, the last item's
+    ``id``, or the page's ``next`` token), ``cursor_parameter`` what it is sent as (``after``,
+    or ``page`` for ``next``)."""
 
     item_class: str
-    item_object: str
+    item_object: str | None
     path_parameters: tuple[str, ...]
-    cursor: Literal["last_id", "item_id"]
+    cursor: Literal["last_id", "item_id", "next"]
+    cursor_parameter: str
     page_size: PageSizeSpec
     filters: tuple[ListFilterSpec, ...]
 

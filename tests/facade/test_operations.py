@@ -386,9 +386,11 @@ def test_lists_are_the_fragment_paths_whose_pages_have_no_buckets() -> None:
 def list_argument_sets(name: str) -> list[dict[str, Any]]:
     op = LISTS[name]
     path = {p: f"{p}_1" for p in op.path_parameters}
-    every: dict[str, Any] = {**path, "limit": 7, "after": "obj_9"}
+    every: dict[str, Any] = {**path, "limit": 7, op.cursor_parameter: "obj_9"}
     for f in op.filters.values():
-        if f.kind == "boolean":
+        if f.kind == "range":
+            every[f.name] = {"gte": 1_790_000_000, "lt": 1_800_000_000}
+        elif f.kind == "boolean":
             every[f.name] = True
         elif f.kind in ("choice", "string"):
             every[f.name] = f.allowed[-1] if f.allowed else "x"
@@ -398,6 +400,9 @@ def list_argument_sets(name: str) -> list[dict[str, Any]]:
     for f in op.filters.values():
         if f.kind == "boolean":
             sets.append({**path, f.name: False})
+        if f.kind == "range":
+            sets.extend({**path, f.name: {bound: 1_790_000_000}} for bound in f.allowed)
+            continue
         for value in f.allowed:
             sets.append({**path, f.name: [value] if f.kind == "choices" else value})
     return sets
@@ -409,11 +414,37 @@ def test_list_requests_are_the_generated_clients(name: str) -> None:
     module = importlib.import_module(LIST_SPECS[name]["api_module"])
     builder = getattr(module, "_get_kwargs", None)
     assert builder is not None, f"{LIST_SPECS[name]['api_module']} has no _get_kwargs"
+    deep = [p for p in op.parameters if p.style == "deepObject"]
     for kwargs in list_argument_sets(name):
-        generated = builder(**kwargs)
+        generated = builder(**generated_arguments(name, kwargs))
         ours = op.build_request(**kwargs)
+        for param in deep:
+            # KNOWN WRONG in the generated client: openapi-python-client 0.29.1 ignores
+            # `style: deepObject` and sends `effective_at={"gte": 1}` as the bare `gte=1`,
+            # which the API does not read. The facade sends `effective_at[gte]=1` (the SDK's
+            # encoding). Compared here as exactly that difference, so a generator that starts
+            # doing it right fails this line and the workaround can go.
+            sent = kwargs.get(param.name)
+            if sent is None:
+                continue
+            for key, value in sent.items():
+                assert generated["params"].pop(key) == value, f"{name}: {key} (bare) changed"
+                assert ours["params"].pop(f"{param.wire}[{key}]") == value, name
         assert ours == generated, f"{name}: {kwargs}: {generated} != {ours}; {REGENERATE}"
         assert list(ours["params"]) == list(generated["params"]), name
+
+
+def generated_arguments(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` as the generated builder takes them: a deepObject as its generated model."""
+    op = LISTS[name]
+    module = importlib.import_module(LIST_SPECS[name]["api_module"])
+    hints = typing.get_type_hints(module._get_kwargs)
+    out = dict(kwargs)
+    for param in op.parameters:
+        if param.style == "deepObject" and param.name in out:
+            [cls] = [a for a in typing.get_args(hints[param.name]) if hasattr(a, "from_dict")]
+            out[param.name] = cls.from_dict(out[param.name])
+    return out
 
 
 @pytest.mark.parametrize("name", LIST_NAMES)
@@ -441,16 +472,19 @@ def test_list_classes_and_paging_come_from_the_fragment(name: str) -> None:
     raw = SPEC["paths"][op.path]["get"]
     params = {p["name"]: p for p in raw["parameters"]}
     item = fragment_page_items(op.path)
-    assert op.item_object == item["properties"]["object"]["enum"][0]
-    assert op.cursor == params["after"]["x-cursor"]
+    if "object" in item["properties"]:
+        assert op.item_object == item["properties"]["object"]["enum"][0]
+    else:
+        assert op.item_object is None  # an audit log event has no `object`
+    assert op.cursor == params[op.cursor_parameter]["x-cursor"]
     limit = params["limit"]["schema"]
     assert op.page_size == (limit["default"], limit.get("maximum"))
     assert limit["minimum"] == 1
     assert op.path_parameters == tuple(p["name"] for p in raw["parameters"] if p["in"] == "path")
-    assert set(op.filters) == {p["name"] for p in raw["parameters"] if p["in"] == "query"} - {
-        "limit",
-        "after",
-    }
+    wire = {p.name: p.wire for p in op.parameters}
+    assert {wire[f] for f in op.filters} == {
+        p["name"] for p in raw["parameters"] if p["in"] == "query"
+    } - {"limit", op.cursor_parameter}
     assert "id" in {f.name for f in attrs.fields(op.item_cls)}
 
 
@@ -474,7 +508,7 @@ def test_list_methods_are_generated_on_both_clients() -> None:
                 "self",
                 *op.path_parameters,
                 "limit",
-                "after",
+                op.cursor_parameter,
                 *op.filters,
             ], name
             assert all(params[p].kind is inspect.Parameter.KEYWORD_ONLY for p in op.filters)

@@ -43,6 +43,8 @@ PUBLIC_NAMES = [
     "AsyncListPaginator",
     "AsyncPaginator",
     "AsyncUsageClient",
+    "AuditLogBatch",
+    "AuditLogCheckpoint",
     "AuthenticationError",
     "BadRequestError",
     "Bucket",

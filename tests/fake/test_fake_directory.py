@@ -67,7 +67,8 @@ def test_every_list_of_the_fragment_is_served_in_its_shape(
         for obj in body["data"]:
             assert set(item["required"]) <= set(obj), (path, obj)
             assert set(obj) <= set(item["properties"]), (path, obj)
-            assert obj["object"] == item["properties"]["object"]["enum"][0]
+            if "object" in item["properties"]:  # an audit log event has none
+                assert obj["object"] == item["properties"]["object"]["enum"][0]
         # The generated client parses it.
         op = next(o for o in LISTS.values() if o.path == path)
         parsed = op.page_cls.from_dict(body)

@@ -158,3 +158,66 @@ def test_sdk_reads_spend_limits_alerts_and_rate_limits(sdk: Any, fake: FakeUsage
     ]
     limits = list(organization.projects.rate_limits.list_rate_limits(project, limit=5))
     assert sorted(r.model for r in limits) == sorted(fake.org.models)
+
+
+# -- audit log and health alert rules ----------------------------------------------------------
+
+
+def test_audit_events_are_the_key_and_limit_changes(
+    fake: FakeUsageAPI, client: UsageClient
+) -> None:
+    events = client.audit_logs().to_list()
+    now = int(DEFAULT_NOW.timestamp())
+    assert all(now - 30 * 86_400 <= e.effective_at < now for e in events)
+    stamps = [(e.effective_at, e.id) for e in events]
+    assert stamps == sorted(stamps, key=lambda s: (-s[0], s[1]))  # newest first
+    keys = {k["id"] for keys in fake.directory.project_keys.values() for k in keys}
+    created = [e for e in events if e.type_ == "api_key.created"]
+    assert created
+    assert all(e.api_key_created.id in keys for e in created)
+    limited = set(fake.governance.get().key_limits)
+    assert {e.api_key_updated.id for e in events if e.type_ == "api_key.updated"} == limited
+    project = fake.org.projects[0]
+    served = {r.id: r for r in client.project_rate_limits(project)}
+    for event in (e for e in events if e.type_ == "rate_limit.updated"):
+        changes = event.rate_limit_updated.changes_requested
+        assert event.project.id == project
+        limit = served[event.rate_limit_updated.id]
+        assert changes.max_requests_per_1_minute == limit.max_requests_per_1_minute
+
+
+def test_audit_filters_are_honoured(client: UsageClient) -> None:
+    events = client.audit_logs().to_list()
+    middle = sorted(e.effective_at for e in events)[len(events) // 2]
+    newer = client.audit_logs(effective_at={"gte": middle}).to_list()
+    assert [e.id for e in newer] == [e.id for e in events if e.effective_at >= middle]
+    older = client.audit_logs(effective_at={"lt": middle}, limit=2).to_list()
+    assert [e.id for e in older] == [e.id for e in events if e.effective_at < middle]
+    by_type = client.audit_logs(event_types="api_key.deleted").to_list()
+    assert by_type
+    assert {e.type_ for e in by_type} == {"api_key.deleted"}
+    target = events[0]
+    resource = getattr(target, target.type_.replace(".", "_")).id
+    assert [e.id for e in client.audit_logs(resource_ids=resource)] == [
+        e.id for e in events if getattr(e, e.type_.replace(".", "_")).id == resource
+    ]
+    owner = target.actor.session or target.actor.api_key
+    assert client.audit_logs(actor_emails=owner.user.email).to_list()
+    assert client.audit_logs(project_ids=["proj_none"]).to_list() == []
+    assert client.audit_logs(tenant_only=True).to_list() == []
+
+
+def test_health_rules_page_with_empty_pages_between(
+    fake: FakeUsageAPI, client: UsageClient
+) -> None:
+    pages = list(client.health_alert_rules(limit=1).pages())
+    assert [len(p.items) for p in pages] == [1, 0, 1, 0, 1]
+    assert [p.next is not None for p in pages] == [True, True, True, True, False]
+    assert [len(p.items) for p in client.health_alert_rules(limit=1).pages()] == [1, 0, 1, 0, 1]
+    kinds = {r.condition.type_ for r in client.health_alert_rules(type_="error_rate")}
+    assert kinds == {"error_rate"}
+    assert not any(not r.enabled for r in client.health_alert_rules(enabled=True))
+    for project in fake.org.projects:
+        rules = client.project_health_alert_rules(project).to_list()
+        assert len(rules) == 2
+        assert all(r.filters.project_ids == [project] for r in rules)

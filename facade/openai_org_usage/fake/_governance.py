@@ -1,4 +1,5 @@
-"""The synthetic organization's cost governance: spend limits, spend alerts and rate limits.
+"""The synthetic organization's cost governance: spend limits, spend alerts, rate limits, the
+audit log and health alert rules.
 
 Served at ``/organization/spend_limit``, ``/organization/projects/{id}/spend_limit``,
 ``/organization/spend_alerts``, ``/organization/projects/{id}/spend_alerts`` and
@@ -17,6 +18,15 @@ month-to-date spend is what ``/organization/costs`` answers from the first of th
 - The project key with the most month-to-date spend has its own limit, below that spend:
   ``enforcing``. The next one has a limit it is not near (``inactive``); the others have none.
 - Every project has a rate limit per model the organization uses, paged like the lists.
+- The audit log (``/organization/audit_logs``) holds the key and limit changes behind all
+  this, within the last ``AUDIT_DAYS`` days before ``now``, newest first: the creation of the
+  first project keys, an update of each key with a spend limit, a deleted key, and the owner's
+  changes to the first project's first rate limits (to the values that endpoint serves). Every
+  filter is honoured (``effective_at[gte]`` ... as deepObject, the ``[]`` arrays) and it pages
+  by ID like the lists.
+- Health alert rules (``/organization/health/alert_rules`` and per project): three for the
+  organization, two per project, paged by token (``page`` / ``next``) with an empty page
+  between any two full ones, as the API may do (``health_pages``).
 
 Built lazily, on the first request that needs it (computing a month of costs takes the fake
 about 10 ms, which most fakes never need). Deterministic: the same seed and ``now`` give the
@@ -44,7 +54,10 @@ from ._series import Series
 __all__ = [
     "FakeGovernance",
     "LazyGovernance",
+    "build_audit_log",
     "build_governance",
+    "build_health_rules",
+    "health_pages",
     "is_governance_path",
     "month_bounds",
     "serve_governance",
@@ -58,6 +71,11 @@ SUBJECT_PREFIX: Final = "[OpenAI spend]"
 DEFAULT_LIMIT: Final = 20
 MAX_LIMIT: Final = 100
 RATE_LIMIT_DEFAULT: Final = 100
+AUDIT_DAYS: Final = 30
+"""The audit log's events lie within this many days before ``now``."""
+AUDIT_KEYS: Final = 4
+"""Project keys whose creation the audit log shows."""
+HEALTH_DEFAULT: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +303,33 @@ class LazyGovernance:
         self._directory = directory
         self._built: FakeGovernance | None = None
         self._keys: FakeDirectory | None = None
+        self._audit: tuple[dict[str, Any], ...] | None = None
+        self._health: dict[str, tuple[dict[str, Any], ...]] | None = None
         self._lock = threading.Lock()
+
+    def audit_log(self) -> tuple[dict[str, Any], ...]:
+        """The audit log events, newest first (built now if they were not yet)."""
+        governance = self.get()
+        with self._lock:
+            if self._audit is None:
+                org = self._args[0]
+                self._audit = build_audit_log(org.seed, governance, self._directory)
+            return self._audit
+
+    def health_rules(self) -> dict[str, tuple[dict[str, Any], ...]]:
+        """Health alert rules by scope: ``"org"`` and each project ID."""
+        governance = self.get()
+        with self._lock:
+            if self._health is None:
+                org = self._args[0]
+                projects = list(governance.project_limits)
+                self._health = build_health_rules(org.seed, governance.now, projects)
+            return self._health
+
+    @property
+    def seed(self) -> int:
+        """The organization's seed (page tokens derive from it)."""
+        return self._args[0].seed
 
     def get(self) -> FakeGovernance:
         """The governance, built now if it was not yet."""
@@ -319,14 +363,277 @@ class LazyGovernance:
             return self._keys
 
 
+def _actor_session(user: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "session",
+        "session": {"user": {"id": user["id"], "email": user["email"]}, "ip_address": "192.0.2.10"},
+    }
+
+
+def _actor_key(user: Mapping[str, Any], key_id: str) -> dict[str, Any]:
+    return {
+        "type": "api_key",
+        "api_key": {
+            "id": key_id,
+            "type": "user",
+            "user": {"id": user["id"], "email": user["email"]},
+        },
+    }
+
+
+def build_audit_log(
+    seed: int, governance: FakeGovernance, directory: FakeDirectory
+) -> tuple[dict[str, Any], ...]:
+    """The audit log of the key and limit changes ``governance`` and ``directory`` show,
+    newest first (ties by ID), every ``effective_at`` within ``AUDIT_DAYS`` before ``now``."""
+    now = governance.now
+    owners = [u for u in directory.users if u.get("role") == "owner"] or list(directory.users)
+    owner = owners[0] if owners else {"id": "user-owner", "email": ALERT_EMAIL}
+    names = {p["id"]: p.get("name", p["id"]) for p in directory.projects}
+    admin_key = f"key_{token(seed, 0xAD0, 0, 16)}"
+    raw: list[tuple[int, str, dict[str, Any]]] = []
+
+    def at(n: int) -> int:
+        # Spread over the window, never at `now` itself, deterministic.
+        return (
+            now
+            - (AUDIT_DAYS - 1) * DAY
+            + (n * 5 * DAY + mix64(seed, 0xAD1, n) % DAY) % ((AUDIT_DAYS - 1) * DAY)
+        )
+
+    def add(kind: str, project: str | None, actor: dict[str, Any], detail: dict[str, Any]) -> None:
+        n = len(raw)
+        event: dict[str, Any] = {
+            "id": f"audit_log-{token(seed, 0xAD2, n, 20)}",
+            "type": kind,
+            "effective_at": at(n),
+            "actor": actor,
+            kind: detail,
+        }
+        if project is not None:
+            event["project"] = {"id": project, "name": names.get(project, project)}
+        raw.append((event["effective_at"], event["id"], event))
+
+    keys = [(p, key) for p, ks in directory.project_keys.items() for key in ks]
+    for project, key in keys[:AUDIT_KEYS]:
+        add(
+            "api_key.created",
+            project,
+            _actor_session(owner),
+            {"id": key["id"], "data": {"scopes": ["api.model.request"]}},
+        )
+    for project, key in keys:
+        if key["id"] in governance.key_limits:
+            add(
+                "api_key.updated",
+                project,
+                _actor_session(owner),
+                {"id": key["id"], "changes_requested": {"scopes": ["api.model.request"]}},
+            )
+    if keys:
+        add(
+            "api_key.deleted",
+            keys[0][0],
+            _actor_session(owner),
+            {"id": f"key_{token(seed, 0xAD3, 0, 16)}"},
+        )
+    for project, limits in list(governance.rate_limits.items())[:1]:
+        for limit in limits[:2]:
+            changes = {k: v for k, v in limit.items() if k.startswith(("max_", "batch_"))}
+            add(
+                "rate_limit.updated",
+                project,
+                _actor_key(owner, admin_key),
+                {"id": limit["id"], "changes_requested": changes},
+            )
+    return tuple(event for _, _, event in sorted(raw, key=lambda r: (-r[0], r[1])))
+
+
+_CONDITIONS: Final[tuple[dict[str, Any], ...]] = (
+    {"type": "error_rate", "threshold": 0.05, "window_seconds": 900, "status_class": "5xx"},
+    {"type": "prompt_cache_hit_rate", "threshold": 0.4},
+    {"type": "rate_limit_utilization", "threshold": 0.9, "metric": "tpm", "consecutive_minutes": 5},
+    {"type": "service_tier_fallback_rate", "threshold": 0.1, "source_tier": "fast"},
+)
+
+
+def build_health_rules(
+    seed: int, now: int, project_ids: Sequence[str]
+) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Health alert rules by scope: three for ``"org"``, two for each project."""
+    organization_id = f"org-{token(seed, 0x4E0, 0, 24)}"
+    scopes: dict[str, tuple[dict[str, Any], ...]] = {}
+    n = 0
+    for scope in ["org", *project_ids]:
+        rules: list[dict[str, Any]] = []
+        for k in range(3 if scope == "org" else 2):
+            condition = _CONDITIONS[(n + k) % len(_CONDITIONS)]
+            created = now - (40 - n % 30) * DAY
+            rules.append(
+                {
+                    "id": f"har_{token(seed, 0x4E1, n, 20)}",
+                    "object": "health.alert_rule",
+                    "name": f"{condition['type'].replace('_', ' ')} ({scope})",
+                    "enabled": k != 1,
+                    "organization_id": organization_id,
+                    "created_at": created,
+                    "updated_at": created + (k + 1) * 3600,
+                    "version": k + 1,
+                    "condition": dict(condition),
+                    "filters": {
+                        "models": [],
+                        "observability_tags": [],
+                        "project_ids": [] if scope == "org" else [scope],
+                        "service_tiers": [],
+                    },
+                    "notifications": {
+                        "email": {
+                            "addresses": [ALERT_EMAIL],
+                            "enabled": True,
+                            "org_owners": scope == "org",
+                            "project_owners": scope != "org",
+                        },
+                        "webhook": {"enabled": k == 0},
+                    },
+                }
+            )
+            n += 1
+        scopes[scope] = tuple(rules)
+    return scopes
+
+
+def health_pages(
+    seed: int, scope: str, items: Sequence[dict[str, Any]], limit: int
+) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """(token asking for it, items) of each page of a token listing: ``limit`` items per
+    page, with an empty page between any two full ones (the first page has no token)."""
+    chunks = [list(items[i : i + limit]) for i in range(0, len(items), limit)] or [[]]
+    layout: list[list[dict[str, Any]]] = []
+    for index, chunk in enumerate(chunks):
+        if index:
+            layout.append([])
+        layout.append(chunk)
+    salt = mix64(seed, 0x4E2, *scope.encode(), limit)
+    return [
+        (None if n == 0 else f"hpt_{token(salt, 0x4E3, n, 16)}", page)
+        for n, page in enumerate(layout)
+    ]
+
+
+def _health_page(
+    seed: int,
+    scope: str,
+    rules: Sequence[dict[str, Any]],
+    pairs: Sequence[tuple[str, str]],
+    path: str,
+) -> bytes:
+    params = _params(pairs, ("enabled", "limit", "page", "type"), path)
+    selected = list(rules)
+    if "enabled" in params:
+        if params["enabled"] not in ("true", "false"):
+            raise bad("enabled", "Invalid value for 'enabled': expected true or false.")
+        selected = [r for r in selected if r["enabled"] == (params["enabled"] == "true")]
+    if "type" in params:
+        kinds = [c["type"] for c in _CONDITIONS]
+        if params["type"] not in kinds:
+            raise bad("type", f"Invalid value for 'type': expected one of {', '.join(kinds)}.")
+        selected = [r for r in selected if r["condition"]["type"] == params["type"]]
+    raw = params.get("limit", str(HEALTH_DEFAULT))
+    try:
+        limit = int(raw)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise bad("limit", f"Invalid 'limit': {raw!r}; expected an integer >= 1.")
+    pages = health_pages(seed, scope, selected, limit)
+    tokens = [t for t, _ in pages]
+    asked = params.get("page")
+    if asked is not None and asked not in tokens[1:]:
+        raise bad("page", f"Invalid 'page': {asked[:40]!r} is not a page of this list.")
+    index = tokens.index(asked) if asked is not None else 0
+    following = tokens[index + 1] if index + 1 < len(pages) else None
+    body = {
+        "object": "list",
+        "data": pages[index][1],
+        "has_more": following is not None,
+        "next": following,
+    }
+    return _dumps(body)
+
+
+_AUDIT_ARRAYS: Final = ("project_ids", "event_types", "actor_ids", "actor_emails", "resource_ids")
+_BOUNDS: Final = ("gt", "gte", "lt", "lte")
+
+
+def _audit_page(
+    events: Sequence[dict[str, Any]], pairs: Sequence[tuple[str, str]], path: str
+) -> bytes:
+    arrays: dict[str, set[str]] = {}
+    bounds: dict[str, int] = {}
+    single: list[tuple[str, str]] = []
+    for key, value in pairs:
+        if key.endswith("[]") and key[:-2] in _AUDIT_ARRAYS:
+            arrays.setdefault(key[:-2], set()).add(value)
+        elif key.startswith("effective_at[") and key.endswith("]") and key[13:-1] in _BOUNDS:
+            try:
+                bounds[key[13:-1]] = int(value)
+            except ValueError:
+                raise bad(key, f"Invalid '{key}': {value!r} is not Unix seconds.") from None
+        else:
+            single.append((key, value))
+    params = _params(single, ("tenant_only", "limit", "after", "before"), path)
+    tenant_only = params.get("tenant_only", "false")
+    if tenant_only not in ("true", "false"):
+        raise bad("tenant_only", "Invalid value for 'tenant_only': expected true or false.")
+    compare = {
+        "gt": lambda t, b: t > b,
+        "gte": lambda t, b: t >= b,
+        "lt": lambda t, b: t < b,
+        "lte": lambda t, b: t <= b,
+    }
+
+    def keep(event: dict[str, Any]) -> bool:
+        if tenant_only == "true":
+            return False  # none of these events is tenant-scoped
+        if not all(compare[k](event["effective_at"], b) for k, b in bounds.items()):
+            return False
+        actor = event["actor"].get("session") or event["actor"].get("api_key") or {}
+        user = actor.get("user", {})
+        facts = {
+            "project_ids": {event.get("project", {}).get("id")},
+            "event_types": {event["type"]},
+            "actor_ids": {user.get("id"), actor.get("id")},
+            "actor_emails": {user.get("email")},
+            "resource_ids": {event[event["type"]].get("id")},
+        }
+        return all(facts[name] & wanted for name, wanted in arrays.items())
+
+    return _page([e for e in events if keep(e)], params, DEFAULT_LIMIT, MAX_LIMIT)
+
+
 def is_governance_path(path: str) -> bool:
     """Whether ``path`` (without ``/v1``) is a governance read this module serves."""
     rest = path.strip("/").split("/")
-    return rest in (["organization", "spend_limit"], ["organization", "spend_alerts"]) or (
-        len(rest) == 4
-        and rest[:2] == ["organization", "projects"]
-        and bool(rest[2])
-        and rest[3] in ("spend_limit", "spend_alerts", "rate_limits")
+    return (
+        rest
+        in (
+            ["organization", "spend_limit"],
+            ["organization", "spend_alerts"],
+            ["organization", "audit_logs"],
+            ["organization", "health", "alert_rules"],
+        )
+        or (
+            len(rest) == 4
+            and rest[:2] == ["organization", "projects"]
+            and bool(rest[2])
+            and rest[3] in ("spend_limit", "spend_alerts", "rate_limits")
+        )
+        or (
+            len(rest) == 5
+            and rest[:2] == ["organization", "projects"]
+            and bool(rest[2])
+            and rest[3:] == ["health", "alert_rules"]
+        )
     )
 
 
@@ -399,6 +706,11 @@ def serve_governance(
     if not is_governance_path(path):
         return None
     governance = lazy.get()
+    seed = lazy.seed
+    if rest == ["audit_logs"]:
+        return _audit_page(lazy.audit_log(), pairs, path)
+    if rest == ["health", "alert_rules"]:
+        return _health_page(seed, "org", lazy.health_rules()["org"], pairs, path)
     if rest == ["spend_limit"]:
         _params(pairs, (), path)
         return _dumps(governance.org_limit)
@@ -408,6 +720,9 @@ def serve_governance(
     project_id, kind = rest[1], rest[2]
     if project_id not in governance.project_limits:
         raise ApiError(404, f"No such project: {project_id}.", param="project_id")
+    if kind == "health":
+        rules = lazy.health_rules()[project_id]
+        return _health_page(seed, project_id, rules, pairs, path)
     if kind == "spend_limit":
         _params(pairs, (), path)
         return _dumps(governance.project_limits[project_id])

@@ -6,6 +6,24 @@ from .admin_api_key_owner import AdminApiKeyOwner
 from .admin_api_keys_list_order import AdminApiKeysListOrder
 from .api_key_list import ApiKeyList
 from .api_key_list_object import ApiKeyListObject
+from .audit_log import AuditLog
+from .audit_log_actor import AuditLogActor
+from .audit_log_actor_api_key import AuditLogActorApiKey
+from .audit_log_actor_api_key_type import AuditLogActorApiKeyType
+from .audit_log_actor_service_account import AuditLogActorServiceAccount
+from .audit_log_actor_session import AuditLogActorSession
+from .audit_log_actor_type import AuditLogActorType
+from .audit_log_actor_user import AuditLogActorUser
+from .audit_log_api_key_created import AuditLogApiKeyCreated
+from .audit_log_api_key_created_data import AuditLogApiKeyCreatedData
+from .audit_log_api_key_deleted import AuditLogApiKeyDeleted
+from .audit_log_api_key_updated import AuditLogApiKeyUpdated
+from .audit_log_api_key_updated_changes_requested import AuditLogApiKeyUpdatedChangesRequested
+from .audit_log_event_type import AuditLogEventType
+from .audit_log_project import AuditLogProject
+from .audit_log_rate_limit_deleted import AuditLogRateLimitDeleted
+from .audit_log_rate_limit_updated import AuditLogRateLimitUpdated
+from .audit_log_rate_limit_updated_changes_requested import AuditLogRateLimitUpdatedChangesRequested
 from .costs_bucket import CostsBucket
 from .costs_bucket_object import CostsBucketObject
 from .costs_page import CostsPage
@@ -17,8 +35,27 @@ from .costs_result_object import CostsResultObject
 from .costs_result_quantity_unit_type_1 import CostsResultQuantityUnitType1
 from .error import Error
 from .error_response import ErrorResponse
+from .health_alert_rule import HealthAlertRule
+from .health_alert_rule_condition import HealthAlertRuleCondition
+from .health_alert_rule_condition_metric import HealthAlertRuleConditionMetric
+from .health_alert_rule_condition_source_tier import HealthAlertRuleConditionSourceTier
+from .health_alert_rule_condition_status_class import HealthAlertRuleConditionStatusClass
+from .health_alert_rule_condition_type import HealthAlertRuleConditionType
+from .health_alert_rule_filters import HealthAlertRuleFilters
+from .health_alert_rule_filters_service_tiers_item import HealthAlertRuleFiltersServiceTiersItem
+from .health_alert_rule_list_response import HealthAlertRuleListResponse
+from .health_alert_rule_list_response_object import HealthAlertRuleListResponseObject
+from .health_alert_rule_notifications import HealthAlertRuleNotifications
+from .health_alert_rule_notifications_email import HealthAlertRuleNotificationsEmail
+from .health_alert_rule_notifications_webhook import HealthAlertRuleNotificationsWebhook
+from .health_alert_rule_object import HealthAlertRuleObject
+from .list_audit_logs_effective_at import ListAuditLogsEffectiveAt
+from .list_audit_logs_response import ListAuditLogsResponse
+from .list_audit_logs_response_object import ListAuditLogsResponseObject
+from .list_organization_health_alert_rules_type import ListOrganizationHealthAlertRulesType
 from .list_organization_spend_alerts_order import ListOrganizationSpendAlertsOrder
 from .list_project_api_keys_owner_project_access import ListProjectApiKeysOwnerProjectAccess
+from .list_project_health_alert_rules_type import ListProjectHealthAlertRulesType
 from .list_project_spend_alerts_order import ListProjectSpendAlertsOrder
 from .organization_spend_alert import OrganizationSpendAlert
 from .organization_spend_alert_currency import OrganizationSpendAlertCurrency
@@ -186,6 +223,24 @@ __all__ = (
     "AdminApiKeysListOrder",
     "ApiKeyList",
     "ApiKeyListObject",
+    "AuditLog",
+    "AuditLogActor",
+    "AuditLogActorApiKey",
+    "AuditLogActorApiKeyType",
+    "AuditLogActorServiceAccount",
+    "AuditLogActorSession",
+    "AuditLogActorType",
+    "AuditLogActorUser",
+    "AuditLogApiKeyCreated",
+    "AuditLogApiKeyCreatedData",
+    "AuditLogApiKeyDeleted",
+    "AuditLogApiKeyUpdated",
+    "AuditLogApiKeyUpdatedChangesRequested",
+    "AuditLogEventType",
+    "AuditLogProject",
+    "AuditLogRateLimitDeleted",
+    "AuditLogRateLimitUpdated",
+    "AuditLogRateLimitUpdatedChangesRequested",
     "CostsBucket",
     "CostsBucketObject",
     "CostsPage",
@@ -197,8 +252,27 @@ __all__ = (
     "CostsResultQuantityUnitType1",
     "Error",
     "ErrorResponse",
+    "HealthAlertRule",
+    "HealthAlertRuleCondition",
+    "HealthAlertRuleConditionMetric",
+    "HealthAlertRuleConditionSourceTier",
+    "HealthAlertRuleConditionStatusClass",
+    "HealthAlertRuleConditionType",
+    "HealthAlertRuleFilters",
+    "HealthAlertRuleFiltersServiceTiersItem",
+    "HealthAlertRuleListResponse",
+    "HealthAlertRuleListResponseObject",
+    "HealthAlertRuleNotifications",
+    "HealthAlertRuleNotificationsEmail",
+    "HealthAlertRuleNotificationsWebhook",
+    "HealthAlertRuleObject",
+    "ListAuditLogsEffectiveAt",
+    "ListAuditLogsResponse",
+    "ListAuditLogsResponseObject",
+    "ListOrganizationHealthAlertRulesType",
     "ListOrganizationSpendAlertsOrder",
     "ListProjectApiKeysOwnerProjectAccess",
+    "ListProjectHealthAlertRulesType",
     "ListProjectSpendAlertsOrder",
     "OrganizationSpendAlert",
     "OrganizationSpendAlertCurrency",
