@@ -221,3 +221,13 @@ def test_health_rules_page_with_empty_pages_between(
         rules = client.project_health_alert_rules(project).to_list()
         assert len(rules) == 2
         assert all(r.filters.project_ids == [project] for r in rules)
+
+
+def test_each_scopes_health_rules_watch_different_conditions() -> None:
+    from openai_org_usage.fake._governance import build_health_rules
+
+    rules = build_health_rules(0, 1_795_000_000, ["proj_a", "proj_b"])
+    for scope, scoped in rules.items():
+        kinds = [rule["condition"]["type"] for rule in scoped]
+        assert len(set(kinds)) == len(kinds), (scope, kinds)
+        assert len({rule["name"] for rule in scoped}) == len(scoped)

@@ -467,7 +467,7 @@ def build_health_rules(
     for scope in ["org", *project_ids]:
         rules: list[dict[str, Any]] = []
         for k in range(3 if scope == "org" else 2):
-            condition = _CONDITIONS[(n + k) % len(_CONDITIONS)]
+            condition = _CONDITIONS[n % len(_CONDITIONS)]
             created = now - (40 - n % 30) * DAY
             rules.append(
                 {
