@@ -189,7 +189,10 @@ def build_governance(
     project_limits: dict[str, dict[str, Any]] = {}
     project_alerts: dict[str, tuple[dict[str, Any], ...]] = {}
     for index, project_id in enumerate(project_ids):
-        threshold = _dollars_up(3 * projected(project_id)) if spent.get(project_id) else 50_000
+        headroom = _PROJECT_HEADROOM[index % len(_PROJECT_HEADROOM)]
+        threshold = (
+            _dollars_up(headroom * projected(project_id)) if spent.get(project_id) else 50_000
+        )
         limit: dict[str, Any] = {
             "object": "project.spend_limit",
             "threshold_amount": threshold,
@@ -448,6 +451,11 @@ def build_audit_log(
             )
     return tuple(event for _, _, event in sorted(raw, key=lambda r: (-r[0], r[1])))
 
+
+# Each project's limit over its projected month, so that projects sit at different shares of
+# their limits (none crossed): a budget view where every project reads the same percentage
+# would hide a column mix-up.
+_PROJECT_HEADROOM: Final = (1.6, 2.5, 3.0, 4.5)
 
 _CONDITIONS: Final[tuple[dict[str, Any], ...]] = (
     {"type": "error_rate", "threshold": 0.05, "window_seconds": 900, "status_class": "5xx"},
