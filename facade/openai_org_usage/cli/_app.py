@@ -27,6 +27,7 @@ from openai_org_usage.attribution import Names
 from openai_org_usage.export import columns
 
 from . import _errors
+from ._admin import admin_group
 from ._alert import alert_command
 from ._attribute import attribute_command
 from ._budget import budget_command
@@ -86,6 +87,7 @@ _OWN_COMMANDS = (
     "mcp",
     "budget",
     "alert",
+    "admin",
 )
 _DEFAULT_RANGE = "Without --start or --last: the last 30 days."
 
@@ -160,6 +162,7 @@ def build_cli(operations: Mapping[str, Operation[Any]] = OPERATIONS) -> App:
     cli.add_command(mcp_command)
     cli.add_command(budget_command)
     cli.add_command(alert_command)
+    cli.add_command(admin_group)
     return cli
 
 
