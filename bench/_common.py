@@ -14,8 +14,15 @@ KEY = "sk-admin-bench-dummy"
 
 
 @contextlib.contextmanager
-def fake_server(latency: float = 0.0, seed: int = 0) -> Iterator[str]:
-    """Serve the embedded fake API from a separate process (so it does not share our GIL)."""
+def fake_server(
+    latency: float = 0.0, seed: int = 0, size: str = "small", page_cache: int | None = None
+) -> Iterator[str]:
+    """Serve the embedded fake API from a separate process (so it does not share our GIL).
+
+    ``size`` is the fake's preset (``small``, ``large``); ``page_cache`` the rendered pages it
+    keeps for repeated requests (None: the fake's default; 0: none, so every request renders).
+    """
+    cache = [] if page_cache is None else ["--page-cache", str(page_cache)]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -29,6 +36,9 @@ def fake_server(latency: float = 0.0, seed: int = 0) -> Iterator[str]:
             str(seed),
             "--latency",
             str(latency),
+            "--size",
+            size,
+            *cache,
         ],
         stdout=subprocess.PIPE,
         text=True,

@@ -24,12 +24,22 @@ wrong width, an empty page short of the range) is a ``PaginationError``. An empt
 short of the range unless every bucket up to the current one has arrived, whatever its
 ``has_more`` says: the API answers every past bucket of a range, an empty one with
 ``results: []``, so a page with no buckets for a past range is not "no usage".
+
+Streaming within a byte budget (``pages(byte_budget=...)``, ``arrow_batches(byte_budget=...)``):
+the windows are not planned up front but sized as the pull goes (``_SizedPlan``): the first is
+one bucket long (a probe: nothing is known of the organization's size yet), each later one
+holds as many buckets as fit a share of the budget at the most bytes per bucket any page has
+had so far. A window is claimed only when its expected bytes fit beside the bodies already
+held (requested, delivered or being read by the consumer; counted at their real size once
+they arrive), so the bytes in flight stay near the budget however large the organization, and
+memory stays flat however long the range. Without a budget nothing of this runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
@@ -38,13 +48,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._columnar import ColumnarPage
-from ._errors import PaginationError
+from ._errors import InvalidParameterError, PaginationError
 from ._extras import require_pandas, require_pyarrow
 from ._http import AsyncSender, SyncSender
 from ._models import Bucket, Page, Row
 from ._params import Query
 from ._parse import parse_page
-from ._time import align_down, iso_utc
+from ._time import align_down, count_buckets, iso_utc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +87,84 @@ def plan_windows(query: Query, max_concurrency: int) -> Iterator[Window]:
         end = min(align_down(start, query.bucket_width) + query.limit * width, query.end_time)
         yield (start, end)
         start = end
+
+
+class _FixedPlan:
+    """``plan_windows``' windows, behind the interface ``_Feed`` claims from."""
+
+    known = True
+
+    def __init__(self, windows: Iterator[Window]) -> None:
+        self._windows = windows
+        self._next: Window | None = None
+        self._ended = False
+
+    def peek(self) -> Window | None:
+        if self._next is None and not self._ended:
+            self._next = next(self._windows, None)
+            self._ended = self._next is None
+        return self._next
+
+    def advance(self, window: Window) -> None:
+        self._next = None
+
+    def expected(self, window: Window) -> int:
+        return 0
+
+    def note(self, size: int, buckets: int) -> None:
+        pass
+
+
+class _SizedPlan:
+    """Windows sized so each page is expected to stay under ``page_bytes``. Sans-IO.
+
+    The first window is one bucket (the probe); after it, a window holds
+    ``page_bytes // bytes_per_bucket`` buckets (at least 1, at most ``query.limit``), where
+    ``bytes_per_bucket`` is the largest average any page has had so far: windows only shrink
+    as heavier hours show up, never grow back into a spike.
+    """
+
+    def __init__(self, query: Query, page_bytes: int) -> None:
+        self.query = query
+        self.page_bytes = page_bytes
+        self.start = query.start_time
+        self.per_bucket: float | None = None  # bytes per bucket; None until a page arrives
+
+    @property
+    def known(self) -> bool:
+        """Whether a page has arrived to size windows by."""
+        return self.per_bucket is not None
+
+    def limit(self) -> int:
+        """Buckets the next window holds."""
+        if self.per_bucket is None:
+            return 1
+        if self.per_bucket <= 0:
+            return self.query.limit
+        return max(1, min(self.query.limit, int(self.page_bytes // self.per_bucket)))
+
+    def peek(self) -> Window | None:
+        """The next window at the current estimate (None: the range is planned)."""
+        query = self.query
+        if self.start >= query.end_time:
+            return None
+        first = align_down(self.start, query.bucket_width)
+        return (self.start, min(first + self.limit() * query.bucket_seconds, query.end_time))
+
+    def advance(self, window: Window) -> None:
+        self.start = window[1]
+
+    def expected(self, window: Window) -> int:
+        """The bytes ``window``'s page should take (0 while nothing is known)."""
+        if self.per_bucket is None:
+            return 0
+        buckets = count_buckets(window[0], window[1], self.query.bucket_width)
+        return math.ceil(self.per_bucket * buckets)
+
+    def note(self, size: int, buckets: int) -> None:
+        """A page of ``size`` body bytes held ``buckets`` buckets."""
+        average = size / buckets if buckets else 0.0
+        self.per_bucket = max(self.per_bucket or 0.0, average)
 
 
 P = TypeVar("P", Page[Any], ColumnarPage)
@@ -194,38 +282,73 @@ class _Feed:
     """The schedule of one concurrent pull, and its only owner.
 
     Workers ``claim`` windows (in order; at most ``hold`` claimed and not yet taken) and
-    ``deliver`` what their first request got; the consumer ``take``s those in window order.
+    ``deliver`` what their first request got; the consumer ``take``s those in window order,
+    ``note``s the size of each page it decodes and ``release``s a window when done with it.
+    With a ``budget``, a window is claimed only while the bytes of the windows claimed and not
+    released (expected until delivered, then real) leave room for it, or when none is held;
+    and, before any page has arrived to size windows by, only the probe window is claimed.
     All state changes under one lock.
     """
 
-    def __init__(self, windows: Iterator[Window], hold: int) -> None:
-        self._windows = windows
+    def __init__(self, plan: _FixedPlan | _SizedPlan, hold: int, budget: int | None = None) -> None:
+        self._plan = plan
         self._hold = hold
+        self._budget = budget
         self._cond = threading.Condition()
         self._claimed = 0
         self._taken = 0
         self._end: int | None = None  # the number of windows, once the plan is exhausted
         self._done: dict[int, tuple[Window, Outcome]] = {}
+        self._weights: dict[int, int] = {}  # bytes of each window claimed and not released
+        self.in_flight = 0  # their sum
+        self.peak_in_flight = 0
+        self.sized = isinstance(plan, _SizedPlan)
         self.stopped = threading.Event()
+
+    def _room(self) -> Window | bool | None:
+        """The window to claim now; None: the plan is exhausted; False: wait."""
+        if self._claimed - self._taken >= self._hold:
+            return False
+        window = self._plan.peek()
+        if window is None:
+            return None
+        if self._claimed and not self._plan.known:
+            return False  # the probe is out: wait for its size
+        cost = self._plan.expected(window)
+        if self._budget is not None and self._weights and self.in_flight + cost > self._budget:
+            return False
+        return window
 
     def claim(self) -> tuple[int, Window] | None:
         """The next window to fetch; None when there is none or the pull stopped."""
         with self._cond:
-            while self._claimed - self._taken >= self._hold and not self.stopped.is_set():
+            while True:
+                if self.stopped.is_set() or self._end is not None:
+                    return None
+                window = self._room()
+                if window is None:
+                    self._end = self._claimed
+                    self._cond.notify_all()
+                    return None
+                if window is not False:
+                    break
                 self._cond.wait()
-            if self.stopped.is_set() or self._end is not None:
-                return None
-            window = next(self._windows, None)
-            if window is None:
-                self._end = self._claimed
-                self._cond.notify_all()
-                return None
+            assert isinstance(window, tuple)
+            self._plan.advance(window)
             index = self._claimed
             self._claimed += 1
+            self._weigh(index, self._plan.expected(window))
             return index, window
+
+    def _weigh(self, index: int, size: int) -> None:
+        self.in_flight += size - self._weights.get(index, 0)
+        self._weights[index] = size
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
 
     def deliver(self, index: int, window: Window, outcome: Outcome) -> None:
         with self._cond:
+            if not isinstance(outcome, BaseException) and index in self._weights:
+                self._weigh(index, len(outcome[0].content))
             self._done[index] = (window, outcome)
             self._cond.notify_all()
 
@@ -240,11 +363,31 @@ class _Feed:
             self._cond.notify_all()
             return self._done.pop(index)
 
+    def note(self, size: int, buckets: int) -> None:
+        """A page of ``size`` body bytes held ``buckets`` buckets (sizes later windows)."""
+        with self._cond:
+            self._plan.note(size, buckets)
+            self._cond.notify_all()
+
+    def release(self, index: int) -> None:
+        """The consumer is done with window ``index``: its bytes no longer count."""
+        with self._cond:
+            self.in_flight -= self._weights.pop(index, 0)
+            self._cond.notify_all()
+
     def stop(self) -> None:
         with self._cond:
             self.stopped.set()
             self._done.clear()
             self._cond.notify_all()
+
+
+Note = Callable[[int, int], None]
+"""``(body bytes, buckets)`` of each page decoded: what sizes a byte budget's windows."""
+
+
+def _buckets_in(page: Page[Any] | ColumnarPage) -> int:
+    return len(page.buckets) if isinstance(page, Page) else len(page.starts)
 
 
 def _window_pages(
@@ -253,6 +396,7 @@ def _window_pages(
     window: Window,
     decode: Decode[P],
     first: P | None = None,
+    note: Note | None = None,
 ) -> Iterator[P]:
     chain = _Chain(query, window)
     if first is not None:
@@ -260,13 +404,20 @@ def _window_pages(
     while chain.more:
         response, attempts = sender.send_page(query.operation, chain.request())
         page = decode(query.operation, response, attempts=attempts)
+        if note is not None:
+            note(len(response.content), _buckets_in(page))
         del response
         yield chain.accept(page)
         del page  # not held while the next page is fetched
 
 
 async def _async_window_pages(
-    sender: AsyncSender, query: Query, window: Window, decode: Decode[P], first: P | None = None
+    sender: AsyncSender,
+    query: Query,
+    window: Window,
+    decode: Decode[P],
+    first: P | None = None,
+    note: Note | None = None,
 ) -> AsyncGenerator[P]:
     chain = _Chain(query, window)
     if first is not None:
@@ -276,6 +427,8 @@ async def _async_window_pages(
         # Decoding a large page takes milliseconds of CPU; in a worker thread, other
         # windows' responses keep arriving meanwhile.
         page = await asyncio.to_thread(decode, query.operation, response, attempts=attempts)
+        if note is not None:
+            note(len(response.content), _buckets_in(page))
         del response
         yield chain.accept(page)
         del page
@@ -294,6 +447,21 @@ def _single(windows: Iterator[Window]) -> tuple[Window | None, Iterator[Window]]
     if second is None:
         return first, iter(())
     return None, itertools.chain((first, second), windows)
+
+
+def _page_bytes(byte_budget: int | None, max_concurrency: int) -> int | None:
+    """The bytes one page may take of ``byte_budget`` (None: no budget), checked.
+
+    A concurrent pull holds up to ``max_concurrency + _EXTRA_HELD`` windows: each gets an
+    equal share, so all of them fit.
+    """
+    if byte_budget is None:
+        return None
+    if isinstance(byte_budget, bool) or not isinstance(byte_budget, int) or byte_budget < 1:
+        raise InvalidParameterError("byte_budget", byte_budget, "a positive number of bytes")
+    if max_concurrency <= 1:
+        return byte_budget
+    return max(1, byte_budget // (max_concurrency + _EXTRA_HELD))
 
 
 SenderT = TypeVar("SenderT", SyncSender, AsyncSender)
@@ -369,11 +537,31 @@ class Paginator(_Pull[SyncSender], Generic[R]):
         # Each page's batch goes into the frame as it arrives (see export.frame_from_batches).
         return frame_from_batches(schema(self.query.operation), self.arrow_batches())
 
-    def pages(self) -> Iterator[Page[R]]:
-        """Every page, in time order."""
-        return self._pull(parse_page)
+    def pages(self, *, byte_budget: int | None = None) -> Iterator[Page[R]]:
+        """Every page, in time order.
 
-    def arrow_batches(self) -> Iterator[pa.RecordBatch]:
+        Args:
+            byte_budget: For a caller that writes each page out and drops it: keep the
+                response bodies held at once (fetched ahead, waiting their turn, being read)
+                near this many bytes, whatever the organization's size. Windows are then sized
+                from the bytes per bucket of the pages seen so far (the first is one bucket),
+                and a window is requested only when it fits beside those held, so a large
+                organization sends more, smaller requests. None (the default): pages of
+                ``limit`` buckets, ``max_concurrency`` at a time, as for every other method.
+
+        Raises:
+            InvalidParameterError: ``byte_budget`` is not a positive integer.
+
+        Example::
+
+            for page in client.completions(start="30d", bucket_width="1h").pages(
+                byte_budget=64 << 20
+            ):
+                write(page.buckets)
+        """
+        return self._pull(parse_page, _page_bytes(byte_budget, self._max_concurrency))
+
+    def arrow_batches(self, *, byte_budget: int | None = None) -> Iterator[pa.RecordBatch]:
         """Every page as an Arrow record batch, in time order (needs the ``arrow`` extra).
 
         One batch per page, each with exactly ``export.arrow_schema(operation)`` (an empty page
@@ -381,10 +569,12 @@ class Paginator(_Pull[SyncSender], Generic[R]):
         straight into columns, with no Python object per result, and checked as the object
         path checks them: a page that is invalid or does not chain raises
         ``ResponseValidationError`` / ``PaginationError``, never a partial result. Memory stays
-        bounded by the pages in flight; stop iterating to stop the requests.
+        bounded by the pages in flight (``byte_budget``: by about that many bytes of
+        response bodies, as for ``pages()``); stop iterating to stop the requests.
 
         Raises:
             MissingDependencyError: pyarrow is not installed.
+            InvalidParameterError: ``byte_budget`` is not a positive integer.
 
         Example::
 
@@ -394,7 +584,8 @@ class Paginator(_Pull[SyncSender], Generic[R]):
         from ._columnar import decode_page
 
         require_pyarrow()  # now, not at the first batch
-        return (page.batch for page in self._pull(decode_page))
+        page_bytes = _page_bytes(byte_budget, self._max_concurrency)
+        return (page.batch for page in self._pull(decode_page, page_bytes))
 
     def to_arrow(self) -> pa.Table:
         """Every result as one Arrow table with ``export.arrow_schema`` (needs ``arrow``).
@@ -416,17 +607,31 @@ class Paginator(_Pull[SyncSender], Generic[R]):
             list(self.arrow_batches()), schema=schema(self.query.operation)
         )
 
-    def _pull(self, decode: Decode[P]) -> Iterator[P]:
+    def _pull(self, decode: Decode[P], page_bytes: int | None = None) -> Iterator[P]:
+        if page_bytes is not None:
+            plan = _SizedPlan(self.query, page_bytes)
+            if self._max_concurrency <= 1:
+                # One window at a time, each sized by the pages before it.
+                while (window := plan.peek()) is not None:
+                    plan.advance(window)
+                    yield from _window_pages(
+                        self._sender, self.query, window, decode, note=plan.note
+                    )
+                return
+            hold = self._max_concurrency + _EXTRA_HELD
+            yield from self._concurrent_pages(_Feed(plan, hold, page_bytes * hold), decode)
+            return
         only, windows = _single(plan_windows(self.query, self._max_concurrency))
         if only is not None:
             # One window: page by page, so stopping early stops the requests too.
             yield from _window_pages(self._sender, self.query, only, decode)
             return
-        yield from self._concurrent_pages(windows, decode)
+        feed = _Feed(_FixedPlan(windows), self._max_concurrency + _EXTRA_HELD)
+        yield from self._concurrent_pages(feed, decode)
 
-    def _concurrent_pages(self, windows: Iterator[Window], decode: Decode[P]) -> Iterator[P]:
-        feed = _Feed(windows, self._max_concurrency + _EXTRA_HELD)
+    def _concurrent_pages(self, feed: _Feed, decode: Decode[P]) -> Iterator[P]:
         operation = self.query.operation
+        note = feed.note if feed.sized else None
 
         def work() -> None:
             while (claimed := feed.claim()) is not None:
@@ -463,9 +668,12 @@ class Paginator(_Pull[SyncSender], Generic[R]):
                 # Parsed here, in the consumer's thread, when its turn comes: windows waiting
                 # their turn are held as compact bytes, not as thousands of model objects.
                 first = decode(operation, response, attempts=attempts)
+                if note is not None:
+                    note(len(response.content), _buckets_in(first))
                 del response
-                yield from _window_pages(self._sender, self.query, window, decode, first)
+                yield from _window_pages(self._sender, self.query, window, decode, first, note)
                 del first
+                feed.release(index)
         finally:
             feed.stop()
             for worker in workers:
@@ -492,9 +700,18 @@ class AsyncPaginator(_Pull[AsyncSender], Generic[R]):
             for result in bucket.results:
                 yield Row(bucket.start, bucket.end, result)
 
-    async def pages(self) -> AsyncGenerator[Page[R]]:
-        """Every page, in time order."""
-        async for page in self._pull(parse_page):
+    async def pages(self, *, byte_budget: int | None = None) -> AsyncGenerator[Page[R]]:
+        """Every page, in time order.
+
+        Args:
+            byte_budget: As for ``Paginator.pages``; windows sized to it are fetched one at
+                a time here.
+
+        Raises:
+            InvalidParameterError: ``byte_budget`` is not a positive integer.
+        """
+        page_bytes = _page_bytes(byte_budget, 1)
+        async for page in self._pull(parse_page, page_bytes):
             yield page
 
     def arrow_batches(self) -> AsyncIterator[pa.RecordBatch]:
@@ -521,7 +738,16 @@ class AsyncPaginator(_Pull[AsyncSender], Generic[R]):
         batches = [batch async for batch in self.arrow_batches()]
         return pa.Table.from_batches(batches, schema=schema(self.query.operation))
 
-    async def _pull(self, decode: Decode[P]) -> AsyncGenerator[P]:
+    async def _pull(self, decode: Decode[P], page_bytes: int | None = None) -> AsyncGenerator[P]:
+        if page_bytes is not None:
+            plan = _SizedPlan(self.query, page_bytes)
+            while (window := plan.peek()) is not None:
+                plan.advance(window)
+                async for page in _async_window_pages(
+                    self._sender, self.query, window, decode, note=plan.note
+                ):
+                    yield page
+            return
         only, windows = _single(plan_windows(self.query, self._max_concurrency))
         if only is not None:
             async for page in _async_window_pages(self._sender, self.query, only, decode):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -203,3 +204,35 @@ def test_a_fetch_failing_midway_leaves_the_output_file_as_it_was(tmp_path: Path)
         out.write('{"row": 1}\n')
     assert target.read_text(encoding="utf-8") == '{"row": 1}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["usage.ndjson"]
+
+
+def test_record_chunks_are_the_records_of_every_bucket_in_whole_buckets() -> None:
+    from openai_org_usage.cli._rows import record_chunks, records
+
+    fake = FakeUsageAPI(seed=0)
+    with _client(fake.transport()) as client:
+        pages = list(client.completions(start=START, end=END, group_by=list(GROUPS)).pages())
+    whole = [row for page in pages for row in records(page.buckets, "completions")]
+    chunks = list(record_chunks(pages, "completions", chunk_rows=7))
+    assert [row for chunk in chunks for row in chunk] == whole
+    assert len(chunks) > len(pages)
+    for before, after in itertools.pairwise(c for c in chunks if c):
+        # A chunk ends at a bucket's end, never inside it.
+        assert before[-1]["bucket_start"] != after[0]["bucket_start"]
+
+
+def test_the_export_streams_within_the_byte_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openai_org_usage import Paginator
+
+    budgets: list[int | None] = []
+    pages = Paginator.pages
+
+    def spy(self: Paginator[Any], *, byte_budget: int | None = None) -> Iterator[Any]:
+        budgets.append(byte_budget)
+        return pages(self, byte_budget=byte_budget)
+
+    monkeypatch.setattr(Paginator, "pages", spy)
+    _run(monkeypatch, "ndjson")
+    from openai_org_usage.cli._fetch import STREAM_BYTE_BUDGET
+
+    assert budgets == [STREAM_BYTE_BUDGET]

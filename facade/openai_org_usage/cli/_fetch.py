@@ -23,6 +23,15 @@ from openai_org_usage import Bucket, Page, Paginator, count_buckets
 
 from ._shown import shown
 
+__all__ = [
+    "STREAM_BYTE_BUDGET",
+    "DescriptionColumn",
+    "expected_pages",
+    "fetch_all",
+    "stderr_is_interactive",
+    "stream_pages",
+]
+
 
 class DescriptionColumn(ProgressColumn):
     """A task's description as plain text: no markup read, control characters escaped.
@@ -59,12 +68,12 @@ def stderr_is_interactive() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress() -> Progress:
+def _progress(unit: str = "pages") -> Progress:
     return Progress(
         DescriptionColumn(),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("pages"),
+        TextColumn(unit),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,  # the bar is feedback, not output: leave the terminal clean
@@ -74,29 +83,48 @@ def _progress() -> Progress:
     )
 
 
+# Response bodies a streamed export holds at once (fetched ahead, waiting their turn, being
+# read): the paginator sizes its windows to a share of it (``Paginator.pages(byte_budget=)``;
+# 2 MiB a page at 4 windows at once), so memory stays flat however large the organization
+# and however long the range. A small organization's week of hourly buckets (about 2 MB) is
+# one page or little more; a large one sends more, smaller requests (measured in
+# bench/stream_memory.py: at 32 MiB the large preset still grew from 7 to 30 days).
+STREAM_BYTE_BUDGET = 16 * 1024 * 1024
+
+
 def stream_pages(
-    description: str, paginator: Paginator[Any], *, bar: bool = True
+    description: str,
+    paginator: Paginator[Any],
+    *,
+    bar: bool = True,
+    byte_budget: int = STREAM_BYTE_BUDGET,
 ) -> Iterator[Page[Any]]:
     """The paginator's pages, one at a time, with a progress bar on an interactive stderr.
 
-    Nothing is kept: a caller writing each page out holds one page at a time. The bar is
-    drawn while the caller consumes the pages, and removed when they are all read (or the
-    caller stops).
+    Nothing is kept: a caller writing each page out holds one page at a time, and the pages
+    fetched ahead of it stay within ``byte_budget`` bytes of response bodies. The bar counts
+    buckets (the pages' sizes follow the organization's, so their number is not known
+    beforehand); it is drawn while the caller consumes the pages, and removed when they are
+    all read (or the caller stops).
 
     Args:
         description: Labels the progress bar.
         paginator: Iterated once.
         bar: False: never draw it (e.g. rows are written to the same terminal).
+        byte_budget: Response bytes held at once (see ``STREAM_BYTE_BUDGET``).
     """
-    total = expected_pages(paginator)
-    if not bar or total <= 1 or not stderr_is_interactive():
-        yield from paginator.pages()
+    pages = paginator.pages(byte_budget=byte_budget)
+    if not bar or expected_pages(paginator) <= 1 or not stderr_is_interactive():
+        yield from pages
         return
-    with _progress() as progress:
+    query = paginator.query
+    total = count_buckets(query.start_time, query.end_time, query.bucket_width)
+    with _progress("buckets") as progress:
         task = progress.add_task(description, total=total)
-        for done, page in enumerate(paginator.pages(), start=1):
-            total = max(total, done)  # the server paged more finely than planned
-            progress.update(task, completed=done, total=total)
+        done = 0
+        for page in pages:
+            done = min(total, done + len(page.buckets))
+            progress.update(task, completed=done)
             yield page
 
 

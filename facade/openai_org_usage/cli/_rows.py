@@ -45,15 +45,36 @@ def records(buckets: Iterable[Bucket[Any]], operation: str | None = None) -> lis
     ]
 
 
-def record_chunks(pages: Iterable[Page[Any]], operation: str) -> Iterator[list[Record]]:
-    """:func:`records` one page at a time: the rows of each page as it arrives.
+# Rows made into records at once: a record (a dict of some 25 fields) takes several times
+# the bytes of its result, so a page of tens of thousands of results is not made whole.
+CHUNK_ROWS = 1000
+
+
+def record_chunks(
+    pages: Iterable[Page[Any]], operation: str, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[list[Record]]:
+    """:func:`records` as the pages arrive, a few buckets at a time.
+
+    Each chunk holds whole buckets of one page, at least ``chunk_rows`` rows where the page
+    has them (a bucket is never split; a page's last chunk may be smaller). Together they are
+    ``records`` of every bucket, in order.
 
     Args:
         pages: Pages of ``operation`` (``Paginator.pages()``); read lazily.
         operation: Their operation's name.
+        chunk_rows: Rows a chunk reaches before it is yielded.
     """
     for page in pages:
-        yield records(page.buckets, operation)
+        buckets = page.buckets
+        del page  # the chunks' buckets are all that is kept of it
+        start = rows = 0
+        for end, bucket in enumerate(buckets, start=1):
+            rows += len(bucket.results)
+            if rows >= chunk_rows:
+                yield records(buckets[start:end], operation)
+                start, rows = end, 0
+        if start < len(buckets) or not buckets:
+            yield records(buckets[start:], operation)
 
 
 def header(operation: str, rows: Iterable[Record]) -> list[str]:

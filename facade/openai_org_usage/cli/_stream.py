@@ -1,7 +1,9 @@
 """The machine formats of a data command, written as the pages arrive.
 
-CSV, JSON and NDJSON hold one page of rows at a time, so memory stays flat however long the
-range; the bytes are those of collecting every row first (``_rows.records``,
+CSV, JSON and NDJSON hold one chunk of rows at a time (``_rows.record_chunks``: whole buckets,
+about a thousand rows), and the pages fetched ahead stay within a byte budget
+(``_fetch.stream_pages``), so memory stays flat however long the range and however large the
+organization; the bytes are those of collecting every row first (``_rows.records``,
 ``_rows.with_names``, ``_rows.header``, then ``_writers``). What depends on more than one
 row is decided as early as it can be:
 
@@ -9,7 +11,7 @@ row is decided as early as it can be:
   candidate field has shown a value, usually at the first row; rows wait until then
   (``_held``: on disk past a few thousand).
 * CSV's header: the operation's columns, the name columns, then any field the API sent that
-  this client does not know, as the first page of rows shows them. A field first seen later
+  this client does not know, as the first chunk of rows shows them. A field first seen later
   has no column to go in: it is left out and a warning names it (NDJSON and JSON keep it).
 """
 
@@ -33,7 +35,7 @@ def named_chunks(
     """``_rows.with_names`` of all the rows, chunk by chunk.
 
     Args:
-        chunks: Rows, a page at a time (``_rows.record_chunks``).
+        chunks: Rows, a chunk at a time (``_rows.record_chunks``).
         load: The directory; called once, and only if some ID field holds a value (as
             ``with_names`` would name something).
     """
@@ -71,7 +73,7 @@ def write_chunks(
         fmt: The format.
         out: Where to write.
         operation: The rows' operation (CSV's header).
-        chunks: Rows, a page at a time.
+        chunks: Rows, a chunk at a time.
         csv_raw: CSV cells exactly as they are (see ``_writers.csv_value``).
         warn: Told, once, of a field that came too late for CSV's header.
     """
