@@ -72,7 +72,9 @@ def open_source(settings: SourceSettings) -> Source:
         # Imported here: the fake is only needed for --demo.
         from openai_org_usage.fake import FakeUsageAPI
 
-        fake = FakeUsageAPI(seed=0, size=settings.demo_size)
+        # No page cache: a command reads each page once, and a year of cached hourly pages
+        # would double the memory of an export that otherwise streams.
+        fake = FakeUsageAPI(seed=0, size=settings.demo_size, page_cache=0)
         client = UsageClient(
             api_key="demo", transport=fake.transport(), max_concurrency=MAX_CONCURRENCY
         )
