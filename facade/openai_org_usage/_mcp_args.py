@@ -181,16 +181,20 @@ class Arguments:
             )
         return value
 
+    def whole(self, name: str, low: int, high: int, default: int) -> int:
+        """A whole number from ``low`` to ``high``; ``default`` when not given."""
+        value = self.given.get(name)
+        if value is None:
+            return default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one number type; 7.0 is 7
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise InvalidParameterError(name, _short(value), f"a whole number from {low} to {high}")
+        return value
+
     def top(self) -> int:
         """``top``: 1 to ``MAX_TOP``, default ``DEFAULT_TOP``."""
-        value = self.given.get("top")
-        if value is None:
-            return DEFAULT_TOP
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)  # JSON has one number type; 20.0 is 20
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_TOP:
-            raise InvalidParameterError("top", _short(value), f"a whole number from 1 to {MAX_TOP}")
-        return value
+        return self.whole("top", 1, MAX_TOP, DEFAULT_TOP)
 
     def time_range(self, now: datetime) -> TimeRange:
         """``start``/``end``/``last``/``tz`` resolved as the command line resolves them.

@@ -1,13 +1,15 @@
 """The MCP server's tools, as plain functions over a client: no MCP type in here.
 
 Each tool is a :class:`ToolSpec`: its name, its description, its parameters as JSON schema,
-and ``run(context, arguments) -> dict``. ``TOOLS`` lists them; a new tool (budget status,
-anomalies) is one more spec in that tuple, and the server picks it up.
+and ``run(context, arguments) -> dict``. ``TOOLS`` lists them; a new tool is one more spec in
+that tuple, and the server picks it up.
 
 The tools read only: ``spend`` (the costs endpoint), ``usage`` (any usage endpoint),
-``attributed_spend`` (the bill shared out per user, key, model ..., reconciled to the cent)
-and ``lookup`` (who a project, user, key or service account is). Data tools return totals per
-group over the range, the largest ``top`` per currency, and what the rest adds up to.
+``attributed_spend`` (the bill shared out per user, key, model ..., reconciled to the cent),
+``lookup`` (who a project, user, key or service account is), ``budget`` (this month against
+the spend limits and alerts, with the month-end forecast) and ``anomalies`` (unusual days of
+spend, with what drove them; results shaped in ``_mcp_governance``). Data tools return totals
+per group over the range, the largest ``top`` per currency, and what the rest adds up to.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ from ._mcp_args import (
     TOP_PROPERTY,
     Arguments,
     filter_properties,
+)
+from ._mcp_governance import (
+    ANOMALY_KINDS,
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    MAX_DRIVERS,
+    anomalies_result,
+    budget_result,
+    recent_anomalies,
 )
 from ._mcp_names import LoadedDirectory
 from ._mcp_shape import as_decimal, bounded, currency_order, iso, money, sum_money
@@ -418,6 +429,38 @@ def _lookup(context: ToolContext, args: Arguments) -> dict[str, Any]:
     return out
 
 
+# -- budget and anomalies -----------------------------------------------------------------------
+
+
+def _budget(context: ToolContext, args: Arguments) -> dict[str, Any]:
+    from .budget import budget_status
+
+    top = args.top()
+    out = _envelope(context, None)
+    loaded = context.names()
+    out["notes"].extend(_summary(loaded.notes))
+    status = budget_status(context.client, now=context.clock(), names=loaded.directory)
+    result = budget_result(status, top)
+    out["notes"].extend(result.pop("notes"))
+    return out | result
+
+
+def _anomalies(context: ToolContext, args: Arguments) -> dict[str, Any]:
+    days = args.whole("days", 1, MAX_DAYS, DEFAULT_DAYS)
+    kind = args.choice("scope_kind", ANOMALY_KINDS, "") if args.has("scope_kind") else None
+    top = args.top()
+    out = _envelope(context, None)
+    loaded = context.names()
+    out["notes"].extend(_summary(loaded.notes))
+    found = recent_anomalies(
+        context.client, now=context.clock(), days=days, kind=kind, names=loaded.directory
+    )
+    kinds = (kind,) if kind is not None else ANOMALY_KINDS
+    result = anomalies_result(found, kinds, top, loaded.directory)
+    out["notes"].extend(result.pop("notes"))
+    return out | {"days": days, "scope_kind": kind} | result
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 
@@ -533,6 +576,47 @@ def tool_table() -> tuple[ToolSpec, ...]:
             },
             _lookup,
             required=("query",),
+        ),
+        ToolSpec(
+            "budget",
+            "Budget: limits, alerts, forecast",
+            "This UTC calendar month (the billing month) so far, against the spend limits and "
+            "spend alerts read from the API: for the organization, each project and each API "
+            "key with its own limit, the spend to date, the limit and the share of it spent, "
+            "each alert threshold and the day it was crossed, the month-end forecast with its "
+            "80% interval, and the day the limit is (or will be, at the forecast rate) "
+            "reached. Organization and project spend is billed; a key's is its reconciled "
+            "share of the bill. Per currency; projects and keys nearest their limit first. "
+            + DATA_NOTE,
+            {"top": TOP_PROPERTY},
+            _budget,
+        ),
+        ToolSpec(
+            "anomalies",
+            "Spend anomalies and their drivers",
+            "Days of the last complete UTC days whose spend was far from its weekday-aware "
+            "baseline, per project (billed) and per API key, user and model (reconciled "
+            "shares of the bill): the day, spike or drop, actual and expected spend, and what "
+            f"drove it (line items, models or keys, the top {MAX_DRIVERS}, sharing the jump "
+            "exactly). Largest jumps first per scope kind. " + DATA_NOTE,
+            {
+                "days": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_DAYS,
+                    "default": DEFAULT_DAYS,
+                    "description": f"Complete UTC days to look at, ending yesterday (1-"
+                    f"{MAX_DAYS}, default {DEFAULT_DAYS}); today, in progress, is left out.",
+                },
+                "scope_kind": {
+                    "type": "string",
+                    "enum": list(ANOMALY_KINDS),
+                    "description": "Only this kind of scope (project: no attribution is "
+                    "read, so it is quicker). Default: all.",
+                },
+                "top": TOP_PROPERTY,
+            },
+            _anomalies,
         ),
     )
 

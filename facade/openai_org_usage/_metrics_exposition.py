@@ -25,8 +25,9 @@ from prometheus_client.registry import Collector as _BaseCollector
 from prometheus_client.registry import CollectorRegistry
 
 from ._errors import InvalidParameterError
-from ._metrics_families import FAMILIES, Family, View
+from ._metrics_families import FAMILIES
 from ._metrics_refresh import Refresher
+from ._metrics_view import Family, View
 
 __all__ = ["DEFAULT_TOP", "Collector", "MetricsServer", "registry_of", "serve", "write_textfile"]
 

@@ -1,18 +1,17 @@
 """The metric families a scrape shows, each built from the refresh record alone.
 
 A family is a function of a :class:`View` (the record, the top N, the data source) returning
-``prometheus_client`` metric families; :data:`FAMILIES` lists them in exposition order. More
-families (limits, alert thresholds, a forecast) are more functions appended to that tuple.
+``prometheus_client`` metric families; :data:`FAMILIES` lists them in exposition order: spend
+and usage here, the budget's (limits, alert thresholds, forecasts) from ``_metrics_budget``.
 Label values are handed to the client library, which escapes them (quotes, backslashes,
 newlines): a hostile name can never break a line of the exposition.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import Final
 
-import attrs
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -21,13 +20,12 @@ from prometheus_client.core import (
 )
 
 from ._cents import money
-from ._metrics_refresh import RefreshStatus
+from ._metrics_budget import BUDGET_FAMILIES
 from ._metrics_snapshot import ATTRIBUTED_DIMENSIONS, BILLED_DIMENSIONS, Breakdown
+from ._metrics_view import PREFIX, Family, View
 from ._version import __version__
 
-__all__ = ["FAMILIES", "PREFIX", "Family", "View", "spend_labels"]
-
-PREFIX: Final = "openai_org_usage"
+__all__ = ["FAMILIES", "spend_labels"]
 
 _DIMENSION_LABELS: Final = {
     "project": ("project_id", "project_name"),
@@ -50,25 +48,6 @@ _HOW: Final = {
     "api_key": "the bill shared out to API keys by their usage at list prices",
     "model": "the bill shared out to models by their usage at list prices",
 }
-
-
-@attrs.frozen
-class View:
-    """What a family is built from.
-
-    Attributes:
-        status: The refresh record (its snapshot may be None before the first success).
-        top: Groups per dimension before ``other``.
-        source: ``api`` or ``demo`` (synthetic data).
-    """
-
-    status: RefreshStatus
-    top: int
-    source: str
-
-
-Family = Callable[[View], Iterable[Metric]]
-"""A metric family builder."""
 
 
 def spend_labels(dimension: str) -> tuple[str, ...]:
@@ -184,5 +163,5 @@ def _refresh(view: View) -> Iterator[Metric]:
     yield errors
 
 
-FAMILIES: Final[tuple[Family, ...]] = (_info, _period, _spend, _usage, _refresh)
+FAMILIES: Final[tuple[Family, ...]] = (_info, _period, _spend, _usage, *BUDGET_FAMILIES, _refresh)
 """Every family, in exposition order."""

@@ -33,8 +33,9 @@ DEFAULT_INTERVAL: Final = 900.0
 MIN_INTERVAL: Final = 300.0
 """The shortest interval allowed (5 minutes). OpenAI publishes no rate limit for the Usage and
 Costs API and admin lists, and a refresh makes about ten usage requests plus the directory's
-(two, and two per project): more often would spend a shared budget other tools of the
-organization draw on, for data that lands minutes late and is billed in daily buckets."""
+(two, and two per project) and the budget's (about 40 on the demo): more often would spend a
+shared budget other tools of the organization draw on, for data that lands minutes late and is
+billed in daily buckets."""
 
 _LOG = logging.getLogger("openai_org_usage.metrics")
 _MAX_MESSAGE = 300

@@ -1,7 +1,9 @@
 """What the metrics expose, read once per refresh: spend and usage of this UTC calendar month.
 
 Pure data (no Prometheus here): :func:`collect_snapshot` makes the requests, and everything a
-scrape shows is derived from the :class:`Snapshot` it returns, never from the API.
+scrape shows is derived from the :class:`Snapshot` it returns, never from the API. That
+includes the month's :class:`~openai_org_usage.budget.BudgetStatus` (limits, alert thresholds,
+forecasts), read in the same refresh.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import attrs
 
 from ._attribution_result import Names
 from ._cents import money, round_to_total
-from ._errors import InvalidParameterError
+from ._errors import InvalidParameterError, PermissionDeniedError
 from ._models import Row
 from .attribution import attribution_jobs, reconcile
+from .budget import BudgetStatus, budget_status
 from .export import columns, row_values
 
 __all__ = [
@@ -127,6 +130,10 @@ def _read_only(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return MappingProxyType(dict(value))
 
 
+def _notes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Snapshot:
     """Spend and usage from ``start`` (the month's first UTC midnight) to ``end``.
@@ -141,6 +148,10 @@ class Snapshot:
             only, so the types add up).
         requests: ``operation -> requests`` (model requests; calls for file search).
         price_data: Where the list prices of the attribution come from.
+        budget: The month's limits, alert thresholds and forecasts per scope (None: not
+            read, or refused outright).
+        budget_notes: What the budget read could not see: each governance read the key was
+            refused (HTTP 403), or the whole budget when it was refused.
     """
 
     start: datetime
@@ -150,6 +161,8 @@ class Snapshot:
     tokens: Mapping[tuple[str, str], int] = attrs.field(converter=_read_only)
     requests: Mapping[str, int] = attrs.field(converter=_read_only)
     price_data: str = ""
+    budget: BudgetStatus | None = None
+    budget_notes: tuple[str, ...] = attrs.field(default=(), converter=_notes)
 
     def breakdown(self, dimension: str, currency: str) -> Breakdown | None:
         """The breakdown of ``dimension`` in ``currency``, if there is one."""
@@ -176,6 +189,7 @@ def collect_snapshot(
     *,
     now: datetime | None = None,
     names: Names | None = None,
+    budget: bool = True,
 ) -> Snapshot:
     """Read this UTC calendar month's spend and usage: one refresh of the metrics.
 
@@ -185,11 +199,18 @@ def collect_snapshot(
     ``attribute(by=(field,))`` over the same period). Every breakdown is in whole cents and adds
     up to its currency's bill exactly. About ten requests for the month, one page each.
 
+    With ``budget``, also :func:`~openai_org_usage.budget.budget_status` for the same instant
+    (a year of daily costs, the spend limits and alerts, each project's keys, and the keys'
+    attribution: about 40 more requests on the demo). A governance read the key is refused
+    (HTTP 403) leaves out what it would have shown and says so in
+    :attr:`Snapshot.budget_notes`; it never fails the refresh.
+
     Args:
         client: A :class:`~openai_org_usage.UsageClient`.
         now: End of the period (default: the current time); the period starts at the first
             UTC midnight of its month.
         names: Names for project, user and key IDs (the directory); IDs without.
+        budget: Also read the budget status (limits, alert thresholds, forecasts).
 
     Returns:
         The :class:`Snapshot`.
@@ -233,6 +254,7 @@ def collect_snapshot(
             if not any(b.dimension == dimension and b.currency == currency for b in breakdowns):
                 breakdowns.append(Breakdown(dimension, currency, ()))
     tokens, requests = _counts(data)
+    status, notes = _budget(client, end, names) if budget else (None, ())
     return Snapshot(
         start,
         end,
@@ -241,7 +263,25 @@ def collect_snapshot(
         tokens,
         requests,
         price_data=price_data,
+        budget=status,
+        budget_notes=notes,
     )
+
+
+def _budget(
+    client: Any, end: datetime, names: Names | None
+) -> tuple[BudgetStatus | None, tuple[str, ...]]:
+    """The budget status at ``end`` and its notes; a refusal (403) is a note, not a failure.
+
+    ``budget_status`` already turns a refused limit, alert or key list into a note; a read it
+    cannot do without (the year of costs, the keys' usage) refused outright leaves the whole
+    budget out, for this refresh only.
+    """
+    try:
+        status = budget_status(client, now=end, names=names)
+    except PermissionDeniedError as exc:
+        return None, (f"the budget (limits, alerts, forecasts): not readable with this key: {exc}",)
+    return status, status.notes
 
 
 def _cents(amount: Decimal) -> int:

@@ -17,6 +17,11 @@
 - ``attributed_spend``: the bill shared out by user, API key, model ..., reconciled to the
   cent, with what no group can be given and why.
 - ``lookup``: who a project, user, API key or service account is, by ID, name or email.
+- ``budget``: this month against the spend limits and alert thresholds (organization,
+  projects, keys with their own limit), with the month-end forecast and the day a limit is
+  reached.
+- ``anomalies``: unusual days of spend in the last complete days, per project, key, user or
+  model, with the line items, models or keys that drove each.
 
 Arguments are checked as the command line checks its options, and refused in its words
 (the parameter, the value, what is allowed); a refusal or a failed request comes back as a
@@ -79,9 +84,11 @@ _MAX_ERROR = 1000
 _INSTRUCTIONS = (
     "Read-only tools over an OpenAI organization's Usage and Costs API: spend (billed, by "
     "project, line item, key, user), usage (tokens and requests per endpoint), "
-    "attributed_spend (the bill per user, key or model, reconciled to the cent) and lookup "
-    "(who an ID is). Amounts are exact decimal strings in the currency next to them; never "
-    "add amounts of different currencies. " + DATA_NOTE
+    "attributed_spend (the bill per user, key or model, reconciled to the cent), lookup "
+    "(who an ID is), budget (this month against the spend limits and alerts, with the "
+    "month-end forecast) and anomalies (unusual days of spend and what drove them). "
+    "Amounts are exact decimal strings in the currency next to them; never add amounts of "
+    "different currencies. " + DATA_NOTE
 )
 _log = logging.getLogger(__name__)
 

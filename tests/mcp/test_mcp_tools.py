@@ -106,7 +106,11 @@ def test_lookup_finds_by_name_and_by_id(context: ToolContext) -> None:
 @pytest.mark.parametrize(
     ("tool", "arguments", "expected"),
     [
-        ("nope", {}, "unknown tool 'nope': one of spend, usage, attributed_spend, lookup"),
+        (
+            "nope",
+            {},
+            "unknown tool 'nope': one of spend, usage, attributed_spend, lookup, budget, anomalies",
+        ),
         (
             "spend",
             {"groupby": ["x"]},
@@ -146,6 +150,23 @@ def test_lookup_finds_by_name_and_by_id(context: ToolContext) -> None:
         ("attributed_spend", {"by": ["line_item"]}, "by='line_item' is not allowed"),
         ("lookup", {}, "query=None is not allowed; expected a string"),
         ("lookup", {"query": "x", "kind": "team"}, "kind='team' is not allowed"),
+        ("budget", {"last": "7d"}, "last='7d' is not allowed; expected a parameter of budget"),
+        (
+            "budget",
+            {"top": 0},
+            f"top=0 is not allowed; expected a whole number from 1 to {MAX_TOP}",
+        ),
+        ("anomalies", {"days": 0}, "days=0 is not allowed; expected a whole number from 1 to 60"),
+        ("anomalies", {"days": 61}, "days=61 is not allowed"),
+        ("anomalies", {"days": "7"}, "days='7' is not allowed"),
+        ("anomalies", {"days": True}, "days=True is not allowed"),
+        ("anomalies", {"days": 7.5}, "days=7.5 is not allowed"),
+        (
+            "anomalies",
+            {"scope_kind": "organization"},
+            "scope_kind='organization' is not allowed; expected one of 'project', 'api_key'",
+        ),
+        ("anomalies", {"start": "2026-11-01"}, "start='2026-11-01' is not allowed"),
     ],
 )
 def test_bad_input_is_refused_in_the_command_lines_words(
@@ -158,6 +179,66 @@ def test_bad_input_is_refused_in_the_command_lines_words(
     assert expected in outcome.error, outcome.error
     assert "Traceback" not in outcome.error
     assert len(outcome.error) <= 1003
+
+
+def test_budget_bounds_projects_and_keys_and_keeps_exact_money(context: ToolContext) -> None:
+    full = ok(call_tool(context, "budget", {"top": MAX_TOP}))
+    cut = ok(call_tool(context, "budget", {"top": 1}))
+    assert full["month"] == "2026-11"
+    (every,) = full["by_currency"]
+    (section,) = cut["by_currency"]
+    assert section["organization"] == every["organization"]
+    for kind in ("projects", "api_keys"):
+        assert every[f"{kind}_left_out"] == {"count": 0}
+        assert section[kind] == every[kind][:1]
+        spent = [Decimal(e["spent"]) for e in every[kind][1:]]
+        left = section[f"{kind}_left_out"]
+        assert left["count"] == len(spent)
+        if spent:
+            assert Decimal(left["spent"]) == sum_money(spent)
+    for entry in [every["organization"], *every["projects"], *every["api_keys"]]:
+        for field in ("spent", "forecast", "forecast_lower", "forecast_upper"):
+            assert isinstance(entry[field], str)
+            Decimal(entry[field])  # an exact decimal string
+        assert entry["limit"] is None or Decimal(entry["limit"]) == Decimal(
+            entry["limit"]
+        ).quantize(Decimal("0.01"))
+    assert every["api_keys"]
+    assert all(e["project_name"] for e in every["api_keys"])
+
+
+def test_anomalies_by_scope_kind_with_drivers_sharing_the_jump(context: ToolContext) -> None:
+    found = ok(call_tool(context, "anomalies", {"days": 14, "top": MAX_TOP}))
+    assert found["days"] == 14
+    assert found["scope_kind"] is None
+    sections = {s["scope_kind"]: s for s in found["by_scope_kind"]}
+    assert list(sections) == ["project", "api_key", "user", "model"]
+    every = [a for s in sections.values() for a in s["anomalies"]]
+    assert every
+    for a in every:
+        assert a["direction"] in ("spike", "drop")
+        assert Decimal(a["actual"]) - Decimal(a["baseline"]) == Decimal(a["jump"])
+        shares = sum_money([Decimal(d["above_baseline"]) for d in a["drivers"]])
+        rest = Decimal(a["drivers_left_out"].get("above_baseline", "0"))
+        assert shares + rest == Decimal(a["jump"])
+        assert len(a["drivers"]) <= 5
+        assert "2026-11-11" <= a["day"] < "2026-11-25"
+    for section in sections.values():
+        jumps = [abs(Decimal(a["jump"])) for a in section["anomalies"]]
+        assert jumps == sorted(jumps, reverse=True)
+    drivers = [d for a in sections["model"]["anomalies"] for d in a["drivers"]]
+    assert drivers  # a model's anomalies are driven by keys, named
+    assert all(d["kind"] == "api_key" and "api_key_name" in d for d in drivers)
+    one = ok(call_tool(context, "anomalies", {"days": 14, "top": 1, "scope_kind": "api_key"}))
+    (section,) = one["by_scope_kind"]
+    assert section["anomalies"] == sections["api_key"]["anomalies"][:1]
+    rest = sections["api_key"]["anomalies"][1:]
+    assert rest  # the demo has more than one key anomaly in two weeks
+    assert section["left_out"] == {
+        "count": len(rest),
+        "spikes": sum(a["direction"] == "spike" for a in rest),
+        "drops": sum(a["direction"] == "drop" for a in rest),
+    }
 
 
 def test_arguments_that_are_not_an_object_are_refused(context: ToolContext) -> None:

@@ -9,8 +9,11 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _metrics_scrape import openmetrics_samples, samples, scrape
@@ -31,7 +34,24 @@ SPEND_NAMES = (
     "openai_org_usage_requests_month_to_date",
     "openai_org_usage_period_start_timestamp_seconds",
     "openai_org_usage_period_end_timestamp_seconds",
+    *(
+        f"openai_org_usage_budget_{f}"
+        for f in (
+            "spend_month_to_date",
+            "limit",
+            "limit_used_ratio",
+            "forecast_month_end",
+            "forecast_month_end_lower",
+            "forecast_month_end_upper",
+            "limit_reached_timestamp_seconds",
+            "alert_threshold",
+            "alert_crossed",
+            "scopes_left_out",
+            "refused_reads",
+        )
+    ),
 )
+CENT = Decimal("0.01")
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +109,100 @@ def test_serve_demo_answers_in_both_formats(served: str) -> None:
         assert plain[name] == om[name], name
     assert dict(next(iter(plain["openai_org_usage_info"])))["source"] == "demo"
     assert len(plain["openai_org_usage_user_spend_month_to_date"]) == 5  # 3 + other + unattributed
+
+
+def _cents(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _scope_key(scope: dict[str, Any], *extra: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    labels = {
+        "scope": scope["scope_kind"],
+        "scope_id": scope["scope_id"],
+        "scope_name": scope["scope_name"],
+        "project_id": scope["project_id"] or "",
+        "project_name": scope["project_name"] or "",
+        "currency": scope["currency"],
+    }
+    return tuple(sorted([*labels.items(), *extra]))
+
+
+def _nearest_first(scope: dict[str, Any]) -> tuple[float, float, str]:
+    shares = [
+        p for p in (scope["percent_of_limit"], scope["forecast_percent_of_limit"]) if p is not None
+    ]
+    return (-max(shares, default=-1.0), -scope["spent"], scope["scope_id"])
+
+
+def test_budget_families_equal_the_budget_command_to_the_cent(served: str) -> None:
+    got = samples(scrape(served)[0])
+    result = CliRunner().invoke(cli, ["budget", "--demo", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.stdout)
+    # Shown: the organization, and at most --top 3 projects and keys with a limit or an alert,
+    # nearest their limit first.
+    shown = [s for s in status["scopes"] if s["scope_kind"] == "organization"]
+    left_out = {}
+    for kind in ("project", "api_key"):
+        governed = sorted(
+            (
+                s
+                for s in status["scopes"]
+                if s["scope_kind"] == kind and (s["limit"] is not None or s["alerts"])
+            ),
+            key=_nearest_first,
+        )
+        shown += governed[:3]
+        left_out[kind] = len(governed[3:])
+    assert left_out["project"] >= 1  # the demo has more limited projects than --top 3
+    assert {s["scope_kind"] for s in shown} == {"organization", "project", "api_key"}
+    amounts = {
+        "spend_month_to_date": "spent",
+        "limit": "limit",
+        "forecast_month_end": "forecast",
+        "forecast_month_end_lower": "forecast_lower",
+        "forecast_month_end_upper": "forecast_upper",
+    }
+    for family, field in amounts.items():
+        expected = {_scope_key(s): _cents(s[field]) for s in shown if s[field] is not None}
+        assert got[f"openai_org_usage_budget_{family}"] == expected, family
+    assert got["openai_org_usage_budget_limit_used_ratio"] == {
+        _scope_key(s): Decimal(repr(s["percent_of_limit"])) / 100
+        for s in shown
+        if s["percent_of_limit"] is not None
+    }
+    assert got["openai_org_usage_budget_limit_reached_timestamp_seconds"] == {
+        _scope_key(s): Decimal(
+            int(
+                datetime.combine(
+                    date.fromisoformat(s["limit_reached_on"]), datetime.min.time(), UTC
+                ).timestamp()
+            )
+        )
+        for s in shown
+        if s["limit_reached_on"] is not None
+    }
+    thresholds = {
+        _scope_key(s, ("threshold", format(_cents(a["threshold"]), "f"))): a
+        for s in shown
+        for a in s["alerts"]
+    }
+    assert got["openai_org_usage_budget_alert_threshold"] == {
+        k: _cents(a["threshold"]) for k, a in thresholds.items()
+    }
+    assert got["openai_org_usage_budget_alert_crossed"] == {
+        k: Decimal(int(a["crossed"])) for k, a in thresholds.items()
+    }
+    assert any(a["crossed"] for a in thresholds.values())
+    assert got["openai_org_usage_budget_scopes_left_out"] == {
+        (("scope", kind),): Decimal(n) for kind, n in left_out.items()
+    }
+    assert got["openai_org_usage_budget_refused_reads"] == {(): 0}
+    # The organization's budget spend is the bill (the same cents as the spend family).
+    (org,) = [s for s in shown if s["scope_kind"] == "organization"]
+    assert got["openai_org_usage_spend_month_to_date"] == {
+        (("currency", "usd"),): _cents(org["spent"])
+    }
 
 
 def test_write_matches_serve(served: str, tmp_path: Path) -> None:

@@ -22,9 +22,11 @@ Desktop (claude_desktop_config.json):
    "env": {"OPENAI_ADMIN_KEY": "sk-admin-..."}}}}
 
 \b
-Tools (read-only): spend, usage, attributed_spend, lookup. Each data tool takes start, end,
-last and tz like the commands (default: the last 30 days) and top (default 20, at most 200
-groups per currency; the rest is counted and summed in left_out)."""
+Tools (read-only): spend, usage, attributed_spend, lookup, budget, anomalies. The range
+tools take start, end, last and tz like the commands (default: the last 30 days); budget is
+this month so far, anomalies the last `days` complete days (default 7, at most 60). Each
+takes top (default 20, at most 200 groups per currency; the rest is counted and summed in
+left_out)."""
 
 
 @click.command("mcp", context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
@@ -33,7 +35,8 @@ def mcp_command(api: SourceSettings) -> None:
     """Serve spend and usage tools to an MCP client over stdio.
 
     Spend by project, line item, key or user; usage of any endpoint; the bill attributed to
-    users, keys and models to the cent; who an ID is. Nothing is written or changed. The
+    users, keys and models to the cent; who an ID is; this month against the spend limits
+    and alerts, with a forecast; anomalies and their drivers. Nothing is written or changed. The
     admin key is read from OPENAI_ADMIN_KEY and never appears in a result or an error.
     """
     # Before the client opens: without the SDK, one line naming the extra to install.

@@ -42,8 +42,11 @@ Examples:
 \b
 Series: spend this UTC calendar month (per currency) in total, by project and line item (the
 bill), by user, API key and model (the bill shared out by usage, as `attribute` does); tokens
-and requests per usage endpoint; the last refresh's time and duration and the refresh errors.
-Each spend family shows the top N groups, then `other`, and sums to the bill to the cent."""
+and requests per usage endpoint; the budget as `budget` reads it (spend limits, alert
+thresholds, month-end forecasts and the day a limit is reached, for the organization and the
+top N projects and API keys with a limit); the last refresh's time and duration and the
+refresh errors. Each spend family shows the top N groups, then `other`, and sums to the bill
+to the cent. A limit or alert the key may not read is left out, with a note."""
 
 
 def parse_interval(text: str) -> float:
@@ -66,8 +69,8 @@ def _interval(ctx: click.Context, param: click.Parameter, value: str) -> float:
     if seconds < MIN_INTERVAL:
         raise click.BadParameter(
             f"{value!r} is shorter than the minimum, {MIN_INTERVAL / 60:g}m: a refresh makes "
-            "about ten usage requests plus the directory's, against rate limits shared with "
-            "the organization's other tools, for data billed in daily buckets"
+            "about ten usage requests plus the directory's and the budget's, against rate "
+            "limits shared with the organization's other tools, for data billed in daily buckets"
         )
     return seconds
 
@@ -80,7 +83,18 @@ def _top_option(f: Any) -> Any:
         show_default=True,
         metavar="N",
         help="Groups per dimension (project, user, API key, model, line item) before the "
-        "'other' series that sums the rest.",
+        "'other' series that sums the rest; projects and API keys per budget family.",
+    )(f)
+
+
+def _budget_option(f: Any) -> Any:
+    return click.option(
+        "--budget/--no-budget",
+        default=True,
+        show_default=True,
+        help="Read the budget too (spend limits, alert thresholds, forecasts): a year of "
+        "daily costs, the limits and alerts, each project's keys; about 40 more requests a "
+        "refresh on the demo.",
     )(f)
 
 
@@ -93,19 +107,29 @@ class _Snapshots:
     """Takes snapshots for a command: names from the directory, the source's clock, notes
     said once on stderr."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, *, budget: bool = True) -> None:
         self.source = source
+        self.budget = budget
         self._said: set[str] = set()
 
     def __call__(self) -> Snapshot:
         from openai_org_usage.metrics import collect_snapshot
 
         loaded = load_names(self.source)
-        if loaded.summary and loaded.summary not in self._said:
-            self._said.add(loaded.summary)
-            stderr_line(loaded.summary)
+        if loaded.summary:
+            self._say(loaded.summary)
         now = self.source.now if self.source.demo else datetime.now(UTC)
-        return collect_snapshot(self.source.client, now=now, names=loaded.names)
+        snapshot = collect_snapshot(
+            self.source.client, now=now, names=loaded.names, budget=self.budget
+        )
+        for note in snapshot.budget_notes:
+            self._say(f"openai-org-usage: note: {note}")
+        return snapshot
+
+    def _say(self, line: str) -> None:
+        if line not in self._said:
+            self._said.add(line)
+            stderr_line(line)
 
     def failed(self, exc: Exception) -> None:
         from openai_org_usage import APIError
@@ -137,8 +161,11 @@ class _Snapshots:
     help=f"Time between refreshes: 15m, 900s, 1h; at least {MIN_INTERVAL / 60:g}m.",
 )
 @_top_option
+@_budget_option
 @source_options
-def serve_command(port: int, host: str, interval: float, top: int, api: SourceSettings) -> None:
+def serve_command(
+    port: int, host: str, interval: float, top: int, budget: bool, api: SourceSettings
+) -> None:
     """Serve this month's spend and usage at http://HOST:PORT/metrics, refreshed on an interval.
 
     The first refresh runs before the endpoint opens; later ones run in the background, and a
@@ -151,7 +178,7 @@ def serve_command(port: int, host: str, interval: float, top: int, api: SourceSe
     with source.client:
         if source.demo:
             stderr_line(DEMO_NOTICE)
-        snapshots = _Snapshots(source)
+        snapshots = _Snapshots(source, budget=budget)
         refresher = Refresher(snapshots, interval=interval, on_error=snapshots.failed)
         refresher.refresh()
         stop = threading.Event()
@@ -181,8 +208,9 @@ def _wait(stop: threading.Event) -> None:
 @metrics_group.command("write", context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @click.argument("file", type=click.Path(dir_okay=False))
 @_top_option
+@_budget_option
 @source_options
-def write_command(file: str, top: int, api: SourceSettings) -> None:
+def write_command(file: str, top: int, budget: bool, api: SourceSettings) -> None:
     """Refresh once and write the metrics to FILE for node-exporter's textfile collector.
 
     The text goes to a temporary file beside FILE, which is then renamed over it: the
@@ -195,7 +223,7 @@ def write_command(file: str, top: int, api: SourceSettings) -> None:
     with source.client:
         if source.demo:
             stderr_line(DEMO_NOTICE)
-        snapshots = _Snapshots(source)
+        snapshots = _Snapshots(source, budget=budget)
         refresher = Refresher(snapshots, on_error=lambda exc: None)
         error = refresher.refresh()
         if error is not None:
