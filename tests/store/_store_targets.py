@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from openai_org_usage.store import TABLES
+from openai_org_usage.store._schema import HOURLY_TABLES
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
@@ -117,7 +118,7 @@ class Target:
             con.close()
 
 
-TABLES_BY_NAME = {schema.name: schema for schema in TABLES.values()}
+TABLES_BY_NAME = {schema.name: schema for schema in (*TABLES.values(), *HOURLY_TABLES.values())}
 
 
 def normalized(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -347,6 +347,7 @@ A grouping the API refuses is dropped (user_id first, then api_key_id ...); a no
 def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
     """``sync``, its ``--operation`` choices taken from ``operations``."""
     table = tuple(operations)
+    operations_of = operations
 
     @click.command("sync", epilog=_SYNC_EPILOG, context_settings=CONTEXT_SETTINGS)
     @path_option(
@@ -407,6 +408,14 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         f"Sync only this operation (repeatable). Default: all of {', '.join(table)}.",
         metavar="NAME",
     )
+    @click.option(
+        "--bucket-width",
+        type=click.Choice(["1d", "1h"]),
+        default="1d",
+        show_default=True,
+        help="1h: hourly tables (usage_completions_1h ...) beside the daily ones, for the "
+        "operations that serve hours (not costs); incremental and merged like the daily.",
+    )
     @counting_option(
         "--trailing-days",
         3,
@@ -438,6 +447,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         org_id: str,
         since: str | None,
         operations: tuple[str, ...],
+        bucket_width: str,
         trailing_days: int,
         names: bool,
         attributed: bool,
@@ -473,8 +483,18 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         # Whether the DuckDB file is there before the run (the store removes a new one that
         # the run loaded nothing into).
         existed = db is None or os.path.lexists(db)
-        # The table's order, whatever the flags' order (and each operation once).
-        chosen = [name for name in table if name in operations] or list(table)
+        # The table's order, whatever the flags' order (and each operation once); hourly:
+        # the operations that serve hours.
+        served = [name for name in table if bucket_width in operations_of[name].bucket_widths]
+        refused = [name for name in operations if name not in served]
+        if refused:
+            raise click.UsageError(
+                f"--operation {refused[0]} serves no {bucket_width} buckets; with "
+                f"--bucket-width {bucket_width}: {', '.join(served)}"
+            )
+        if attributed and bucket_width != "1d":
+            raise click.UsageError("--attributed-costs is daily: sync it without --bucket-width 1h")
+        chosen = [name for name in served if name in operations] or served
         watcher = SyncWatcher()
         with ExitStack() as stack:
             source: UsageClient | list[OrgClient]
@@ -512,6 +532,7 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
                     directory=names,
                     attribution=attributed,
                     progress=watcher,
+                    bucket_width=bucket_width,
                 )
         if is_demo:
             # After the run, not before: a refused run (locked, bad --since) then says one

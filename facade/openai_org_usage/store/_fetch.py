@@ -2,7 +2,8 @@
 
 Each operation is fetched at its finest grain (grouped by *every* field it allows; costs by
 ``project_id``, ``line_item``, ``api_key_id``, ``user_id`` and ``api_source``; fewer where
-the API refuses a combination, see below) in one-day buckets, so a row's identity is stable
+the API refuses a combination, see below) in one-day buckets (or one-hour buckets, for the
+hourly tables), so a row's identity is stable
 from run to run, and any coarser view is a ``GROUP BY`` away.
 
 Where a run starts, per organization and operation (all times UTC, days aligned to midnight):
@@ -25,8 +26,8 @@ the rows of the load: a run killed before its load completes leaves the state wh
 stored rows are.
 
 A second run over an unchanged range sends one request per operation: the trailing window
-(4 buckets with the default 3 days) fits in one page, since the facade asks for the largest
-page the width allows (31 days of usage, 180 of costs).
+(4 buckets with the default 3 days; up to 96 hourly ones) fits in one page of
+:data:`PAGE_BUCKETS`.
 
 What the live API refuses, and what a run does about it (never more than a bounded number of
 extra requests; anything else refused fails the organization):
@@ -45,6 +46,16 @@ extra requests; anything else refused fails the organization):
   asked for by later runs, so a refusal costs one request once. A dropped field is null in
   the rows fetched without it; a load replaces whole buckets (see ``_schema``), so a bucket
   never has rows of two grains.
+
+Pages are at most :data:`PAGE_BUCKETS` buckets long (a week of days or of hours), whatever
+the API would allow (31 days of usage, 180 of costs): the client fetches up to
+``max_concurrency`` pages at once and holds a few more waiting their turn, so the page is
+the unit of the sync's memory. Pages of a week keep a year's peak where a month's is (a
+year of a large organization: 406 MB during the fetch with weeks, 682 MB with 31-day
+pages), for 53 requests per operation instead of 12 to 14; later runs still send one.
+
+An hourly table (``TableSchema.bucket_width`` ``"1h"``) is fetched the same way, bucket by
+hour: the state's ``synced_until`` is then the end of the last complete hour.
 """
 
 from __future__ import annotations
@@ -72,6 +83,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_SINCE_DAYS",
     "LOOKBACK_DAYS",
+    "PAGE_BUCKETS",
     "Fetched",
     "LookbackClamp",
     "OpState",
@@ -79,7 +91,9 @@ __all__ = [
     "bucket_starts",
     "empty_buckets",
     "fetch_operation",
+    "floor_bucket",
     "plan_start",
+    "width_of",
 ]
 
 DEFAULT_SINCE_DAYS = 30
@@ -89,7 +103,11 @@ LOOKBACK_DAYS = 365
 """The history the API serves, when a refusal does not say: ``start`` from today's UTC midnight
 minus this many days plus one day is assumed to be served."""
 
+PAGE_BUCKETS = {"1d": 7, "1h": 168}
+"""Buckets asked for per page, by bucket width (module docstring)."""
+
 _DAY = timedelta(days=1)
+_WIDTHS = {"1d": _DAY, "1h": timedelta(hours=1)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # Group-by fields dropped first when the API refuses a combination: the ones public reports
@@ -216,18 +234,32 @@ def bucket_starts(columns: Sequence[pa.ChunkedArray]) -> set[int]:
     return set(starts.cast(pa.int64()).to_pylist())
 
 
-def empty_buckets(outcome: Outcome, filled: set[int]) -> list[datetime]:
-    """The one-day buckets of the range an operation was fetched over (``outcome``) whose
-    starts (:func:`bucket_starts`) are not in ``filled``: the buckets that came without rows."""
+def empty_buckets(outcome: Outcome, filled: set[int], bucket_width: str = "1d") -> list[datetime]:
+    """The buckets (``bucket_width`` wide) of the range an operation was fetched over
+    (``outcome``) whose starts (:func:`bucket_starts`) are not in ``filled``: the buckets
+    that came without rows."""
     if outcome.start is None or outcome.end is None:
         return []
+    step = width_of(bucket_width)
     empty = []
     bucket = outcome.start
     while bucket < outcome.end:
         if (bucket - _EPOCH) // _MICROSECOND not in filled:
             empty.append(bucket)
-        bucket += _DAY
+        bucket += step
     return empty
+
+
+def width_of(bucket_width: str) -> timedelta:
+    """A bucket width (``"1d"``, ``"1h"``) as a ``timedelta``."""
+    return _WIDTHS[bucket_width]
+
+
+def floor_bucket(value: datetime, bucket_width: str) -> datetime:
+    """The start of the UTC bucket ``bucket_width`` wide that holds ``value``."""
+    day = floor_day(value)
+    step = width_of(bucket_width)
+    return day + (value.astimezone(UTC) - day) // step * step
 
 
 def plan_start(
@@ -290,6 +322,7 @@ def fetch_operation(
     in as the run goes, so it is right when this raises too.
     """
     name = table.operation
+    width = table.bucket_width
     state = stored
     refused = list(stored.refused) if stored is not None else []
     group_by = [f for f in OPERATIONS[name].group_by if f not in refused]
@@ -307,7 +340,8 @@ def fetch_operation(
     clamped = False
     while True:
         try:
-            for batch in _paginator(client, name, position, end, group_by).arrow_batches():
+            pages = _paginator(client, name, width, position, end, group_by)
+            for batch in pages.arrow_batches():
                 outcome.pages += 1
                 rows = _with_org(table, org_id, batch)
                 first, last, complete = _bounds(rows, end)
@@ -323,7 +357,7 @@ def fetch_operation(
             # Every bucket of [position, end) arrived (the paginator raises on a gap), so
             # the range is complete up to the last whole day, whether or not its last
             # buckets held rows: an operation nobody uses still advances.
-            whole = floor_day(end)
+            whole = floor_bucket(end, table.bucket_width)
             if whole > written_until:
                 written_until = whole
                 state = _advanced(state, run_start, written_until, group_by, refused)
@@ -393,13 +427,24 @@ def floor_day(value: datetime) -> datetime:
 
 
 def _paginator(
-    client: UsageClient, name: str, start: datetime, end: datetime, group_by: Sequence[str]
+    client: UsageClient,
+    name: str,
+    bucket_width: str,
+    start: datetime,
+    end: datetime,
+    group_by: Sequence[str],
 ) -> Paginator[Any]:
     method: Callable[..., Paginator[Any]] = getattr(client, name)
     # The finest grain the API accepts: every group-by field not refused, so each row is one
-    # stable (bucket, group) key. limit is left to the facade, which asks for the largest
-    # page (fewest requests). group_by=None, not [], when every field was refused.
-    return method(start=start, end=end, bucket_width="1d", group_by=list(group_by) or None)
+    # stable (bucket, group) key. group_by=None, not [], when every field was refused.
+    # limit: pages of a bounded length (module docstring).
+    return method(
+        start=start,
+        end=end,
+        bucket_width=bucket_width,
+        group_by=list(group_by) or None,
+        limit=PAGE_BUCKETS[bucket_width],
+    )
 
 
 def _advanced(

@@ -30,16 +30,31 @@ from openai_org_usage.export import Column, columns
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["MERGE_KEY", "ORG_ID", "TABLES", "TableSchema", "table_name"]
+__all__ = [
+    "BUCKET_WIDTHS",
+    "HOURLY_TABLES",
+    "MERGE_KEY",
+    "ORG_ID",
+    "TABLES",
+    "TableSchema",
+    "table_name",
+    "tables_for",
+]
 
 ORG_ID = "org_id"
 MERGE_KEY = (ORG_ID, "bucket_start")
 """The columns a load replaces rows by: every stored row of an organization's bucket."""
 
 
-def table_name(operation: str) -> str:
-    """``costs`` for costs, ``usage_<operation>`` for the usage operations."""
-    return operation if operation == "costs" else f"usage_{operation}"
+BUCKET_WIDTHS = ("1d", "1h")
+"""The bucket widths a sync stores: daily tables, and hourly ones beside them."""
+
+
+def table_name(operation: str, bucket_width: str = "1d") -> str:
+    """``costs`` for costs, ``usage_<operation>`` for the usage operations; an hourly table
+    has ``_1h`` after that (``usage_completions_1h``), beside the daily one."""
+    name = operation if operation == "costs" else f"usage_{operation}"
+    return name if bucket_width == "1d" else f"{name}_{bucket_width}"
 
 
 @attrs.frozen
@@ -50,11 +65,13 @@ class TableSchema:
         operation: The operation's name (``"completions"``).
         name: The table's name (``"usage_completions"``).
         columns: The row shape's columns (``org_id`` is not among them).
+        bucket_width: The width of its buckets (``"1d"``, ``"1h"``).
     """
 
     operation: str
     name: str
     columns: tuple[Column, ...]
+    bucket_width: str = "1d"
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -98,3 +115,15 @@ TABLES: Mapping[str, TableSchema] = {
     name: TableSchema(name, table_name(name), columns(op)) for name, op in OPERATIONS.items()
 }
 """Every operation's table, by operation name."""
+
+HOURLY_TABLES: Mapping[str, TableSchema] = {
+    name: TableSchema(name, table_name(name, "1h"), columns(op), "1h")
+    for name, op in OPERATIONS.items()
+    if "1h" in op.bucket_widths
+}
+"""The hourly table of every operation that serves hourly buckets (costs has daily only)."""
+
+
+def tables_for(bucket_width: str) -> Mapping[str, TableSchema]:
+    """The tables of one bucket width (:data:`BUCKET_WIDTHS`), by operation name."""
+    return TABLES if bucket_width == "1d" else HOURLY_TABLES

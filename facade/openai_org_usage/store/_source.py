@@ -44,7 +44,7 @@ from ._delta import DELTA, delta_hints, keyed
 from ._fetch import Fetched, OpState, Outcome, bucket_starts, empty_buckets, fetch_operation
 from ._orgs import OrgClient
 from ._requires import require_dlt
-from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema
+from ._schema import MERGE_KEY, ORG_ID, TableSchema, tables_for
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -158,11 +158,15 @@ class SyncHooks:
             range and those buckets of the range have no rows: any rows stored for them are
             stale (a restatement emptied them; a merge, which replaces only the buckets that
             come with rows, leaves them). ``sync`` deletes them.
+        held: Called, in dlt's extraction thread, with a table's name and the pages and
+            rows the source holds for it (received, not yet handed to dlt) each time a page
+            arrives: what the source keeps in memory at once, for tests and benchmarks.
     """
 
     tally: Tally = attrs.field(factory=Tally)
     fetch_ahead: bool = False
     emptied: Callable[[str, str, list[datetime]], None] | None = None
+    held: Callable[[str, int, int], None] | None = None
 
 
 @attrs.frozen
@@ -180,6 +184,8 @@ class SourcePlan:
         now: The run's end (aware).
         directory: Add the directory's tables.
         attribution: Add ``attributed_costs``.
+        bucket_width: ``"1d"``: the daily tables; ``"1h"``: the hourly ones
+            (``usage_completions_1h`` ...).
     """
 
     org_id: str
@@ -189,6 +195,13 @@ class SourcePlan:
     now: datetime
     directory: bool = attrs.field(default=True, kw_only=True)
     attribution: bool = attrs.field(default=False, kw_only=True)
+    bucket_width: str = attrs.field(default="1d", kw_only=True)
+
+    @property
+    def tables(self) -> list[TableSchema]:
+        """The tables of ``operations`` at ``bucket_width``, in order."""
+        by_name = tables_for(self.bucket_width)
+        return [by_name[name] for name in self.operations]
 
 
 def usage_source(
@@ -205,6 +218,7 @@ def usage_source(
     table_format: str | None = None,
     progress: Callable[[SyncProgress], None] | None = None,
     hooks: SyncHooks | None = None,
+    bucket_width: str = "1d",
 ) -> DltSource:
     """The dlt source of every operation's table (and the directory's), for one or more orgs.
 
@@ -232,11 +246,20 @@ def usage_source(
         progress: Called with each page, in dlt's extraction thread.
         hooks: How ``sync`` drives the source (its tally, fetching ahead, emptied buckets);
             default: none of it.
+        bucket_width: ``"1h"``: the hourly tables (``usage_completions_1h`` ...) of the
+            operations that serve hourly buckets (not costs), instead of the daily ones.
     """
-    names = tuple(operations) if operations is not None else tuple(TABLES)
+    names = tuple(operations) if operations is not None else tuple(tables_for(bucket_width))
     end = now if now is not None else datetime.now(UTC)
     plan = SourcePlan(
-        org_id, names, since, trailing_days, end, directory=directory, attribution=attribution
+        org_id,
+        names,
+        since,
+        trailing_days,
+        end,
+        directory=directory,
+        attribution=attribution,
+        bucket_width=bucket_width,
     )
     return planned_source(clients, plan, write_disposition, progress, hooks, table_format)
 
@@ -253,6 +276,8 @@ def planned_source(
     dlt = require_dlt()
     if table_format not in (None, DELTA):
         raise ValueError(f"table_format: {table_format!r} is not None or {DELTA!r}")
+    if plan.attribution and plan.bucket_width != "1d":
+        raise ValueError("attribution: the attributed costs are daily (bucket_width '1d' only)")
     delta = table_format == DELTA
     orgs = (
         [OrgClient(plan.org_id, plan.org_id, clients)]
@@ -264,7 +289,7 @@ def planned_source(
     for org in orgs:
         if org.client is None:
             tally.fail(org.name, None, org.error or "no client")
-    tables = [TABLES[name] for name in plan.operations]
+    tables = plan.tables
     fetches = [_FetchThreads(tables, orgs, plan, hooks)] if hooks.fetch_ahead else []
     resources = []
     for table in tables:
@@ -347,6 +372,7 @@ class _FetchThreads:
     ) -> None:
         self.tables = list(tables)
         self.emptied = hooks.emptied
+        self.held = hooks.held
         self.orgs = orgs
         self.plan = plan
         self.tally = hooks.tally
@@ -485,7 +511,7 @@ class _FetchThreads:
                 if self.emptied is not None and org.name not in self.tally.failed:
                     settle(org.name)
                     outcome = self.tally.outcomes[(org.name, table.operation)]
-                    empty = empty_buckets(outcome, filled[org.name])
+                    empty = empty_buckets(outcome, filled[org.name], table.bucket_width)
                     if empty:
                         self.emptied(table.name, org.org_id, empty)
             elif isinstance(item, BaseException):
@@ -511,6 +537,8 @@ class _FetchThreads:
                 if item.table.num_rows:
                     held.append(item.table)
                     held_rows += item.table.num_rows
+                if self.held is not None:
+                    self.held(table.name, len(held), held_rows)
                 if held_rows >= _BATCH_ROWS:
                     for name in starts:
                         settle(name)

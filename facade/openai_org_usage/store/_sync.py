@@ -64,7 +64,7 @@ from ._fetch import LookbackClamp, floor_day
 from ._lock import FileLock
 from ._orgs import OrgClient
 from ._requires import require_deltalake, require_dlt, require_duckdb
-from ._schema import TABLES
+from ._schema import BUCKET_WIDTHS, tables_for
 from ._source import (
     ATTRIBUTED_TABLE,
     SOURCE_NAME,
@@ -75,7 +75,13 @@ from ._source import (
     Tally,
     planned_source,
 )
-from ._tuning import lent_credentials, quick_environment_lookups, remember_capabilities, tune
+from ._tuning import (
+    bound_duckdb_memory,
+    lent_credentials,
+    quick_environment_lookups,
+    remember_capabilities,
+    tune,
+)
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -224,6 +230,7 @@ def sync(
     directory: bool = True,
     attribution: bool = False,
     progress: Callable[[SyncProgress], None] | None = None,
+    bucket_width: str = "1d",
 ) -> SyncReport:
     """Bring the tables of ``db`` (or ``destination``) up to date with the API.
 
@@ -254,6 +261,11 @@ def sync(
             project, user and API key per day (one more request per priced endpoint).
         progress: Called after each page is handed to dlt. An exception it raises stops the
             sync; nothing of this run is loaded (the next run fetches it again).
+        bucket_width: ``"1d"``: the daily tables. ``"1h"``: hourly tables beside them
+            (``usage_completions_1h`` ...), for the operations that serve hourly buckets
+            (every usage operation; costs has daily buckets only), with their own state:
+            incremental, merged per hour and resumed like the daily ones. Not with
+            ``attribution`` (daily).
 
     Raises:
         InvalidParameterError: a bad argument, before anything is opened or sent.
@@ -265,7 +277,13 @@ def sync(
         MissingDependencyError: dlt (or duckdb, or deltalake) is not installed.
     """
     end = _now(now)
-    names = _operation_names(operations)
+    if bucket_width not in BUCKET_WIDTHS:
+        raise InvalidParameterError("bucket_width", bucket_width, " or ".join(BUCKET_WIDTHS))
+    names = _operation_names(operations, bucket_width)
+    if attribution and bucket_width != "1d":
+        raise InvalidParameterError(
+            "attribution", attribution, "False with bucket_width='1h' (attributed costs are daily)"
+        )
     if isinstance(trailing_days, bool) or not isinstance(trailing_days, int) or trailing_days < 0:
         raise InvalidParameterError("trailing_days", trailing_days, "an integer >= 0")
     since_day = None
@@ -276,7 +294,14 @@ def sync(
         if since_day >= end:
             raise InvalidParameterError("since", since, f"a time before now ({end.isoformat()})")
     plan = SourcePlan(
-        org_id, names, since_day, trailing_days, end, directory=directory, attribution=attribution
+        org_id,
+        names,
+        since_day,
+        trailing_days,
+        end,
+        directory=directory,
+        attribution=attribution,
+        bucket_width=bucket_width,
     )
     if (db is None) == (destination is None):
         raise InvalidParameterError(
@@ -373,7 +398,7 @@ def sync(
             with quick_environment_lookups():
                 info, resumed = _run(pipeline, data, tally, target, kind, emptied)
                 if table_format == DELTA:
-                    bucketed = [TABLES[name].name for name in plan.operations]
+                    bucketed = [table.name for table in plan.tables]
                     if plan.attribution:
                         bucketed.append(ATTRIBUTED_TABLE)
                     drop_superseded(pipeline, bucketed, target)
@@ -467,6 +492,7 @@ def _report(
         else [(o.name, o.org_id) for o in source]
     )
     operations = []
+    tables = tables_for(plan.bucket_width)
     for org, oid in orgs:
         for name in plan.operations:
             outcome = tally.outcomes.get((org, name))
@@ -477,7 +503,7 @@ def _report(
                     org=org,
                     org_id=oid,
                     operation=name,
-                    table=TABLES[name].name,
+                    table=tables[name].name,
                     rows=outcome.rows,
                     pages=outcome.pages,
                     start=outcome.start,
@@ -535,7 +561,7 @@ def _open_duckdb(path: str) -> Any:
     on later."""
     duckdb = require_duckdb()
     try:
-        return duckdb.connect(path)
+        connection = duckdb.connect(path)
     except duckdb.Error as exc:
         text = " ".join(str(exc).split())
         lowered = text.lower()
@@ -552,6 +578,8 @@ def _open_duckdb(path: str) -> Any:
         else:
             problem = f"cannot be opened as a DuckDB database ({text})"
         raise StoreError(f"{path} {problem}; nothing was changed", path=path) from exc
+    bound_duckdb_memory(connection)
+    return connection
 
 
 @attrs.define
@@ -639,11 +667,18 @@ def _now(now: datetime | None) -> datetime:
     return now.astimezone(UTC)
 
 
-def _operation_names(operations: Iterable[str] | None) -> tuple[str, ...]:
+def _operation_names(operations: Iterable[str] | None, bucket_width: str) -> tuple[str, ...]:
+    served = tables_for(bucket_width)
     if operations is None:
-        return tuple(OPERATIONS)
+        return tuple(served)
     names = [operations] if isinstance(operations, str) else list(operations)
     for name in names:
         if name not in OPERATIONS:
             raise InvalidParameterError("operations", name, "names from: " + ", ".join(OPERATIONS))
+        if name not in served:
+            raise InvalidParameterError(
+                "operations",
+                name,
+                f"operations serving {bucket_width} buckets: " + ", ".join(served),
+            )
     return tuple(dict.fromkeys(names))
