@@ -18,8 +18,8 @@ ERRORS_MODULE = "openai_org_usage._errors"
 INTERNAL_EXCEPTIONS = {
     # a pull's workers stop on it after the consumer has stopped listening
     ("openai_org_usage._http", "PullStopped"),
-    # turned into a click usage error by the CLI
-    ("openai_org_usage.cli._timerange", "RangeError"),
+    # turned into a click usage error by the CLI, and into a tool error by the MCP server
+    ("openai_org_usage.timerange", "RangeError"),
     # the fake's own HTTP answers and injected transport faults, never raised to its callers
     ("openai_org_usage.fake._faults", "InjectedFault"),
     ("openai_org_usage.fake._query", "ApiError"),
@@ -77,6 +77,7 @@ def test_every_package_error_is_exported_from_the_package() -> None:
         "openai_org_usage.mcp_server",
         "openai_org_usage.metrics",
         "openai_org_usage.store",
+        "openai_org_usage.timerange",
         "openai_org_usage.fake",
     ],
 )

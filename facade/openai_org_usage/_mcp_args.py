@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from ._errors import InvalidParameterError
 from ._operations import Operation
-from .cli._timerange import TimeRange, resolve
+from .timerange import TimeRange, resolve
 
 __all__ = [
     "DEFAULT_TOP",

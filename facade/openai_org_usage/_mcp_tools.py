@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from ._client import UsageClient
     from ._pagination import Paginator
     from .attribution import Attribution
-    from .cli._timerange import TimeRange
     from .directory import Directory
+    from .timerange import TimeRange
 
 __all__ = ["DATA_NOTE", "MAX_BUCKETS", "TOOLS", "ToolContext", "ToolSpec", "tool_table"]
 

@@ -54,7 +54,7 @@ from ._mcp_shape import dumps
 from ._mcp_tools import DATA_NOTE, TOOLS, ToolContext, ToolSpec
 from ._redact import redact
 from ._version import __version__
-from .cli._timerange import RangeError
+from .timerange import RangeError
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server

@@ -25,6 +25,7 @@ from openai_org_usage import (
 )
 from openai_org_usage.attribution import Names
 from openai_org_usage.export import columns
+from openai_org_usage.timerange import RangeError, TimeRange, resolve
 
 from . import _errors
 from ._admin import admin_group
@@ -70,7 +71,6 @@ from ._source import (
 )
 from ._stream import named_chunks, write_chunks
 from ._sync import sync_command
-from ._timerange import RangeError, TimeRange, resolve
 from ._writers import OutputSettings, lazy_output, open_output
 
 USAGE_GROUP = "usage"

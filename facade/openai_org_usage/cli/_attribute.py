@@ -27,6 +27,7 @@ from openai_org_usage.attribution import (
     Attribution,
     attribute,
 )
+from openai_org_usage.timerange import RangeError, resolve
 
 from ._fetch import fetch_all
 from ._formatting import describe_range, money, percent
@@ -51,7 +52,6 @@ from ._source import (
     open_source,
 )
 from ._table import console_for, new_table, rest_label, rest_note, titled, top_and_rest
-from ._timerange import RangeError, resolve
 from ._writers import OutputSettings, open_output, write_csv, write_json, write_ndjson
 
 _NONE = "(none)"

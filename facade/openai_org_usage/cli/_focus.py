@@ -26,11 +26,11 @@ from openai_org_usage.focus import (
     focus_rows,
     write_focus,
 )
+from openai_org_usage.timerange import RangeError, resolve
 
 from ._fetch import fetch_all
 from ._options import CONTEXT_SETTINGS, range_options, source_options, stderr_line
 from ._source import DEMO_NOTICE, SourceSettings, demo_errors, load_names, open_source
-from ._timerange import RangeError, resolve
 
 _FLAGS = {"version": "--focus-version", "allocation": "--allocation", "format": "--format"}
 

@@ -18,10 +18,10 @@ import attrs
 import click
 
 from openai_org_usage import Filter, InvalidParameterError, Operation, check_base_url
+from openai_org_usage.timerange import DEFAULT_LAST, RangeError, check_last
 
 from ._shown import shown
 from ._source import SourceSettings
-from ._timerange import DEFAULT_LAST, RangeError, check_last
 from ._writers import OutputSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
