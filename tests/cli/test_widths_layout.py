@@ -170,3 +170,20 @@ def test_a_command_with_nothing_to_show_says_no_rows(invoke: Invoke) -> None:
     assert lines[0].startswith("costs: ")
     assert lines[1] == "No rows: nothing matched in this range."
     assert "amount" not in result.stdout  # no header without values
+
+
+def test_a_table_of_text_only_too_wide_for_the_terminal_still_shows_every_cell() -> None:
+    table = new_table("admin API keys", caption="2 rows")
+    for label in ("name", "redacted value", "owner email", "created"):
+        table.add_column(label)
+    rows = [
+        ("deploy key for the nightly batch", "sk-admin-…AbCd", "ops@example.com", "2026-10-01"),
+        ("notebook key", "sk-admin-…EfGh", "data.science@example.com", "2026-11-02"),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    shown = render(table, 40)
+    # Text gives way first (shortened in the middle), but no cell and no row goes missing.
+    for row in rows:
+        for cell in row:
+            assert cell[:8] in shown, (cell, shown)

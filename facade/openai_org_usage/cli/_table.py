@@ -460,7 +460,8 @@ def _stack(columns: list[_Col], width: int) -> list[tuple[list[_Col], list[int]]
     # Keys whole where they fit: a row's name shortened in one section only reads as two.
     for candidate in ([attrs.evolve(k, floor=k.natural, shorten=False) for k in keys], keys):
         sections = _pack(candidate, rest, width)
-        if sections is not None:
+        # Empty when every column is text: the keys are the whole table, which did not fit.
+        if sections:
             return sections
     numbers = [Text(f"{i + 1}") for i in range(len(columns[0].cells))]
     return _pack([_measure(_ROW_NUMBER, True, numbers)], columns, width)
