@@ -1,10 +1,10 @@
 """``report --html`` as a person sees it: opened in a real headless Chromium, after its scripts.
 
-Checks the page once plotly has drawn it: every chart drawn, the headline numbers (those of
-``--format json``) above the charts, a value shown on hover, a series hidden by clicking its
-legend entry, partial days marked, no console error and no request but the file itself. A
-screenshot is kept under pytest's tmp dir, and copied to ``$OPENAI_ORG_USAGE_SCREENSHOTS``
-when that is set.
+Checks the page once plotly has drawn it: every chart drawn, this month's figures first (on
+the first screen), the headline numbers (those of ``--format json``) above the charts, a value
+shown on hover, a series hidden by clicking its legend entry, partial days marked, no console
+error and no request but the file itself. A screenshot is kept under pytest's tmp dir, and
+copied to ``$OPENAI_ORG_USAGE_SCREENSHOTS`` when that is set.
 
 Chromium is Debian's ``chromium`` (``$OPENAI_ORG_USAGE_TEST_CHROMIUM``, else on PATH), driven
 by Playwright's Python package; ``playwright install`` is never needed. Without Chromium the
@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 # The default demo range ends at the fake's noon: its first and last UTC days are partial.
 DEMO = ("report", "--demo")
 CHARTS = ("daily_spend_by_project", "daily_spend_by_line_item", "tokens_by_model",
-          "requests_by_endpoint")  # fmt: skip
+          "requests_by_endpoint", "daily_spend_by_model", "daily_spend_by_user")  # fmt: skip
 WAIT_MS = 30_000
 # tests/conftest.py names these tests in one line at the end of a run that skipped them.
 pytestmark = pytest.mark.browser
@@ -150,7 +150,26 @@ def test_headline_numbers_are_there_and_above_the_charts(opened: Page) -> None:
     assert box is not None
     assert first_chart is not None
     assert box["y"] + box["height"] <= first_chart["y"]
-    assert box["y"] < 900  # on the first screen of a laptop
+
+
+def test_this_month_is_first_on_the_first_screen(opened: Page) -> None:
+    page, month = opened.page, opened.report["this_month"]
+    block = page.locator(".this-month")
+    cards = page.locator(".month-cards")
+    text = cards.inner_text()
+    org = month["scopes"][0]
+    assert org["scope_kind"] == "organization"
+    assert money(float(org["spent"]), org["currency"]) in text
+    assert money(float(org["forecast"]), org["currency"]) in text
+    assert money(float(month["last_month"][0]["previous"]), "usd") in text
+    box, card_box = block.bounding_box(), cards.bounding_box()
+    headline = page.locator(".headline").bounding_box()
+    assert box is not None
+    assert card_box is not None
+    assert headline is not None
+    # The month's figures on the first screen of a laptop; the range's headline below them.
+    assert card_box["y"] + card_box["height"] < 900
+    assert box["y"] + box["height"] <= headline["y"]
 
 
 def test_hover_shows_a_value(opened: Page) -> None:
@@ -228,7 +247,7 @@ def test_partial_first_and_last_days_are_marked(opened: Page) -> None:
 
 
 def test_other_is_never_larger_than_the_largest_series(opened: Page) -> None:
-    for chart in CHARTS[:2]:
+    for chart in (*CHARTS[:2], *CHARTS[4:]):
         totals = opened.page.evaluate(
             "id => document.getElementById(id)._fullData.map(t => [t.name,"
             " t.y.reduce((a, b) => a + b, 0)])",

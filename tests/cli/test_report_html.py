@@ -17,6 +17,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,23 @@ from click.testing import CliRunner, Result
 from openai_org_usage import Bucket
 from openai_org_usage.cli._app import cli
 from openai_org_usage.cli._chart_series import MAX_SERIES, top_count
-from openai_org_usage.cli._charts import CHART_NAMES, _compact, _label, render_charts
-from openai_org_usage.cli._figures import partial_days
+from openai_org_usage.cli._charts import (
+    ATTRIBUTED_DAILY_NAMES,
+    CHART_NAMES,
+    _compact,
+    _label,
+    render_charts,
+)
+from openai_org_usage.cli._figures import figures, partial_days
 from openai_org_usage.cli._formatting import describe_range, money
 from openai_org_usage.cli._html import render_html
-from openai_org_usage.cli._report import Report, build_report, report_keys
+from openai_org_usage.cli._report import (
+    AttributedSpend,
+    DailySpend,
+    Report,
+    build_report,
+    report_keys,
+)
 from openai_org_usage.cli._timerange import TimeRange
 from openai_org_usage_client.models import CostsResult
 
@@ -108,6 +121,98 @@ def test_headline_numbers_come_before_the_charts(rendered: Rendered) -> None:
     )
 
 
+def test_this_month_comes_first_then_the_headline(rendered: Rendered) -> None:
+    page, month = rendered.html, rendered.report["this_month"]
+    body = page.index("<body>")
+    first = page.index('<section class="this-month"', body)
+    assert first < page.index('class="headline"') < page.index(f'id="{CHART_NAMES[0]}"')
+    # Nothing but the page's header (title, range, time, demo tag) above it.
+    assert not re.search(r"<(section|table|figure)\b", page[body:first])
+    block = page[first : page.index('class="headline"')]
+    assert "This month: November 2026" in block
+    assert "whatever the range above" in block
+    for scope in month["scopes"]:
+        if scope["scope_kind"] == "organization" or scope["limit"] is not None:
+            assert money(float(scope["spent"]), scope["currency"]) in block
+            assert money(float(scope["forecast"]), scope["currency"]) in block
+    previous = month["last_month"][0]
+    assert money(float(previous["previous"]), previous["currency"]) in block
+    # The range ends at November's first instant: November, with no complete day yet.
+    assert (month["days_elapsed"], month["anomalies_end"]) == (0, "2026-11-01")
+    assert "<caption>Anomalies, 2026-10-25 to 2026-10-31</caption>" in block
+    assert f'<div class="value">{len(month["anomalies"])}</div>' in block
+
+
+def test_notes_are_at_the_end(rendered: Rendered) -> None:
+    page, report = rendered.html, rendered.report
+    notes = page.index('<section class="notes"')
+    assert notes > page.index('<section class="tables"')
+    assert report["notes"]  # the demo's archived project: its keys could not be listed
+    for note in report["notes"]:
+        assert page.index(html.escape(note, quote=True)) > notes
+    assert "names: archived project" not in page[:notes]
+
+
+def test_daily_spend_by_model_and_by_user_are_charted(rendered: Rendered) -> None:
+    report = rendered.report
+    for name, field, daily in (
+        ("daily_spend_by_model", "model", "daily_spend_by_model"),
+        ("daily_spend_by_user", "user_id", "daily_spend_by_user"),
+    ):
+        assert f'id="{name}"' in rendered.html
+        assert report[daily]
+        # Per day and name, each attributed amount is whole cents.
+        assert all(Decimal(repr(e["amount"])) == round(Decimal(repr(e["amount"])), 2)
+                   for e in report[daily])  # fmt: skip
+        assert {e[field] for e in report[daily]} <= {
+            e[field] for e in report["spend_by_model" if field == "model" else "spend_by_user"]
+        }
+
+
+def _many_users_report(users: int) -> Report:
+    day = datetime(2026, 11, 1, tzinfo=UTC)
+    data: dict[str, list[Bucket[Any]]] = {key: [] for key in report_keys()}
+    base = build_report(data, TimeRange(day, day + timedelta(days=3)), demo=False)
+    entries = tuple(
+        DailySpend(day + timedelta(days=d), day + timedelta(days=d + 1), f"user-{u}", 1.0 + u)
+        for d in range(3)
+        for u in range(users)
+    )
+    totals = tuple(
+        attrs.evolve(s, amount=3 * (1.0 + u))
+        for u, s in enumerate(
+            AttributedSpend(f"user-{u}", f"user-{u}", 0.0, 0.0) for u in range(users)
+        )
+    )
+    return attrs.evolve(
+        base,
+        daily_spend_by_user=entries,
+        spend_by_user=tuple(reversed(totals)),
+        daily_spend_by_model=entries,
+        spend_by_model=tuple(reversed(totals)),
+    )
+
+
+@pytest.mark.parametrize("users", [3, 8, 60])
+def test_new_charts_name_the_top_and_sum_the_rest(users: int) -> None:
+    report = _many_users_report(users)
+    drawn = figures(report)
+    for name in ATTRIBUTED_DAILY_NAMES:
+        legend = [trace.name for trace in drawn[name].data]
+        assert len(legend) <= MAX_SERIES + 1
+        named = [n for n in legend if not n.startswith("other")]
+        assert len(named) == top_count([[1.0 + u] * 3 for u in reversed(range(users))])
+        if len(named) < users:
+            assert legend[-1] == f"other ({users - len(named):,})"
+        else:
+            assert len(legend) == users
+    assert [c.name for c in render_charts(report)] == [
+        *CHART_NAMES,
+        *ATTRIBUTED_DAILY_NAMES,
+        "spend_by_user",  # a page-only chart; the report has no spend by key
+    ]
+
+
 def test_html_shows_the_same_totals_as_json(rendered: Rendered) -> None:
     page, report = rendered.html, rendered.report
     # Names where the report has them (the JSON keeps the ids, and the names by id).
@@ -165,8 +270,9 @@ def test_png_files_are_valid_images_of_the_stated_size(rendered: Rendered, name:
 
 
 def test_png_dir_holds_exactly_the_png_charts(rendered: Rendered) -> None:
+    # The demo attributes spend: the daily charts by model and by user have PNGs too.
     assert sorted(p.name for p in rendered.png_dir.iterdir()) == sorted(
-        f"{name}.png" for name in CHART_NAMES
+        f"{name}.png" for name in (*CHART_NAMES, *ATTRIBUTED_DAILY_NAMES)
     )
 
 

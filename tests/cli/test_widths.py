@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
+import math
 import os
 import pty
 import re
@@ -38,10 +40,13 @@ from click.testing import CliRunner
 from rich.cells import cell_len
 
 from openai_org_usage import OPERATIONS
+from openai_org_usage.cli._admin import AdminCommand
+from openai_org_usage.cli._admin_tables import DEFAULT_TOP, cell, shown_columns
 from openai_org_usage.cli._app import OperationCommand, cli
 from openai_org_usage.cli._formatting import money, number
 from openai_org_usage.cli._row_tables import table_columns
 from openai_org_usage.cli._rows import header
+from openai_org_usage.cli._table import top_and_rest
 
 WIDTHS = (80, 200)
 ELLIPSIS = "\u2026"
@@ -114,6 +119,65 @@ def _report_expected(data: dict[str, Any]) -> list[str]:
         cells += [money(e["amount"], cur) for e in shown]
     for fields in data["other"].values():
         cells += [number(value) for value in fields.values()]
+    for totals, daily, field in (
+        ("spend_by_model", "daily_spend_by_model", "model"),
+        ("spend_by_user", "daily_spend_by_user", "user_id"),
+    ):
+        cells += _daily_expected(data[totals], data[daily], field, cur)
+    return cells + _month_expected(data["this_month"])
+
+
+def _money(amount: str | None, currency: str) -> list[str]:
+    """An exact decimal string of the JSON as the table shows it (none for null)."""
+    return [] if amount is None else [money(float(Decimal(amount)), currency)]
+
+
+def _month_expected(month: dict[str, Any]) -> list[str]:
+    # The "This month" section: the organization and every scope with a limit, last month's
+    # comparison, and the anomalies it lists (every one up to --top + 1, else the largest).
+    cells: list[str] = []
+    for scope in month["scopes"]:
+        if scope["scope_kind"] != "organization" and scope["limit"] is None:
+            continue
+        for field in ("spent", "limit", "forecast", "forecast_lower", "forecast_upper"):
+            cells += _money(scope[field], scope["currency"])
+    for compared in month["last_month"]:
+        for field in ("current", "previous", "change"):
+            cells += _money(compared[field], compared["currency"])
+    anomalies = month["anomalies"]
+    if len(anomalies) > 11:
+        anomalies = sorted(anomalies, key=lambda a: -abs(Decimal(a["jump"])))[:10]
+    for anomaly in anomalies:
+        for field in ("jump", "actual", "baseline"):
+            cells += _money(anomaly[field], anomaly["currency"])
+        for driver in anomaly["drivers"][:3]:
+            cells += _money(driver["above_baseline"], anomaly["currency"])
+    return cells
+
+
+def _daily_expected(
+    totals: list[dict[str, Any]], daily: list[dict[str, Any]], field: str, cur: str
+) -> list[str]:
+    # Daily attributed spend: the top 10 by total (all, up to 11), then a row of the rest;
+    # the range's total, then each of its last 7 UTC days.
+    if not daily:
+        return []
+    days = sorted({entry["start"][:10] for entry in daily})[-7:]
+    per_day: dict[tuple[Any, str], float] = defaultdict(float)
+    for entry in daily:
+        per_day[entry[field], entry["start"][:10]] += entry["amount"]
+    shown, rest = (totals, []) if len(totals) <= 11 else (totals[:10], totals[10:])
+    cells: list[str] = []
+    for entry in shown:
+        cells.append(money(entry["amount"], cur))
+        cells += [money(per_day.get((entry[field], day), 0.0), cur) for day in days]
+    if rest:
+        names = {entry[field] for entry in rest}
+        cells.append(money(math.fsum(entry["amount"] for entry in rest), cur))
+        cells += [
+            money(math.fsum(v for (n, d), v in per_day.items() if d == day and n in names), cur)
+            for day in days
+        ]
     return cells
 
 
@@ -158,15 +222,54 @@ _NO_TABLE = {
     ("metrics", "serve"),
     ("metrics", "write"),
     ("mcp",),
-    # Placeholder until the admin commands are made from LISTS and OBJECTS.
-    ("admin",),
     # Posts alerts to a webhook; prints one summary line per outcome, not a table.
     ("alert",),
 }
 
 
+# -- admin commands: one per list and object of the fragment ---------------------------------
+
+
+@functools.cache
+def _demo_path_values() -> dict[str, str]:
+    """A value the demo serves for each path parameter: its first project."""
+    from openai_org_usage.fake import FakeUsageAPI
+
+    return {"project_id": FakeUsageAPI(seed=0).org.projects[0]}
+
+
+def _admin_args(words: tuple[str, ...], command: AdminCommand) -> list[str]:
+    args = [*words, "--demo"]
+    for param in command.operation.path_parameters:
+        known = _demo_path_values()
+        assert param in known, f"no demo value for path parameter {param!r}: add one above"
+        args += [f"--{param.replace('_', '-')}", known[param]]
+    return args
+
+
+def _admin_expected(command: AdminCommand) -> Callable[[Any], list[str]]:
+    def expected(data: Any) -> list[str]:
+        # A list's JSON is an array of records, an object's one record; a table shows the
+        # first DEFAULT_TOP of a list (then a row counting the rest).
+        rows = data if isinstance(data, list) else [data]
+        shown, _rest = top_and_rest(rows, DEFAULT_TOP)
+        cells = []
+        for column in shown_columns(command.operation, shown):
+            for row in shown:
+                value = row.get(column.name)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    # Numbers as numbers; Unix seconds as the UTC date and time they are.
+                    cells += _NUMBER.findall(cell(column, value))
+        return cells
+
+    return expected
+
+
 def recipe(words: tuple[str, ...], command: click.Command) -> Recipe | None:
     """The recipe of a command; None for one that prints no table (``_NO_TABLE``)."""
+    if isinstance(command, AdminCommand):
+        admin = command
+        return Recipe(lambda _tmp: _admin_args(words, admin), _admin_expected(admin))
     if isinstance(command, OperationCommand):
         op = command.operation
         # Two dimensions: the widest tables people ask for (the issue's costs example).

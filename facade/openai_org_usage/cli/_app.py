@@ -256,6 +256,10 @@ def report(
     API key is usage at list prices reconciled to that bill (see 'attribute'); tokens and
     requests from completions grouped by model, user and API key; then totals of every other
     endpoint. Projects, users and keys are shown by name (--ids: raw IDs).
+    It opens with This month: the UTC calendar month (the billing month) holding the report's
+    end, whatever the range: spend against the spend limits, the month-end forecast with its
+    interval and the day a limit is reached (as 'budget'), the same days of last month, and
+    the anomalies of the last 7 complete days (as 'alert'). Notes come at the end.
     With --html or --png, also charts: daily spend by project and by line item, tokens by
     model, requests by endpoint. The --format output is written as usual either way
     (with --html -, the page takes standard output and --format goes only to --output).
@@ -274,10 +278,11 @@ def report(
     source = open_source(api)
     with source.client, demo_errors(source):
         time_range = _range(source, start, end, last, tz)
-        jobs = report_jobs(source.client, time_range)
+        jobs = report_jobs(source.client, time_range, now=source.now)
         _announce(source, time_range, REPORT_BUCKET_WIDTH)
         loaded = LoadedNames(None) if ids else load_names(source)
-        if loaded.summary:
+        if loaded.summary and output.fmt != "table":
+            # A table ends with its notes; other formats are for machines, so say it here.
             stderr_line(loaded.summary)
         data = fetch_report(jobs, fetch_all)
     result = build_report(

@@ -1,7 +1,8 @@
 """What the report's charts show, the same in both their forms.
 
 ``_figures`` draws the page's charts with plotly, ``_charts`` the ``--png`` images with
-matplotlib: both chart daily spend split as ``DAILY_SPLITS`` says (:func:`daily_spend`), name
+matplotlib: both chart daily spend split as ``DAILY_SPLITS`` and ``ATTRIBUTED_SPLITS`` say
+(:func:`daily_spend`), name
 the series :func:`top_count` picks, at most ``TOP_MODELS`` models, and count requests as
 ``REQUEST_COUNTS`` says.
 """
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from ._report import DailySpend, Report
 
 __all__ = [
+    "ATTRIBUTED_SPLITS",
     "DAILY_SPLITS",
     "MAX_SERIES",
     "MIN_SERIES",
@@ -44,13 +46,20 @@ REQUEST_COUNTS: tuple[tuple[str, str, str], ...] = (
 
 DAILY_SPLITS: tuple[tuple[str, str], ...] = (("project", "project"), ("line_item", "line item"))
 """(field, what a title calls it) of each daily spend chart, in the page's order."""
+ATTRIBUTED_SPLITS: tuple[tuple[str, str], ...] = (("model", "model"), ("user", "user"))
+"""The same for the daily charts of attributed spend (billed spend shared out by usage),
+drawn when the report has it."""
 
 
 def daily_spend(report: Report, field: str) -> tuple[Sequence[DailySpend], list[str | None]]:
-    """The daily spend chart by ``field`` (of ``DAILY_SPLITS``): its entries, and its names
-    ranked largest first (``report``: in one currency)."""
+    """The daily spend chart by ``field`` (of ``DAILY_SPLITS`` or ``ATTRIBUTED_SPLITS``): its
+    entries, and its names ranked largest first (``report``: in one currency)."""
     if field == "project":
         return report.daily_spend_by_project, [s.name for s in report.spend_by_project]
+    if field == "model":
+        return report.daily_spend_by_model, [s.id for s in report.spend_by_model]
+    if field == "user":
+        return report.daily_spend_by_user, [s.id for s in report.spend_by_user]
     return report.daily_spend_by_line_item, [s.name for s in report.spend_by_line_item]
 
 

@@ -28,7 +28,14 @@ import attrs
 
 from openai_org_usage import MissingDependencyError
 
-from ._chart_series import DAILY_SPLITS, REQUEST_COUNTS, TOP_MODELS, daily_spend, top_count
+from ._chart_series import (
+    ATTRIBUTED_SPLITS,
+    DAILY_SPLITS,
+    REQUEST_COUNTS,
+    TOP_MODELS,
+    daily_spend,
+    top_count,
+)
 from ._formatting import SYNTHETIC, describe_range
 from ._report import DailySpend, Report
 from ._report_tables import display_name
@@ -46,6 +53,9 @@ CHART_NAMES = (
     "requests_by_endpoint",
 )
 """Chart names, in report order; ``--png`` writes ``<name>.png``."""
+ATTRIBUTED_DAILY_NAMES = tuple(f"daily_spend_by_{field}" for field, _ in ATTRIBUTED_SPLITS)
+"""The daily charts of attributed spend (by model, by user): drawn, PNG too, when the report
+has attributed spend, after ``CHART_NAMES``."""
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 4.5, 100
 BARS_UP_TO_DAYS = 92
@@ -86,8 +96,9 @@ class Chart:
     """One chart of the report.
 
     Attributes:
-        name: Stable id and file stem (``CHART_NAMES``; then, on the page only, the spend by
-            user and by API key when the report has them).
+        name: Stable id and file stem (``CHART_NAMES``, then ``ATTRIBUTED_DAILY_NAMES``;
+            then, on the page only, the spend by user and by API key when the report has
+            them).
         title: What it shows.
         figure: The interactive figure (plotly), as the page embeds it.
         draw_png: Draws the static image (matplotlib); None for a chart with no PNG form.
@@ -120,8 +131,9 @@ def require() -> None:
 
 
 def render_charts(report: Report) -> list[Chart]:
-    """The charts of ``report``: ``CHART_NAMES`` in order (each with a PNG form), then the
-    page-only charts of spend by user and by API key when the report attributes spend."""
+    """The charts of ``report``: ``CHART_NAMES`` in order, then the daily spend by model and
+    by user (``ATTRIBUTED_DAILY_NAMES``) when the report attributes spend, each with a PNG
+    form; then the page-only charts of spend by user and by API key."""
     require()
     from . import _figures
 
@@ -137,10 +149,17 @@ def render_charts(report: Report) -> list[Chart]:
         ("tokens_by_model", "Completions tokens by model", lambda ax: _tokens(ax, report)),
         ("requests_by_endpoint", "Requests by endpoint", lambda ax: _requests(ax, report)),
     ]
+    figures = _figures.figures(report)
+    drawers += [
+        (f"daily_spend_by_{field}{suffix}", f"{_figures.attributed_daily_title(what)}{note}",
+         functools.partial(_daily_of, view, field))
+        for field, what in ATTRIBUTED_SPLITS
+        for suffix, note, view in views
+        if f"daily_spend_by_{field}{suffix}" in figures
+    ]  # fmt: skip
     subtitle = describe_range(report.start, report.end)
     if report.demo:
         subtitle += f" - {SYNTHETIC}"
-    figures = _figures.figures(report)
     charts = [
         Chart(name, title, figures[name], functools.partial(_png, title, subtitle, draw))
         for name, title, draw in drawers

@@ -22,6 +22,7 @@ from plotly import graph_objects as go  # type: ignore[import-untyped]
 from plotly.colors import qualitative  # type: ignore[import-untyped]
 
 from ._chart_series import (
+    ATTRIBUTED_SPLITS,
     DAILY_SPLITS,
     MAX_SERIES,
     REQUEST_COUNTS,
@@ -49,6 +50,11 @@ _HEIGHT = 420
 _FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 
 
+def attributed_daily_title(what: str) -> str:
+    """The title of the daily chart of attributed spend by ``what`` (model, user)."""
+    return f"Daily spend by {what} (attributed: the bill shared out by usage)"
+
+
 def chart_views(report: Report) -> list[tuple[str, str, Report]]:
     """``(name suffix, title suffix, the report in one currency)`` for the money charts.
 
@@ -62,8 +68,9 @@ def chart_views(report: Report) -> list[tuple[str, str, Report]]:
 
 
 def figures(report: Report) -> dict[str, go.Figure]:
-    """Every chart of the page, by name (attribution charts only when the report has them;
-    money charts once per currency, see :func:`chart_views`)."""
+    """Every chart of the page, by name (attribution charts, the daily spend by model and
+    by user among them, only when the report has them; money charts once per currency, see
+    :func:`chart_views`)."""
     views = chart_views(report)
     out: dict[str, go.Figure] = {}
     for field, what in DAILY_SPLITS:
@@ -71,6 +78,13 @@ def figures(report: Report) -> dict[str, go.Figure]:
             out[f"daily_spend_by_{field}{suffix}"] = _daily(
                 view, *daily_spend(view, field), f"Daily spend by {what}{note}"
             )
+    for field, what in ATTRIBUTED_SPLITS:
+        for suffix, note, view in views:
+            entries, ranked = daily_spend(view, field)
+            if entries:
+                out[f"daily_spend_by_{field}{suffix}"] = _daily(
+                    view, entries, ranked, f"{attributed_daily_title(what)}{note}"
+                )
     out["tokens_by_model"] = _tokens(report)
     out["requests_by_endpoint"] = _requests(report)
     for name, title in ATTRIBUTION_TITLES.items():

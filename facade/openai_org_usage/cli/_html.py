@@ -1,7 +1,10 @@
 """``report --html FILE`` and ``--png DIR``: the report as one self-contained HTML page.
 
-The page reads top-down as a person asks: the headline numbers, then the interactive charts
-(plotly: values on hover, series toggled from the legend), then the tables. plotly.js is
+The page reads top-down as a person asks: this month against its limits (spend, forecast,
+last month, anomalies), the range's headline numbers, then the interactive charts (plotly:
+values on hover, series toggled from the legend), then the tables, and at the end the notes
+(what could not be read, currencies, time zones), which qualify the numbers without standing
+above them. plotly.js is
 embedded inline, once, with the CSS; the page loads nothing from elsewhere (no CDN, fonts or
 images), so it can be mailed or archived as one file and opened offline. Its tables are the
 text report's (``_report_tables.report_plain_tables``), so both show the same numbers. Every
@@ -15,13 +18,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ._charts import Chart
 from ._formatting import SYNTHETIC, describe_range, money, number, percent
-from ._report import Report
-from ._report_tables import PlainTable, report_plain_tables
+from ._report import Report, ThisMonth
+from ._report_tables import (
+    PlainTable,
+    month_plain_tables,
+    report_plain_tables,
+)
 from ._shown import shown
 
 # System fonts only: a web font would be an external request.
@@ -34,8 +41,9 @@ h2 { font-size: 1.2rem; margin-top: 2rem; }
 .meta { color: #555; margin: 0.2rem 0; }
 .synthetic { display: inline-block; background: #fff3c4; color: #6b4e00; padding: 0.2rem 0.6rem;
              border-radius: 4px; font-weight: 600; }
-.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr));
-            gap: 0.8rem; margin: 1.2rem 0; }
+.headline, .month-cards { display: grid; gap: 0.8rem; margin: 1.2rem 0;
+            grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); }
+.this-month { border-left: 4px solid #1f77b4; padding-left: 1rem; }
 .card { border: 1px solid #e3e3e3; border-radius: 6px; padding: 0.7rem 0.9rem; }
 .card .label { color: #555; font-size: 0.85rem; }
 .card .value { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -52,7 +60,7 @@ tbody tr:nth-child(even) { background: #fafafa; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { margin: 0; max-width: none; font-size: 11pt; }
-  .headline { grid-template-columns: repeat(4, 1fr); }
+  .headline, .month-cards { grid-template-columns: repeat(4, 1fr); }
   .chart, table, .card { break-inside: avoid; }
   .chart { border: none; }
   .modebar-container { display: none !important; }
@@ -109,18 +117,15 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
         f'<p class="meta">Range: {_e(span)}</p>',
         f'<p class="meta">Generated: {_e(_utc(generated))}</p>',
     ]
-    if report.tz:
-        parts.append(f'<p class="meta">Dates read in {_e(report.tz)}; buckets are UTC days.</p>')
     if report.demo:
         parts.append(
             f'<p class="synthetic">{_e(SYNTHETIC)}: made up by the embedded fake API, '
             "not an organization's usage</p>"
         )
     parts.append("</header>")
+    if report.this_month is not None:
+        parts.append(_this_month(report, report.this_month))
     parts.append(_headline(report))
-    # Below the headline, not above it: what could not be read (an archived project's keys)
-    # qualifies the names, not the numbers a reader came for.
-    parts.extend(f'<p class="note">{_e(note)}</p>' for note in report.notes)
     parts.append('<section class="charts">')
     parts.append("<h2>Charts</h2>")
     parts.append(
@@ -145,7 +150,16 @@ def render_html(report: Report, charts: Sequence[Chart], generated: datetime) ->
         '<p class="note">Sums are over daily UTC buckets; vector store bytes are the latest '
         "day's level. The JSON output (--format json) lists every entry, with ids.</p>"
     )
-    parts.extend(["</section>", f"<script>{_RESIZE}</script>", "</body>", "</html>", ""])
+    parts.append("</section>")
+    # At the end, not above the numbers: what could not be read (an archived project's keys),
+    # the currencies, the time zone qualify the numbers a reader came for.
+    notes = report.notes_shown
+    if notes:
+        parts.append('<section class="notes" aria-label="notes">')
+        parts.append("<h2>Notes</h2>")
+        parts.extend(f'<p class="note">{_e(note)}</p>' for note in notes)
+        parts.append("</section>")
+    parts.extend([f"<script>{_RESIZE}</script>", "</body>", "</html>", ""])
     return "\n".join(parts)
 
 
@@ -187,6 +201,83 @@ def _headline(report: Report) -> str:
                 f"{label(view, top.name)} ({percent(share)})",
             )
         )
+    return _cards(cards, "headline", "headline numbers")
+
+
+def _this_month(report: Report, month: ThisMonth) -> str:
+    """The month so far, first on the page: the organization's figures as cards (one set per
+    currency), then the section's tables (as the text report's)."""
+    title = f"This month: {month.month:%B %Y}"
+    parts = [
+        '<section class="this-month" aria-label="this month">',
+        f"<h2>{_e(title)}</h2>",
+        f'<p class="note">{_e(_month_basis(month))}</p>',
+    ]
+    cards: list[tuple[str, str, str]] = []
+    comparisons = {c.currency: c for c in month.comparisons}
+    organization = [s for s in month.scopes if s.kind == "organization"]
+    several = len(organization) > 1
+    for scope in organization:
+        cur = scope.currency
+
+        def in_(name: str, cur: str = cur) -> str:
+            return f"{name} ({cur.upper()})" if several else name
+
+        fc = scope.forecast
+        if scope.limit is not None:
+            share = percent(float(scope.percent_of_limit or 0))
+            used = f"of a {money(float(scope.limit), cur)} limit ({share})"
+        elif month.status is None or any(
+            n.startswith("the organization's spend limit") for n in month.notes
+        ):
+            used = "limit not readable with this key"
+        else:
+            used = "no limit set"
+        reached = f"; limit reached {scope.limit_reached_on}" if scope.limit_reached_on else ""
+        cards += [
+            (in_("Spent this month"), money(float(scope.spent), cur), used),
+            (
+                in_("Month-end forecast"),
+                money(float(fc.point), cur),
+                f"{fc.coverage:.0%}: {money(float(fc.lower), cur)} to "
+                f"{money(float(fc.upper), cur)}{reached}",
+            ),
+        ]
+        compared = comparisons.get(cur)
+        if compared is not None:
+            change = money(float(compared.change), cur)
+            if compared.change > 0:
+                change = f"+{change}"
+            ratio = (
+                f" ({percent(compared.change_ratio * 100, signed=True)})"
+                if compared.change_ratio is not None
+                else ""
+            )
+            cards.append(
+                (
+                    in_("Same days last month"),
+                    money(float(compared.previous), cur),
+                    f"this month {change}{ratio}",
+                )
+            )
+    if month.status is not None:
+        start, end = month.anomalies_start, month.anomalies_end
+        days = f"{start} to {end - timedelta(days=1)}" if start and end else ""
+        cards.append(("Anomalies", number(len(month.anomalies)), days))
+    parts.append(_cards(cards, "month-cards", "this month's numbers"))
+    parts.extend(_table(table) for table in month_plain_tables(report))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _month_basis(month: ThisMonth) -> str:
+    return (
+        f"Spend to {_utc(month.as_of)}, in the UTC calendar month (the billing month) that "
+        "holds the report's end, whatever the range above."
+    )
+
+
+def _cards(cards: Sequence[tuple[str, str, str]], css: str, label: str) -> str:
     items = "".join(
         f'<div class="card"><div class="label">{_e(name)}</div>'
         f'<div class="value">{_e(value)}</div>'
@@ -194,7 +285,7 @@ def _headline(report: Report) -> str:
         + "</div>"
         for name, value, sub in cards
     )
-    return f'<section class="headline" aria-label="headline numbers">{items}</section>'
+    return f'<section class="{css}" aria-label="{_e(label)}">{items}</section>'
 
 
 def _utc(instant: datetime) -> str:
@@ -214,7 +305,8 @@ def _table(table: PlainTable) -> str:
         lines.append(f"<thead><tr>{cells}</tr></thead>")
     lines.append("<tbody>")
     if not table.rows:
-        lines.append(f'<tr><td class="note" colspan="{len(table.columns)}">No rows.</td></tr>')
+        empty = _e(table.empty or "No rows.")
+        lines.append(f'<tr><td class="note" colspan="{len(table.columns)}">{empty}</td></tr>')
     for index, row in enumerate(table.rows):
         cells = "".join(
             f'<td class="num">{_e(cell)}</td>' if column.numeric else f"<td>{_e(cell)}</td>"

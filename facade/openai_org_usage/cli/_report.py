@@ -7,20 +7,28 @@ request), ``build_report`` is a pure function of the buckets, and ``Report.to_di
 Money in two currencies is never added: every amount carries its currency, totals are kept
 per currency (``Report.spend_by_currency``), and ``Report.in_currency`` gives the part of the
 report in one currency, which renderers show one currency at a time.
+
+The report also reads the month (:class:`ThisMonth`): the UTC calendar month holding the
+report's end, whatever its range, against the spend limits (the library's ``budget_status``),
+beside the same days of last month, with the recent anomalies (``find_anomalies`` over
+``anomaly_scopes``, as ``alert`` reads them). ``report_jobs`` plans those reads with the
+paginators and ``fetch_report`` makes them, so the command's three steps stay as they were.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import attrs
 
-from openai_org_usage import Bucket, Paginator, UsageClient
+from openai_org_usage import Bucket, Paginator, PermissionDeniedError, UsageClient
+from openai_org_usage.anomalies import Anomaly, find_anomalies
 from openai_org_usage.attribution import (
     BILLED_UNITS,
     JOB_OPERATIONS,
@@ -29,8 +37,12 @@ from openai_org_usage.attribution import (
     attribution_jobs,
     reconcile_views,
 )
+from openai_org_usage.budget import BudgetStatus, ScopeBudget, anomaly_scopes, budget_status
 from openai_org_usage.export import to_records
+from openai_org_usage.forecast import DailySpend as DaySeries
+from openai_org_usage.forecast import PeriodComparison, same_days_last_month
 
+from ._alert import REPORT_DAYS
 from ._rows import iso_utc
 from ._timerange import TimeRange
 
@@ -64,6 +76,12 @@ OTHER_METRICS: Mapping[str, tuple[str, ...]] = {
 
 ATTRIBUTION_BY = ("user_id", "api_key_id")
 """Usage is priced at this grain once; spend by user and by key are its two sums."""
+ATTRIBUTION_VIEWS = (*ATTRIBUTION_BY, "model")
+"""The sums the report shows of that pricing: by user, by key and by model (every usage
+query groups by model already, to price it)."""
+ANOMALY_DAYS = REPORT_DAYS
+"""The month's anomalies are those of the last complete days, as ``alert`` reports them."""
+LAST_MONTH_LABEL = "costs for last month's comparison"
 _ATTRIBUTION_PREFIX = "attribution:"
 
 GAUGES = frozenset({"vector_stores"})
@@ -173,6 +191,166 @@ class Unattributed:
 
 
 @attrs.frozen
+class ThisMonth:
+    """The UTC calendar month (the billing month) holding the report's end, so far.
+
+    Independent of the report's range: the month is the billing basis. Every figure is the
+    library's: the scopes are ``budget_status`` at ``as_of`` (its names from the project and
+    key lists; the report shows the directory's), the comparison is ``same_days_last_month``
+    of the organization's billed spend, the anomalies ``find_anomalies`` over
+    ``anomaly_scopes`` for the ``ANOMALY_DAYS`` complete days before ``as_of``'s day.
+
+    Attributes:
+        as_of: The instant spend is counted up to (the report's end, at most now).
+        status: Spend, limits, alert thresholds and forecasts per scope; None when the key
+            may not read the month at all (``notes`` says why).
+        comparisons: This month's complete days beside the same days of last month, one per
+            currency (``usd`` first).
+        anomalies: Days far from their baseline, by day, with what drove them.
+        anomalies_start: The first day looked at.
+        anomalies_end: The day after the last one looked at (``as_of``'s day).
+        notes: What could not be read (a limit refused with HTTP 403 ...).
+    """
+
+    as_of: datetime
+    status: BudgetStatus | None
+    comparisons: tuple[PeriodComparison, ...] = ()
+    anomalies: tuple[Anomaly, ...] = ()
+    anomalies_start: date | None = None
+    anomalies_end: date | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def month(self) -> date:
+        """The month's first day."""
+        at = self.as_of.astimezone(UTC)
+        return date(at.year, at.month, 1)
+
+    @property
+    def scopes(self) -> tuple[ScopeBudget, ...]:
+        """Every scope: the organization, then projects, then keys."""
+        return self.status.scopes if self.status is not None else ()
+
+    @property
+    def limited(self) -> tuple[ScopeBudget, ...]:
+        """What the section lists: the organization (each currency), and the projects and
+        keys that have a limit."""
+        return tuple(s for s in self.scopes if s.kind == "organization" or s.limit is not None)
+
+    @property
+    def limits(self) -> str:
+        """What the month knows of its spend limits: ``"set"`` (read, and some scope has
+        one), ``"none"`` (read, and none is set), ``"unreadable"`` (none could be read with
+        this key: HTTP 403) or ``"partial"`` (some were, some were refused)."""
+        refused = self.status is None or any(
+            "spend limit" in note and "403" in note for note in self.notes
+        )
+        if any(s.limit is not None for s in self.scopes):
+            return "partial" if refused else "set"
+        return "unreadable" if refused else "none"
+
+    def to_dict(self, label: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """JSON-ready: money as exact decimal strings, days ISO, instants ISO-8601 UTC.
+
+        Args:
+            label: What to call an anomaly's scope (default: the library's ``scope_name``).
+        """
+        status = self.status
+        return {
+            "month": f"{self.month:%Y-%m}",
+            "start": iso_utc(datetime(self.month.year, self.month.month, 1, tzinfo=UTC)),
+            "as_of": iso_utc(self.as_of),
+            "days_elapsed": self.as_of.astimezone(UTC).day - 1,
+            "days_in_month": calendar.monthrange(self.month.year, self.month.month)[1],
+            "history_start": status.history_start.isoformat() if status else None,
+            "limits": self.limits,
+            "notes": list(self.notes),
+            "scopes": [_exact(scope.to_record()) for scope in self.scopes],
+            "last_month": [_comparison_dict(c) for c in self.comparisons],
+            "anomalies_start": _iso_day(self.anomalies_start),
+            "anomalies_end": _iso_day(self.anomalies_end),
+            "anomalies": [
+                _anomaly_dict(a) | {"scope_name": label(a.scope_id) if label else a.scope_name}
+                for a in self.anomalies
+            ],
+        }
+
+
+def _iso_day(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _exact(value: Any) -> Any:
+    """``value`` with every ``Decimal`` in it as its exact decimal string."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_exact(v) for v in value]
+    return value
+
+
+def _comparison_dict(c: PeriodComparison) -> dict[str, Any]:
+    return {
+        "currency": c.currency,
+        "current_start": c.current_start.isoformat(),
+        "current_end": c.current_end.isoformat(),
+        "previous_start": c.previous_start.isoformat(),
+        "previous_end": c.previous_end.isoformat(),
+        "current": str(c.current),
+        "previous": str(c.previous),
+        "change": str(c.change),
+        "change_ratio": c.change_ratio,
+    }
+
+
+def _anomaly_dict(a: Anomaly) -> dict[str, Any]:
+    return {
+        "day": a.day.isoformat(),
+        "scope_kind": a.scope_kind,
+        "scope_id": a.scope_id,
+        "direction": a.direction,
+        "actual": str(a.actual),
+        "baseline": str(a.baseline),
+        "jump": str(a.jump),
+        "score": a.score,
+        "currency": a.currency,
+        "drivers": [
+            {
+                "name": d.name,
+                "kind": d.kind,
+                "above_baseline": str(d.above_baseline),
+                "actual": str(d.actual),
+                "baseline": str(d.baseline),
+            }
+            for d in a.drivers
+        ],
+    }
+
+
+@attrs.frozen
+class MonthPlan:
+    """The month's reads, planned by :func:`report_jobs` and made by :func:`fetch_report`."""
+
+    client: UsageClient
+    as_of: datetime
+
+
+class ReportJobs(list[tuple[str, Paginator[Any]]]):
+    """:func:`report_jobs`' paginators (a list, as the fetch functions take it), and the
+    month's reads (``month``; None: the report reads no month)."""
+
+    month: MonthPlan | None = None
+
+
+class ReportData(dict[str, list[Bucket[Any]]]):
+    """:func:`fetch_report`'s buckets by key, and the month it read (``this_month``)."""
+
+    this_month: ThisMonth | None = None
+
+
+@attrs.frozen
 class Report:
     """Everything the ``report`` command shows.
 
@@ -215,6 +393,16 @@ class Report:
         users: Every user's completions usage, most tokens first (``top_users`` is the head).
             Not in ``to_dict``: a table's "rest" row sums the users past ``top``.
         api_keys: Likewise per API key.
+        spend_by_model: Billed spend attributed to models (as ``spend_by_user``).
+        daily_spend_by_model: Attributed spend per day and model (``name``: the model),
+            what the HTML report charts; USD only, as all attributed spend.
+        daily_spend_by_user: The same per user (``name``: the user id; None: usage without
+            one).
+        this_month: The UTC calendar month holding the report's end (:class:`ThisMonth`);
+            None when the report read no month.
+        range_notes: What a reader should know about the range (dates read in ``--tz``, a
+            local boundary that splits a UTC day).
+        named: Whether names were looked up (False: IDs throughout, as with ``--ids``).
     """
 
     start: datetime
@@ -245,6 +433,12 @@ class Report:
     top: int = DEFAULT_TOP
     users: tuple[Tokens, ...] = ()
     api_keys: tuple[Tokens, ...] = ()
+    spend_by_model: tuple[AttributedSpend, ...] = ()
+    daily_spend_by_model: tuple[DailySpend, ...] = ()
+    daily_spend_by_user: tuple[DailySpend, ...] = ()
+    this_month: ThisMonth | None = None
+    range_notes: tuple[str, ...] = ()
+    named: bool = True
 
     def label(self, value: str | None) -> str | None:
         """What a person reads for an id: its name if the report has one, else the id."""
@@ -289,6 +483,9 @@ class Report:
             spend_by_user=_only(self.spend_by_user, currency),
             spend_by_api_key=_only(self.spend_by_api_key, currency),
             unattributed=_only(self.unattributed, currency),
+            spend_by_model=_only(self.spend_by_model, currency),
+            daily_spend_by_model=_only(self.daily_spend_by_model, currency),
+            daily_spend_by_user=_only(self.daily_spend_by_user, currency),
             spend_by_currency={currency: total},
         )
 
@@ -358,7 +555,26 @@ class Report:
             # Per currency, never one sum: ``total_spend`` is null when there are several.
             "currencies": list(self.currencies),
             "total_spend_by_currency": {c: self.spend_in(c) for c in self.currencies},
+            # Appended: the attributed spend by model and the daily series the charts draw.
+            "spend_by_model": _attributed_dicts(self.spend_by_model, "model", mixed),
+            "daily_spend_by_model": _daily_dicts(self.daily_spend_by_model, "model", mixed),
+            "daily_spend_by_user": _daily_dicts(self.daily_spend_by_user, "user_id", mixed),
+            "this_month": (
+                self.this_month.to_dict(self._anomaly_label) if self.this_month else None
+            ),
         }
+
+    def _anomaly_label(self, scope_id: str) -> str:
+        return self.label(scope_id) or scope_id
+
+    @property
+    def notes_shown(self) -> tuple[str, ...]:
+        """The report's notes for people, in the order a Notes section lists them: the
+        range, the currencies, the month, then the names (every one)."""
+        month = self.this_month.notes if self.this_month else ()
+        currency = self.currency_note
+        names = tuple(n for n in self.notes if n != currency)
+        return (*self.range_notes, *((currency,) if currency else ()), *month, *names)
 
 
 def _only(entries: Sequence[_Money], *currencies: str) -> tuple[_Money, ...]:
@@ -412,9 +628,24 @@ def currency_note(currencies: Sequence[str], who: str = "users and API keys") ->
     )
 
 
-def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, Paginator[Any]]]:
-    """The report's calls, as lazy paginators (creating them validates every parameter)."""
-    jobs: list[tuple[str, Paginator[Any]]] = []
+def report_jobs(
+    client: UsageClient,
+    time_range: TimeRange,
+    *,
+    this_month: bool = True,
+    now: datetime | None = None,
+) -> ReportJobs:
+    """The report's calls, as lazy paginators (creating them validates every parameter).
+
+    Args:
+        client: Where the data comes from.
+        time_range: The report's range.
+        this_month: Also plan the month's reads (:class:`ThisMonth`), made by
+            :func:`fetch_report`.
+        now: The clock (the fake's in demo mode; default: the real one): the month is
+            counted up to the report's end, or to now if the end is later.
+    """
+    jobs = ReportJobs()
     queries = [*_QUERIES, *((name, name, (), name.replace("_", " ")) for name in OTHER_METRICS)]
     for _key, operation, group_by, label in queries:
         method: Callable[..., Paginator[Any]] = getattr(client, operation)
@@ -430,10 +661,13 @@ def report_jobs(client: UsageClient, time_range: TimeRange) -> list[tuple[str, P
             )
         )
     for operation, paginator in attribution_jobs(
-        client, start=time_range.start, end=time_range.end, by=ATTRIBUTION_BY
+        client, start=time_range.start, end=time_range.end, by=ATTRIBUTION_VIEWS
     ):
         label = f"{operation.replace('_', ' ')} for attribution"
         jobs.append((label, paginator))
+    if this_month:
+        clock = (now or datetime.now(UTC)).astimezone(UTC)
+        jobs.month = MonthPlan(client, min(time_range.end, clock))
     return jobs
 
 
@@ -446,11 +680,122 @@ def report_keys() -> list[str]:
     )
 
 
-def fetch_report(
-    jobs: Sequence[tuple[str, Paginator[Any]]], fetch: Fetch
-) -> dict[str, list[Bucket[Any]]]:
-    """Every bucket of ``report_jobs()``, by key (``report_keys()``)."""
-    return dict(zip(report_keys(), fetch(jobs), strict=True))
+def fetch_report(jobs: Sequence[tuple[str, Paginator[Any]]], fetch: Fetch) -> ReportData:
+    """Every bucket of ``report_jobs()``, by key (``report_keys()``); and, when the jobs plan
+    it (``ReportJobs.month``), the month (``ReportData.this_month``)."""
+    data = ReportData(zip(report_keys(), fetch(jobs), strict=True))
+    plan = getattr(jobs, "month", None)
+    if isinstance(plan, MonthPlan):
+        data.this_month = read_this_month(
+            plan.client, plan.as_of, fetch=fetch, costs=data["spend_by_project"]
+        )
+    return data
+
+
+def read_this_month(
+    client: UsageClient,
+    as_of: datetime,
+    *,
+    fetch: Fetch | None = None,
+    costs: Sequence[Bucket[Any]] = (),
+) -> ThisMonth:
+    """The UTC calendar month holding ``as_of``, up to it (:class:`ThisMonth`).
+
+    Args:
+        client: Where the data comes from (the key reads costs, usage, projects, their keys,
+            spend limits and alerts; a governance read it may not make is a note).
+        as_of: Count spend up to this instant (aware).
+        fetch: Collects paginators' buckets (default: iterate each).
+        costs: Daily costs buckets by project the caller already has (the report's range):
+            the whole UTC days among them are not asked again for last month's comparison.
+    """
+    try:
+        status = budget_status(client, now=as_of)
+    except PermissionDeniedError as exc:
+        return ThisMonth(as_of, None, notes=(f"this month could not be read: {exc}",))
+    today = as_of.astimezone(UTC).date()
+    start = today - timedelta(days=ANOMALY_DAYS)
+    scopes = anomaly_scopes(client, now=as_of)
+    found = find_anomalies(scopes, start=start, end=today)
+    return ThisMonth(
+        as_of=as_of,
+        status=status,
+        comparisons=_last_month(client, as_of, status, fetch, costs),
+        anomalies=tuple(found),
+        anomalies_start=start,
+        anomalies_end=today,
+        notes=status.notes,
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _last_month(
+    client: UsageClient,
+    as_of: datetime,
+    status: BudgetStatus,
+    fetch: Fetch | None,
+    costs: Sequence[Bucket[Any]],
+) -> tuple[PeriodComparison, ...]:
+    """The organization's spend of this month's complete days and of the same days of last
+    month, per currency: the days the caller's buckets hold whole are taken from them, the
+    others are asked for (one costs query)."""
+    today = as_of.astimezone(UTC).date()
+    month = today.replace(day=1)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    previous_days = calendar.monthrange(previous.year, previous.month)[1]
+    wanted = {
+        *_days(previous, previous + timedelta(days=min(today.day - 1, previous_days))),
+        *_days(month, today),
+    }
+    whole = {
+        b.start.astimezone(UTC).date(): b
+        for b in costs
+        if b.start == _midnight(b.start.astimezone(UTC).date())
+        and b.end - b.start == timedelta(days=1)
+    }
+    missing = sorted(wanted - set(whole))
+    buckets: list[Bucket[Any]] = []
+    asked: tuple[date, date] | None = None
+    if missing:
+        asked = (missing[0], missing[-1] + timedelta(days=1))
+        paginator = client.costs(
+            start=_midnight(asked[0]),
+            end=_midnight(asked[1]),
+            bucket_width="1d",
+            group_by=["project_id"],
+        )
+        jobs = [(LAST_MONTH_LABEL, paginator)]
+        buckets += (fetch(jobs) if fetch else [list(paginator)])[0]
+    buckets += [
+        b
+        for day, b in whole.items()
+        if day in wanted and (asked is None or not asked[0] <= day < asked[1])
+    ]
+    per_currency: dict[str, dict[date, Decimal]] = {}
+    for record in to_records("costs", buckets, extras=False):
+        value = record["amount_value"]
+        day = record["bucket_start"].astimezone(UTC).date()
+        if value is None or day not in wanted:
+            continue
+        amount = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+        currency = str(record["amount_currency"] or BILLED_UNITS).lower()
+        per_day = per_currency.setdefault(currency, {})
+        per_day[day] = per_day.get(day, Decimal(0)) + amount
+    org = {s.currency for s in status.scopes if s.kind == "organization"}
+    return tuple(
+        same_days_last_month(
+            DaySeries(per_currency.get(currency, {}), currency=currency, start=previous),
+            as_of=as_of,
+        )
+        for currency in _ordered(set(per_currency) | org)
+    )
+
+
+def _days(start: date, end: date) -> Iterable[date]:
+    return (start + timedelta(days=i) for i in range((end - start).days))
 
 
 def build_report(
@@ -461,6 +806,7 @@ def build_report(
     top: int = DEFAULT_TOP,
     names: Names | None = None,
     notes: Sequence[str] = (),
+    this_month: ThisMonth | None = None,
 ) -> Report:
     """Aggregate fetched buckets (``fetch_report``'s result) into a :class:`Report`.
 
@@ -472,7 +818,9 @@ def build_report(
         top: Users and keys listed by tokens.
         names: Where labels come from (None: ids only, as with ``--ids``).
         notes: Lines for the reader (a directory read in part).
+        this_month: The month read (default: the one ``fetch_report`` read, if any).
     """
+    month = this_month if this_month is not None else getattr(data, "this_month", None)
     by_project = _spend(data["spend_by_project"], "project_id")
     by_line_item = _spend(data["spend_by_line_item"], "line_item")
     models = _tokens(data["models"], "model")
@@ -497,11 +845,11 @@ def build_report(
     # `attribute --by user_id` (or `--by api_key_id`) gives, not a finer split summed up.
     # The rows are read and priced once for both.
     views = (
-        reconcile_views(attribution_data, views=[(f,) for f in ATTRIBUTION_BY], names=names)
+        reconcile_views(attribution_data, views=[(f,) for f in ATTRIBUTION_VIEWS], names=names)
         if attribution_data
-        else [None] * len(ATTRIBUTION_BY)
+        else [None] * len(ATTRIBUTION_VIEWS)
     )
-    by_field = dict(zip(ATTRIBUTION_BY, views, strict=True))
+    by_field = dict(zip(ATTRIBUTION_VIEWS, views, strict=True))
     # fsum: a total is a sum of many small floats and should not depend on their order.
     spend_by_currency = {
         currency: math.fsum(s.amount for s in by_project if s.currency == currency)
@@ -514,15 +862,36 @@ def build_report(
     # whose bill is in another currency are not spend of this report.
     by_user = _only(_attributed(by_field["user_id"], "user_id", names), *currencies)
     by_key = _only(_attributed(by_field["api_key_id"], "api_key_id", names), *currencies)
+    by_model = _only(_attributed(by_field["model"], "model", None), *currencies)
+    daily_by_user = _only(_daily_attributed(by_field["user_id"], "user_id"), *currencies)
+    month_ids = _month_ids(month)
     labels = _labels(
         names,
         {
-            "project_id": [s.name for s in by_project],
-            "user_id": [u.name for u in users[:top]] + [a.id for a in by_user],
-            "api_key_id": [k.name for k in keys[:top]] + [a.id for a in by_key],
+            "project_id": [s.name for s in by_project] + month_ids["project_id"],
+            "user_id": [u.name for u in users[:top]]
+            + [a.id for a in by_user]
+            + month_ids["user_id"],
+            "api_key_id": [k.name for k in keys[:top]]
+            + [a.id for a in by_key]
+            + month_ids["api_key_id"],
         },
     )
+    if names is not None and month is not None:
+        # A limited scope the directory does not know keeps the name its list gave.
+        for scope in month.scopes:
+            if scope.kind != "organization" and scope.id not in labels and scope.name != scope.id:
+                labels[scope.id] = scope.name
     note = currency_note(currencies)
+    range_note = time_range.boundary_note(REPORT_BUCKET_WIDTH)
+    range_notes = (
+        *(
+            (f"Dates read in {time_range.tz_name}; buckets are UTC days.",)
+            if time_range.tz_name
+            else ()
+        ),
+        *((range_note,) if range_note else ()),
+    )
     return Report(
         start=time_range.start,
         end=time_range.end,
@@ -551,7 +920,50 @@ def build_report(
         top=top,
         users=users,
         api_keys=keys,
+        spend_by_model=by_model,
+        daily_spend_by_model=_only(_daily_attributed(by_field["model"], "model"), *currencies),
+        daily_spend_by_user=daily_by_user,
+        this_month=month,
+        range_notes=range_notes,
+        named=names is not None,
     )
+
+
+def _month_ids(month: ThisMonth | None) -> dict[str, list[str | None]]:
+    """The project, user and key ids the month section shows, by kind (to be named)."""
+    ids: dict[str, list[str | None]] = {"project_id": [], "user_id": [], "api_key_id": []}
+    if month is None:
+        return ids
+    kinds = {"project": "project_id", "api_key": "api_key_id", "user": "user_id"}
+    for scope in month.scopes:
+        if scope.kind in kinds:
+            ids[kinds[scope.kind]].append(scope.id)
+    for anomaly in month.anomalies:
+        if anomaly.scope_kind in kinds:
+            ids[kinds[anomaly.scope_kind]].append(anomaly.scope_id)
+        for driver in anomaly.drivers:
+            if driver.kind in kinds:
+                ids[kinds[driver.kind]].append(driver.name)
+    return ids
+
+
+def _daily_attributed(attribution: Attribution | None, field: str) -> tuple[DailySpend, ...]:
+    """Attributed spend per bucket and value of ``field``: per day, largest first within
+    a day (attributed spend is whole cents, all USD: the list prices' currency)."""
+    if attribution is None:
+        return ()
+    sums: dict[tuple[datetime, datetime, str | None, str], Decimal] = defaultdict(Decimal)
+    for row in attribution.attributed_rows:
+        value = row.group.get(field)
+        key = (row.start, row.end, value if isinstance(value, str) else None, row.currency)
+        sums[key] += row.attributed
+    out = [
+        DailySpend(start, end, name, float(amount), currency)
+        for (start, end, name, currency), amount in sums.items()
+        if amount
+    ]
+    order = {c: i for i, c in enumerate(_ordered({d.currency for d in out}))}
+    return tuple(sorted(out, key=lambda d: (d.start, order[d.currency], -d.amount, d.name or "")))
 
 
 def _attributed(

@@ -7,7 +7,10 @@ The report's tables are built once as plain text cells (:class:`PlainTable`); th
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, TextIO
 
 import attrs
@@ -15,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._formatting import describe_range, human_bytes, money, number, percent, when
-from ._report import OTHER_METRICS, Report, Spend, Tokens
+from ._report import OTHER_METRICS, DailySpend, Report, Spend, ThisMonth, Tokens
 from ._rows import Record
 from ._table import console_for, new_table, rest_label, rest_note, titled, top_and_rest
 from ._writers import write_csv, write_json, write_ndjson
@@ -25,6 +28,8 @@ __all__ = [
     "PlainTable",
     "display_name",
     "line_items",
+    "month_plain_tables",
+    "notes_plain_table",
     "render_report",
     "report_long",
     "report_plain_tables",
@@ -159,6 +164,8 @@ class PlainTable:
     caption: str | None = None
     strong_rows: frozenset[int] = frozenset()
     synthetic: bool = False
+    empty: str | None = None
+    """What a table without rows says instead (None: the usual "no rows")."""
 
 
 def report_plain_tables(report: Report) -> list[PlainTable]:
@@ -178,9 +185,13 @@ def report_plain_tables(report: Report) -> list[PlainTable]:
     totals = tuple(
         (in_("Total spend", cur), money(view.total_spend or 0.0, cur)) for cur, view in views
     )
+    # The rest of what a reader should know about the range and currencies is in the Notes
+    # at the end; the two totals of a bill in several currencies say why here.
+    listed = ", ".join(c.upper() for c in report.currencies)
     captions = [
-        f"dates read in {report.tz}; buckets are UTC days" if report.tz else None,
-        report.currency_note,
+        f"Billed in {len(views)} currencies ({listed}): one total per currency, never added"
+        if mixed
+        else None,
     ]
     summary = PlainTable(
         title=f"Usage report, {describe_range(report.start, report.end)}",
@@ -233,6 +244,21 @@ def report_plain_tables(report: Report) -> list[PlainTable]:
                     unattributed, view, in_("Spend no user or key can be given", cur)
                 )
             )
+    for title, what, field, daily in (
+        ("Daily spend by model", "model", "spend_by_model", "daily_spend_by_model"),
+        ("Daily spend by user", "user", "spend_by_user", "daily_spend_by_user"),
+    ):
+        for cur, view in views:
+            if getattr(view, daily, ()):
+                tables.append(
+                    _daily_table(
+                        in_(f"{title} (attributed)", cur),
+                        what,
+                        getattr(view, field),
+                        getattr(view, daily),
+                        view,
+                    )
+                )
     tables += [
         _models_table(report.models, max(report.top, _TABLE_SPEND_ROWS)),
         _top_table(report, "users", "user", report.users or report.top_users, report.user_count),
@@ -326,8 +352,15 @@ def _unattributed_table(
 
 
 def report_tables(report: Report) -> list[Table]:
-    """The report as rich tables, summary first."""
-    return [_rich_table(plain) for plain in report_plain_tables(report)]
+    """The report as rich tables: the month first, then the range (summary first), then the
+    notes."""
+    notes = notes_plain_table(report)
+    plain = [
+        *month_plain_tables(report),
+        *report_plain_tables(report),
+        *((notes,) if notes else ()),
+    ]
+    return [_rich_table(table) for table in plain]
 
 
 def _rich_table(plain: PlainTable) -> Table:
@@ -340,6 +373,8 @@ def _rich_table(plain: PlainTable) -> Table:
             justify="right" if column.numeric else "left",
             overflow="fold" if column.wrap else "ellipsis",
         )
+    if plain.empty:
+        table.empty = escape(plain.empty)
     for index, row in enumerate(plain.rows):
         cells = [escape(cell) for cell in row]
         if index in plain.strong_rows:
@@ -466,3 +501,285 @@ def _other_table(report: Report) -> PlainTable:
             rows.append((name.replace("_", " "), label, shown))
     columns = (Column("endpoint"), Column("metric"), Column("total", numeric=True))
     return PlainTable("Other endpoints", columns, tuple(rows))
+
+
+# -- daily attributed spend --------------------------------------------------------------------
+
+DAILY_COLUMNS = 7
+"""Days a daily table shows: the last of the range (the JSON and the charts have them all)."""
+
+
+def daily_table_days(report: Report, entries: Sequence[DailySpend]) -> list[tuple[date, bool]]:
+    """The days a daily table shows, ``(UTC day, partial)``: the last ``DAILY_COLUMNS`` of
+    the entries, each marked when the report's range covers only part of it."""
+    days = sorted({e.start.astimezone(UTC).date() for e in entries})[-DAILY_COLUMNS:]
+
+    def partial(day: date) -> bool:
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return start < report.start or start + timedelta(days=1) > report.end
+
+    return [(day, partial(day)) for day in days]
+
+
+def _daily_table(
+    title: str,
+    what: str,
+    totals: Sequence[Any],
+    entries: Sequence[DailySpend],
+    report: Report,
+) -> PlainTable:
+    """Attributed spend per model or user: the range's total, then its last days; the top
+    ``report.top`` by total, then one row summing the rest (``report``: one currency)."""
+    cur = report.currency
+    days = daily_table_days(report, entries)
+    per_day: dict[tuple[str | None, date], float] = defaultdict(float)
+    for e in entries:
+        per_day[e.name, e.start.astimezone(UTC).date()] += e.amount
+    ranked = list(totals)
+    shown, rest = top_and_rest(ranked, report.top)
+
+    def cells(amount: float, values: Sequence[float]) -> tuple[str, ...]:
+        return (money(amount, cur), *(money(v, cur) for v in values))
+
+    rows = [
+        (
+            display_name(report, t.id) or _NONE,
+            *cells(t.amount, [per_day.get((t.id, d), 0.0) for d, _ in days]),
+        )
+        for t in shown
+    ]
+    caption = (
+        "billed spend shared out by usage at list prices (as Spend by user); the last "
+        f"{len(days)} UTC days of the range"
+    )
+    if any(partial for _, partial in days):
+        caption += "; * a day the range covers in part"
+    if rest:
+        names = {t.id for t in rest}
+        values = [
+            math.fsum(v for (name, day), v in per_day.items() if day == d and name in names)
+            for d, _ in days
+        ]
+        rows.append((rest_label(len(rest)), *cells(math.fsum(t.amount for t in rest), values)))
+        caption += ". " + rest_note(len(rest), f"{what}s", _see_all(len(ranked)))
+    columns = (
+        Column(what),
+        Column("total", numeric=True),
+        *(Column(f"{d:%b %d}" + ("*" if partial else ""), numeric=True) for d, partial in days),
+    )
+    return PlainTable(title, columns, tuple(rows), caption=caption)
+
+
+# -- this month --------------------------------------------------------------------------------
+
+_KINDS = {
+    "organization": "organization",
+    "project": "project",
+    "api_key": "API key",
+    "user": "user",
+    "model": "model",
+    "line_item": "line item",
+}
+DRIVERS_SHOWN = 3
+"""Drivers an anomaly's row names (the JSON has them all)."""
+
+
+def _signed(amount: Decimal, currency: str) -> str:
+    text = money(float(amount), currency)
+    return text if text.startswith("-") or round(amount, 2) == 0 else f"+{text}"
+
+
+def _amount(amount: Decimal | None, currency: str) -> str:
+    return "-" if amount is None else money(float(amount), currency)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "-" if value is None else percent(float(value))
+
+
+def month_scope_name(report: Report, scope: Any) -> str:
+    """A month scope as the report names it: ``organization``, else the project's or key's
+    name (its id with ``--ids``)."""
+    if scope.kind == "organization":
+        return "organization"
+    return display_name(report, scope.id) or scope.id
+
+
+def anomalies_shown(month: ThisMonth, top: int) -> tuple[list[Any], list[Any]]:
+    """The anomalies a table lists (the ``top`` largest moves, by day) and the rest."""
+    if len(month.anomalies) <= top + 1:
+        return list(month.anomalies), []
+    ranked = sorted(month.anomalies, key=lambda a: -abs(a.jump))
+    shown = set(map(id, ranked[:top]))
+    return [a for a in month.anomalies if id(a) in shown], ranked[top:]
+
+
+def month_plain_tables(report: Report) -> list[PlainTable]:
+    """The "This month" section: spend against limits with the forecast, the same days of
+    last month, and the recent anomalies (empty when the report read no month)."""
+    month = report.this_month
+    if month is None:
+        return []
+    span = f"{month.month:%B %Y}, to {month.as_of.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    basis = (
+        "The UTC calendar month (the billing month) holding the report's end, whatever its "
+        "--start and --end"
+    )
+    if month.status is None:
+        return [
+            PlainTable(
+                f"This month: {span}",
+                (Column("what", wrap=True),),
+                (),
+                caption=basis,
+                synthetic=report.demo,
+                empty=month.notes[0] if month.notes else "This month could not be read.",
+            )
+        ]
+    limits = {
+        "set": "",
+        "none": "No spend limit is set: spend and forecast only. ",
+        "unreadable": "Spend limits could not be read with this key (HTTP 403): spend and "
+        "forecast only. ",
+        "partial": "Some spend limits could not be read with this key (HTTP 403): see the Notes. ",
+    }[month.limits]
+    coverage = month.scopes[0].forecast.coverage if month.scopes else 0.8
+    scopes = PlainTable(
+        f"This month: {span}",
+        (
+            Column("scope"),
+            Column("kind"),
+            Column("spent", numeric=True),
+            Column("limit", numeric=True),
+            Column("used", numeric=True),
+            Column("forecast", numeric=True),
+            Column("low", numeric=True),
+            Column("high", numeric=True),
+            Column("reached"),
+        ),
+        tuple(
+            (
+                month_scope_name(report, s),
+                _KINDS[s.kind]
+                + (f" of {display_name(report, s.project_id)}" if s.project_id else ""),
+                _amount(s.spent, s.currency),
+                _amount(s.limit, s.currency),
+                _pct(s.percent_of_limit),
+                _amount(s.forecast.point, s.currency),
+                _amount(s.forecast.lower, s.currency),
+                _amount(s.forecast.upper, s.currency),
+                s.limit_reached_on.isoformat() if s.limit_reached_on else "-",
+            )
+            for s in month.limited
+        ),
+        caption=f"{limits}{basis}. Organization and projects billed; API keys their share of "
+        f"the bill. Forecast: the month's end, {coverage:.0%} interval low to high; reached: "
+        "the day spend reaches the limit at the forecast rate",
+        synthetic=report.demo,
+    )
+    return [scopes, _last_month_table(month), _anomalies_table(report, month)]
+
+
+def _last_month_table(month: ThisMonth) -> PlainTable:
+    rows = tuple(
+        (
+            c.currency.upper(),
+            money(float(c.current), c.currency),
+            money(float(c.previous), c.currency),
+            _signed(c.change, c.currency),
+            "-" if c.change_ratio is None else percent(c.change_ratio * 100, signed=True),
+        )
+        for c in month.comparisons
+    )
+    first = month.comparisons[0] if month.comparisons else None
+    if first is None or first.current_end == first.current_start:
+        caption = "No complete day of this month yet."
+    else:
+        last = first.current_end - timedelta(days=1)
+        previous = first.previous_end - timedelta(days=1)
+        caption = (
+            f"this month: {first.current_start} to {last}; last month: "
+            f"{first.previous_start} to {previous} (complete UTC days, billed)"
+        )
+    columns = (
+        Column("currency"),
+        Column("this month", numeric=True),
+        Column("last month", numeric=True),
+        Column("change", numeric=True),
+        Column("change %", numeric=True),
+    )
+    return PlainTable("Same days last month", columns, rows, caption=caption)
+
+
+def _anomalies_table(report: Report, month: ThisMonth) -> PlainTable:
+    shown, rest = anomalies_shown(month, report.top)
+    start, end = month.anomalies_start, month.anomalies_end
+    days = f"{start} to {end - timedelta(days=1)}" if start and end else ""
+    rows: list[tuple[str, ...]] = []
+    for a in shown:
+        drivers = "; ".join(
+            f"{display_name(report, d.name) or d.name} {_signed(d.above_baseline, a.currency)}"
+            for d in a.drivers[:DRIVERS_SHOWN]
+        )
+        more = len(a.drivers) - DRIVERS_SHOWN
+        if more > 0:
+            drivers += f"; and {more:,} more"
+        rows.append(
+            (
+                a.day.isoformat(),
+                display_name(report, a.scope_id) or a.scope_id,
+                _KINDS.get(a.scope_kind, a.scope_kind),
+                a.direction,
+                _signed(a.jump, a.currency),
+                money(float(a.actual), a.currency),
+                money(float(a.baseline), a.currency),
+                drivers,
+            )
+        )
+    caption = (
+        "change: the day's spend above (+) or below (-) its weekday-aware baseline; drivers: "
+        "what moved it, largest first (as the alert command reports them)"
+    )
+    if rest:
+        rows.append((rest_label(len(rest)), "", "", "", "", "", "", ""))
+        caption += (
+            f". {len(rest):,} more anomalies of smaller moves in the last row; --format json "
+            "lists every one"
+        )
+    columns = (
+        Column("day"),
+        Column("scope"),
+        Column("kind"),
+        Column("direction"),
+        Column("change", numeric=True),
+        Column("spent", numeric=True),
+        Column("baseline", numeric=True),
+        Column("drivers", wrap=True),
+    )
+    return PlainTable(
+        f"Anomalies, {days}",
+        columns,
+        tuple(rows),
+        caption=caption,
+        empty="No anomalies in these days.",
+    )
+
+
+# -- notes -------------------------------------------------------------------------------------
+
+
+def notes_plain_table(report: Report) -> PlainTable | None:
+    """The Notes at the end: the range, the currencies, the month, the names (what could not
+    be read); one line for the names in a terminal (the JSON and the page have each)."""
+    notes = list(report.notes_shown)
+    names = [n for n in notes if n.startswith("names")]
+    if names:
+        first = notes.index(names[0])
+        notes = [n for n in notes if n not in names]
+        more = f" (and {len(names) - 1} more like it)" if len(names) > 1 else ""
+        notes.insert(first, names[0] + more)
+    elif not report.named:
+        notes.append("names: not looked up (--ids): projects, users and API keys show their IDs")
+    if not notes:
+        return None
+    return PlainTable("Notes", (Column("note", wrap=True),), tuple((n,) for n in notes), False)
