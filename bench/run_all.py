@@ -459,6 +459,50 @@ def scaling(rounds: int) -> None:
         )
 
 
+SCALING_DAYS = (30, 91, 182, 364)
+
+
+def scaling_days(rounds: int) -> None:
+    """How the pull grows with days on the large fake organization: costs by project and line
+    item, and completions by every field, daily, into Arrow (to_arrow()), for each of
+    SCALING_DAYS. The fake runs in its own process with a page cache that holds every page,
+    warmed by one untimed pull of each range, so its rendering is not on the clock."""
+    end = datetime.combine(DEFAULT_NOW.date(), datetime.min.time(), UTC)
+    print("\nlarge organization (60 projects, 2,000 users, 300 keys), daily, to_arrow():")
+    print(f"{'days':>6} {'rows':>11} {'seconds':>9} {'range':>13} {'µs/row':>8}")
+    jobs = (("costs", ["project_id", "line_item"]), ("completions", None))
+    with (
+        fake_server(size="large", page_cache=100_000) as base_url,
+        UsageClient(KEY, base_url=base_url, max_concurrency=4) as client,
+    ):
+
+        def pull(days: int) -> int:
+            start = end - timedelta(days=days)
+            rows = 0
+            for name, group_by in jobs:
+                fields = group_by or list(OPERATIONS[name].group_by)
+                paginator = getattr(client, name)(
+                    start=start, end=end, bucket_width="1d", group_by=fields
+                )
+                rows += paginator.to_arrow().num_rows
+            return rows
+
+        for days in SCALING_DAYS:
+            pull(days)  # the fake renders this range's pages once, untimed
+            times: list[float] = []
+            rows = 0
+            for _ in range(rounds):
+                started = time.perf_counter()
+                rows = pull(days)
+                times.append(time.perf_counter() - started)
+            median = statistics.median(times)
+            print(
+                f"{days:>6} {rows:>11,} {median:>8.2f}s"
+                f" {min(times):>6.2f}-{max(times):.2f}s {median / rows * 1e6:>7.1f}",
+                flush=True,
+            )
+
+
 @dataclasses.dataclass
 class Summary:
     """One target over every round: medians of both sides and of the ratio, and its range."""
@@ -519,6 +563,7 @@ def main() -> None:
         return
     if args.scaling:
         scaling(args.rounds)
+        scaling_days(args.rounds)
         return
     print(f"bench/run_all.py: medians and ranges over {args.rounds} rounds; {machine()}")
     began = time.perf_counter()
