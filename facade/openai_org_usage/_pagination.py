@@ -27,7 +27,8 @@ short of the range unless every bucket up to the current one has arrived, whatev
 
 Streaming within a byte budget (``pages(byte_budget=...)``, ``arrow_batches(byte_budget=...)``):
 the windows are not planned up front but sized as the pull goes (``_SizedPlan``): the first is
-one bucket long (a probe: nothing is known of the organization's size yet), each later one
+one bucket long (a probe: nothing is known of the organization's size yet; ``first_buckets``
+for a caller that knows better), each later one
 holds as many buckets as fit a share of the budget at the most bytes per bucket any page has
 had so far. A window is claimed only when its expected bytes fit beside the bodies already
 held (requested, delivered or being read by the consumer; counted at their real size once
@@ -118,15 +119,17 @@ class _FixedPlan:
 class _SizedPlan:
     """Windows sized so each page is expected to stay under ``page_bytes``. Sans-IO.
 
-    The first window is one bucket (the probe); after it, a window holds
+    The first window is ``first`` buckets (the probe; at most ``query.limit``); after it, a
+    window holds
     ``page_bytes // bytes_per_bucket`` buckets (at least 1, at most ``query.limit``), where
     ``bytes_per_bucket`` is the largest average any page has had so far: windows only shrink
     as heavier hours show up, never grow back into a spike.
     """
 
-    def __init__(self, query: Query, page_bytes: int) -> None:
+    def __init__(self, query: Query, page_bytes: int, first: int = 1) -> None:
         self.query = query
         self.page_bytes = page_bytes
+        self.first = first
         self.start = query.start_time
         self.per_bucket: float | None = None  # bytes per bucket; None until a page arrives
 
@@ -138,7 +141,7 @@ class _SizedPlan:
     def limit(self) -> int:
         """Buckets the next window holds."""
         if self.per_bucket is None:
-            return 1
+            return min(self.first, self.query.limit)
         if self.per_bucket <= 0:
             return self.query.limit
         return max(1, min(self.query.limit, int(self.page_bytes // self.per_bucket)))
@@ -464,6 +467,21 @@ def _page_bytes(byte_budget: int | None, max_concurrency: int) -> int | None:
     return max(1, byte_budget // (max_concurrency + _EXTRA_HELD))
 
 
+def _first(first_buckets: int | None, byte_budget: int | None) -> int:
+    """The first window's buckets under a byte budget (1, the probe, unless told), checked."""
+    if first_buckets is None:
+        return 1
+    if (
+        isinstance(first_buckets, bool)
+        or not isinstance(first_buckets, int)
+        or first_buckets < 1
+        or byte_budget is None
+    ):
+        allowed = "a positive number of buckets, with byte_budget"
+        raise InvalidParameterError("first_buckets", first_buckets, allowed)
+    return first_buckets
+
+
 SenderT = TypeVar("SenderT", SyncSender, AsyncSender)
 
 
@@ -537,7 +555,9 @@ class Paginator(_Pull[SyncSender], Generic[R]):
         # Each page's batch goes into the frame as it arrives (see export.frame_from_batches).
         return frame_from_batches(schema(self.query.operation), self.arrow_batches())
 
-    def pages(self, *, byte_budget: int | None = None) -> Iterator[Page[R]]:
+    def pages(
+        self, *, byte_budget: int | None = None, first_buckets: int | None = None
+    ) -> Iterator[Page[R]]:
         """Every page, in time order.
 
         Args:
@@ -548,9 +568,13 @@ class Paginator(_Pull[SyncSender], Generic[R]):
                 and a window is requested only when it fits beside those held, so a large
                 organization sends more, smaller requests. None (the default): pages of
                 ``limit`` buckets, ``max_concurrency`` at a time, as for every other method.
+            first_buckets: With ``byte_budget``, the buckets of the first window (at most
+                ``limit``) instead of one: for a caller that knows a page of that many fits
+                (a short range asked for again: one request, not a probe and the rest).
 
         Raises:
-            InvalidParameterError: ``byte_budget`` is not a positive integer.
+            InvalidParameterError: ``byte_budget`` or ``first_buckets`` is not a positive
+                integer, or ``first_buckets`` is given without ``byte_budget``.
 
         Example::
 
@@ -559,9 +583,12 @@ class Paginator(_Pull[SyncSender], Generic[R]):
             ):
                 write(page.buckets)
         """
-        return self._pull(parse_page, _page_bytes(byte_budget, self._max_concurrency))
+        page_bytes = _page_bytes(byte_budget, self._max_concurrency)
+        return self._pull(parse_page, page_bytes, _first(first_buckets, byte_budget))
 
-    def arrow_batches(self, *, byte_budget: int | None = None) -> Iterator[pa.RecordBatch]:
+    def arrow_batches(
+        self, *, byte_budget: int | None = None, first_buckets: int | None = None
+    ) -> Iterator[pa.RecordBatch]:
         """Every page as an Arrow record batch, in time order (needs the ``arrow`` extra).
 
         One batch per page, each with exactly ``export.arrow_schema(operation)`` (an empty page
@@ -570,11 +597,13 @@ class Paginator(_Pull[SyncSender], Generic[R]):
         path checks them: a page that is invalid or does not chain raises
         ``ResponseValidationError`` / ``PaginationError``, never a partial result. Memory stays
         bounded by the pages in flight (``byte_budget``: by about that many bytes of
-        response bodies, as for ``pages()``); stop iterating to stop the requests.
+        response bodies, as for ``pages()``, and ``first_buckets`` as there); stop iterating
+        to stop the requests.
 
         Raises:
             MissingDependencyError: pyarrow is not installed.
-            InvalidParameterError: ``byte_budget`` is not a positive integer.
+            InvalidParameterError: ``byte_budget`` or ``first_buckets`` is not a positive
+                integer, or ``first_buckets`` is given without ``byte_budget``.
 
         Example::
 
@@ -585,7 +614,8 @@ class Paginator(_Pull[SyncSender], Generic[R]):
 
         require_pyarrow()  # now, not at the first batch
         page_bytes = _page_bytes(byte_budget, self._max_concurrency)
-        return (page.batch for page in self._pull(decode_page, page_bytes))
+        first = _first(first_buckets, byte_budget)
+        return (page.batch for page in self._pull(decode_page, page_bytes, first))
 
     def to_arrow(self) -> pa.Table:
         """Every result as one Arrow table with ``export.arrow_schema`` (needs ``arrow``).
@@ -607,9 +637,11 @@ class Paginator(_Pull[SyncSender], Generic[R]):
             list(self.arrow_batches()), schema=schema(self.query.operation)
         )
 
-    def _pull(self, decode: Decode[P], page_bytes: int | None = None) -> Iterator[P]:
+    def _pull(
+        self, decode: Decode[P], page_bytes: int | None = None, probe: int = 1
+    ) -> Iterator[P]:
         if page_bytes is not None:
-            plan = _SizedPlan(self.query, page_bytes)
+            plan = _SizedPlan(self.query, page_bytes, probe)
             if self._max_concurrency <= 1:
                 # One window at a time, each sized by the pages before it.
                 while (window := plan.peek()) is not None:
@@ -700,18 +732,23 @@ class AsyncPaginator(_Pull[AsyncSender], Generic[R]):
             for result in bucket.results:
                 yield Row(bucket.start, bucket.end, result)
 
-    async def pages(self, *, byte_budget: int | None = None) -> AsyncGenerator[Page[R]]:
+    async def pages(
+        self, *, byte_budget: int | None = None, first_buckets: int | None = None
+    ) -> AsyncGenerator[Page[R]]:
         """Every page, in time order.
 
         Args:
             byte_budget: As for ``Paginator.pages``; windows sized to it are fetched one at
                 a time here.
+            first_buckets: As for ``Paginator.pages``.
 
         Raises:
-            InvalidParameterError: ``byte_budget`` is not a positive integer.
+            InvalidParameterError: ``byte_budget`` or ``first_buckets`` is not a positive
+                integer, or ``first_buckets`` is given without ``byte_budget``.
         """
         page_bytes = _page_bytes(byte_budget, 1)
-        async for page in self._pull(parse_page, page_bytes):
+        first = _first(first_buckets, byte_budget)
+        async for page in self._pull(parse_page, page_bytes, first):
             yield page
 
     def arrow_batches(self) -> AsyncIterator[pa.RecordBatch]:
@@ -738,9 +775,11 @@ class AsyncPaginator(_Pull[AsyncSender], Generic[R]):
         batches = [batch async for batch in self.arrow_batches()]
         return pa.Table.from_batches(batches, schema=schema(self.query.operation))
 
-    async def _pull(self, decode: Decode[P], page_bytes: int | None = None) -> AsyncGenerator[P]:
+    async def _pull(
+        self, decode: Decode[P], page_bytes: int | None = None, probe: int = 1
+    ) -> AsyncGenerator[P]:
         if page_bytes is not None:
-            plan = _SizedPlan(self.query, page_bytes)
+            plan = _SizedPlan(self.query, page_bytes, probe)
             while (window := plan.peek()) is not None:
                 plan.advance(window)
                 async for page in _async_window_pages(

@@ -459,3 +459,89 @@ def test_bad_since_speaks_command_line(invoke: Invoke, db: Path, since: str, say
     assert says in line
     assert not db.exists()
     assert not os.path.exists(f"{db}.dlt")
+
+
+# -- governance ---------------------------------------------------------------------------------
+
+GOVERNANCE = {"spend_limits", "spend_alerts", "rate_limits", "audit_logs"}
+
+
+def _tables(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        found = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        names = [n for (n,) in found]
+        return {
+            name: int(con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])  # type: ignore[index]
+            for name in names
+            if not name.startswith("_dlt")
+        }
+
+
+@pytest.mark.usefixtures("accepting")
+def test_governance_is_on_by_default_and_forecasts_and_anomalies_are_opt_in(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    db = tmp_path / "default.duckdb"
+    data = _sync_json(invoke, "--db", str(db), "--since", "2026-11-20", "--operation", "costs")
+    counts = {d["table"]: d["rows"] for d in data["governance"]}
+    assert set(counts) == GOVERNANCE
+    assert data["governance_notes"] == {}
+    assert {d["table"] for d in data["directory"]} == {  # names stay apart
+        "projects",
+        "users",
+        "api_keys",
+        "service_accounts",
+    }
+    tables = _tables(db)
+    assert {t: tables[t] for t in GOVERNANCE} == counts
+    assert min(counts.values()) > 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in GOVERNANCE:
+            assert con.execute(f"SELECT DISTINCT org_id FROM {table}").fetchall() == [("default",)]
+
+    opted = tmp_path / "opted.duckdb"
+    data = _sync_json(
+        invoke,
+        "--db",
+        str(opted),
+        "--since",
+        "2026-11-20",
+        "--operation",
+        "costs",
+        "--no-governance",
+        "--forecasts",
+        "--anomalies",
+    )
+    assert {d["table"] for d in data["governance"]} == {"forecasts", "anomalies"}
+    assert not GOVERNANCE & set(_tables(opted))
+    assert _tables(opted)["forecasts"] > 0
+
+
+@pytest.mark.usefixtures("accepting")
+def test_the_table_summary_counts_the_governance_rows(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("sync", "--demo", "--db", "usage.duckdb", *SINCE, "--operation", "costs")
+    assert result.exit_code == 0, result.output
+    rows = sum(_tables(tmp_path / "usage.duckdb")[t] for t in GOVERNANCE)
+    assert f"governance: {rows:,} rows in 4 tables" in " ".join(result.stdout.split())
+    quiet = invoke(
+        "sync", "--demo", "--db", "other.duckdb", *SINCE, "--operation", "costs", "--no-governance"
+    )
+    assert "governance" not in quiet.stdout
+
+
+def test_refused_governance_reads_are_notes_per_organization() -> None:
+    from openai_org_usage.store import SyncReport
+
+    refused = "the audit log: not readable with this key (HTTP 403)"
+    end = datetime(2026, 11, 25, tzinfo=UTC)
+    one = SyncReport("u.duckdb", "duckdb", "main", end, (), governance_notes={"a": (refused,)})
+    assert _sync.sync_notes(one) == [f"governance: {refused}."]
+
+
+def test_help_names_the_governance_options(invoke: Invoke) -> None:
+    text = " ".join(invoke("sync", "--help").stdout.split())
+    for needle in ("--governance / --no-governance", "--forecasts", "--anomalies", "audit_logs"):
+        assert needle in text, needle

@@ -139,3 +139,60 @@ def test_the_async_paginator_takes_the_same_budget() -> None:
         return _buckets(pages)
 
     assert asyncio.run(pull()) == expected
+
+
+def test_first_buckets_sizes_the_first_window_instead_of_a_probe() -> None:
+    """A caller that knows a short range fits one page asks for it in one request."""
+    fake = FakeUsageAPI(seed=0)
+    with UsageClient("sk-admin-x", transport=fake.transport()) as client:
+        expected = _buckets(_paginator(client).pages())
+        short = _buckets(
+            client.completions(
+                start="2026-11-10", end="2026-11-14", bucket_width="1h", group_by=GROUPS
+            ).pages()
+        )
+    counts = {}
+    for first in (None, 24 * 4, 168):
+        counter = BodyCounter(fake.transport())
+        with UsageClient("sk-admin-x", transport=counter, max_concurrency=4) as client:
+            paginator = client.completions(
+                start="2026-11-10", end="2026-11-14", bucket_width="1h", group_by=GROUPS
+            )
+            got = _buckets(paginator.pages(byte_budget=1 << 40, first_buckets=first))
+        counts[first] = len(counter.sizes)
+        assert got == short
+    assert counts == {None: 2, 24 * 4: 1, 168: 1}  # the probe and the rest, or one page
+    # Longer than the range's limit: the first window is the limit (168 hours), then sized.
+    counter = BodyCounter(fake.transport())
+    with UsageClient("sk-admin-x", transport=counter, max_concurrency=4) as client:
+        got = _buckets(_paginator(client).pages(byte_budget=60_000, first_buckets=10_000))
+    assert got == expected
+    assert counter.sizes[0] > 60_000  # the first window was not a probe
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_arrow_batches_take_first_buckets_too(concurrency: int) -> None:
+    fake = FakeUsageAPI(seed=0)
+    counter = BodyCounter(fake.transport())
+    with UsageClient("sk-admin-x", transport=counter, max_concurrency=concurrency) as client:
+        paginator = client.completions(
+            start="2026-11-01", end="2026-11-05", bucket_width="1d", group_by=GROUPS
+        )
+        batches = list(paginator.arrow_batches(byte_budget=1 << 30, first_buckets=31))
+        plain = paginator.to_arrow()
+    assert len(counter.sizes) == 1 + 1  # ours, one page; then to_arrow's one page
+    assert sum(b.num_rows for b in batches) == plain.num_rows
+
+
+def test_first_buckets_is_checked_before_any_request() -> None:
+    fake = FakeUsageAPI(seed=0)
+    counter = BodyCounter(fake.transport())
+    with UsageClient("sk-admin-x", transport=counter) as client:
+        for bad in (0, -1, True, 1.5):
+            with pytest.raises(InvalidParameterError, match="first_buckets"):
+                _paginator(client).pages(byte_budget=1_000, first_buckets=bad)  # type: ignore[arg-type]
+        with pytest.raises(InvalidParameterError, match="with byte_budget"):
+            _paginator(client).pages(first_buckets=24)
+        with pytest.raises(InvalidParameterError, match="first_buckets"):
+            _paginator(client).arrow_batches(first_buckets=24)
+    assert counter.sizes == []

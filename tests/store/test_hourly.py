@@ -18,16 +18,15 @@ from _store_targets import CountingTransport, Target
 from openai_org_usage import OPERATIONS, InvalidParameterError, UsageClient
 from openai_org_usage.export import row_values
 from openai_org_usage.fake import DEFAULT_NOW, FakeUsageAPI
+from openai_org_usage.store import _fetch as fetch_module
 from openai_org_usage.store import _source as source_module
 from openai_org_usage.store import sync, usage_source
-from openai_org_usage.store._fetch import PAGE_BUCKETS
 from openai_org_usage.store._schema import HOURLY_TABLES
 from openai_org_usage.store._source import SyncHooks
 
 NOW = DEFAULT_NOW  # 2026-11-25T12:00Z
 OPS = ("completions", "embeddings")
 SINCE = datetime(2026, 11, 20, tzinfo=UTC)
-HOUR = timedelta(hours=1)
 
 
 def accepting(**options: Any) -> FakeUsageAPI:
@@ -72,9 +71,8 @@ def test_hourly_rows_equal_the_librarys_and_a_second_run_changes_nothing(
 ) -> None:
     report, first = run(target, accepting(), since=SINCE)
     assert report.ok
-    hours = int((NOW - SINCE) / HOUR)  # 132 complete hours, the 13th of the 25th partial
-    pages = -(-(hours + 1) // PAGE_BUCKETS["1h"])
-    assert report.requests == len(first.paths) == len(OPS) * pages
+    # 132 complete hours and the partial 13th of the 25th: one page of the first 168 hours.
+    assert report.requests == len(first.paths) == len(OPS)
     assert {op.table for op in report.operations} == {HOURLY_TABLES[op].name for op in OPS}
     # Only complete hours advance the state: up to 12:00, not the next midnight.
     assert {op.synced_until for op in report.operations} == {NOW}
@@ -129,10 +127,14 @@ def test_the_source_hands_pages_to_dlt_as_they_arrive(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """However long the range, the source holds at most one batch of pages before dlt gets
-    them: counted through ``SyncHooks.held`` over a year of costs (53 pages of a week)."""
+    them, and the pages are sized by the byte budget: counted through ``SyncHooks.held`` over
+    a year of costs, with a budget that makes pages of a few days."""
     monkeypatch.setattr(source_module, "_BATCH_ROWS", 2_000)
+    monkeypatch.setattr(fetch_module, "BYTE_BUDGET", 800_000)  # pages of ~100 KB: ~4 days
+    monkeypatch.setattr(fetch_module, "FIRST_BUCKETS", {"1d": 7, "1h": 168})
     held: list[tuple[int, int]] = []
-    hooks = SyncHooks(held=lambda table, pages, rows: held.append((pages, rows)))
+    pages: list[int] = []
+    hooks = SyncHooks(held=lambda table, n, rows: held.append((n, rows)))
     pipeline = dlt.pipeline(
         pipeline_name="held_test",
         pipelines_dir=str(tmp_path / "work"),
@@ -147,11 +149,12 @@ def test_the_source_hands_pages_to_dlt_as_they_arrive(
             now=NOW,
             directory=False,
             hooks=hooks,
+            progress=lambda p: pages.append(p.rows),
         )
         pipeline.run(data)
-    rows = sum(rows for _, rows in held[-1:])  # what was left for the last batch
-    assert len(held) == 53  # one call per page
-    most_pages = max(pages for pages, _ in held)
-    assert most_pages <= 3, held  # pages of ~800 rows: a batch of 2,000 is 3 pages
-    assert max(rows for _, rows in held) < 2_000 + 1_000
-    assert rows < 3_000
+    assert len(held) == len(pages) > 53  # one call per page; smaller pages than a week's
+    assert max(pages[1:]) < 800_000 // 8 // 100  # a share of the budget, ~100 bytes a row
+    most_pages = max(n for n, _ in held)
+    assert most_pages <= 2_000 // min(pages) + 1, held
+    assert max(rows for _, rows in held) < 2_000 + max(pages)
+    assert held[-1][1] < 2_000 + max(pages)  # what was left for the last batch

@@ -509,6 +509,8 @@ def test_a_destination_that_cannot_list_its_tables_is_merged_into() -> None:
                 raise AssertionError("appended tables need no listing")
 
         assert _absent_tables(Listing(), appended) == []
+        # A table with a stored state was loaded before: the destination is not asked.
+        assert _absent_tables(Listing(), data, {"costs": {"default": {}}}) == []
 
 
 def test_the_next_operation_is_fetched_while_dlt_takes_the_last_ones_rows(

@@ -133,7 +133,8 @@ def sync_notes(result: SyncReport) -> list[str]:
 
     A start older than the API serves (one line for every operation clamped alike), groupings
     the API refused in this run (one line per organization and operation; a later run does
-    not ask for them, so it says nothing), and a directory not loaded.
+    not ask for them, so it says nothing), a directory not loaded, and the governance reads
+    the key may not make (their rows are missing; the rest loaded).
     """
     several = len({op.org for op in result.operations}) > 1
     notes: list[str] = []
@@ -170,6 +171,9 @@ def sync_notes(result: SyncReport) -> list[str]:
     for org, why in result.directory_skipped.items():
         prefix = "" if not several else f"{org}: "
         notes.append(f"{prefix}names (projects, users, API keys) not loaded: {why}.")
+    for org, found in result.governance_notes.items():
+        prefix = "" if not several else f"{org}: "
+        notes += [f"{prefix}governance: {note}." for note in found]
     return notes
 
 
@@ -221,6 +225,13 @@ def render_sync(
                     for (org, table), rows in result.directory.items()
                 ],
                 "directory_skipped": dict(result.directory_skipped),
+                "governance": [
+                    {"org": org, "table": table, "rows": rows}
+                    for (org, table), rows in result.governance.items()
+                ],
+                "governance_notes": {
+                    org: list(notes) for org, notes in result.governance_notes.items()
+                },
             },
         )
     elif fmt == "ndjson":
@@ -237,6 +248,10 @@ def _sync_table(result: SyncReport, *, demo: bool, kept: bool = True) -> Table:
     if result.failed:
         count = len(result.failed)
         parts.append(f"{count} organization{'s' if count != 1 else ''} failed")
+    if result.governance:
+        tables = len({table for _, table in result.governance})
+        rows = sum(result.governance.values())
+        parts.append(f"governance: {rows:,} rows in {tables} tables")
     if not kept:
         parts.append(f"{escape(result.target)} was not created")
     if result.operations:
@@ -334,6 +349,14 @@ One that fails does not stop the others; the exit status is 1 and stderr says wh
 Then query the tables (costs, usage_completions, ..., projects, users, api_keys), e.g.:
   duckdb usage.duckdb "SELECT date_trunc('month', bucket_start) AS month, project_id,
     round(sum(amount_value), 2) AS usd FROM costs GROUP BY ALL ORDER BY month, usd DESC"
+
+\b
+Governance (on; --no-governance leaves it out): spend_limits, spend_alerts and rate_limits
+(the organization's, each project's and each key's own), a snapshot per run (observed_at),
+and audit_logs, each event once (from --since, then from where the last run stopped). A
+read the key may not make is a note, not a failure. --forecasts adds forecasts (the month-end
+forecast per scope, as the budget command shows it) and --anomalies the last 7 complete
+days' anomalies per project, key, user and model; both read up to a year of costs.
 
 \b
 The first run starts at --since (default: 30 days ago); later runs start 3 days
@@ -435,6 +458,27 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         help="Also load attributed_costs: each day's bill attributed to project, user and API "
         "key (estimates reconciled to the cent); one more request per priced endpoint.",
     )
+    @click.option(
+        "--governance/--no-governance",
+        default=True,
+        show_default=True,
+        help="Also load spend_limits, spend_alerts and rate_limits (a snapshot per run) and "
+        "audit_logs (incremental); a few requests per project.",
+    )
+    @click.option(
+        "--forecasts/--no-forecasts",
+        default=False,
+        show_default=True,
+        help="Also load forecasts: each scope's month-end forecast and limit at this run "
+        "(as budget shows them); reads a year of costs.",
+    )
+    @click.option(
+        "--anomalies/--no-anomalies",
+        default=False,
+        show_default=True,
+        help="Also load anomalies: the last 7 complete days' anomalies per project, key, "
+        "user and model, with their drivers (JSON); reads 8 weeks of costs.",
+    )
     @source_options
     @output_options
     def sync(
@@ -451,6 +495,9 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
         trailing_days: int,
         names: bool,
         attributed: bool,
+        governance: bool,
+        forecasts: bool,
+        anomalies: bool,
         api: SourceSettings,
         output: OutputSettings,
     ) -> None:
@@ -531,6 +578,9 @@ def sync_command(operations: Mapping[str, Operation[Any]]) -> click.Command:
                     now=now if is_demo else None,
                     directory=names,
                     attribution=attributed,
+                    governance=governance,
+                    forecasts=forecasts,
+                    anomalies=anomalies,
                     progress=watcher,
                     bucket_width=bucket_width,
                 )

@@ -13,7 +13,10 @@
 One table per operation of ``OPERATIONS`` (``usage_completions`` ... ``usage_web_search_calls``,
 ``costs``) with ``org_id`` and the package's row shape (``openai_org_usage.export.columns``),
 merged on ``(org_id, bucket_start)``; the directory's ``projects``, ``users``, ``api_keys`` and
-``service_accounts`` when it is installed. ``usage_source`` is the dlt source, for a
+``service_accounts`` when it is installed; with ``governance=True``, ``spend_limits``,
+``spend_alerts`` and ``rate_limits`` (a snapshot per run, ``observed_at``) and ``audit_logs``
+(incremental), and ``forecasts`` and ``anomalies`` when asked (``GOVERNANCE_TABLES``, their
+keys; ``_governance``). ``usage_source`` is the dlt source, for a
 pipeline of your own; ``load_organizations`` and ``open_clients`` sync several organizations
 within one request budget. See ``_fetch`` (where a run starts, refusals), ``_schema`` (the
 key), ``_source`` (the source) and ``_sync`` (the pipeline, locking, resuming).
@@ -34,6 +37,7 @@ from ._fetch import (
     advance_state,
     plan_start,
 )
+from ._governance import ANOMALY_DAYS, GOVERNANCE_TABLES, OBSERVED_AT
 from ._orgs import (
     DEFAULT_MAX_CONCURRENCY,
     Organization,
@@ -55,13 +59,16 @@ from ._sync import (
 )
 
 __all__ = [
+    "ANOMALY_DAYS",
     "DEFAULT_DATASET",
     "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_SINCE_DAYS",
     "DIRECTORY_TABLES",
     "DUCKDB_DATASET",
+    "GOVERNANCE_TABLES",
     "LOOKBACK_DAYS",
     "MERGE_KEY",
+    "OBSERVED_AT",
     "ORG_ID",
     "SOURCE_NAME",
     "TABLES",

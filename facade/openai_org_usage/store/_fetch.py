@@ -26,8 +26,8 @@ the rows of the load: a run killed before its load completes leaves the state wh
 stored rows are.
 
 A second run over an unchanged range sends one request per operation: the trailing window
-(4 buckets with the default 3 days; up to 96 hourly ones) fits in one page of
-:data:`PAGE_BUCKETS`.
+(4 buckets with the default 3 days; up to 96 hourly ones) fits in the first page
+(:data:`FIRST_BUCKETS`).
 
 What the live API refuses, and what a run does about it (never more than a bounded number of
 extra requests; anything else refused fails the organization):
@@ -47,12 +47,16 @@ extra requests; anything else refused fails the organization):
   the rows fetched without it; a load replaces whole buckets (see ``_schema``), so a bucket
   never has rows of two grains.
 
-Pages are at most :data:`PAGE_BUCKETS` buckets long (a week of days or of hours), whatever
-the API would allow (31 days of usage, 180 of costs): the client fetches up to
-``max_concurrency`` pages at once and holds a few more waiting their turn, so the page is
-the unit of the sync's memory. Pages of a week keep a year's peak where a month's is (a
-year of a large organization: 406 MB during the fetch with weeks, 682 MB with 31-day
-pages), for 53 requests per operation instead of 12 to 14; later runs still send one.
+Pages are sized by bytes, not by a fixed number of buckets: the client fetches up to
+``max_concurrency`` pages at once and holds a few more waiting their turn, so what it holds is
+the unit of the sync's memory. Each operation is pulled with ``arrow_batches(byte_budget=``
+:data:`BYTE_BUDGET` ``)``: the first page is :data:`FIRST_BUCKETS` long (a month of days, a
+week of hours; the API's longest usage page, so a range that short, such as a later run's
+trailing window, is one request), and every later one holds as many buckets as fit a share of
+the budget at the most bytes per bucket seen so far, up to the API's longest page (31 days of
+usage, 180 of costs, 168 hours). A small organization's year takes the requests of the longest
+pages (135 for every daily table); a large one's sends more, smaller pages, and its memory
+stays flat however many days it loads.
 
 An hourly table (``TableSchema.bucket_width`` ``"1h"``) is fetched the same way, bucket by
 hour: the state's ``synced_until`` is then the end of the last complete hour.
@@ -81,7 +85,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
+    "BYTE_BUDGET",
     "DEFAULT_SINCE_DAYS",
+    "FIRST_BUCKETS",
     "LOOKBACK_DAYS",
     "PAGE_BUCKETS",
     "Fetched",
@@ -103,8 +109,12 @@ LOOKBACK_DAYS = 365
 """The history the API serves, when a refusal does not say: ``start`` from today's UTC midnight
 minus this many days plus one day is assumed to be served."""
 
-PAGE_BUCKETS = {"1d": 7, "1h": 168}
-"""Buckets asked for per page, by bucket width (module docstring)."""
+BYTE_BUDGET = 64 << 20
+"""Response bytes one operation's pull holds at once (fetched ahead, waiting, being decoded)."""
+FIRST_BUCKETS = {"1d": 31, "1h": 168}
+"""Buckets of an operation's first page, by bucket width (module docstring)."""
+PAGE_BUCKETS = FIRST_BUCKETS
+"""The name :data:`FIRST_BUCKETS` had when pages were all that long (tests import it)."""
 
 _DAY = timedelta(days=1)
 _WIDTHS = {"1d": _DAY, "1h": timedelta(hours=1)}
@@ -341,7 +351,10 @@ def fetch_operation(
     while True:
         try:
             pages = _paginator(client, name, width, position, end, group_by)
-            for batch in pages.arrow_batches():
+            batches = pages.arrow_batches(
+                byte_budget=BYTE_BUDGET, first_buckets=FIRST_BUCKETS[width]
+            )
+            for batch in batches:
                 outcome.pages += 1
                 rows = _with_org(table, org_id, batch)
                 first, last, complete = _bounds(rows, end)
@@ -437,14 +450,8 @@ def _paginator(
     method: Callable[..., Paginator[Any]] = getattr(client, name)
     # The finest grain the API accepts: every group-by field not refused, so each row is one
     # stable (bucket, group) key. group_by=None, not [], when every field was refused.
-    # limit: pages of a bounded length (module docstring).
-    return method(
-        start=start,
-        end=end,
-        bucket_width=bucket_width,
-        group_by=list(group_by) or None,
-        limit=PAGE_BUCKETS[bucket_width],
-    )
+    # No limit: the API's longest pages, which the byte budget shortens (module docstring).
+    return method(start=start, end=end, bucket_width=bucket_width, group_by=list(group_by) or None)
 
 
 def _advanced(

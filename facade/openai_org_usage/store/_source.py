@@ -13,7 +13,7 @@
 Resources (each a table, see ``_schema``): ``costs``, ``usage_completions`` ... with
 ``write_disposition="merge"`` and ``merge_key=("org_id", "bucket_start")``, and the directory's
 ``projects``, ``users``, ``api_keys``, ``service_accounts`` (merged on ``org_id`` and ``id``)
-when ``directory=True``. Rows reach dlt as
+when ``directory=True``, and the governance tables (``_governance``) when asked. Rows reach dlt as
 Arrow tables (pages of ``Paginator.arrow_batches()``, gathered into tables of up to
 50,000 rows).
 
@@ -42,6 +42,7 @@ from openai_org_usage.directory import TABLES as TABLES_BY_KIND
 
 from ._delta import DELTA, delta_hints, keyed
 from ._fetch import Fetched, OpState, Outcome, bucket_starts, empty_buckets, fetch_operation
+from ._governance import governance_resources
 from ._orgs import OrgClient
 from ._requires import require_dlt
 from ._schema import MERGE_KEY, ORG_ID, TableSchema, tables_for
@@ -123,6 +124,7 @@ class Tally:
     failed: dict[str, OrgFailure] = attrs.field(factory=dict)
     directory: dict[tuple[str, str], int] = attrs.field(factory=dict)
     directory_skipped: dict[str, str] = attrs.field(factory=dict)
+    governance_notes: dict[str, list[str]] = attrs.field(factory=dict)
     lock: threading.Lock = attrs.field(factory=threading.Lock)
     fetches: list[_FetchThreads] = attrs.field(factory=list)
 
@@ -186,6 +188,10 @@ class SourcePlan:
         attribution: Add ``attributed_costs``.
         bucket_width: ``"1d"``: the daily tables; ``"1h"``: the hourly ones
             (``usage_completions_1h`` ...).
+        governance: Add the spend limits, spend alerts, rate limits and audit log
+            (``_governance``).
+        forecasts: Add ``forecasts``.
+        anomalies: Add ``anomalies``.
     """
 
     org_id: str
@@ -196,6 +202,9 @@ class SourcePlan:
     directory: bool = attrs.field(default=True, kw_only=True)
     attribution: bool = attrs.field(default=False, kw_only=True)
     bucket_width: str = attrs.field(default="1d", kw_only=True)
+    governance: bool = attrs.field(default=False, kw_only=True)
+    forecasts: bool = attrs.field(default=False, kw_only=True)
+    anomalies: bool = attrs.field(default=False, kw_only=True)
 
     @property
     def tables(self) -> list[TableSchema]:
@@ -219,6 +228,9 @@ def usage_source(
     progress: Callable[[SyncProgress], None] | None = None,
     hooks: SyncHooks | None = None,
     bucket_width: str = "1d",
+    governance: bool = False,
+    forecasts: bool = False,
+    anomalies: bool = False,
 ) -> DltSource:
     """The dlt source of every operation's table (and the directory's), for one or more orgs.
 
@@ -248,6 +260,12 @@ def usage_source(
             default: none of it.
         bucket_width: ``"1h"``: the hourly tables (``usage_completions_1h`` ...) of the
             operations that serve hourly buckets (not costs), instead of the daily ones.
+        governance: Add ``spend_limits``, ``spend_alerts`` and ``rate_limits`` (a snapshot
+            per run) and ``audit_logs`` (incremental); a refused read is a note
+            (``_governance``).
+        forecasts: Add ``forecasts``: ``budget.budget_status`` per scope at ``now`` (reads a
+            year of costs).
+        anomalies: Add ``anomalies``: the last complete days' anomalies per scope.
     """
     names = tuple(operations) if operations is not None else tuple(tables_for(bucket_width))
     end = now if now is not None else datetime.now(UTC)
@@ -260,6 +278,9 @@ def usage_source(
         directory=directory,
         attribution=attribution,
         bucket_width=bucket_width,
+        governance=governance,
+        forecasts=forecasts,
+        anomalies=anomalies,
     )
     return planned_source(clients, plan, write_disposition, progress, hooks, table_format)
 
@@ -337,6 +358,7 @@ def planned_source(
             if write_disposition == "merge":
                 hints["merge_key"] = MERGE_KEY
         resources.append(dlt.resource(attributed, name=ATTRIBUTED_TABLE, **hints))
+    resources += governance_resources(orgs, plan, tally, write_disposition, delta)
 
     def build() -> Any:
         return resources

@@ -61,6 +61,7 @@ from openai_org_usage import (
 
 from ._delta import DELTA, DeltaEmptiedBuckets, drop_superseded
 from ._fetch import LookbackClamp, floor_day
+from ._governance import GOVERNANCE_TABLES
 from ._lock import FileLock
 from ._orgs import OrgClient
 from ._requires import require_deltalake, require_dlt, require_duckdb
@@ -160,6 +161,11 @@ class SyncReport:
             ``attributed_costs``.
         directory_skipped: Organizations whose directory was not loaded, with the reason
             (``"*"``: for all of them).
+        governance: Rows loaded per (organization, table) into the governance tables
+            (``spend_limits`` ... ``anomalies``).
+        governance_notes: Per organization, the governance reads the key may not make
+            (HTTP 403) and what ``budget_status`` could not read, one line each: those
+            rows are missing, the rest loaded.
         load_ids: dlt's load ids of this run's loads.
         table_format: ``"delta"`` for Delta tables on a filesystem; None otherwise.
     """
@@ -174,6 +180,8 @@ class SyncReport:
     directory_skipped: Mapping[str, str] = attrs.field(factory=dict)
     load_ids: tuple[str, ...] = ()
     table_format: str | None = None
+    governance: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
+    governance_notes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def requests(self) -> int:
@@ -231,6 +239,9 @@ def sync(
     attribution: bool = False,
     progress: Callable[[SyncProgress], None] | None = None,
     bucket_width: str = "1d",
+    governance: bool = False,
+    forecasts: bool = False,
+    anomalies: bool = False,
 ) -> SyncReport:
     """Bring the tables of ``db`` (or ``destination``) up to date with the API.
 
@@ -266,6 +277,18 @@ def sync(
             (every usage operation; costs has daily buckets only), with their own state:
             incremental, merged per hour and resumed like the daily ones. Not with
             ``attribution`` (daily).
+        governance: Load the governance tables too: ``spend_limits``, ``spend_alerts`` and
+            ``rate_limits`` (the organization's, each active project's and each key's own,
+            one snapshot per run at ``now``: ``observed_at``) and ``audit_logs`` (each event
+            once, from ``since`` on the first run, then from where the last run stopped). A
+            few requests per project; a read the key may not make is a note
+            (``SyncReport.governance_notes``), not a failure. Off by default here, so a
+            library caller's requests and tables stay as they were; the CLI turns it on.
+        forecasts: Load ``forecasts`` too: ``budget.budget_status`` at ``now``, one row per
+            scope and currency per run (reads a year of costs and the keys' attribution).
+        anomalies: Load ``anomalies`` too: the anomalies of the 7 complete days before
+            ``now`` per project, key, user and model, with their drivers as JSON (reads 8
+            weeks of costs and the attribution).
 
     Raises:
         InvalidParameterError: a bad argument, before anything is opened or sent.
@@ -302,6 +325,9 @@ def sync(
         directory=directory,
         attribution=attribution,
         bucket_width=bucket_width,
+        governance=governance,
+        forecasts=forecasts,
+        anomalies=anomalies,
     )
     if (db is None) == (destination is None):
         raise InvalidParameterError(
@@ -446,7 +472,7 @@ def _run(
         stored = _stored_states(pipeline)
         for fetch in tally.fetches:
             fetch.start_early(stored)
-        for name in _absent_tables(pipeline, data):
+        for name in _absent_tables(pipeline, data, stored):
             # Nothing stored to replace: append, without a staging table and a merge per
             # table (a first sync's load takes half the time). A package killed before it
             # is loaded is loaded first by the next run (above), before this is decided again.
@@ -522,10 +548,12 @@ def _report(
         end=plan.now,
         operations=tuple(operations),
         failed=dict(tally.failed),
-        directory=dict(tally.directory),
+        directory={k: n for k, n in tally.directory.items() if k[1] not in GOVERNANCE_TABLES},
         directory_skipped=dict(tally.directory_skipped),
         load_ids=tuple(getattr(info, "loads_ids", ()) or ()),
         table_format=table_format,
+        governance={k: n for k, n in tally.directory.items() if k[1] in GOVERNANCE_TABLES},
+        governance_notes={org: tuple(notes) for org, notes in tally.governance_notes.items()},
     )
 
 
@@ -641,13 +669,17 @@ def _stored_states(pipeline: Any) -> dict[str, Any]:
     return {name: state.get("orgs", {}) for name, state in resources.items()}
 
 
-def _absent_tables(pipeline: Any, data: Any) -> list[str]:
+def _absent_tables(pipeline: Any, data: Any, stored: Mapping[str, Any] | None = None) -> list[str]:
     """The source's merged tables the destination does not have yet (none when it cannot
-    say: they are merged, which is always right)."""
+    say: they are merged, which is always right).
+
+    A table with a state in ``stored`` was loaded before (the state is committed with the
+    rows), so the destination is asked only about the others: a later run asks nothing.
+    """
     names = [
         name
         for name, resource in data.selected_resources.items()
-        if resource.write_disposition == "merge"
+        if resource.write_disposition == "merge" and not (stored or {}).get(name)
     ]
     if not names:
         return []
