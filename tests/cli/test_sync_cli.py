@@ -30,7 +30,6 @@ from openai_org_usage import OPERATIONS, UsageClient
 from openai_org_usage.cli import _sync
 from openai_org_usage.fake import FakeUsageAPI, running_server
 from openai_org_usage.store import lock_path, sync, table_name
-from openai_org_usage.store._fetch import PAGE_BUCKETS
 from openai_org_usage.store._lock import FileLock
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
@@ -119,10 +118,9 @@ def test_second_sync_sends_one_request_per_operation_and_changes_no_count(
     assert all(op["rows"] > 0 for op in first["operations"])
     assert all(op["start"] == "2026-11-01T00:00:00Z" for op in first["operations"])
     assert all(op["synced_until"] == "2026-11-25T00:00:00Z" for op in first["operations"])
-    # 25 daily buckets, in pages of a week.
-    pages = -(-25 // PAGE_BUCKETS["1d"])
-    assert all(op["requests"] == pages for op in first["operations"])
-    assert first["requests"] == len(OPERATIONS) * pages
+    # 25 daily buckets: one page each (a first page is a month long).
+    assert all(op["requests"] == 1 for op in first["operations"])
+    assert first["requests"] == len(OPERATIONS)
     assert (first["destination"], first["dataset"], first["target"]) == ("duckdb", "main", str(db))
     costs = next(op for op in first["operations"] if op["operation"] == "costs")
     assert (costs["group_by"], costs["refused_group_by"]) == (" ".join(COSTS_GRAIN), "user_id")
@@ -393,7 +391,7 @@ def test_table_output(invoke: Invoke, tmp_path: Path, monkeypatch: pytest.Monkey
     result = invoke("sync", "--demo", "--db", "usage.duckdb", *SINCE, "--operation", "costs")
     assert result.exit_code == 0, result.output
     assert "Sync into usage.duckdb" in result.stdout
-    assert f"{-(-25 // PAGE_BUCKETS['1d'])} requests" in result.stdout
+    assert "1 request, " in result.stdout
     assert "costs" in result.stdout
 
 

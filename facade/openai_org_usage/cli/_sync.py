@@ -22,6 +22,7 @@ from rich.progress import Progress, TaskID, TimeElapsedColumn
 from rich.table import Table
 
 from openai_org_usage import OPERATIONS, Operation, UsageClient
+from openai_org_usage.timerange import RangeError, parse_since
 
 from ._fetch import DescriptionColumn, stderr_is_interactive
 from ._formatting import number, when
@@ -37,7 +38,6 @@ from ._options import (
 from ._rows import Record, iso_utc
 from ._source import DEMO_NOTICE, SourceSettings, open_source
 from ._table import console_for, new_table, titled
-from ._timerange import RangeError, parse_since
 from ._writers import OutputSettings, open_output, write_csv, write_json, write_ndjson
 
 if TYPE_CHECKING:
@@ -244,7 +244,8 @@ def render_sync(
 
 def _sync_table(result: SyncReport, *, demo: bool, kept: bool = True) -> Table:
     """The summary for people; ``kept=False``: the DuckDB file was not created."""
-    parts = [f"{result.requests:,} requests, {result.total_rows:,} rows loaded"]
+    requests = "request" if result.requests == 1 else "requests"
+    parts = [f"{result.requests:,} {requests}, {result.total_rows:,} rows loaded"]
     if result.failed:
         count = len(result.failed)
         parts.append(f"{count} organization{'s' if count != 1 else ''} failed")

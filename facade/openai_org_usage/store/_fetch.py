@@ -89,7 +89,6 @@ __all__ = [
     "DEFAULT_SINCE_DAYS",
     "FIRST_BUCKETS",
     "LOOKBACK_DAYS",
-    "PAGE_BUCKETS",
     "Fetched",
     "LookbackClamp",
     "OpState",
@@ -113,8 +112,6 @@ BYTE_BUDGET = 64 << 20
 """Response bytes one operation's pull holds at once (fetched ahead, waiting, being decoded)."""
 FIRST_BUCKETS = {"1d": 31, "1h": 168}
 """Buckets of an operation's first page, by bucket width (module docstring)."""
-PAGE_BUCKETS = FIRST_BUCKETS
-"""The name :data:`FIRST_BUCKETS` had when pages were all that long (tests import it)."""
 
 _DAY = timedelta(days=1)
 _WIDTHS = {"1d": _DAY, "1h": timedelta(hours=1)}
