@@ -8,15 +8,16 @@ Only whole UTC days: the day in progress would look like a drop.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._budget_reads import costs_history, day_of
 from ._forecast_series import DailySpend
 from .anomalies import ScopeSeries
-from .attribution import Names, attribute
+from .attribution import JOB_OPERATIONS, Names, attribute, reconcile
+from .export import to_records
 
 if TYPE_CHECKING:
     from ._client import UsageClient
@@ -68,6 +69,7 @@ def anomaly_scopes(
     days: int = ANOMALY_HISTORY_DAYS,
     names: Names | None = None,
     attributed: bool = True,
+    data: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[ScopeSeries]:
     """Each project's billed spend and each key's, user's and model's reconciled spend per
     complete UTC day, over the ``days`` before ``now``'s day, with their drivers.
@@ -78,15 +80,30 @@ def anomaly_scopes(
         days: Days of history (>= 15: the detector needs two weeks of baseline).
         names: Names for projects, keys and users.
         attributed: Also the keys, users and models (one attribution over the range).
+        data: Buckets already fetched, by operation, as ``attribution_jobs`` gives them
+            (daily; usage grouped by at least ``api_key_id``, ``user_id`` and ``model``; costs
+            by ``project_id`` and ``line_item``) over a range that holds the ``days`` whole:
+            their whole days in the range are read instead of asking again (a caller that
+            attributes a range of its own fetches once for both).
 
     Returns:
         The series, projects first; one per scope and currency.
     """
     today = now.astimezone(UTC).date()
     end = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    start_at, records = costs_history(
-        client, start=end - timedelta(days=days), end=end, group_by=("project_id", "line_item")
-    )
+    whole: dict[str, list[Any]] | None = None
+    if data is not None:
+        # The whole UTC days of the range: what asking for them would return.
+        start_at = end - timedelta(days=days)
+        whole = {
+            op: [b for b in data.get(op, ()) if b.start >= start_at and b.end <= end]
+            for op in JOB_OPERATIONS
+        }
+        records = to_records("costs", whole["costs"])
+    else:
+        start_at, records = costs_history(
+            client, start=end - timedelta(days=days), end=end, group_by=("project_id", "line_item")
+        )
     start = start_at.date()
     totals: dict[tuple[str, str], _Days] = {}
     parts: dict[tuple[str, str], dict[str, _Days]] = {}
@@ -114,15 +131,22 @@ def anomaly_scopes(
         for (project, currency), total in sorted(totals.items())
     ]
     if attributed:
-        out += _attributed(client, start_at, end, names)
+        out += _attributed(client, start_at, end, names, whole)
     return out
 
 
 def _attributed(
-    client: UsageClient, start: datetime, end: datetime, names: Names | None
+    client: UsageClient,
+    start: datetime,
+    end: datetime,
+    names: Names | None,
+    data: Mapping[str, Sequence[Any]] | None,
 ) -> list[ScopeSeries]:
-    result = attribute(
-        client, start=start, end=end, by=("api_key_id", "user_id", "model"), names=names
+    by = ("api_key_id", "user_id", "model")
+    result = (
+        reconcile(data, by=by, names=names)
+        if data is not None
+        else attribute(client, start=start, end=end, by=by, names=names)
     )
     totals: dict[tuple[str, str, str], _Days] = {}
     parts: dict[tuple[str, str, str], dict[str, _Days]] = {}

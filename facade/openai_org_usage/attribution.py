@@ -109,8 +109,16 @@ def attribution_jobs(
     by: Sequence[str] = ("user_id",),
     bucket_width: str = "1d",
     tz: str | None = None,
+    project_ids: Sequence[str] | None = None,
 ) -> list[tuple[str, Any]]:
     """The calls :func:`attribute` makes, as lazy paginators (creating them validates all).
+
+    Args:
+        project_ids: Ask the usage endpoints for these projects' usage only (default: all).
+            The bill is always read whole: it is rounded to cents as one, and each project's
+            line items are shared out among that project's usage only, so the rows of these
+            projects reconcile to the cents of the whole attribution (the other projects'
+            line items become remainder rows).
 
     Returns:
         ``(operation, paginator)`` pairs: ``costs`` first, then each usage endpoint
@@ -135,7 +143,13 @@ def attribution_jobs(
         operation = OPERATIONS[name]
         group_by = [g for g in operation.group_by if g in wanted]
         method: Callable[..., Paginator[Any] | AsyncPaginator[Any]] = getattr(client, name)
-        jobs.append((name, method(bucket_width=bucket_width, group_by=group_by or None, **common)))
+        filters = {"project_ids": list(project_ids)} if project_ids is not None else {}
+        jobs.append(
+            (
+                name,
+                method(bucket_width=bucket_width, group_by=group_by or None, **common, **filters),
+            )
+        )
     return jobs
 
 

@@ -57,7 +57,7 @@ from ._budget_reads import (
 )
 from ._errors import InvalidParameterError
 from ._forecast_series import DailySpend
-from .attribution import Names, attribute
+from .attribution import Names, attribution_jobs, reconcile
 from .forecast import DEFAULT_METHOD, METHODS, ForecastMethod, MonthForecast, forecast_month
 
 if TYPE_CHECKING:
@@ -588,7 +588,17 @@ def _key_scopes(
         first - timedelta(days=KEY_HISTORY_DAYS),
         datetime(history.year, history.month, history.day, tzinfo=UTC),
     )
-    result = attribute(client, start=start, end=at, by=_KEY_NAME, names=names)
+    # Only the limited keys' projects' usage: each project's line items are shared out among
+    # its own usage, and the bill is read whole (it is rounded to cents as one), so these keys
+    # get the cents of the attribution of every project (`attribute --by api_key_id`).
+    jobs = attribution_jobs(
+        client,
+        start=start,
+        end=at,
+        by=_KEY_NAME,
+        project_ids=sorted({pid for pid, _, _, _ in candidates}),
+    )
+    result = reconcile({op: list(p) for op, p in jobs}, by=_KEY_NAME, names=names)
     per_key: dict[str, _Series] = {}
     for row in result.rows:
         key = row.group.get("api_key_id")

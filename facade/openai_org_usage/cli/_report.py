@@ -37,14 +37,20 @@ from openai_org_usage.attribution import (
     attribution_jobs,
     reconcile_views,
 )
-from openai_org_usage.budget import BudgetStatus, ScopeBudget, anomaly_scopes, budget_status
+from openai_org_usage.budget import (
+    ANOMALY_HISTORY_DAYS,
+    BudgetStatus,
+    ScopeBudget,
+    anomaly_scopes,
+    budget_status,
+)
 from openai_org_usage.export import to_records
 from openai_org_usage.forecast import DailySpend as DaySeries
 from openai_org_usage.forecast import PeriodComparison, same_days_last_month
+from openai_org_usage.timerange import TimeRange
 
 from ._alert import REPORT_DAYS
 from ._rows import iso_utc
-from ._timerange import TimeRange
 
 Fetch = Callable[[Sequence[tuple[str, Paginator[Any]]]], list[list[Bucket[Any]]]]
 
@@ -331,10 +337,22 @@ def _anomaly_dict(a: Anomaly) -> dict[str, Any]:
 
 @attrs.frozen
 class MonthPlan:
-    """The month's reads, planned by :func:`report_jobs` and made by :func:`fetch_report`."""
+    """The month's reads, planned by :func:`report_jobs` and made by :func:`fetch_report`.
+
+    Attributes:
+        client: Where the data comes from.
+        as_of: The month is counted up to this instant.
+        shared_from: When the report's attribution jobs were widened to hold the anomalies'
+            eight weeks too (one fetch for both), the first bucket start that belongs to the
+            report; None: not widened.
+        first_day: Whether the report's partial first day is asked for on its own (its
+            bucket is not one of the widened range's), after the report's jobs.
+    """
 
     client: UsageClient
     as_of: datetime
+    shared_from: datetime | None = None
+    first_day: bool = False
 
 
 class ReportJobs(list[tuple[str, Paginator[Any]]]):
@@ -660,15 +678,50 @@ def report_jobs(
                 ),
             )
         )
+    start = time_range.start
+    as_of = min(time_range.end, (now or datetime.now(UTC)).astimezone(UTC))
+    shared = _shared_start(time_range, as_of) if this_month else None
     for operation, paginator in attribution_jobs(
-        client, start=time_range.start, end=time_range.end, by=ATTRIBUTION_VIEWS
+        client,
+        start=shared if shared is not None else start,
+        end=time_range.end,
+        by=ATTRIBUTION_VIEWS,
     ):
         label = f"{operation.replace('_', ' ')} for attribution"
         jobs.append((label, paginator))
+    first_day = shared is not None and shared < start and start != _midnight(_day(start))
+    if first_day:
+        # The report's first bucket starts mid-day: the widened range holds that day whole,
+        # so the report's part of it is asked for on its own (one day).
+        for operation, paginator in attribution_jobs(
+            client,
+            start=start,
+            end=min(_midnight(_day(start) + timedelta(days=1)), time_range.end),
+            by=ATTRIBUTION_VIEWS,
+        ):
+            jobs.append((f"{operation.replace('_', ' ')} for attribution (first day)", paginator))
     if this_month:
-        clock = (now or datetime.now(UTC)).astimezone(UTC)
-        jobs.month = MonthPlan(client, min(time_range.end, clock))
+        jobs.month = MonthPlan(
+            client,
+            as_of,
+            shared_from=None if shared is None else max(start, shared),
+            first_day=first_day,
+        )
     return jobs
+
+
+def _day(instant: datetime) -> date:
+    return instant.astimezone(UTC).date()
+
+
+def _shared_start(time_range: TimeRange, as_of: datetime) -> datetime | None:
+    """Where the report's attribution reads start so that they also hold the anomalies'
+    whole days (``anomaly_scopes`` at ``as_of``); None when the two ranges do not meet."""
+    end = _midnight(_day(as_of))
+    first = end - timedelta(days=ANOMALY_HISTORY_DAYS)
+    if time_range.start > end or time_range.end < end:
+        return None
+    return min(time_range.start, first)
 
 
 def report_keys() -> list[str]:
@@ -683,11 +736,33 @@ def report_keys() -> list[str]:
 def fetch_report(jobs: Sequence[tuple[str, Paginator[Any]]], fetch: Fetch) -> ReportData:
     """Every bucket of ``report_jobs()``, by key (``report_keys()``); and, when the jobs plan
     it (``ReportJobs.month``), the month (``ReportData.this_month``)."""
-    data = ReportData(zip(report_keys(), fetch(jobs), strict=True))
+    keys = report_keys()
+    fetched = fetch(jobs)
     plan = getattr(jobs, "month", None)
+    first_day = isinstance(plan, MonthPlan) and plan.shared_from is not None and plan.first_day
+    count = len(keys)  # the jobs after these: the report's first day, asked apart
+    data = ReportData(zip(keys, fetched[:count], strict=True))
+    if len(fetched) != count + (len(JOB_OPERATIONS) if first_day else 0):
+        raise ValueError(f"fetch returned {len(fetched)} lists for the report's jobs")
+    attribution: dict[str, list[Bucket[Any]]] | None = None
+    if isinstance(plan, MonthPlan) and plan.shared_from is not None:
+        # The attribution jobs read the report's range and the anomalies' weeks at once: the
+        # month takes them whole, the report its own buckets (and its first day, if apart).
+        attribution = {op: data[_ATTRIBUTION_PREFIX + op] for op in JOB_OPERATIONS}
+        first = fetched[count:] if first_day else [[] for _ in JOB_OPERATIONS]
+        cut = plan.shared_from
+        for op, own in zip(JOB_OPERATIONS, first, strict=True):
+            data[_ATTRIBUTION_PREFIX + op] = [
+                *own,
+                *(b for b in attribution[op] if b.start >= cut),
+            ]
     if isinstance(plan, MonthPlan):
         data.this_month = read_this_month(
-            plan.client, plan.as_of, fetch=fetch, costs=data["spend_by_project"]
+            plan.client,
+            plan.as_of,
+            fetch=fetch,
+            costs=data["spend_by_project"],
+            attribution=attribution,
         )
     return data
 
@@ -698,6 +773,7 @@ def read_this_month(
     *,
     fetch: Fetch | None = None,
     costs: Sequence[Bucket[Any]] = (),
+    attribution: Mapping[str, Sequence[Bucket[Any]]] | None = None,
 ) -> ThisMonth:
     """The UTC calendar month holding ``as_of``, up to it (:class:`ThisMonth`).
 
@@ -708,6 +784,8 @@ def read_this_month(
         fetch: Collects paginators' buckets (default: iterate each).
         costs: Daily costs buckets by project the caller already has (the report's range):
             the whole UTC days among them are not asked again for last month's comparison.
+        attribution: ``attribution_jobs``' daily buckets by operation (by user, key and
+            model) holding the anomalies' weeks whole: read instead of asking again.
     """
     try:
         status = budget_status(client, now=as_of)
@@ -715,7 +793,7 @@ def read_this_month(
         return ThisMonth(as_of, None, notes=(f"this month could not be read: {exc}",))
     today = as_of.astimezone(UTC).date()
     start = today - timedelta(days=ANOMALY_DAYS)
-    scopes = anomaly_scopes(client, now=as_of)
+    scopes = anomaly_scopes(client, now=as_of, data=attribution)
     found = find_anomalies(scopes, start=start, end=today)
     return ThisMonth(
         as_of=as_of,
