@@ -4,7 +4,7 @@ A tool's arguments arrive as JSON, from a model: nothing is trusted to match the
 tool advertised. Each value is checked here for its type and size; what it means is checked
 where the command line checks it: the clients validate ``group_by``, the filters and the width
 (``InvalidParameterError`` naming the parameter, the value and what is allowed), and the
-range goes through ``cli._timerange.resolve``, whose refusals name the option (``--start``):
+range goes through ``timerange.resolve``, whose refusals name the option (``--start``):
 :func:`plain_words` turns those into the tool's parameter names (``start``).
 """
 

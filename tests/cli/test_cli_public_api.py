@@ -81,7 +81,7 @@ def private_uses(path: Path) -> list[str]:
 
 def test_every_module_of_the_command_is_checked() -> None:
     names = {path.name for path in MODULES}
-    assert {"_app.py", "_options.py", "_fetch.py", "_timerange.py", "_rows.py"} <= names
+    assert {"_app.py", "_options.py", "_fetch.py", "_rows.py"} <= names
     assert len(names) >= 10
 
 

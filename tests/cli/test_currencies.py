@@ -27,8 +27,8 @@ from openai_org_usage.cli._formatting import money, percent
 from openai_org_usage.cli._html import render_html
 from openai_org_usage.cli._report import Report, build_report, report_keys
 from openai_org_usage.cli._report_tables import render_report, report_plain_tables
-from openai_org_usage.cli._timerange import TimeRange
 from openai_org_usage.fake import FakeUsageAPI, running_server
+from openai_org_usage.timerange import TimeRange
 from openai_org_usage_client.models import CostsResult
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
-from conftest import Invoke
+from click.testing import Result
 
 from openai_org_usage.cli._options import DEMO_SIZES
 from openai_org_usage.fake import SIZE_PRESETS
+
+# The `invoke` fixture (conftest.py). Not imported from conftest: with several test folders
+# holding a conftest.py, which module that name means depends on the collection order.
+Invoke = Callable[..., Result]
 
 
 def test_the_cli_offers_the_fake_presets() -> None:

@@ -43,8 +43,8 @@ from openai_org_usage.cli._report_tables import render_report
 from openai_org_usage.cli._row_tables import render_rows
 from openai_org_usage.cli._shown import ESCAPED, shown
 from openai_org_usage.cli._table import new_table
-from openai_org_usage.cli._timerange import TimeRange
 from openai_org_usage.cli._writers import csv_value
+from openai_org_usage.timerange import TimeRange
 from openai_org_usage_client.models import CostsResult
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)

@@ -45,7 +45,7 @@ from openai_org_usage.cli._report import (
     build_report,
     report_keys,
 )
-from openai_org_usage.cli._timerange import TimeRange
+from openai_org_usage.timerange import TimeRange
 from openai_org_usage_client.models import CostsResult
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)

@@ -33,8 +33,8 @@ from openai_org_usage.cli._report import (
     report_jobs,
 )
 from openai_org_usage.cli._report_tables import render_report
-from openai_org_usage.cli._timerange import TimeRange
 from openai_org_usage.fake import FakeUsageAPI
+from openai_org_usage.timerange import TimeRange
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 NOW = FakeUsageAPI(seed=0).now  # the demo's clock: 2026-11-25 12:00 UTC

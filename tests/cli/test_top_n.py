@@ -41,7 +41,7 @@ from openai_org_usage.cli._report import (
 )
 from openai_org_usage.cli._report_tables import PlainTable, line_items, report_plain_tables
 from openai_org_usage.cli._row_tables import LONG_TABLE_ROWS
-from openai_org_usage.cli._timerange import TimeRange
+from openai_org_usage.timerange import TimeRange
 
 Invoke = Callable[..., Result]  # the `invoke` fixture (conftest.py)
 USERS, KEYS = 2_000, 300
