@@ -22,6 +22,7 @@ from dlt.common.typing import TSecretStrValue  # noqa: E402
 
 from openai_org_usage.store._tuning import (  # noqa: E402
     lent_credentials,
+    plain_load_files,
     quick_environment_lookups,
     remember_capabilities,
 )
@@ -100,3 +101,64 @@ def test_lent_credentials_share_one_pool_and_leave_the_connection_open(
         assert connection.execute("SELECT x FROM t").fetchall() == [(1,)]
     finally:
         connection.close()
+
+
+def _load_file_compressions(tmp_path: Path, name: str, dest: Any) -> set[str]:
+    """The compression of each column chunk of the load files dlt writes for ``dest``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pipeline = dlt.pipeline(name, pipelines_dir=str(tmp_path / name), destination=dest)
+    rows = pa.table({"n": list(range(100)), "s": ["x"] * 100})
+    pipeline.extract(dlt.resource([rows], name="rows"))
+    pipeline.normalize()
+    files = list((tmp_path / name).rglob("*.parquet"))
+    assert files
+    return {
+        meta.row_group(g).column(c).compression
+        for meta in (pq.ParquetFile(f).metadata for f in files)
+        for g in range(meta.num_row_groups)
+        for c in range(meta.num_columns)
+    }
+
+
+def test_plain_load_files_are_uncompressed_and_otherwise_dlt_own(tmp_path: Path) -> None:
+    plain = dlt.destinations.duckdb(str(tmp_path / "plain.duckdb"))
+    plain_load_files(plain)
+    fresh = dlt.destinations.duckdb(str(tmp_path / "plain.duckdb"))
+    assert fresh.capabilities().parquet_format is None
+    caps = plain.capabilities()
+    assert caps.parquet_format.compression == "none"
+    # Every other setting of the format is dlt's default, and so is everything else.
+    defaults = dict(type(caps.parquet_format)())
+    assert {k: v for k, v in dict(caps.parquet_format).items() if k != "compression"} == {
+        k: v for k, v in defaults.items() if k != "compression"
+    }
+    caps.parquet_format = None
+    assert dict(caps) == dict(fresh.capabilities())
+    assert _load_file_compressions(tmp_path, "plain_files", plain) == {"UNCOMPRESSED"}
+    assert _load_file_compressions(tmp_path, "dlt_files", fresh) == {"SNAPPY"}
+
+
+def test_plain_load_files_yield_to_configured_compression_and_own_formats(
+    tmp_path: Path,
+) -> None:
+    plain = dlt.destinations.duckdb(str(tmp_path / "configured.duckdb"))
+    plain_load_files(plain)
+    dlt.secrets["configured_files.data_writer.compression"] = "gzip"
+    assert _load_file_compressions(tmp_path, "configured_files", plain) == {"GZIP"}
+    # A destination with a Parquet format of its own keeps it whole.
+    from dlt.common.destination.configuration import ParquetFormatConfiguration
+
+    own = dlt.destinations.duckdb(str(tmp_path / "own.duckdb"))
+    dlt_own = own.capabilities
+
+    def with_format(config: Any = None, naming: Any = None) -> Any:
+        caps = dlt_own(config, naming)
+        caps.parquet_format = ParquetFormatConfiguration(use_compliant_nested_type=False)
+        return caps
+
+    own.capabilities = with_format  # type: ignore[method-assign]
+    plain_load_files(own)
+    kept = own.capabilities().parquet_format
+    assert (kept.compression, kept.use_compliant_nested_type) == ("snappy", False)

@@ -79,6 +79,7 @@ from ._source import (
 from ._tuning import (
     bound_duckdb_memory,
     lent_credentials,
+    plain_load_files,
     quick_environment_lookups,
     remember_capabilities,
     tune,
@@ -407,6 +408,8 @@ def sync(
                 dest = dlt.destinations.duckdb(lent_credentials(connection))
             if dest is not destination:
                 # Made for this run (a team's own destination object is left as it is).
+                if kind != "filesystem":  # there the files are what is stored
+                    plain_load_files(dest)
                 remember_capabilities(dest)
             pipeline = dlt.pipeline(
                 pipeline_name=pipeline_name,

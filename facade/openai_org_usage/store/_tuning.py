@@ -19,6 +19,7 @@ __all__ = [
     "DUCKDB_MEMORY_LIMIT",
     "bound_duckdb_memory",
     "lent_credentials",
+    "plain_load_files",
     "quick_environment_lookups",
     "remember_capabilities",
     "tune",
@@ -101,6 +102,30 @@ def remember_capabilities(dest: Any) -> None:
         if kind not in remembered:
             remembered[kind] = work_out(None, naming)
         return copy.deepcopy(remembered[kind])
+
+    dest.capabilities = capabilities
+
+
+def plain_load_files(dest: Any) -> None:
+    """Have ``dest``'s load files written without compression.
+
+    A destination that loads files (DuckDB reads them with ``read_parquet``) reads each
+    once, from the local disk, and dlt deletes it after the load: compressing it is CPU
+    time spent on the GIL while the fetch waits for it, for a file that never leaves the
+    machine (``bench/sync.py``: 30% of the write). Given as the destination's default
+    Parquet format (``parquet_format`` in its capabilities), so a ``compression`` set in
+    dlt's configuration still wins, and only when the destination sets no format of its
+    own. Never for the ``filesystem`` destination: there the files are what is stored.
+    """
+    from dlt.common.destination.configuration import ParquetFormatConfiguration
+
+    work_out = dest.capabilities
+
+    def capabilities(config: Any = None, naming: Any = None) -> Any:
+        caps = work_out(config, naming)
+        if caps.parquet_format is None:
+            caps.parquet_format = ParquetFormatConfiguration(compression="none")
+        return caps
 
     dest.capabilities = capabilities
 
