@@ -84,7 +84,7 @@ from ._schema import ORG_ID
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from ._source import SourcePlan, Tally
+    from ._run import SourcePlan, Tally
 
 __all__ = [
     "ANOMALY_DAYS",
