@@ -23,13 +23,11 @@ from pathlib import Path
 
 from ._charts import Chart
 from ._formatting import SYNTHETIC, describe_range, money, number, percent
-from ._report import Report, ThisMonth
-from ._report_tables import (
-    PlainTable,
-    month_plain_tables,
-    report_plain_tables,
-)
+from ._report import Report
+from ._report_tables import PlainTable, report_plain_tables
 from ._shown import shown
+from ._this_month import ThisMonth
+from ._this_month_tables import month_plain_tables
 
 # System fonts only: a web font would be an external request.
 _CSS = """

@@ -8,27 +8,23 @@ Money in two currencies is never added: every amount carries its currency, total
 per currency (``Report.spend_by_currency``), and ``Report.in_currency`` gives the part of the
 report in one currency, which renderers show one currency at a time.
 
-The report also reads the month (:class:`ThisMonth`): the UTC calendar month holding the
-report's end, whatever its range, against the spend limits (the library's ``budget_status``),
-beside the same days of last month, with the recent anomalies (``find_anomalies`` over
-``anomaly_scopes``, as ``alert`` reads them). ``report_jobs`` plans those reads with the
-paginators and ``fetch_report`` makes them, so the command's three steps stay as they were.
+The report also carries the month (``_this_month``): the UTC calendar month holding
+the report's end. ``report_jobs`` plans its reads with the report's paginators and
+``fetch_report`` makes them, so the command's three steps stay as they were.
 """
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import attrs
 
-from openai_org_usage import Bucket, Paginator, PermissionDeniedError, UsageClient
-from openai_org_usage.anomalies import Anomaly, find_anomalies
+from openai_org_usage import Bucket, Paginator, UsageClient
 from openai_org_usage.attribution import (
     BILLED_UNITS,
     JOB_OPERATIONS,
@@ -37,22 +33,20 @@ from openai_org_usage.attribution import (
     attribution_jobs,
     reconcile_views,
 )
-from openai_org_usage.budget import (
-    ANOMALY_HISTORY_DAYS,
-    BudgetStatus,
-    ScopeBudget,
-    anomaly_scopes,
-    budget_status,
-)
 from openai_org_usage.export import to_records
-from openai_org_usage.forecast import DailySpend as DaySeries
-from openai_org_usage.forecast import PeriodComparison, same_days_last_month
 from openai_org_usage.timerange import TimeRange
 
-from ._alert import REPORT_DAYS
 from ._rows import iso_utc
-
-Fetch = Callable[[Sequence[tuple[str, Paginator[Any]]]], list[list[Bucket[Any]]]]
+from ._this_month import (
+    Fetch,
+    MonthPlan,
+    ThisMonth,
+    currency_order,
+    first_day_end,
+    month_ids,
+    read_this_month,
+    shared_start,
+)
 
 REPORT_BUCKET_WIDTH = "1d"
 DEFAULT_TOP = 10
@@ -85,9 +79,6 @@ ATTRIBUTION_BY = ("user_id", "api_key_id")
 ATTRIBUTION_VIEWS = (*ATTRIBUTION_BY, "model")
 """The sums the report shows of that pricing: by user, by key and by model (every usage
 query groups by model already, to price it)."""
-ANOMALY_DAYS = REPORT_DAYS
-"""The month's anomalies are those of the last complete days, as ``alert`` reports them."""
-LAST_MONTH_LABEL = "costs for last month's comparison"
 _ATTRIBUTION_PREFIX = "attribution:"
 
 GAUGES = frozenset({"vector_stores"})
@@ -194,165 +185,6 @@ class Unattributed:
     amount: float
     line_items: tuple[str, ...] = ()
     currency: str = BILLED_UNITS
-
-
-@attrs.frozen
-class ThisMonth:
-    """The UTC calendar month (the billing month) holding the report's end, so far.
-
-    Independent of the report's range: the month is the billing basis. Every figure is the
-    library's: the scopes are ``budget_status`` at ``as_of`` (its names from the project and
-    key lists; the report shows the directory's), the comparison is ``same_days_last_month``
-    of the organization's billed spend, the anomalies ``find_anomalies`` over
-    ``anomaly_scopes`` for the ``ANOMALY_DAYS`` complete days before ``as_of``'s day.
-
-    Attributes:
-        as_of: The instant spend is counted up to (the report's end, at most now).
-        status: Spend, limits, alert thresholds and forecasts per scope; None when the key
-            may not read the month at all (``notes`` says why).
-        comparisons: This month's complete days beside the same days of last month, one per
-            currency (``usd`` first).
-        anomalies: Days far from their baseline, by day, with what drove them.
-        anomalies_start: The first day looked at.
-        anomalies_end: The day after the last one looked at (``as_of``'s day).
-        notes: What could not be read (a limit refused with HTTP 403 ...).
-    """
-
-    as_of: datetime
-    status: BudgetStatus | None
-    comparisons: tuple[PeriodComparison, ...] = ()
-    anomalies: tuple[Anomaly, ...] = ()
-    anomalies_start: date | None = None
-    anomalies_end: date | None = None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def month(self) -> date:
-        """The month's first day."""
-        at = self.as_of.astimezone(UTC)
-        return date(at.year, at.month, 1)
-
-    @property
-    def scopes(self) -> tuple[ScopeBudget, ...]:
-        """Every scope: the organization, then projects, then keys."""
-        return self.status.scopes if self.status is not None else ()
-
-    @property
-    def limited(self) -> tuple[ScopeBudget, ...]:
-        """What the section lists: the organization (each currency), and the projects and
-        keys that have a limit."""
-        return tuple(s for s in self.scopes if s.kind == "organization" or s.limit is not None)
-
-    @property
-    def limits(self) -> str:
-        """What the month knows of its spend limits: ``"set"`` (read, and some scope has
-        one), ``"none"`` (read, and none is set), ``"unreadable"`` (none could be read with
-        this key: HTTP 403) or ``"partial"`` (some were, some were refused)."""
-        refused = self.status is None or any(
-            "spend limit" in note and "403" in note for note in self.notes
-        )
-        if any(s.limit is not None for s in self.scopes):
-            return "partial" if refused else "set"
-        return "unreadable" if refused else "none"
-
-    def to_dict(self, label: Callable[[str], str] | None = None) -> dict[str, Any]:
-        """JSON-ready: money as exact decimal strings, days ISO, instants ISO-8601 UTC.
-
-        Args:
-            label: What to call an anomaly's scope (default: the library's ``scope_name``).
-        """
-        status = self.status
-        return {
-            "month": f"{self.month:%Y-%m}",
-            "start": iso_utc(datetime(self.month.year, self.month.month, 1, tzinfo=UTC)),
-            "as_of": iso_utc(self.as_of),
-            "days_elapsed": self.as_of.astimezone(UTC).day - 1,
-            "days_in_month": calendar.monthrange(self.month.year, self.month.month)[1],
-            "history_start": status.history_start.isoformat() if status else None,
-            "limits": self.limits,
-            "notes": list(self.notes),
-            "scopes": [_exact(scope.to_record()) for scope in self.scopes],
-            "last_month": [_comparison_dict(c) for c in self.comparisons],
-            "anomalies_start": _iso_day(self.anomalies_start),
-            "anomalies_end": _iso_day(self.anomalies_end),
-            "anomalies": [
-                _anomaly_dict(a) | {"scope_name": label(a.scope_id) if label else a.scope_name}
-                for a in self.anomalies
-            ],
-        }
-
-
-def _iso_day(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _exact(value: Any) -> Any:
-    """``value`` with every ``Decimal`` in it as its exact decimal string."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {k: _exact(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_exact(v) for v in value]
-    return value
-
-
-def _comparison_dict(c: PeriodComparison) -> dict[str, Any]:
-    return {
-        "currency": c.currency,
-        "current_start": c.current_start.isoformat(),
-        "current_end": c.current_end.isoformat(),
-        "previous_start": c.previous_start.isoformat(),
-        "previous_end": c.previous_end.isoformat(),
-        "current": str(c.current),
-        "previous": str(c.previous),
-        "change": str(c.change),
-        "change_ratio": c.change_ratio,
-    }
-
-
-def _anomaly_dict(a: Anomaly) -> dict[str, Any]:
-    return {
-        "day": a.day.isoformat(),
-        "scope_kind": a.scope_kind,
-        "scope_id": a.scope_id,
-        "direction": a.direction,
-        "actual": str(a.actual),
-        "baseline": str(a.baseline),
-        "jump": str(a.jump),
-        "score": a.score,
-        "currency": a.currency,
-        "drivers": [
-            {
-                "name": d.name,
-                "kind": d.kind,
-                "above_baseline": str(d.above_baseline),
-                "actual": str(d.actual),
-                "baseline": str(d.baseline),
-            }
-            for d in a.drivers
-        ],
-    }
-
-
-@attrs.frozen
-class MonthPlan:
-    """The month's reads, planned by :func:`report_jobs` and made by :func:`fetch_report`.
-
-    Attributes:
-        client: Where the data comes from.
-        as_of: The month is counted up to this instant.
-        shared_from: When the report's attribution jobs were widened to hold the anomalies'
-            eight weeks too (one fetch for both), the first bucket start that belongs to the
-            report; None: not widened.
-        first_day: Whether the report's partial first day is asked for on its own (its
-            bucket is not one of the widened range's), after the report's jobs.
-    """
-
-    client: UsageClient
-    as_of: datetime
-    shared_from: datetime | None = None
-    first_day: bool = False
 
 
 class ReportJobs(list[tuple[str, Paginator[Any]]]):
@@ -680,7 +512,7 @@ def report_jobs(
         )
     start = time_range.start
     as_of = min(time_range.end, (now or datetime.now(UTC)).astimezone(UTC))
-    shared = _shared_start(time_range, as_of) if this_month else None
+    shared = shared_start(time_range, as_of) if this_month else None
     for operation, paginator in attribution_jobs(
         client,
         start=shared if shared is not None else start,
@@ -689,14 +521,14 @@ def report_jobs(
     ):
         label = f"{operation.replace('_', ' ')} for attribution"
         jobs.append((label, paginator))
-    first_day = shared is not None and shared < start and start != _midnight(_day(start))
-    if first_day:
+    first_end = first_day_end(start) if shared is not None and shared < start else None
+    if first_end is not None:
         # The report's first bucket starts mid-day: the widened range holds that day whole,
         # so the report's part of it is asked for on its own (one day).
         for operation, paginator in attribution_jobs(
             client,
             start=start,
-            end=min(_midnight(_day(start) + timedelta(days=1)), time_range.end),
+            end=min(first_end, time_range.end),
             by=ATTRIBUTION_VIEWS,
         ):
             jobs.append((f"{operation.replace('_', ' ')} for attribution (first day)", paginator))
@@ -705,23 +537,9 @@ def report_jobs(
             client,
             as_of,
             shared_from=None if shared is None else max(start, shared),
-            first_day=first_day,
+            first_day=first_end is not None,
         )
     return jobs
-
-
-def _day(instant: datetime) -> date:
-    return instant.astimezone(UTC).date()
-
-
-def _shared_start(time_range: TimeRange, as_of: datetime) -> datetime | None:
-    """Where the report's attribution reads start so that they also hold the anomalies'
-    whole days (``anomaly_scopes`` at ``as_of``); None when the two ranges do not meet."""
-    end = _midnight(_day(as_of))
-    first = end - timedelta(days=ANOMALY_HISTORY_DAYS)
-    if time_range.start > end or time_range.end < end:
-        return None
-    return min(time_range.start, first)
 
 
 def report_keys() -> list[str]:
@@ -765,115 +583,6 @@ def fetch_report(jobs: Sequence[tuple[str, Paginator[Any]]], fetch: Fetch) -> Re
             attribution=attribution,
         )
     return data
-
-
-def read_this_month(
-    client: UsageClient,
-    as_of: datetime,
-    *,
-    fetch: Fetch | None = None,
-    costs: Sequence[Bucket[Any]] = (),
-    attribution: Mapping[str, Sequence[Bucket[Any]]] | None = None,
-) -> ThisMonth:
-    """The UTC calendar month holding ``as_of``, up to it (:class:`ThisMonth`).
-
-    Args:
-        client: Where the data comes from (the key reads costs, usage, projects, their keys,
-            spend limits and alerts; a governance read it may not make is a note).
-        as_of: Count spend up to this instant (aware).
-        fetch: Collects paginators' buckets (default: iterate each).
-        costs: Daily costs buckets by project the caller already has (the report's range):
-            the whole UTC days among them are not asked again for last month's comparison.
-        attribution: ``attribution_jobs``' daily buckets by operation (by user, key and
-            model) holding the anomalies' weeks whole: read instead of asking again.
-    """
-    try:
-        status = budget_status(client, now=as_of)
-    except PermissionDeniedError as exc:
-        return ThisMonth(as_of, None, notes=(f"this month could not be read: {exc}",))
-    today = as_of.astimezone(UTC).date()
-    start = today - timedelta(days=ANOMALY_DAYS)
-    scopes = anomaly_scopes(client, now=as_of, data=attribution)
-    found = find_anomalies(scopes, start=start, end=today)
-    return ThisMonth(
-        as_of=as_of,
-        status=status,
-        comparisons=_last_month(client, as_of, status, fetch, costs),
-        anomalies=tuple(found),
-        anomalies_start=start,
-        anomalies_end=today,
-        notes=status.notes,
-    )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _last_month(
-    client: UsageClient,
-    as_of: datetime,
-    status: BudgetStatus,
-    fetch: Fetch | None,
-    costs: Sequence[Bucket[Any]],
-) -> tuple[PeriodComparison, ...]:
-    """The organization's spend of this month's complete days and of the same days of last
-    month, per currency: the days the caller's buckets hold whole are taken from them, the
-    others are asked for (one costs query)."""
-    today = as_of.astimezone(UTC).date()
-    month = today.replace(day=1)
-    previous = (month - timedelta(days=1)).replace(day=1)
-    previous_days = calendar.monthrange(previous.year, previous.month)[1]
-    wanted = {
-        *_days(previous, previous + timedelta(days=min(today.day - 1, previous_days))),
-        *_days(month, today),
-    }
-    whole = {
-        b.start.astimezone(UTC).date(): b
-        for b in costs
-        if b.start == _midnight(b.start.astimezone(UTC).date())
-        and b.end - b.start == timedelta(days=1)
-    }
-    missing = sorted(wanted - set(whole))
-    buckets: list[Bucket[Any]] = []
-    asked: tuple[date, date] | None = None
-    if missing:
-        asked = (missing[0], missing[-1] + timedelta(days=1))
-        paginator = client.costs(
-            start=_midnight(asked[0]),
-            end=_midnight(asked[1]),
-            bucket_width="1d",
-            group_by=["project_id"],
-        )
-        jobs = [(LAST_MONTH_LABEL, paginator)]
-        buckets += (fetch(jobs) if fetch else [list(paginator)])[0]
-    buckets += [
-        b
-        for day, b in whole.items()
-        if day in wanted and (asked is None or not asked[0] <= day < asked[1])
-    ]
-    per_currency: dict[str, dict[date, Decimal]] = {}
-    for record in to_records("costs", buckets, extras=False):
-        value = record["amount_value"]
-        day = record["bucket_start"].astimezone(UTC).date()
-        if value is None or day not in wanted:
-            continue
-        amount = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
-        currency = str(record["amount_currency"] or BILLED_UNITS).lower()
-        per_day = per_currency.setdefault(currency, {})
-        per_day[day] = per_day.get(day, Decimal(0)) + amount
-    org = {s.currency for s in status.scopes if s.kind == "organization"}
-    return tuple(
-        same_days_last_month(
-            DaySeries(per_currency.get(currency, {}), currency=currency, start=previous),
-            as_of=as_of,
-        )
-        for currency in _ordered(set(per_currency) | org)
-    )
-
-
-def _days(start: date, end: date) -> Iterable[date]:
-    return (start + timedelta(days=i) for i in range((end - start).days))
 
 
 def build_report(
@@ -931,7 +640,7 @@ def build_report(
     # fsum: a total is a sum of many small floats and should not depend on their order.
     spend_by_currency = {
         currency: math.fsum(s.amount for s in by_project if s.currency == currency)
-        for currency in _ordered({s.currency for s in (*by_project, *by_line_item)})
+        for currency in currency_order({s.currency for s in (*by_project, *by_line_item)})
     } or {BILLED_UNITS: 0.0}  # no costs at all still reads as dollars
     currencies = tuple(spend_by_currency)
     attribution = by_field[ATTRIBUTION_BY[0]]
@@ -942,17 +651,17 @@ def build_report(
     by_key = _only(_attributed(by_field["api_key_id"], "api_key_id", names), *currencies)
     by_model = _only(_attributed(by_field["model"], "model", None), *currencies)
     daily_by_user = _only(_daily_attributed(by_field["user_id"], "user_id"), *currencies)
-    month_ids = _month_ids(month)
+    in_month = month_ids(month)
     labels = _labels(
         names,
         {
-            "project_id": [s.name for s in by_project] + month_ids["project_id"],
+            "project_id": [s.name for s in by_project] + in_month["project_id"],
             "user_id": [u.name for u in users[:top]]
             + [a.id for a in by_user]
-            + month_ids["user_id"],
+            + in_month["user_id"],
             "api_key_id": [k.name for k in keys[:top]]
             + [a.id for a in by_key]
-            + month_ids["api_key_id"],
+            + in_month["api_key_id"],
         },
     )
     if names is not None and month is not None:
@@ -1007,24 +716,6 @@ def build_report(
     )
 
 
-def _month_ids(month: ThisMonth | None) -> dict[str, list[str | None]]:
-    """The project, user and key ids the month section shows, by kind (to be named)."""
-    ids: dict[str, list[str | None]] = {"project_id": [], "user_id": [], "api_key_id": []}
-    if month is None:
-        return ids
-    kinds = {"project": "project_id", "api_key": "api_key_id", "user": "user_id"}
-    for scope in month.scopes:
-        if scope.kind in kinds:
-            ids[kinds[scope.kind]].append(scope.id)
-    for anomaly in month.anomalies:
-        if anomaly.scope_kind in kinds:
-            ids[kinds[anomaly.scope_kind]].append(anomaly.scope_id)
-        for driver in anomaly.drivers:
-            if driver.kind in kinds:
-                ids[kinds[driver.kind]].append(driver.name)
-    return ids
-
-
 def _daily_attributed(attribution: Attribution | None, field: str) -> tuple[DailySpend, ...]:
     """Attributed spend per bucket and value of ``field``: per day, largest first within
     a day (attributed spend is whole cents, all USD: the list prices' currency)."""
@@ -1040,7 +731,7 @@ def _daily_attributed(attribution: Attribution | None, field: str) -> tuple[Dail
         for (start, end, name, currency), amount in sums.items()
         if amount
     ]
-    order = {c: i for i, c in enumerate(_ordered({d.currency for d in out}))}
+    order = {c: i for i, c in enumerate(currency_order({d.currency for d in out}))}
     return tuple(sorted(out, key=lambda d: (d.start, order[d.currency], -d.amount, d.name or "")))
 
 
@@ -1104,11 +795,6 @@ def _labels(names: Names | None, ids: Mapping[str, Sequence[str | None]]) -> dic
     return labels
 
 
-def _ordered(currencies: set[str]) -> list[str]:
-    """``usd`` first, then alphabetical (the order of ``Attribution.currencies``)."""
-    return sorted(currencies, key=lambda c: (c != BILLED_UNITS, c))
-
-
 def _int(value: object) -> int:
     # Optional fields may be unset (older API versions) or null: they count as zero.
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
@@ -1135,7 +821,7 @@ def _spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[Spend, ...]:
         for key, values in _amounts(bucket, field).items():
             amounts[key].extend(values)
     spends = [Spend(name, math.fsum(values), cur) for (name, cur), values in amounts.items()]
-    order = {c: i for i, c in enumerate(_ordered({s.currency for s in spends}))}
+    order = {c: i for i, c in enumerate(currency_order({s.currency for s in spends}))}
     return tuple(sorted(spends, key=lambda s: (order[s.currency], -s.amount, s.name or "")))
 
 
@@ -1148,7 +834,7 @@ def _daily_spend(buckets: Sequence[Bucket[Any]], field: str) -> tuple[DailySpend
             DailySpend(bucket.start, bucket.end, name, math.fsum(values), cur)
             for (name, cur), values in _amounts(bucket, field).items()
         ]
-        order = {c: i for i, c in enumerate(_ordered({d.currency for d in day}))}
+        order = {c: i for i, c in enumerate(currency_order({d.currency for d in day}))}
         out.extend(sorted(day, key=lambda d: (order[d.currency], -d.amount, d.name or "")))
     return tuple(out)
 
