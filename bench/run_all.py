@@ -503,6 +503,25 @@ def scaling_days(rounds: int) -> None:
             )
 
 
+def scaling_sync(rounds: int) -> None:
+    """The sync of a year of the large organization against fetching the same rows into Arrow
+    plus one bulk load (bench/sync.py's measure, its fake's pages cached and warmed), and the
+    peak RSS of a first sync as the range grows, each in a fresh process."""
+    import sync as sync_bench
+
+    got = sync_bench.measure(days=364, repeat=max(rounds, 3), size="large", page_cache=100_000)
+    print(
+        f"\nsync of 364 days of the large organization, {got.rows:,} rows, {got.requests} "
+        f"requests, {len(got.ratios)} rounds: fetch into Arrow {got.fetch:.2f} s, bulk load "
+        f"{got.bulk:.2f} s, sync {got.sync:.2f} s: {statistics.median(got.ratios):.2f}x "
+        f"({min(got.ratios):.2f}-{max(got.ratios):.2f}); a repeat run with nothing new "
+        f"{statistics.median(got.again):.2f} s ({min(got.again):.2f}-{max(got.again):.2f})",
+        flush=True,
+    )
+    print("\npeak RSS of a first sync of the large organization, one process per range:")
+    sync_bench.memory(list(SCALING_DAYS), "large", 100_000, "1d")
+
+
 @dataclasses.dataclass
 class Summary:
     """One target over every round: medians of both sides and of the ratio, and its range."""
@@ -564,6 +583,7 @@ def main() -> None:
     if args.scaling:
         scaling(args.rounds)
         scaling_days(args.rounds)
+        scaling_sync(args.rounds)
         return
     print(f"bench/run_all.py: medians and ranges over {args.rounds} rounds; {machine()}")
     began = time.perf_counter()
