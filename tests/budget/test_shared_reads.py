@@ -13,7 +13,8 @@ from openai_org_usage import Bucket, Paginator, UsageClient
 from openai_org_usage.anomalies import find_anomalies
 from openai_org_usage.attribution import attribute, attribution_jobs, reconcile
 from openai_org_usage.budget import anomaly_scopes, budget_status
-from openai_org_usage.cli._report import build_report, fetch_report, report_jobs
+from openai_org_usage.cli._report import fetch_report, report_jobs
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._this_month import ANOMALY_DAYS
 from openai_org_usage.fake import FakeUsageAPI
 from openai_org_usage.timerange import TimeRange

@@ -14,7 +14,8 @@ from openai_org_usage import Bucket, UsageClient
 from openai_org_usage.cli import _fetch
 from openai_org_usage.cli._fetch import expected_pages, fetch_all
 from openai_org_usage.cli._formatting import describe_range, human_bytes, money, number
-from openai_org_usage.cli._report import OTHER_METRICS, build_report, report_keys
+from openai_org_usage.cli._report import OTHER_METRICS, report_keys
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._rows import header, records
 from openai_org_usage.fake import FakeUsageAPI
 from openai_org_usage.timerange import RangeError, TimeRange, resolve

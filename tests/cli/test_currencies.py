@@ -25,7 +25,8 @@ from openai_org_usage.cli._attribute import render_attribution
 from openai_org_usage.cli._charts import render_charts
 from openai_org_usage.cli._formatting import money, percent
 from openai_org_usage.cli._html import render_html
-from openai_org_usage.cli._report import Report, build_report, report_keys
+from openai_org_usage.cli._report import Report, report_keys
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._report_tables import render_report, report_plain_tables
 from openai_org_usage.fake import FakeUsageAPI, running_server
 from openai_org_usage.timerange import TimeRange

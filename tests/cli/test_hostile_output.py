@@ -38,7 +38,8 @@ from openai_org_usage.cli import _sync
 from openai_org_usage.cli._app import cli
 from openai_org_usage.cli._charts import _label
 from openai_org_usage.cli._fetch import DescriptionColumn
-from openai_org_usage.cli._report import build_report, report_keys
+from openai_org_usage.cli._report import report_keys
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._report_tables import render_report
 from openai_org_usage.cli._row_tables import render_rows
 from openai_org_usage.cli._shown import ESCAPED, shown

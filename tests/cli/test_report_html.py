@@ -38,13 +38,8 @@ from openai_org_usage.cli._charts import (
 from openai_org_usage.cli._figures import figures, partial_days
 from openai_org_usage.cli._formatting import describe_range, money
 from openai_org_usage.cli._html import render_html
-from openai_org_usage.cli._report import (
-    AttributedSpend,
-    DailySpend,
-    Report,
-    build_report,
-    report_keys,
-)
+from openai_org_usage.cli._report import AttributedSpend, DailySpend, Report, report_keys
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.timerange import TimeRange
 from openai_org_usage_client.models import CostsResult
 

@@ -24,7 +24,8 @@ from openai_org_usage import Bucket, Paginator, UsageClient
 from openai_org_usage.anomalies import find_anomalies
 from openai_org_usage.budget import anomaly_scopes, budget_status
 from openai_org_usage.cli._app import cli
-from openai_org_usage.cli._report import build_report, fetch_report, report_jobs
+from openai_org_usage.cli._report import fetch_report, report_jobs
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._report_tables import render_report
 from openai_org_usage.cli._this_month import ANOMALY_DAYS, LAST_MONTH_LABEL, read_this_month
 from openai_org_usage.fake import FakeUsageAPI

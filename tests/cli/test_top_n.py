@@ -33,12 +33,8 @@ from openai_org_usage.cli._chart_series import MAX_SERIES
 from openai_org_usage.cli._charts import render_charts
 from openai_org_usage.cli._formatting import money
 from openai_org_usage.cli._html import render_html
-from openai_org_usage.cli._report import (
-    Report,
-    build_report,
-    fetch_report,
-    report_jobs,
-)
+from openai_org_usage.cli._report import Report, fetch_report, report_jobs
+from openai_org_usage.cli._report_build import build_report
 from openai_org_usage.cli._report_tables import PlainTable, line_items, report_plain_tables
 from openai_org_usage.cli._row_tables import LONG_TABLE_ROWS
 from openai_org_usage.timerange import TimeRange

@@ -49,14 +49,8 @@ from ._options import (
     source_options,
     stderr_line,
 )
-from ._report import (
-    DEFAULT_TOP,
-    REPORT_BUCKET_WIDTH,
-    Report,
-    build_report,
-    fetch_report,
-    report_jobs,
-)
+from ._report import DEFAULT_TOP, REPORT_BUCKET_WIDTH, Report, fetch_report, report_jobs
+from ._report_build import build_report
 from ._report_tables import render_report
 from ._row_tables import render_rows
 from ._rows import Record, iso_utc, name_fields, record_chunks, records, with_names

@@ -49,14 +49,8 @@ from ._orgs import (
 )
 from ._schema import MERGE_KEY, ORG_ID, TABLES, TableSchema, table_name
 from ._source import DIRECTORY_TABLES, SOURCE_NAME, OrgFailure, SyncProgress, usage_source
-from ._sync import (
-    DEFAULT_DATASET,
-    DUCKDB_DATASET,
-    OperationReport,
-    SyncReport,
-    lock_path,
-    sync,
-)
+from ._sync import DEFAULT_DATASET, DUCKDB_DATASET, lock_path, sync
+from ._sync_report import OperationReport, SyncReport
 
 __all__ = [
     "ANOMALY_DAYS",

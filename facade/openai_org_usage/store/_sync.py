@@ -60,8 +60,7 @@ from openai_org_usage import (
 )
 
 from ._delta import DELTA, DeltaEmptiedBuckets, drop_superseded
-from ._fetch import LookbackClamp, floor_day
-from ._governance import GOVERNANCE_TABLES
+from ._fetch import floor_day
 from ._lock import FileLock
 from ._orgs import OrgClient
 from ._requires import require_deltalake, require_dlt, require_duckdb
@@ -69,13 +68,13 @@ from ._schema import BUCKET_WIDTHS, tables_for
 from ._source import (
     ATTRIBUTED_TABLE,
     SOURCE_NAME,
-    OrgFailure,
     SourcePlan,
     SyncHooks,
     SyncProgress,
     Tally,
     planned_source,
 )
+from ._sync_report import SyncReport, sync_report
 from ._tuning import (
     bound_duckdb_memory,
     lent_credentials,
@@ -88,8 +87,6 @@ from ._tuning import (
 __all__ = [
     "DEFAULT_DATASET",
     "DUCKDB_DATASET",
-    "OperationReport",
-    "SyncReport",
     "lock_path",
     "sync",
 ]
@@ -106,120 +103,6 @@ logger = logging.getLogger("openai_org_usage")
 def lock_path(db: str | os.PathLike[str]) -> Path:
     """The lock file of a DuckDB target: ``usage.duckdb`` -> ``usage.duckdb.lock``."""
     return Path(f"{os.fspath(db)}.lock")
-
-
-@attrs.frozen
-class OperationReport:
-    """What a sync did for one organization's operation.
-
-    Attributes:
-        org: The organization's name.
-        org_id: Its ``org_id`` in the rows.
-        operation: The operation's name.
-        table: Its table.
-        rows: Rows loaded.
-        pages: Pages fetched (successful requests).
-        start: Start of the range fetched (None: nothing was due, or the organization failed
-            first).
-        end: End of the range fetched.
-        synced_until: Where the stored range of complete days ends after the run.
-        group_by: The group-by fields the rows were fetched by.
-        refused: Group-by fields the API refused, in this run or an earlier one (stored in
-            the pipeline's state; later runs do not ask for them).
-        refused_now: Those of ``refused`` the API refused in this run (empty when every
-            refusal was remembered from an earlier run, which did not ask for them again).
-        clamp: The start the API refused as too old and where the run loaded from instead.
-    """
-
-    org: str
-    org_id: str
-    operation: str
-    table: str
-    rows: int
-    pages: int
-    start: datetime | None
-    end: datetime | None
-    synced_until: datetime | None
-    group_by: tuple[str, ...]
-    refused: tuple[str, ...]
-    clamp: LookbackClamp | None
-    refused_now: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class SyncReport:
-    """What a sync did.
-
-    Attributes:
-        target: The DuckDB file, or ``<destination> <dataset>``.
-        destination: dlt's name of the destination (``duckdb``, ``postgres`` ...).
-        dataset: The dataset (schema) of the tables.
-        end: The end of the run (``now``).
-        operations: One report per organization and operation, in the order synced.
-        failed: Organizations that failed, by name, with the reason; the rows they fetched
-            before failing were loaded.
-        directory: Rows loaded per (organization, table) into the directory's tables and
-            ``attributed_costs``.
-        directory_skipped: Organizations whose directory was not loaded, with the reason
-            (``"*"``: for all of them).
-        governance: Rows loaded per (organization, table) into the governance tables
-            (``spend_limits`` ... ``anomalies``).
-        governance_notes: Per organization, the governance reads the key may not make
-            (HTTP 403) and what ``budget_status`` could not read, one line each: those
-            rows are missing, the rest loaded.
-        load_ids: dlt's load ids of this run's loads.
-        table_format: ``"delta"`` for Delta tables on a filesystem; None otherwise.
-    """
-
-    target: str
-    destination: str
-    dataset: str
-    end: datetime
-    operations: tuple[OperationReport, ...]
-    failed: Mapping[str, OrgFailure] = attrs.field(factory=dict)
-    directory: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
-    directory_skipped: Mapping[str, str] = attrs.field(factory=dict)
-    load_ids: tuple[str, ...] = ()
-    table_format: str | None = None
-    governance: Mapping[tuple[str, str], int] = attrs.field(factory=dict)
-    governance_notes: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
-
-    @property
-    def requests(self) -> int:
-        """Pages fetched over every organization and operation."""
-        return sum(op.pages for op in self.operations)
-
-    @property
-    def total_rows(self) -> int:
-        """Rows loaded over every organization and operation."""
-        return sum(op.rows for op in self.operations)
-
-    @property
-    def rows(self) -> Mapping[str, int]:
-        """Rows loaded by operation, over every organization."""
-        return self._by_operation(lambda op: op.rows)
-
-    @property
-    def pages(self) -> Mapping[str, int]:
-        """Pages fetched by operation, over every organization."""
-        return self._by_operation(lambda op: op.pages)
-
-    @property
-    def start(self) -> datetime | None:
-        """The earliest start fetched (None when nothing was fetched)."""
-        return min((op.start for op in self.operations if op.start is not None), default=None)
-
-    @property
-    def ok(self) -> bool:
-        """Whether every organization synced."""
-        return not self.failed
-
-    def _by_operation(self, count: Callable[[OperationReport], int]) -> dict[str, int]:
-        """``count`` of each operation's reports, summed over every organization."""
-        out: dict[str, int] = {}
-        for op in self.operations:
-            out[op.operation] = out.get(op.operation, 0) + count(op)
-        return out
 
 
 def sync(
@@ -380,7 +263,7 @@ def sync(
         # fetched, so the target is neither locked, opened nor created.
         for org in source:
             tally.fail(org.name, None, org.error or "no client")
-        return _report(tally, source, plan, target, kind, dataset, None, table_format)
+        return sync_report(tally, source, plan, target, kind, dataset, None, table_format)
     if db is None:
         try:
             work.mkdir(parents=True, exist_ok=True)
@@ -440,7 +323,7 @@ def sync(
             # bookkeeping, and a later run would look like a second one. Removed under the
             # lock, so no other sync can have opened it.
             _remove_new(target, work if new_work else None)
-    report = _report(tally, source, plan, target, kind, dataset, info, table_format)
+    report = sync_report(tally, source, plan, target, kind, dataset, info, table_format)
     if isinstance(source, UsageClient) and report.failed:
         failure = next(iter(report.failed.values()))
         if failure.error is not None:
@@ -503,61 +386,6 @@ def _run(
             ) from exc
         text = " ".join(str(inner).split())
         raise StoreError(f"{target}: dlt's {exc.step} step failed: {text}", path=target) from exc
-
-
-def _report(
-    tally: Tally,
-    source: UsageClient | Sequence[OrgClient],
-    plan: SourcePlan,
-    target: str,
-    kind: str,
-    dataset: str,
-    info: Any,
-    table_format: str | None = None,
-) -> SyncReport:
-    orgs = (
-        [(plan.org_id, plan.org_id)]
-        if isinstance(source, UsageClient)
-        else [(o.name, o.org_id) for o in source]
-    )
-    operations = []
-    tables = tables_for(plan.bucket_width)
-    for org, oid in orgs:
-        for name in plan.operations:
-            outcome = tally.outcomes.get((org, name))
-            if outcome is None:
-                continue
-            operations.append(
-                OperationReport(
-                    org=org,
-                    org_id=oid,
-                    operation=name,
-                    table=tables[name].name,
-                    rows=outcome.rows,
-                    pages=outcome.pages,
-                    start=outcome.start,
-                    end=outcome.end,
-                    synced_until=outcome.state.synced_until if outcome.state else None,
-                    group_by=outcome.group_by,
-                    refused=outcome.refused,
-                    clamp=outcome.clamp,
-                    refused_now=outcome.refused_now,
-                )
-            )
-    return SyncReport(
-        target=target,
-        destination=kind,
-        dataset=dataset,
-        end=plan.now,
-        operations=tuple(operations),
-        failed=dict(tally.failed),
-        directory={k: n for k, n in tally.directory.items() if k[1] not in GOVERNANCE_TABLES},
-        directory_skipped=dict(tally.directory_skipped),
-        load_ids=tuple(getattr(info, "loads_ids", ()) or ()),
-        table_format=table_format,
-        governance={k: n for k, n in tally.directory.items() if k[1] in GOVERNANCE_TABLES},
-        governance_notes={org: tuple(notes) for org, notes in tally.governance_notes.items()},
-    )
 
 
 def _all_failed_empty(tally: Tally, source: UsageClient | Sequence[OrgClient]) -> bool:
