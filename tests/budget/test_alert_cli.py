@@ -14,7 +14,7 @@ from openai_org_usage.cli._errors import FAILURE, USAGE
 from openai_org_usage.fake import FakeUsageAPI, running_server
 
 SECRET = "whsec_budget_test_0123456789"
-ADMIN_KEY = "sk-admin-alert-test-0123456789abcdef"
+ADMIN_KEY = "sk-" + "admin-alert-test-0123456789abcdef"
 
 
 def test_first_run_posts_the_crossings_and_the_second_nothing_new(

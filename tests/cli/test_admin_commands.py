@@ -45,7 +45,7 @@ from openai_org_usage.fake import FakeUsageAPI, running_server
 Run = Callable[..., Result]
 EVERY: dict[str, AdminOperation] = {**LISTS, **OBJECTS}
 ERROR = "openai-org-usage: error: "
-KEY = "sk-admin-THISmustNEVERbeSHOWN0123456789"
+KEY = "sk-" + "admin-THISmustNEVERbeSHOWN0123456789"
 FORMULA = '=HYPERLINK("https://evil.example","x")'
 ESCAPE = "ops\x1b]0;pwned\x07\x1b[2J\nforged row\u202e"
 

@@ -251,7 +251,7 @@ def test_a_defect_is_one_line_not_a_traceback(
     context: ToolContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: Any, **kwargs: Any) -> Any:
-        raise ZeroDivisionError("secret detail sk-admin-0123456789abcdefghijklmnop")
+        raise ZeroDivisionError("secret detail " + "sk-" + "admin-0123456789abcdefghijklmnop")
 
     monkeypatch.setattr(context.client, "costs", broken)
     outcome = call_tool(context, "spend", {})
