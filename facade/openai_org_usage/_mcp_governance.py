@@ -21,7 +21,12 @@ import attrs
 
 from ._mcp_shape import bounded, currency_order, money
 from .anomalies import Anomaly, Driver, find_anomalies
-from .budget import ANOMALY_HISTORY_DAYS, BudgetStatus, ScopeBudget, anomaly_scopes
+from .budget import (
+    ANOMALY_HISTORY_DAYS,
+    BudgetStatus,
+    anomaly_scopes,
+    nearest_limit_first,
+)
 
 if TYPE_CHECKING:
     from ._attribution_result import Names
@@ -67,13 +72,6 @@ def _exact(value: Any) -> Any:
     return value
 
 
-def _nearest_limit_first(scope: ScopeBudget) -> tuple[Decimal, Decimal, str]:
-    # As the metrics rank them: the larger of spend and forecast as a share of the limit,
-    # then the spend (scopes without a limit last).
-    shares = [p for p in (scope.percent_of_limit, scope.forecast_percent_of_limit) if p is not None]
-    return (-max(shares, default=Decimal(-1)), -scope.spent, scope.id)
-
-
 def budget_result(status: BudgetStatus, top: int) -> dict[str, Any]:
     """``status`` per currency, projects and keys bounded by ``top``.
 
@@ -100,7 +98,7 @@ def budget_result(status: BudgetStatus, top: int) -> dict[str, Any]:
             "organization": None if org is None else _exact(org.to_record()),
         }
         for kind, key in _BUDGET_KINDS.items():
-            ranked = sorted((s for s in scopes if s.kind == kind), key=_nearest_limit_first)
+            ranked = sorted((s for s in scopes if s.kind == kind), key=nearest_limit_first)
             kept, left_out = bounded(ranked, top, lambda s: {"spent": s.spent})
             section[key] = [_exact(s.to_record()) for s in kept]
             section[f"{key}_left_out"] = left_out

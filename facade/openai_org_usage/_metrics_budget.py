@@ -19,7 +19,7 @@ from typing import Final
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from ._metrics_view import PREFIX, Family, View
-from .budget import BudgetStatus, ScopeBudget
+from .budget import BudgetStatus, ScopeBudget, nearest_limit_first
 
 __all__ = [
     "BUDGET_FAMILIES",
@@ -72,12 +72,6 @@ def _governed(scope: ScopeBudget) -> bool:
     return scope.kind == "organization" or scope.limit is not None or bool(scope.alerts)
 
 
-def _rank(scope: ScopeBudget) -> tuple[Decimal, Decimal, str, str]:
-    # Nearest its limit first (spend or forecast, whichever is further), then the largest.
-    shares = [p for p in (scope.percent_of_limit, scope.forecast_percent_of_limit) if p is not None]
-    return (-max(shares, default=Decimal(-1)), -scope.spent, scope.id, scope.currency)
-
-
 def shown_scopes(status: BudgetStatus, top: int) -> tuple[list[ScopeBudget], dict[str, int]]:
     """The scopes the budget families show, and how many of each bounded kind were left out.
 
@@ -92,7 +86,9 @@ def shown_scopes(status: BudgetStatus, top: int) -> tuple[list[ScopeBudget], dic
     scopes = [s for s in status.scopes if s.kind == "organization"]
     left_out: dict[str, int] = {}
     for kind in BUDGET_KINDS:
-        ranked = sorted((s for s in status.scopes if s.kind == kind and _governed(s)), key=_rank)
+        ranked = sorted(
+            (s for s in status.scopes if s.kind == kind and _governed(s)), key=nearest_limit_first
+        )
         scopes += ranked[:top]
         left_out[kind] = len(ranked[top:])
     return scopes, left_out

@@ -76,6 +76,7 @@ __all__ = [
     "ScopeKind",
     "anomaly_scopes",
     "budget_status",
+    "nearest_limit_first",
 ]
 
 ScopeKind = Literal["organization", "project", "api_key"]
@@ -214,6 +215,19 @@ RECORD_FIELDS: Final = (
     "alerts",
 )
 """The keys of :meth:`ScopeBudget.to_record`, in order."""
+
+
+def nearest_limit_first(scope: ScopeBudget) -> tuple[Decimal, Decimal, str, str]:
+    """Sort key of scopes by how near they are to their limit: the larger of spend and
+    forecast as a share of the limit first, then the larger spend (scopes without a limit
+    last); the metrics and the MCP server bound their lists with it.
+
+    Example::
+
+        sorted(status.scopes, key=nearest_limit_first)[:10]
+    """
+    shares = [p for p in (scope.percent_of_limit, scope.forecast_percent_of_limit) if p is not None]
+    return (-max(shares, default=Decimal(-1)), -scope.spent, scope.id, scope.currency)
 
 
 @dataclass(frozen=True)
